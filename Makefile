@@ -1,0 +1,39 @@
+# Two entry points for a fresh machine: `make run` and `make test`. Both are idempotent.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+export OMP_WAIT_POLICY := PASSIVE
+export QT_QPA_PLATFORM ?= offscreen
+
+.PHONY: setup run test lint typecheck pytest eval clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+run: setup
+	$(PY) -m arbiter_desktop demo
+
+lint: setup
+	$(VENV)/bin/ruff check arbiter_desktop tests bench
+	$(VENV)/bin/ruff format --check arbiter_desktop tests bench
+
+typecheck: setup
+	$(VENV)/bin/mypy
+
+pytest: setup
+	$(VENV)/bin/pytest
+
+test: lint typecheck pytest
+
+eval: setup
+	$(PY) -m arbiter_desktop eval ../shared/evaldata/piaf_v1.1 --mode lexical
+	$(PY) -m arbiter_desktop eval ../shared/evaldata/police_dev --mode lexical
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info
