@@ -1,0 +1,189 @@
+"""E-mail messages (EML) and mailboxes (mbox): a header block and the body, then one page per attachment."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from email import policy
+from email.errors import MessageError
+from email.message import EmailMessage
+from email.parser import BytesParser
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+
+from arbiter_desktop.domain import ErrorReason, Extraction, ExtractionError, FileKind
+from arbiter_desktop.ingest import extractors
+from arbiter_desktop.ingest.extractors.html import LATIN1_ALIASES, html_to_text
+from arbiter_desktop.ingest.extractors.normalize import join_pages, normalize_text
+from arbiter_desktop.ingest.extractors.text import read_bytes
+from arbiter_desktop.ingest.filetypes import decode_text, detect_kind_bytes
+
+MAX_EML_BYTES = 128 * 1024 * 1024
+MAX_DEPTH = 3  # messages attached to messages attached to...
+_HEADERS = (("from", "De"), ("to", "À"), ("cc", "Cc"), ("date", "Date"), ("subject", "Objet"))
+_SAFE_SUFFIX = re.compile(r"\.[A-Za-z0-9]{1,10}")
+_UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f]")
+
+
+@dataclass
+class _Collected:
+    pages: list[tuple[str, str]] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+
+def extract_eml(path: Path) -> Extraction:
+    message = _parse(read_bytes(path, MAX_EML_BYTES))
+    collected = _Collected()
+    _add_message(message, collected, label="", prefix="", depth=0)
+    text, pages = join_pages(collected.pages)
+    headers = _header_values(message)
+    fields = {name: value for name, value in headers.items() if value}
+    if collected.skipped:
+        fields["attachments_skipped"] = "; ".join(collected.skipped)
+    return Extraction(text=text, pages=pages, title=headers["subject"], fields=fields, date=_date(message))
+
+
+def extract_mbox(path: Path) -> Extraction:
+    collected = _Collected()
+    count = 0
+    for count, data in enumerate(_mbox_messages(path), start=1):
+        if data is None:
+            collected.skipped.append(f"message {count} (too_large)")
+            continue
+        message = _parse(data)
+        subject = _header_values(message)["subject"]
+        label = f"message {count} : {subject}" if subject else f"message {count}"
+        _add_message(message, collected, label=label, prefix=f"message {count}, ", depth=0)
+    text, pages = join_pages(collected.pages)
+    fields = {"messages": str(count)}
+    if collected.skipped:
+        fields["attachments_skipped"] = "; ".join(collected.skipped)
+    return Extraction(text=text, pages=pages, fields=fields)
+
+
+def _parse(data: bytes) -> EmailMessage:
+    message = BytesParser(policy=policy.default).parsebytes(data)
+    assert isinstance(message, EmailMessage)  # guaranteed by policy.default
+    return message
+
+
+def _add_message(message: EmailMessage, collected: _Collected, label: str, prefix: str, depth: int) -> None:
+    """The message's header block and body as one page, then a page (or several) per attachment."""
+    headers = _header_values(message)
+    block = "\n".join(f"{title} : {headers[name]}" for name, title in _HEADERS if headers[name])
+    collected.pages.append((f"{block}\n\n{_body(message)}", label))
+    for index, part in enumerate(message.iter_attachments(), start=1):
+        name = _attachment_name(part, index)
+        try:
+            _add_attachment(part, name, collected, f"{prefix}pièce jointe : {name}", depth)
+        except ExtractionError as exc:
+            collected.skipped.append(f"{prefix}{name} ({exc.reason.value})")
+        except Exception:  # a parser bug on one attachment must not lose the message
+            collected.skipped.append(f"{prefix}{name} ({ErrorReason.CORRUPT.value})")
+
+
+def _add_attachment(part: EmailMessage, name: str, collected: _Collected, label: str, depth: int) -> None:
+    if part.get_content_type() == "message/rfc822":
+        inner = part.get_content()
+        if isinstance(inner, EmailMessage):
+            _add_inner_message(inner, collected, label, depth)
+            return
+    payload = part.get_payload(decode=True)
+    if not isinstance(payload, bytes) or not payload:
+        raise ExtractionError(ErrorReason.EMPTY, "empty attachment")
+    kind = detect_kind_bytes(payload, name)
+    if kind is FileKind.UNKNOWN:
+        raise ExtractionError(ErrorReason.UNSUPPORTED, "unsupported attachment format")
+    if kind is FileKind.EML:
+        _add_inner_message(_parse(payload), collected, label, depth)
+        return
+    suffix = Path(name).suffix if _SAFE_SUFFIX.fullmatch(Path(name).suffix) else ""
+    with tempfile.TemporaryDirectory(prefix="arbiter-attachment-") as folder:
+        temporary = Path(folder) / f"attachment{suffix}"
+        temporary.write_bytes(payload)
+        result = extractors.extract(temporary, kind)
+    spans = [span for span in result.pages if span.end > span.start]
+    for span in spans:
+        page_label = label
+        if span.label:
+            page_label = f"{label} > {span.label}"
+        elif len(spans) > 1:
+            page_label = f"{label}, p. {span.number}"
+        collected.pages.append((result.text[span.start : span.end], page_label))
+
+
+def _add_inner_message(message: EmailMessage, collected: _Collected, label: str, depth: int) -> None:
+    if depth >= MAX_DEPTH:
+        raise ExtractionError(ErrorReason.HOSTILE, "messages nested too deep")
+    _add_message(message, collected, label=label, prefix=f"{label} > ", depth=depth + 1)
+
+
+def _header_values(message: EmailMessage) -> dict[str, str]:
+    values = {}
+    for name, _title in _HEADERS:
+        try:
+            value = message.get(name)
+            values[name] = " ".join(str(value).split()) if value is not None else ""
+        except (MessageError, ValueError, IndexError, TypeError, AttributeError):
+            values[name] = ""
+    return values
+
+
+def _date(message: EmailMessage) -> datetime | None:
+    try:
+        value = message.get("date")
+        return parsedate_to_datetime(str(value)) if value is not None else None
+    except (MessageError, ValueError, IndexError, TypeError, AttributeError):
+        return None
+
+
+def _body(message: EmailMessage) -> str:
+    part = message.get_body(preferencelist=("plain", "html"))
+    if part is None:
+        return ""
+    payload = part.get_payload(decode=True)
+    if not isinstance(payload, bytes):
+        return ""
+    charset = (part.get_content_charset() or "").lower()
+    try:
+        # An undeclared, ASCII or Latin-1 charset is often really UTF-8 or windows-1252: detect it.
+        content = decode_text(payload) if charset in LATIN1_ALIASES | {""} else payload.decode(charset)
+    except (LookupError, UnicodeDecodeError):
+        content = decode_text(payload)
+    if part.get_content_type() == "text/html":
+        return html_to_text(content)[0]
+    return content
+
+
+def _attachment_name(part: EmailMessage, index: int) -> str:
+    name = part.get_filename() or ""
+    name = _UNSAFE_NAME.sub("", name.replace("\\", "/").rsplit("/", 1)[-1]).strip()
+    return normalize_text(name)[:200] or f"sans nom {index}"
+
+
+def _mbox_messages(path: Path) -> Iterator[bytes | None]:
+    """Each message's bytes (None when over the size limit), split on "From " lines that open the file or
+    follow a blank line. Read-only: mailbox.mbox is avoided because it opens the file for writing ("rb+")."""
+    try:
+        with path.open("rb") as handle:
+            current: bytearray | None = None
+            previous_blank = True
+            for line in handle:
+                if line.startswith(b"From ") and previous_blank:
+                    if current is not None:
+                        yield _finish(current)
+                    current = bytearray()
+                elif current is not None and len(current) <= MAX_EML_BYTES:
+                    current += line
+                previous_blank = line in (b"\n", b"\r\n")
+            if current is not None:
+                yield _finish(current)
+    except OSError as exc:
+        raise ExtractionError(ErrorReason.UNREADABLE, f"cannot read the file: {exc}") from exc
+
+
+def _finish(message: bytearray) -> bytes | None:
+    return bytes(message) if len(message) <= MAX_EML_BYTES else None

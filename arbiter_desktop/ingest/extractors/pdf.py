@@ -1,0 +1,96 @@
+"""PDF text, one page span per PDF page, with pypdfium2."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from arbiter_desktop.domain import ErrorReason, Extraction, ExtractionError
+from arbiter_desktop.ingest.extractors.normalize import join_pages
+
+# D:YYYYMMDDHHmmSSOHH'mm' with everything after the year optional.
+_PDF_DATE = re.compile(
+    r"^(?:D:)?(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?\s*(?:([Zz])|([+-])(\d{2})'?(\d{2})?'?)?"
+)
+
+
+def extract(path: Path) -> Extraction:
+    document = _open(path)
+    try:
+        pages = [(_page_text(document, index), "") for index in range(len(document))]
+        metadata = document.get_metadata_dict(skip_empty=True)
+    except pdfium.PdfiumError as exc:
+        raise ExtractionError(ErrorReason.CORRUPT, f"damaged PDF: {exc}") from exc
+    finally:
+        document.close()
+    text, spans = join_pages(pages)
+    fields = {key.lower(): value.strip() for key, value in metadata.items() if key in ("Author", "Subject")}
+    fields = {key: value for key, value in fields.items() if value}
+    return Extraction(
+        text=text,
+        pages=spans,
+        title=metadata.get("Title", "").strip(),
+        fields=fields,
+        date=parse_pdf_date(metadata.get("CreationDate", "")),
+    )
+
+
+def _open(path: Path) -> pdfium.PdfDocument:
+    try:
+        return pdfium.PdfDocument(path)
+    except FileNotFoundError as exc:
+        raise ExtractionError(ErrorReason.UNREADABLE, f"file not found: {path}") from exc
+    except pdfium.PdfiumError as exc:
+        if exc.err_code == pdfium_c.FPDF_ERR_PASSWORD:
+            raise ExtractionError(ErrorReason.ENCRYPTED, "password-protected PDF") from exc
+        if exc.err_code == pdfium_c.FPDF_ERR_SECURITY:
+            raise ExtractionError(ErrorReason.ENCRYPTED, "PDF uses an unsupported security handler") from exc
+        if exc.err_code == pdfium_c.FPDF_ERR_FILE:
+            raise ExtractionError(ErrorReason.UNREADABLE, "cannot open the file") from exc
+        raise ExtractionError(ErrorReason.CORRUPT, f"damaged or invalid PDF: {exc}") from exc
+
+
+def _page_text(document: pdfium.PdfDocument, index: int) -> str:
+    """The page's text; a page pdfium cannot load counts as empty so the others (and numbering) survive."""
+    try:
+        page = document[index]
+    except pdfium.PdfiumError:
+        return ""
+    try:
+        textpage = page.get_textpage()
+        try:
+            return str(textpage.get_text_range())
+        finally:
+            textpage.close()
+    finally:
+        page.close()
+
+
+def parse_pdf_date(value: str) -> datetime | None:
+    """A PDF date string ("D:20240315103000+01'00'") as a datetime, aware when the string has an offset."""
+    match = _PDF_DATE.match(value.strip())
+    if match is None:
+        return None
+    year, month, day, hour, minute, second, zulu, sign, off_h, off_m = match.groups()
+    try:
+        tz: timezone | None = None
+        if zulu:
+            tz = UTC
+        elif sign:
+            offset = timedelta(hours=int(off_h), minutes=int(off_m or 0))
+            tz = timezone(-offset if sign == "-" else offset)
+        return datetime(
+            int(year),
+            int(month or 1),
+            int(day or 1),
+            int(hour or 0),
+            int(minute or 0),
+            int(second or 0),
+            tzinfo=tz,
+        )
+    except ValueError:
+        return None

@@ -1,0 +1,95 @@
+"""Safety checks for zip-based office documents (DOCX, ODT), run before a parser opens them.
+
+Sizes come from the zip's central directory, so a decompression bomb is refused without being inflated; XML
+members are then streamed through defusedxml, which refuses DTDs, entity declarations and external references.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import DefusedXMLParser, ParseError
+
+from arbiter_desktop.domain import ErrorReason, ExtractionError
+
+MAX_MEMBERS = 10_000
+MAX_TOTAL_UNCOMPRESSED = 512 * 1024 * 1024
+MAX_RATIO = 100  # uncompressed / compressed, for members larger than RATIO_FLOOR
+RATIO_FLOOR = 1024 * 1024
+_CHUNK = 64 * 1024
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+_XML_SUFFIXES = (".xml", ".rels")
+
+
+class _NullTarget:
+    """An ElementTree parser target that keeps nothing: the scan only needs the parser's checks."""
+
+    def close(self) -> None:
+        return None
+
+
+def check_zip_package(path: Path) -> None:
+    """Raise ExtractionError (HOSTILE, TOO_LARGE, CORRUPT, UNREADABLE) unless the package is safe to parse."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+            _check_sizes(infos)
+            for info in infos:
+                if not info.is_dir():
+                    _scan_xml(archive, info)
+    except ExtractionError:
+        raise
+    except (zipfile.BadZipFile, EOFError, NotImplementedError, RuntimeError) as exc:
+        raise ExtractionError(ErrorReason.CORRUPT, f"damaged zip container: {exc}") from exc
+    except OSError as exc:
+        raise ExtractionError(ErrorReason.UNREADABLE, f"cannot read the file: {exc}") from exc
+
+
+def _check_sizes(infos: list[zipfile.ZipInfo]) -> None:
+    if len(infos) > MAX_MEMBERS:
+        raise ExtractionError(ErrorReason.HOSTILE, f"zip container has {len(infos)} members (bomb?)")
+    total = 0
+    for info in infos:
+        if info.flag_bits & 0x1:
+            raise ExtractionError(ErrorReason.ENCRYPTED, f"zip member {info.filename} is password-protected")
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > RATIO_FLOOR and ratio > MAX_RATIO:
+            raise ExtractionError(
+                ErrorReason.HOSTILE,
+                f"decompression bomb: {info.filename} expands {ratio:.0f} times ({info.file_size} bytes)",
+            )
+        total += info.file_size
+    if total > MAX_TOTAL_UNCOMPRESSED:
+        raise ExtractionError(
+            ErrorReason.TOO_LARGE, f"document expands to {total} bytes (limit {MAX_TOTAL_UNCOMPRESSED})"
+        )
+
+
+def _scan_xml(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    """Stream a member through defusedxml. Members named .xml/.rels must be well-formed, without DOCTYPE;
+    any other member that looks like markup (parsers pick parts by content type, not by name) must at
+    least declare no entity and reference nothing external (an HTML part may carry <!DOCTYPE html>)."""
+    named_xml = info.filename.lower().endswith(_XML_SUFFIXES)
+    parser = DefusedXMLParser(target=_NullTarget(), forbid_dtd=named_xml, forbid_entities=True, forbid_external=True)
+    try:
+        with archive.open(info) as member:
+            chunk = member.read(_CHUNK)
+            if not named_xml and not _looks_like_markup(chunk):
+                return  # images, fonts, binaries
+            while chunk:
+                parser.feed(chunk)
+                chunk = member.read(_CHUNK)
+        parser.close()
+    except DefusedXmlException as exc:
+        raise ExtractionError(
+            ErrorReason.HOSTILE, f"XML part {info.filename} declares a DTD or entities: {exc!r}"
+        ) from exc
+    except ParseError as exc:
+        if named_xml:
+            raise ExtractionError(ErrorReason.CORRUPT, f"malformed XML in {info.filename}: {exc}") from exc
+
+
+def _looks_like_markup(chunk: bytes) -> bool:
+    return chunk.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<") or chunk.startswith(_UTF16_BOMS)

@@ -1,0 +1,61 @@
+"""Plain text, Markdown and CSV/TSV: decoded, kept as one page; CSV rows become readable "a ; b ; c" lines."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+from pathlib import Path
+
+from arbiter_desktop.domain import ErrorReason, Extraction, ExtractionError
+from arbiter_desktop.ingest.extractors.normalize import join_pages
+from arbiter_desktop.ingest.filetypes import decode_text
+
+MAX_TEXT_BYTES = 64 * 1024 * 1024
+CELL_SEPARATOR = " ; "
+_MARKDOWN_TITLE = re.compile(r"^#[ \t]+(.+?)[ \t]*#*[ \t]*$", re.M)
+
+
+def extract(path: Path) -> Extraction:
+    text = decode_text(read_bytes(path, MAX_TEXT_BYTES))
+    suffix = path.suffix.lower()
+    title = ""
+    if suffix in (".csv", ".tsv"):
+        text = csv_to_lines(text, "\t" if suffix == ".tsv" else None)
+    elif suffix in (".md", ".markdown"):
+        match = _MARKDOWN_TITLE.search(text)
+        title = match.group(1) if match else ""
+    body, pages = join_pages([(text, "")])
+    return Extraction(text=body, pages=pages, title=title)
+
+
+def read_bytes(path: Path, limit: int) -> bytes:
+    """The whole file, read-only; ExtractionError TOO_LARGE over ``limit`` bytes, UNREADABLE on OS errors."""
+    try:
+        with path.open("rb") as handle:
+            if os.fstat(handle.fileno()).st_size > limit:
+                raise ExtractionError(ErrorReason.TOO_LARGE, f"file larger than {limit // (1024 * 1024)} MiB")
+            data = handle.read(limit + 1)
+    except OSError as exc:
+        raise ExtractionError(ErrorReason.UNREADABLE, f"cannot read the file: {exc}") from exc
+    if len(data) > limit:
+        raise ExtractionError(ErrorReason.TOO_LARGE, f"file larger than {limit // (1024 * 1024)} MiB")
+    return data
+
+
+def csv_to_lines(text: str, delimiter: str | None = None) -> str:
+    """Rows as lines of cells joined by " ; " (line breaks in cells become spaces); unchanged if not CSV."""
+    if delimiter is None:
+        try:
+            delimiter = csv.Sniffer().sniff(text[:16384], delimiters=",;\t|").delimiter
+        except csv.Error:
+            return text
+    lines = []
+    try:
+        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+            cells = [" ".join(cell.split()) for cell in row]
+            lines.append(CELL_SEPARATOR.join(cell for cell in cells if cell))
+    except csv.Error:
+        return text
+    return "\n".join(lines)

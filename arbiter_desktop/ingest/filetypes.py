@@ -1,0 +1,204 @@
+"""Recognise a file's format from its content, and decode text whose encoding is not declared.
+
+Content decides first (magic bytes, zip members, header lines); the extension only chooses between the plain
+text kinds (text, Markdown, CSV). Only a bounded head of the file is read, plus a zip's central directory.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import re
+import zipfile
+from pathlib import Path
+from typing import IO
+
+from charset_normalizer import from_bytes
+
+from arbiter_desktop.domain import FileKind
+
+HEAD_BYTES = 64 * 1024
+_PDF_SEARCH = 1024
+_ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
+_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+# Formats whose first bytes could pass for text (the others have NULs or control bytes early on).
+_BINARY_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"\xd0\xcf\x11\xe0", b"\x1f\x8b", b"GIF87a", b"GIF89a")
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+# Characters expected in French text once decoded: used to choose between single-byte code pages.
+_FRENCH = frozenset("àâäçéèêëîïôöùûüÿœæÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŸŒÆ«»°€§²…—\u2013\u2018\u2019\u201c\u201d")
+_SINGLE_BYTE = ("cp1252", "cp850", "mac_roman")
+_MAX_CHAOS = 0.3
+_SAMPLE_BYTES = 1024 * 1024
+
+_HEADER_LINE = re.compile(r"^([A-Za-z0-9][A-Za-z0-9_-]*):")
+_MAIL_HEADERS = frozenset(
+    {
+        *("from", "to", "cc", "bcc", "subject", "date", "received", "message-id", "mime-version"),
+        *("return-path", "delivered-to", "reply-to", "content-type", "content-transfer-encoding"),
+        *("x-mailer", "user-agent", "in-reply-to", "references", "sender"),
+    }
+)
+_HTML_START = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<!doctype\s+html|^\s*<html[\s>]", re.I | re.S)
+_HTML_TAG = re.compile(
+    r"<(?:head|body|title|meta|div|p|br|table|tr|td|span|a|h[1-6]|ul|ol|li|style|script)[\s/>]", re.I
+)
+_EXTENSION_KINDS = {
+    ".md": FileKind.MARKDOWN,
+    ".markdown": FileKind.MARKDOWN,
+    ".csv": FileKind.CSV,
+    ".tsv": FileKind.CSV,
+}
+
+
+def detect_kind(path: Path) -> FileKind:
+    """The format of the file at ``path``, read from its first bytes (and zip directory)."""
+    with path.open("rb") as handle:
+        head = handle.read(HEAD_BYTES)
+        if head.startswith(_ZIP_MAGIC):
+            return _zip_kind(handle) or _zip_kind_from_local_headers(head)
+    return detect_kind_bytes(head, path.name)
+
+
+def detect_kind_bytes(head: bytes, name: str) -> FileKind:
+    """The format of content starting with ``head`` (pass whole zips); ``name`` gives the extension."""
+    if head.startswith(_ZIP_MAGIC):
+        return _zip_kind(io.BytesIO(head)) or _zip_kind_from_local_headers(head)
+    if head.find(b"%PDF-", 0, _PDF_SEARCH + 5) >= 0:
+        return FileKind.PDF
+    head = head[:HEAD_BYTES]
+    if head.startswith(_BINARY_MAGIC):
+        return FileKind.UNKNOWN
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{\\rtf"):
+        return FileKind.RTF
+    text = _head_text(head)
+    if text is None:
+        return FileKind.UNKNOWN
+    return _text_kind(text, Path(name).suffix.lower())
+
+
+def decode_text(data: bytes) -> str:
+    """Decode bytes of unknown encoding: BOM, UTF-8, a Western code page, else charset-normalizer's guess."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return data[len(bom) :].decode(encoding, errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    utf16 = _bomless_utf16(data)
+    if utf16:
+        return data.decode(utf16, errors="replace")
+    return _decode_single_byte(data) or data.decode("cp1252", errors="replace")
+
+
+def _head_text(head: bytes) -> str | None:
+    """The head decoded, or None when it looks binary. A head may end in the middle of a character."""
+    for bom, encoding in _BOMS:
+        if head.startswith(bom):
+            return codecs.getincrementaldecoder(encoding)("replace").decode(head[len(bom) :])
+    utf16 = _bomless_utf16(head)
+    if utf16:
+        return codecs.getincrementaldecoder(utf16)("replace").decode(head)
+    if b"\x00" in head:
+        return None
+    controls = sum(1 for byte in head if byte < 32 and byte not in b"\t\n\r\f\x1b")
+    if controls > max(2, len(head) // 100):
+        return None
+    try:
+        return codecs.getincrementaldecoder("utf-8")("strict").decode(head)
+    except UnicodeDecodeError:
+        return _decode_single_byte(head)
+
+
+def _bomless_utf16(data: bytes) -> str | None:
+    """'utf-16-le'/'utf-16-be' for BOM-less UTF-16 of mostly Latin text (one NUL in every other byte)."""
+    sample = data[:4096]
+    if len(sample) < 4:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    if odd.count(0) > 0.4 * len(odd) and even.count(0) < 0.05 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.4 * len(even) and odd.count(0) < 0.05 * len(odd):
+        return "utf-16-be"
+    return None
+
+
+def _decode_single_byte(data: bytes) -> str | None:
+    """Decode non-UTF-8 text: the Western code page whose accents look French, else charset-normalizer."""
+    sample = data[:_SAMPLE_BYTES]
+    best: tuple[float, str] | None = None
+    for encoding in _SINGLE_BYTE:
+        high = [char for char in sample.decode(encoding, errors="replace") if ord(char) > 127]
+        score = sum(char in _FRENCH for char in high) / len(high) if high else 1.0
+        if best is None or score > best[0]:
+            best = (score, encoding)
+    if best is not None and best[0] >= 0.5:
+        return data.decode(best[1], errors="replace")
+    match = from_bytes(data[:HEAD_BYTES]).best()
+    if match is None or match.chaos > _MAX_CHAOS:
+        return None
+    return data.decode(match.encoding, errors="replace")
+
+
+def _text_kind(text: str, suffix: str) -> FileKind:
+    lines = text.splitlines()
+    if lines and lines[0].startswith("From ") and _is_header_block(lines[1:]):
+        return FileKind.MBOX
+    if _is_header_block(lines):
+        return FileKind.EML
+    sample = text[:8192]
+    if _HTML_START.match(sample):
+        return FileKind.HTML
+    kind = _EXTENSION_KINDS.get(suffix, FileKind.TEXT)
+    tags = len(_HTML_TAG.findall(sample))
+    if kind is FileKind.TEXT and sample.lstrip().startswith("<") and tags >= 3:
+        return FileKind.HTML
+    if suffix in (".html", ".htm", ".xhtml") and tags:
+        return FileKind.HTML
+    return kind
+
+
+def _is_header_block(lines: list[str]) -> bool:
+    """Do these lines open with an RFC 822 header block holding at least two well-known mail headers?"""
+    known: set[str] = set()
+    for index, line in enumerate(lines[:200]):
+        if not line.strip():
+            break
+        if line[0] in " \t" and index > 0:
+            continue  # folded continuation of the previous header
+        match = _HEADER_LINE.match(line)
+        if match is None:
+            return False
+        if match.group(1).lower() in _MAIL_HEADERS:
+            known.add(match.group(1).lower())
+    return len(known) >= 2
+
+
+def _zip_kind(source: IO[bytes]) -> FileKind | None:
+    """DOCX, ODT or UNKNOWN from the zip's members; None when the zip directory cannot be read."""
+    try:
+        with zipfile.ZipFile(source) as archive:
+            names = set(archive.namelist())
+            if "word/document.xml" in names:
+                return FileKind.DOCX
+            small = "mimetype" in names and archive.getinfo("mimetype").file_size <= 256
+            if small and archive.read("mimetype").strip() == _ODT_MIMETYPE:
+                return FileKind.ODT
+    except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError):
+        return None
+    return FileKind.UNKNOWN
+
+
+def _zip_kind_from_local_headers(head: bytes) -> FileKind:
+    """Best effort for a zip whose central directory is beyond ``head``: look at the local file headers."""
+    if head[30:38] == b"mimetype" and head[38:].startswith(_ODT_MIMETYPE) and head[8:10] == b"\x00\x00":
+        return FileKind.ODT
+    if b"word/document.xml" in head:
+        return FileKind.DOCX
+    return FileKind.UNKNOWN
