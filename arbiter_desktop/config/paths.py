@@ -1,0 +1,36 @@
+"""Where the application finds its resources and keeps its own data."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+
+def app_root() -> Path:
+    """The folder holding ``resources/`` and ``models/``: the repository, or the frozen bundle's folder."""
+    if getattr(sys, "frozen", False):
+        return Path(sys.executable).resolve().parent
+    return Path(__file__).resolve().parents[2]
+
+
+def resources_dir() -> Path:
+    return app_root() / "resources"
+
+
+def models_dir() -> Path:
+    override = os.environ.get("ARBITER_MODELS_DIR")
+    return Path(override) if override else app_root() / "models"
+
+
+def demo_documents_dir() -> Path:
+    return resources_dir() / "demo" / "affaire_demo"
+
+
+def data_dir() -> Path:
+    """Per-user application data (recent cases, the demo case)."""
+    override = os.environ.get("ARBITER_DATA_DIR")
+    if override:
+        return Path(override)
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "arbiter-desktop"

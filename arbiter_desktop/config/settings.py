@@ -1,0 +1,61 @@
+"""Typed settings: each one declared once with its default and a one-line description.
+
+The rest of the code reads a :class:`Settings` instance; nothing else holds defaults. ``describe()`` lists
+every setting with its doc (for ``arbiter settings`` and the settings dialog).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+
+def _setting(default: Any, doc: str) -> Any:
+    return field(default=default, metadata={"doc": doc})
+
+
+@dataclass(frozen=True)
+class Settings:
+    chunk_tokens: int = _setting(400, "Target size of a chunk, in tokens (words and punctuation).")
+    chunk_overlap: int = _setting(80, "Tokens repeated between consecutive chunks.")
+    max_file_mb: int = _setting(2048, "Files larger than this are reported as too large and skipped.")
+    extract_timeout_s: float = _setting(120.0, "Time limit for extracting one file; the parser is killed past it.")
+    extract_memory_mb: int = _setting(2048, "Address-space limit of an extraction worker process.")
+    workers: int = _setting(
+        max(1, min(4, (os.cpu_count() or 2))), "Extraction worker processes (default: CPU cores, at most 4)."
+    )
+    batch_files: int = _setting(200, "Files committed together; a crash loses at most one batch.")
+    writer_heap_mb: int = _setting(128, "Memory of the full-text index writer.")
+    passage_chars: int = _setting(360, "Length of the passage shown for a hit, in characters.")
+    hits_per_document: int = _setting(1, "Hits kept per document in a result list (the best chunks).")
+    operator: str = _setting("", "Operator name written in exports and in the audit log.")
+
+    def replace(self, **changes: Any) -> Settings:
+        return dataclasses.replace(self, **changes)
+
+    @classmethod
+    def load(cls, path: Path) -> Settings:
+        """Read overrides from a JSON file; unknown keys are an error that names them."""
+        if not path.exists():
+            return cls()
+        data = json.loads(path.read_text(encoding="utf-8"))
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise ValueError(f"{path}: unknown setting(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+        return cls(**data)
+
+    def save(self, path: Path) -> None:
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(dataclasses.asdict(self), indent=2, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, path)
+
+
+def describe() -> list[tuple[str, Any, str]]:
+    """(name, default, description) for every setting."""
+    defaults = Settings()
+    return [(f.name, getattr(defaults, f.name), f.metadata["doc"]) for f in fields(Settings)]

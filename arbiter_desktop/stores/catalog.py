@@ -1,0 +1,349 @@
+"""The case catalog (SQLite, WAL): sources, files, documents, chunks, errors and the index generation.
+
+A *document* is one distinct content (keyed by SHA-256); a *file* is a path that holds a content. Identical
+files share a document, indexed once. A document is ``pending`` until its chunks are committed to the
+full-text index; the indexer re-sends pending documents after a crash (delete then add), so the stores
+converge without duplicates.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from arbiter_desktop.domain import (
+    Chunk,
+    ChunkSpan,
+    ErrorReason,
+    Extraction,
+    FileError,
+    FileFingerprint,
+    FileKind,
+    PageSpan,
+)
+
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS sources (
+    id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, added_at REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS documents (
+    id INTEGER PRIMARY KEY,
+    sha256 TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    title TEXT NOT NULL,
+    text TEXT NOT NULL,
+    pages TEXT NOT NULL,          -- JSON [[number, start, end, label], ...]
+    fields TEXT NOT NULL,         -- JSON object
+    date TEXT,                    -- ISO 8601 or NULL
+    state TEXT NOT NULL,          -- 'pending' until its chunks are in the full-text index, then 'indexed'
+    indexed_at REAL);
+CREATE TABLE IF NOT EXISTS files (
+    id INTEGER PRIMARY KEY,
+    path TEXT NOT NULL UNIQUE,
+    source_id INTEGER NOT NULL REFERENCES sources(id),
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    document_id INTEGER REFERENCES documents(id));
+CREATE INDEX IF NOT EXISTS files_document ON files(document_id);
+CREATE INDEX IF NOT EXISTS files_sha ON files(sha256);
+CREATE TABLE IF NOT EXISTS chunks (
+    id INTEGER PRIMARY KEY,
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    ordinal INTEGER NOT NULL,
+    start INTEGER NOT NULL,
+    end INTEGER NOT NULL,
+    page INTEGER NOT NULL,
+    embedded INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX IF NOT EXISTS chunks_document ON chunks(document_id);
+CREATE TABLE IF NOT EXISTS errors (
+    path TEXT PRIMARY KEY,
+    source_id INTEGER NOT NULL REFERENCES sources(id),
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    message TEXT NOT NULL,
+    at REAL NOT NULL);
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentRow:
+    id: int
+    sha256: str
+    kind: FileKind
+    size: int
+    title: str
+    text: str
+    pages: tuple[PageSpan, ...]
+    fields: dict[str, str]
+    date: datetime | None
+    paths: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentMeta:
+    """A document without its text: what a hit needs to cite it."""
+
+    id: int
+    sha256: str
+    kind: FileKind
+    title: str
+    pages: tuple[PageSpan, ...]
+    date: datetime | None
+    paths: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class KnownFile:
+    path: str
+    size: int
+    mtime_ns: int
+    sha256: str
+    failed: bool
+
+
+class Catalog:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.db = sqlite3.connect(path, isolation_level=None, timeout=30.0, check_same_thread=False)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.execute("PRAGMA foreign_keys=ON")
+        self.db.executescript(_SCHEMA)
+        with self.transaction():
+            self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+            self.db.execute("INSERT OR IGNORE INTO meta VALUES ('generation', '0')")
+        version = int(self.meta("schema_version") or 0)
+        if version != SCHEMA_VERSION:
+            raise RuntimeError(f"{path}: catalog schema version {version}, this app reads version {SCHEMA_VERSION}")
+
+    def close(self) -> None:
+        self.db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    # meta
+    def meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    def generation(self) -> int:
+        return int(self.meta("generation") or 0)
+
+    # sources
+    def add_source(self, path: str) -> int:
+        self.db.execute("INSERT OR IGNORE INTO sources (path, added_at) VALUES (?, ?)", (path, time.time()))
+        row = self.db.execute("SELECT id FROM sources WHERE path=?", (path,)).fetchone()
+        return int(row[0])
+
+    def sources(self) -> list[tuple[int, str]]:
+        return [(int(i), str(p)) for i, p in self.db.execute("SELECT id, path FROM sources ORDER BY path")]
+
+    # files
+    def known_files(self, source_id: int) -> dict[str, KnownFile]:
+        """Files and failed files last seen under a source, by path."""
+        known: dict[str, KnownFile] = {}
+        for path, size, mtime, sha in self.db.execute(
+            "SELECT path, size, mtime_ns, sha256 FROM files WHERE source_id=?", (source_id,)
+        ):
+            known[path] = KnownFile(path, size, mtime, sha, failed=False)
+        for path, size, mtime, sha in self.db.execute(
+            "SELECT path, size, mtime_ns, sha256 FROM errors WHERE source_id=?", (source_id,)
+        ):
+            known[path] = KnownFile(path, size, mtime, sha, failed=True)
+        return known
+
+    def document_id_for(self, sha256: str) -> int | None:
+        row = self.db.execute("SELECT id FROM documents WHERE sha256=?", (sha256,)).fetchone()
+        return None if row is None else int(row[0])
+
+    def upsert_file(self, source_id: int, fp: FileFingerprint, document_id: int) -> None:
+        self.db.execute("DELETE FROM errors WHERE path=?", (fp.path,))
+        self.db.execute(
+            "INSERT INTO files (path, source_id, size, mtime_ns, sha256, kind, document_id)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(path) DO UPDATE SET source_id=excluded.source_id,"
+            " size=excluded.size, mtime_ns=excluded.mtime_ns, sha256=excluded.sha256, kind=excluded.kind,"
+            " document_id=excluded.document_id",
+            (fp.path, source_id, fp.size, fp.mtime_ns, fp.sha256, fp.kind.value, document_id),
+        )
+
+    def record_error(self, source_id: int, fp: FileFingerprint, reason: ErrorReason, message: str) -> None:
+        self.remove_file(fp.path)
+        self.db.execute(
+            "INSERT OR REPLACE INTO errors VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (fp.path, source_id, fp.size, fp.mtime_ns, fp.sha256, reason.value, message, time.time()),
+        )
+
+    def remove_file(self, path: str) -> None:
+        """Forget a path (file or error). Its document is marked pending so its paths are re-indexed."""
+        row = self.db.execute("SELECT document_id FROM files WHERE path=?", (path,)).fetchone()
+        self.db.execute("DELETE FROM files WHERE path=?", (path,))
+        self.db.execute("DELETE FROM errors WHERE path=?", (path,))
+        if row is not None and row[0] is not None:
+            self.db.execute("UPDATE documents SET state='pending' WHERE id=?", (row[0],))
+
+    def orphan_documents(self) -> list[tuple[int, str]]:
+        """Documents that no file references any more: (id, sha256)."""
+        rows = self.db.execute(
+            "SELECT d.id, d.sha256 FROM documents d WHERE NOT EXISTS (SELECT 1 FROM files f WHERE f.document_id = d.id)"
+        )
+        return [(int(i), str(s)) for i, s in rows]
+
+    def delete_document(self, document_id: int) -> None:
+        self.db.execute("DELETE FROM chunks WHERE document_id=?", (document_id,))
+        self.db.execute("DELETE FROM documents WHERE id=?", (document_id,))
+
+    def mark_pending(self, document_id: int) -> None:
+        self.db.execute("UPDATE documents SET state='pending' WHERE id=?", (document_id,))
+
+    # documents and chunks
+    def add_document(
+        self, sha256: str, kind: FileKind, size: int, extraction: Extraction, chunks: Sequence[ChunkSpan]
+    ) -> int:
+        pages = [[p.number, p.start, p.end, p.label] for p in extraction.pages]
+        cur = self.db.execute(
+            "INSERT INTO documents (sha256, kind, size, title, text, pages, fields, date, state)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending')",
+            (
+                sha256,
+                kind.value,
+                size,
+                extraction.title,
+                extraction.text,
+                json.dumps(pages, ensure_ascii=False),
+                json.dumps(dict(extraction.fields), ensure_ascii=False),
+                extraction.date.isoformat() if extraction.date else None,
+            ),
+        )
+        document_id = int(cur.lastrowid or 0)
+        self.db.executemany(
+            "INSERT INTO chunks (document_id, ordinal, start, end, page) VALUES (?, ?, ?, ?, ?)",
+            [(document_id, c.ordinal, c.start, c.end, c.page) for c in chunks],
+        )
+        return document_id
+
+    def pending_documents(self) -> list[int]:
+        return [int(r[0]) for r in self.db.execute("SELECT id FROM documents WHERE state='pending' ORDER BY id")]
+
+    def mark_indexed(self, document_ids: Iterable[int]) -> None:
+        now = time.time()
+        self.db.executemany(
+            "UPDATE documents SET state='indexed', indexed_at=? WHERE id=?", [(now, i) for i in document_ids]
+        )
+
+    def bump_generation(self) -> int:
+        generation = self.generation() + 1
+        self.set_meta("generation", str(generation))
+        return generation
+
+    def paths_of(self, document_id: int) -> tuple[str, ...]:
+        rows = self.db.execute("SELECT path FROM files WHERE document_id=? ORDER BY path", (document_id,))
+        return tuple(str(r[0]) for r in rows)
+
+    def document(self, document_id: int) -> DocumentRow | None:
+        row = self.db.execute(
+            "SELECT id, sha256, kind, size, title, text, pages, fields, date FROM documents WHERE id=?",
+            (document_id,),
+        ).fetchone()
+        if row is None:
+            return None
+        return DocumentRow(
+            id=int(row[0]),
+            sha256=str(row[1]),
+            kind=FileKind(row[2]),
+            size=int(row[3]),
+            title=str(row[4]),
+            text=str(row[5]),
+            pages=_pages(row[6]),
+            fields=dict(json.loads(row[7])),
+            date=datetime.fromisoformat(row[8]) if row[8] else None,
+            paths=self.paths_of(int(row[0])),
+        )
+
+    def documents_meta(self, document_ids: Sequence[int]) -> dict[int, DocumentMeta]:
+        found: dict[int, DocumentMeta] = {}
+        ids = list(dict.fromkeys(document_ids))
+        for i in range(0, len(ids), 500):
+            part = ids[i : i + 500]
+            marks = ",".join("?" * len(part))
+            rows = self.db.execute(
+                f"SELECT id, sha256, kind, title, pages, date FROM documents WHERE id IN ({marks})", part
+            )
+            for doc_id, sha, kind, title, pages, date in rows:
+                found[int(doc_id)] = DocumentMeta(
+                    id=int(doc_id),
+                    sha256=str(sha),
+                    kind=FileKind(kind),
+                    title=str(title),
+                    pages=_pages(pages),
+                    date=datetime.fromisoformat(date) if date else None,
+                    paths=self.paths_of(int(doc_id)),
+                )
+        return found
+
+    def chunks_of(self, document_id: int) -> list[Chunk]:
+        rows = self.db.execute(
+            "SELECT c.id, c.document_id, c.ordinal, c.start, c.end, c.page,"
+            " substr(d.text, c.start + 1, c.end - c.start) FROM chunks c JOIN documents d ON d.id = c.document_id"
+            " WHERE c.document_id=? ORDER BY c.ordinal",
+            (document_id,),
+        )
+        return [Chunk(*r) for r in rows]
+
+    def chunks(self, chunk_ids: Sequence[int]) -> dict[int, Chunk]:
+        found: dict[int, Chunk] = {}
+        for i in range(0, len(chunk_ids), 500):
+            part = list(chunk_ids[i : i + 500])
+            marks = ",".join("?" * len(part))
+            rows = self.db.execute(
+                "SELECT c.id, c.document_id, c.ordinal, c.start, c.end, c.page,"
+                " substr(d.text, c.start + 1, c.end - c.start) FROM chunks c"
+                f" JOIN documents d ON d.id = c.document_id WHERE c.id IN ({marks})",
+                part,
+            )
+            found.update({int(r[0]): Chunk(*r) for r in rows})
+        return found
+
+    # errors and counts
+    def errors(self) -> list[FileError]:
+        rows = self.db.execute("SELECT path, reason, message FROM errors ORDER BY path")
+        return [FileError(str(p), ErrorReason(r), str(m)) for p, r, m in rows]
+
+    def counts(self) -> dict[str, int]:
+        def one(sql: str) -> int:
+            return int(self.db.execute(sql).fetchone()[0])
+
+        return {
+            "documents": one("SELECT COUNT(*) FROM documents"),
+            "files": one("SELECT COUNT(*) FROM files"),
+            "chunks": one("SELECT COUNT(*) FROM chunks"),
+            "embedded": one("SELECT COUNT(*) FROM chunks WHERE embedded=1"),
+            "errors": one("SELECT COUNT(*) FROM errors"),
+        }
+
+
+def _pages(raw: str) -> tuple[PageSpan, ...]:
+    return tuple(PageSpan(int(n), int(s), int(e), str(lbl)) for n, s, e, lbl in json.loads(raw))

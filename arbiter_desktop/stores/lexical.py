@@ -1,0 +1,274 @@
+"""The full-text index (tantivy): schema, French analyzers, writing and searching chunks.
+
+Only this module imports tantivy. Every indexed document is one chunk; ``doc_key`` (the SHA-256 of the
+source content) groups the chunks of one document so they can be deleted together.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import tantivy
+
+FRENCH = "fr_stem"  # lowercase, elision, ASCII folding, French stemming
+EXACT = "fr_exact"  # lowercase, elision, ASCII folding — no stemming (names, exact words)
+ENTITY = "entity"  # whitespace-separated normalised entities (plates, phones, e-mails…)
+
+# Elided articles and pronouns: "l'audition" → "audition". The simple tokenizer splits on the apostrophe, so
+# the elided part is a token of its own, removed here.
+ELISIONS = ("l", "d", "j", "qu", "n", "s", "c", "m", "t", "jusqu", "lorsqu", "puisqu", "quoiqu")
+
+
+def _analyzer(stem: bool) -> Any:
+    builder = (
+        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+        .filter(tantivy.Filter.remove_long(40))
+        .filter(tantivy.Filter.lowercase())
+        .filter(tantivy.Filter.ascii_fold())
+        .filter(tantivy.Filter.custom_stopword(list(ELISIONS)))
+    )
+    if stem:
+        builder = builder.filter(tantivy.Filter.stemmer("french"))
+    return builder.build()
+
+
+def _entity_analyzer() -> Any:
+    return tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).filter(tantivy.Filter.lowercase()).build()
+
+
+@lru_cache(maxsize=1)
+def analyzers() -> dict[str, Any]:
+    return {FRENCH: _analyzer(stem=True), EXACT: _analyzer(stem=False), ENTITY: _entity_analyzer()}
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    text: str  # the analysed term
+    start: int  # character offsets in the analysed string
+    end: int
+
+
+def analyze(text: str, analyzer: str = FRENCH) -> list[Token]:
+    """Terms of ``text`` as the index sees them, with character offsets (for highlighting)."""
+    tokens = analyzers()[analyzer].pre_tokenize(text).tokens
+    return [Token(t.text, t.char_offset_from, t.char_offset_to) for t in tokens]
+
+
+def build_schema() -> Any:
+    """The one place that states every field and its flags."""
+    sb = tantivy.SchemaBuilder()
+    sb.add_integer_field("chunk_id", stored=True, indexed=True, fast=True)
+    sb.add_integer_field("document_id", stored=True, indexed=True, fast=True)
+    sb.add_text_field("doc_key", tokenizer_name="raw", index_option="basic")  # SHA-256: delete a document
+    sb.add_text_field("text", tokenizer_name=FRENCH)
+    sb.add_text_field("text_exact", tokenizer_name=EXACT)
+    sb.add_text_field("entities", tokenizer_name=ENTITY, index_option="freq")
+    sb.add_text_field("title", tokenizer_name=FRENCH)
+    sb.add_text_field("path", tokenizer_name=EXACT)  # searchable words of the file paths
+    sb.add_text_field("folder", tokenizer_name="raw", index_option="basic")  # every ancestor folder: filter
+    sb.add_text_field("kind", tokenizer_name="raw", index_option="basic")
+    sb.add_date_field("date", indexed=True, fast=True)
+    return sb.build()
+
+
+SEARCH_FIELDS = ("text", "text_exact", "title", "path", "entities", "kind")
+
+
+@dataclass(frozen=True, slots=True)
+class ChunkRecord:
+    """What the lexical index needs to know about one chunk."""
+
+    chunk_id: int
+    document_id: int
+    doc_key: str
+    text: str
+    title: str
+    paths: Sequence[str]
+    kind: str
+    date: datetime | None
+
+
+# --- entities -------------------------------------------------------------------------------------------
+
+_PLATE = re.compile(r"\b([A-Z]{2})[\s-]?(\d{3})[\s-]?([A-Z]{2})\b", re.IGNORECASE)
+_PLATE_OLD = re.compile(r"\b(\d{1,4})[\s-]?([A-Z]{2,3})[\s-]?(\d{2}|2A|2B)\b", re.IGNORECASE)
+_PHONE = re.compile(r"(?<![\d+])(?:\+|00)?(?:33[\s.-]?(?:\(0\))?[\s.-]?|0)([1-9](?:[\s.-]?\d{2}){4})(?!\d)")
+_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+_IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,3})?\b")
+_LONG_NUMBER = re.compile(r"(?<![\w])\d(?:[\s.-]?\d){5,}(?![\w])")
+_SEPARATORS = re.compile(r"[\s.\-()]")
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+def entity_spans(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, normalised form) of entities written in any spacing or case.
+
+    Plates "AB-123-CD" / "ab 123 cd" → ``ab123cd``; phones "06 12 34 56 78" / "+33 6 12 34 56 78" →
+    ``0612345678``; e-mails lowercased; IBANs and long digit runs (IMEI, account numbers) without separators.
+    """
+    found: list[tuple[int, int, str]] = []
+    for m in _PLATE.finditer(text):
+        found.append((m.start(), m.end(), "".join(m.groups()).lower()))
+    for m in _PLATE_OLD.finditer(text):
+        if any(c.isalpha() for c in m.group(2)):
+            found.append((m.start(), m.end(), "".join(m.groups()).lower()))
+    for m in _PHONE.finditer(text):
+        found.append((m.start(), m.end(), "0" + _SEPARATORS.sub("", m.group(1))))
+    for m in _EMAIL.finditer(text):
+        found.append((m.start(), m.end(), _fold(m.group(0))))
+    for m in _IBAN.finditer(text):
+        found.append((m.start(), m.end(), m.group(0).replace(" ", "").lower()))
+    for m in _LONG_NUMBER.finditer(text):
+        found.append((m.start(), m.end(), _SEPARATORS.sub("", m.group(0))))
+    return found
+
+
+def entity_terms(text: str) -> list[str]:
+    return sorted({norm for _, _, norm in entity_spans(text)})
+
+
+def folders_of(path: str) -> list[str]:
+    """Every ancestor folder of a path, for prefix filters."""
+    parts = Path(path).parents
+    return [str(p) for p in parts if str(p) not in (".", "")]
+
+
+# --- the store --------------------------------------------------------------------------------------------
+
+
+class LexicalStore:
+    """A tantivy index in ``directory``; one writer per process that indexes, readers anywhere."""
+
+    def __init__(self, directory: Path) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        self.directory = directory
+        self.schema = build_schema()
+        self.index = tantivy.Index(self.schema, path=str(directory), reuse=True)
+        for name, analyzer in analyzers().items():
+            self.index.register_tokenizer(name, analyzer)
+        self._writer: Any = None
+
+    # writing
+    def _get_writer(self, heap_mb: int = 128) -> Any:
+        if self._writer is None:
+            self._writer = self.index.writer(heap_size=heap_mb * 1_000_000, num_threads=1)
+        return self._writer
+
+    def open_writer(self, heap_mb: int = 128) -> None:
+        self._get_writer(heap_mb)
+
+    def add_chunks(self, records: Iterable[ChunkRecord]) -> None:
+        writer = self._get_writer()
+        for r in records:
+            doc: dict[str, Any] = {
+                "chunk_id": r.chunk_id,
+                "document_id": r.document_id,
+                "doc_key": r.doc_key,
+                "text": r.text,
+                "text_exact": r.text,
+                "entities": " ".join(entity_terms(r.text)),
+                "title": r.title,
+                "path": list(r.paths),
+                "folder": sorted({f for p in r.paths for f in folders_of(p)}),
+                "kind": r.kind,
+            }
+            if r.date is not None:
+                doc["date"] = r.date
+            writer.add_document(tantivy.Document.from_dict(doc, self.schema))
+
+    def delete_document(self, doc_key: str) -> None:
+        self._get_writer().delete_documents_by_term("doc_key", doc_key)
+
+    def commit(self) -> None:
+        if self._writer is not None:
+            self._writer.commit()
+
+    def close_writer(self) -> None:
+        if self._writer is not None:
+            self._writer.commit()
+            self._writer.wait_merging_threads()
+            self._writer = None
+
+    # reading
+    def reload(self) -> None:
+        self.index.reload()
+
+    def num_chunks(self) -> int:
+        self.index.reload()
+        return int(self.index.searcher().num_docs)
+
+    def search(self, query: Any, limit: int) -> list[tuple[float, int, int]]:
+        """(score, chunk_id, document_id) of the best ``limit`` chunks."""
+        searcher = self.index.searcher()
+        result = searcher.search(query, limit=limit, count=False)
+        if not result.hits:
+            return []
+        addresses = [address for _, address in result.hits]
+        chunk_ids = searcher.fast_field_values("chunk_id", addresses)
+        document_ids = searcher.fast_field_values("document_id", addresses)
+        return [
+            (float(score), int(c), int(d))
+            for (score, _), c, d in zip(result.hits, chunk_ids, document_ids, strict=True)
+            if c is not None and d is not None
+        ]
+
+    def doc_freq(self, field: str, term: str) -> int:
+        return int(self.index.searcher().doc_freq(field, term))
+
+    # query building blocks (so that no other module needs tantivy)
+    def term(self, field: str, value: str) -> Any:
+        return tantivy.Query.term_query(self.schema, field, value, index_option="freq")
+
+    def phrase(self, field: str, words: Sequence[str | tuple[int, str]], slop: int = 0) -> Any:
+        """A phrase of analysed terms; a term may carry its position ((offset, term)) to keep gaps."""
+        return tantivy.Query.phrase_query(self.schema, field, list(words), slop)
+
+    def fuzzy(self, field: str, text: str, distance: int) -> Any:
+        return tantivy.Query.fuzzy_term_query(self.schema, field, text, distance, True, False)
+
+    def regex(self, field: str, pattern: str) -> Any:
+        return tantivy.Query.regex_query(self.schema, field, pattern)
+
+    def prefix_filter(self, field: str, values: Sequence[str]) -> Any:
+        return tantivy.Query.term_set_query(self.schema, field, list(values))
+
+    def date_range(self, start: datetime | None, end: datetime | None) -> Any:
+        return tantivy.Query.range_query(
+            self.schema,
+            "date",
+            tantivy.FieldType.Date,
+            start or tantivy.MIN_DATETIME,
+            end or tantivy.MAX_DATETIME,
+        )
+
+    @staticmethod
+    def boost(query: Any, factor: float) -> Any:
+        return tantivy.Query.boost_query(query, factor)
+
+    @staticmethod
+    def boolean(clauses: Sequence[tuple[str, Any]]) -> Any:
+        occurs = {
+            "must": tantivy.Occur.Must,
+            "should": tantivy.Occur.Should,
+            "must_not": tantivy.Occur.MustNot,
+        }
+        return tantivy.Query.boolean_query([(occurs[o], q) for o, q in clauses])
+
+    @staticmethod
+    def everything() -> Any:
+        return tantivy.Query.all_query()
+
+    @staticmethod
+    def nothing() -> Any:
+        return tantivy.Query.empty_query()
