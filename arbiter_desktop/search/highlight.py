@@ -1,0 +1,121 @@
+"""Find the query's matches in a chunk and cut the passage that best explains the hit.
+
+Matching uses the same analyzers as the index (so "enquêteurs" highlights when the query says "enquêteur")
+and reports character offsets. The passage is the window of the chunk holding the most distinct matched
+terms (then the most matches), widened to word boundaries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from arbiter_desktop.search.lexical_query import Matchers
+from arbiter_desktop.stores.lexical import EXACT, FRENCH, analyze, entity_spans
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    start: int
+    end: int
+    term: str  # the matched text as written in the document
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    start: int  # offset in the chunk text
+    text: str
+    highlights: tuple[tuple[int, int], ...]  # offsets in ``text``
+    matched: tuple[str, ...]  # distinct matched words as written in the document
+
+
+def find_matches(text: str, matchers: Matchers) -> list[Match]:
+    """Every place in ``text`` that a query term matches, sorted and without overlaps."""
+    if matchers.is_empty():
+        return []
+    found: list[tuple[int, int]] = []
+    stemmed = analyze(text, FRENCH)
+    exact = analyze(text, EXACT)
+    for token in stemmed:
+        if token.text in matchers.stems:
+            found.append((token.start, token.end))
+    for token in exact:
+        if token.text in matchers.exact or any(p.fullmatch(token.text) for p in matchers.patterns):
+            found.append((token.start, token.end))
+    if matchers.phrases:
+        terms = [t.text for t in stemmed]
+        for phrase in matchers.phrases:
+            n = len(phrase)
+            for i in range(len(terms) - n + 1):
+                if terms[i : i + n] == phrase:
+                    found.append((stemmed[i].start, stemmed[i + n - 1].end))
+    if matchers.entities:
+        for start, end, norm in entity_spans(text):
+            if norm in matchers.entities:
+                found.append((start, end))
+    return [Match(s, e, text[s:e]) for s, e in _merge(found)]
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def best_passage(text: str, matches: list[Match], width: int = 360) -> Passage:
+    """The window of about ``width`` characters with the most distinct matched terms."""
+    if len(text) <= width:
+        return _passage(text, 0, len(text), matches)
+    if not matches:
+        end = _word_end(text, width)
+        return _passage(text, 0, end, matches)
+    best = (-1, -1, 0)  # (distinct terms, matches, window start)
+    for i, first in enumerate(matches):
+        window_end = first.start + width
+        inside = [m for m in matches[i:] if m.end <= window_end]
+        score = (len({m.term.lower() for m in inside}), len(inside))
+        if score > best[:2]:
+            best = (score[0], score[1], first.start)
+    anchor = best[2]
+    # centre the matched region: start a little before the first match, at a word or sentence start
+    start = max(0, anchor - width // 4)
+    sentence = text.rfind(". ", start, anchor)
+    if sentence != -1 and anchor - sentence < width // 3:
+        start = sentence + 2
+    start = _word_start(text, start)
+    end = min(len(text), _word_end(text, start + width))
+    if end - start < width and start > 0:
+        start = _word_start(text, max(0, end - width))
+    return _passage(text, start, end, matches)
+
+
+def _word_start(text: str, pos: int) -> int:
+    if pos <= 0:
+        return 0
+    while pos > 0 and not text[pos - 1].isspace():
+        pos -= 1
+    return pos
+
+
+def _word_end(text: str, pos: int) -> int:
+    if pos >= len(text):
+        return len(text)
+    while pos < len(text) and not text[pos].isspace():
+        pos += 1
+    return pos
+
+
+def _passage(text: str, start: int, end: int, matches: list[Match]) -> Passage:
+    inside = [m for m in matches if m.start >= start and m.end <= end]
+    seen: dict[str, None] = {}
+    for m in inside:
+        seen.setdefault(m.term, None)
+    return Passage(
+        start=start,
+        text=text[start:end],
+        highlights=tuple((m.start - start, m.end - start) for m in inside),
+        matched=tuple(seen),
+    )

@@ -1,0 +1,88 @@
+from pathlib import Path
+
+import pytest
+from support import write
+
+from arbiter_desktop import app
+from arbiter_desktop.domain import FileKind, SearchMode, SearchRequest
+from arbiter_desktop.search.engine import ModeUnavailable
+from arbiter_desktop.stores.case import Case
+
+DOCS = {
+    "pv_audition.txt": (
+        "PROCÈS-VERBAL D'AUDITION. L'an deux mille vingt-quatre, nous, enquêteurs de la brigade, "
+        "entendons M. Karim MEZIANE. Il déclare que le véhicule immatriculé AB-123-CD appartient à son frère."
+    ),
+    "sms.csv": "date;de;message\n2024-03-05;06 12 34 56 78;rdv a la gare a 18h pour le liquide\n",
+    "rapport.md": "# Rapport\n\nLa prolongation de la garde à vue a été autorisée par le procureur.",
+    "notes/mail.txt": "Contact : joindre le 0798765432 ou écrire à contact.brigade@exemple.fr.",
+}
+
+
+@pytest.fixture
+def indexed(case: Case, tmp_path: Path) -> Case:
+    for name, text in DOCS.items():
+        write(tmp_path / "src", name, text)
+    report = app.index(case, [tmp_path / "src"])
+    assert report.errors == 0
+    return case
+
+
+def top_names(case: Case, query: str, **kwargs: object) -> list[str]:
+    result = app.search(case, SearchRequest(query=query, **kwargs))  # type: ignore[arg-type]
+    return [Path(h.doc_path).name for h in result.hits]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("enquêteur", "pv_audition.txt"),  # plural in the text, accents
+        ("l'audition", "pv_audition.txt"),
+        ("ENQUETEURS", "pv_audition.txt"),
+        ("ab 123 cd", "pv_audition.txt"),  # plate, other spacing and case
+        ("AB123CD", "pv_audition.txt"),
+        ("0612345678", "sms.csv"),  # phone written with spaces in the file
+        ("07 98 76 54 32", "mail.txt"),
+        ("Contact.Brigade@Exemple.fr", "mail.txt"),
+        ('"garde à vue"', "rapport.md"),
+        ("MEZAINE~2", "pv_audition.txt"),
+        ("prolong*", "rapport.md"),
+        ("titre:rapport", "rapport.md"),
+    ],
+)
+def test_queries_find_their_document(indexed: Case, query: str, expected: str) -> None:
+    assert top_names(indexed, query)[:1] == [expected]
+
+
+def test_boolean_operators(indexed: Case) -> None:
+    assert top_names(indexed, "gare AND liquide") == ["sms.csv"]
+    assert top_names(indexed, "gare AND procureur") == []
+    assert "sms.csv" not in top_names(indexed, "gare OR procureur NOT liquide")
+    assert top_names(indexed, "NOT liquide")  # a purely negative query lists everything else
+
+
+def test_filters(indexed: Case, tmp_path: Path) -> None:
+    assert set(top_names(indexed, "enqueteur OR contact", kinds=(FileKind.TEXT,))) == {
+        "pv_audition.txt",
+        "mail.txt",
+    }
+    assert top_names(indexed, "enqueteur OR contact", path_prefix=str(tmp_path / "src" / "notes")) == ["mail.txt"]
+    assert top_names(indexed, "procureur", kinds=(FileKind.CSV,)) == []
+
+
+def test_highlights_point_at_the_matched_words(indexed: Case) -> None:
+    hit = app.search(indexed, SearchRequest(query="enquêteur véhicule ab-123-cd")).hits[0]
+    marked = [hit.passage[s:e] for s, e in hit.highlights]
+    assert marked == ["enquêteurs", "véhicule", "AB-123-CD"]
+    assert set(hit.matched_terms) == set(marked)
+    assert len(hit.sha256) == 64 and hit.page == 1 and hit.scores.bm25 == hit.score > 0
+
+
+def test_ordinary_queries_never_raise(indexed: Case) -> None:
+    for query in ["aujourd'hui", 'un "guillemet', "AND", "NOT", "((", "14:30", "", "   ", "*", "~"]:
+        app.search(indexed, SearchRequest(query=query))
+
+
+def test_unbuilt_modes_say_so(indexed: Case) -> None:
+    with pytest.raises(ModeUnavailable, match="semantic"):
+        app.search(indexed, SearchRequest(query="gare", mode=SearchMode.DENSE))
