@@ -1,0 +1,123 @@
+"""`arbiter eval`: index a BEIR set through the real pipeline in a temporary case, run every query, score.
+
+Each corpus entry is written out as a text file (title on the first line), indexed by the same indexer the
+user runs, and searched by the same engine: the figures measure the product, not a side path.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from arbiter_desktop.domain import SearchMode, SearchRequest
+from arbiter_desktop.evaluation.beir import Dataset
+from arbiter_desktop.evaluation.metrics import distinct, mrr_at, ndcg_at, percentile, recall_at
+from arbiter_desktop.indexing.job import Indexer, Progress
+from arbiter_desktop.search.engine import SearchEngine
+from arbiter_desktop.stores.case import Case
+
+_CATEGORY = re.compile(r"^q-([a-z]+)-")
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
+
+
+@dataclass
+class QueryResult:
+    query_id: str
+    query: str
+    category: str
+    ranked: list[str]
+    relevant: dict[str, int]
+    latency_ms: float
+
+    def metrics(self) -> dict[str, float]:
+        return {
+            "recall@5": recall_at(self.ranked, self.relevant, 5),
+            "recall@10": recall_at(self.ranked, self.relevant, 10),
+            "ndcg@10": ndcg_at(self.ranked, self.relevant, 10),
+            "mrr@10": mrr_at(self.ranked, self.relevant, 10),
+        }
+
+
+@dataclass
+class EvalReport:
+    dataset: str
+    mode: str
+    documents: int
+    index_seconds: float
+    results: list[QueryResult] = field(default_factory=list)
+
+    def summary(self) -> dict[str, Any]:
+        return {**_mean(self.results), "queries": len(self.results), "latency_ms": _latency(self.results)}
+
+    def by_category(self) -> dict[str, dict[str, Any]]:
+        groups: dict[str, list[QueryResult]] = {}
+        for r in self.results:
+            if r.category:
+                groups.setdefault(r.category, []).append(r)
+        return {
+            name: {k: v for k, v in {**_mean(rs), "queries": len(rs)}.items() if k != "mrr@10"}
+            for name, rs in sorted(groups.items())
+        }
+
+
+def _mean(results: list[QueryResult]) -> dict[str, float]:
+    keys = ("recall@5", "recall@10", "ndcg@10", "mrr@10")
+    if not results:
+        return dict.fromkeys(keys, 0.0)
+    per = [r.metrics() for r in results]
+    return {k: round(sum(m[k] for m in per) / len(per), 4) for k in keys}
+
+
+def _latency(results: list[QueryResult]) -> dict[str, float]:
+    values = [r.latency_ms for r in results]
+    return {"p50": round(percentile(values, 50), 2), "p95": round(percentile(values, 95), 2)}
+
+
+def write_corpus(dataset: Dataset, folder: Path) -> dict[str, str]:
+    """Write each document as a UTF-8 text file; returns file path → document id."""
+    folder.mkdir(parents=True, exist_ok=True)
+    mapping: dict[str, str] = {}
+    for number, doc in enumerate(dataset.corpus):
+        name = f"{number:06d}_{_UNSAFE.sub('_', doc.id)[:80]}.txt"
+        path = folder / name
+        body = f"{doc.title}\n\n{doc.text}" if doc.title else doc.text
+        path.write_text(body, encoding="utf-8")
+        mapping[str(path.resolve())] = doc.id
+    return mapping
+
+
+def evaluate(
+    dataset: Dataset,
+    mode: SearchMode = SearchMode.LEXICAL,
+    on_progress: Callable[[Progress], None] | None = None,
+    workdir: Path | None = None,
+) -> EvalReport:
+    with tempfile.TemporaryDirectory(prefix="arbiter-eval-", dir=workdir) as tmp:
+        root = Path(tmp)
+        mapping = write_corpus(dataset, root / "corpus")
+        case = Case.open(root / "case", create=True)
+        try:
+            started = time.perf_counter()
+            Indexer(case, on_progress=on_progress).run([root / "corpus"])
+            report = EvalReport(dataset.name, mode.value, len(dataset.corpus), time.perf_counter() - started)
+            engine = SearchEngine(case)
+            for query_id, text in dataset.queries.items():
+                relevant = dataset.qrels.get(query_id)
+                if not relevant:
+                    continue
+                t0 = time.perf_counter()
+                result = engine.search(SearchRequest(query=text, top=10, mode=mode))
+                latency = (time.perf_counter() - t0) * 1000
+                ranked = distinct([mapping.get(p, p) for hit in result.hits for p in (hit.doc_path, *hit.other_paths)])
+                match = _CATEGORY.match(query_id)
+                report.results.append(
+                    QueryResult(query_id, text, match.group(1) if match else "", ranked, relevant, latency)
+                )
+        finally:
+            case.close()
+    return report

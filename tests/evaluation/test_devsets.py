@@ -1,0 +1,39 @@
+"""Quality floors on the shared dev sets, through the real pipeline (`arbiter eval`).
+
+The floors are the figures reached when they were set, rounded down: a change that makes retrieval worse
+fails here. piaf_v1.1 must stay at or above the plain BM25 reference (Recall@5 0.861, nDCG@10 0.800).
+"""
+
+from pathlib import Path
+
+import pytest
+from support import EVALDATA
+
+from arbiter_desktop.domain import SearchMode
+from arbiter_desktop.evaluation import beir
+from arbiter_desktop.evaluation.runner import evaluate
+
+pytestmark = pytest.mark.slow
+
+
+def _dataset(name: str) -> Path:
+    path = EVALDATA / name
+    if not (path / "corpus.jsonl").exists():
+        pytest.skip(f"{path} not present (the dev sets live in ../shared/evaldata)")
+    return path
+
+
+def test_piaf_lexical_matches_the_bm25_reference() -> None:
+    report = evaluate(beir.load(_dataset("piaf_v1.1")), SearchMode.LEXICAL)
+    summary = report.summary()
+    assert summary["queries"] == 7569
+    assert summary["recall@5"] >= 0.861
+    assert summary["ndcg@10"] >= 0.800
+
+
+def test_police_dev_lexical_floor() -> None:
+    report = evaluate(beir.load(_dataset("police_dev")), SearchMode.LEXICAL)
+    summary = report.summary()
+    assert summary["queries"] == 50
+    assert summary["recall@5"] >= 0.62
+    assert report.by_category()["ent"]["recall@5"] == 1.0  # exact entities in any spacing
