@@ -1,0 +1,304 @@
+"""Command line: `arbiter index | search | status | errors | eval | demo`.
+
+Drives the same engine as the GUI. Results go to stdout (text or JSON), progress and diagnostics to stderr.
+Exit codes: 0 success, 1 finished with file errors (index) or a failed check, 2 bad input or unavailable mode.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from arbiter_desktop import __version__, app
+from arbiter_desktop.domain import FileKind, SearchMode, SearchRequest, SearchResult
+from arbiter_desktop.indexing.job import IndexReport, Progress
+
+
+class ProgressBar:
+    """A one-line progress bar on stderr (a line every few seconds when stderr is not a terminal)."""
+
+    def __init__(self, stream: TextIO = sys.stderr) -> None:
+        self.stream = stream
+        self.tty = stream.isatty()
+        self._last = 0.0
+
+    def __call__(self, p: Progress) -> None:
+        now = time.monotonic()
+        final = p.phase == "done"
+        if not final and now - self._last < (0.1 if self.tty else 5.0):
+            return
+        self._last = now
+        if p.total:
+            width = 30
+            filled = int(width * p.done / p.total)
+            bar = "#" * filled + "-" * (width - filled)
+            rate = p.done / p.elapsed_s if p.elapsed_s > 0 else 0.0
+            eta = (p.total - p.done) / rate if rate > 0 else 0.0
+            line = (
+                f"[{bar}] {p.done}/{p.total} files  {rate:.1f} files/s  "
+                f"{p.text_bytes / 1e6:.1f} MB text  {p.errors} errors  ETA {eta:.0f}s"
+            )
+        else:
+            line = f"{p.phase}: scanning…"
+        if self.tty:
+            self.stream.write("\r\033[K" + line + ("\n" if final else ""))
+        else:
+            self.stream.write(line + "\n")
+        self.stream.flush()
+
+
+def _print_index_report(report: IndexReport, out: TextIO) -> None:
+    out.write(
+        f"Indexed in {report.seconds:.1f}s: {report.added} added, {report.changed} changed, "
+        f"{report.removed} removed, {report.unchanged} unchanged, {report.duplicates} duplicate contents.\n"
+        f"Case: {report.documents} documents, {report.chunks} chunks, generation {report.generation}.\n"
+    )
+    if report.cancelled:
+        out.write("Cancelled: run the same command again to resume.\n")
+    if report.failed:
+        out.write(f"{len(report.failed)} file(s) could not be indexed:\n")
+        for error in report.failed:
+            out.write(f"  {error.path}\n    {error.reason.value}: {error.message}\n")
+
+
+def result_to_json(result: SearchResult) -> dict[str, Any]:
+    """The stable JSON schema of a result set (other tools read it)."""
+    return {
+        "query": result.query,
+        "mode": result.mode.value,
+        "expansions": list(result.expansions),
+        "coverage": {"chunks": result.coverage.chunks, "embedded": result.coverage.embedded},
+        "elapsed_ms": round(result.elapsed_ms, 2),
+        "hits": [
+            {
+                "rank": h.rank,
+                "doc_path": h.doc_path,
+                "other_paths": list(h.other_paths),
+                "title": h.title,
+                "sha256": h.sha256,
+                "page": h.page,
+                "chunk_id": h.chunk_id,
+                "score": round(h.score, 6),
+                "passage": h.passage,
+                "highlights": [list(span) for span in h.highlights],
+                "matched_terms": list(h.matched_terms),
+                "scores": {
+                    "bm25": h.scores.bm25,
+                    "dense": h.scores.dense,
+                    "fused": h.scores.fused,
+                    "rerank": h.scores.rerank,
+                },
+            }
+            for h in result.hits
+        ],
+    }
+
+
+def _marked(passage: str, highlights: Sequence[tuple[int, int]], tty: bool) -> str:
+    start_mark, end_mark = ("\033[1;33m", "\033[0m") if tty else ("[", "]")
+    parts: list[str] = []
+    cursor = 0
+    for start, end in highlights:
+        parts += [passage[cursor:start], start_mark, passage[start:end], end_mark]
+        cursor = end
+    parts.append(passage[cursor:])
+    return "".join(parts).replace("\n", " ")
+
+
+def _print_result(result: SearchResult, out: TextIO) -> None:
+    tty = out.isatty()
+    if not result.hits:
+        out.write(f"No hit for «{result.query}».\n")
+        return
+    for h in result.hits:
+        title = f" — {h.title}" if h.title else ""
+        out.write(f"{h.rank:>3}. {h.doc_path} (p. {h.page}){title}  score {h.score:.2f}\n")
+        out.write(f"     {_marked(h.passage, h.highlights, tty)}\n")
+        if h.matched_terms:
+            out.write(f"     matched: {', '.join(h.matched_terms)}\n")
+    out.write(f"{len(result.hits)} hit(s) in {result.elapsed_ms:.0f} ms\n")
+
+
+# --- commands -----------------------------------------------------------------------------------------------
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    missing = [p for p in args.paths if not Path(p).exists()]
+    if missing:
+        sys.stderr.write(f"error: not found: {', '.join(missing)}\n")
+        return 2
+    with app.open_case(Path(args.case), create=True) as case:
+        report = app.index(case, [Path(p) for p in args.paths], on_progress=ProgressBar())
+    _print_index_report(report, sys.stdout)
+    return 1 if report.errors else 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    kinds = tuple(FileKind(k) for k in args.type or ())
+    request = SearchRequest(
+        query=args.query, top=args.top, mode=SearchMode(args.mode), kinds=kinds, path_prefix=args.folder or ""
+    )
+    with app.open_case(Path(args.case)) as case:
+        result = app.search(case, request)
+    if args.json:
+        json.dump(result_to_json(result), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        _print_result(result, sys.stdout)
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    with app.open_case(Path(args.case)) as case:
+        status = app.status(case)
+    data = {
+        "documents": status.documents,
+        "chunks": status.chunks,
+        "embedded": status.embedded,
+        "errors": status.errors,
+        "generation": status.generation,
+    }
+    if args.json:
+        json.dump({**data, "files": status.files}, sys.stdout)
+        sys.stdout.write("\n")
+    else:
+        for key, value in {**data, "files": status.files}.items():
+            sys.stdout.write(f"{key:>10}: {value}\n")
+    return 0
+
+
+def cmd_errors(args: argparse.Namespace) -> int:
+    with app.open_case(Path(args.case)) as case:
+        errors = case.catalog.errors()
+    if args.json:
+        json.dump([{"path": e.path, "reason": e.reason.value, "message": e.message} for e in errors], sys.stdout)
+        sys.stdout.write("\n")
+    else:
+        for e in errors:
+            sys.stdout.write(f"{e.path}\n    {e.reason.value}: {e.message}\n")
+        sys.stdout.write(f"{len(errors)} file(s) in error\n")
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from arbiter_desktop.evaluation import beir
+    from arbiter_desktop.evaluation.runner import evaluate
+
+    mode = SearchMode(args.mode)
+    app.check_mode(mode)
+    dataset = beir.load(Path(args.dataset))
+    report = evaluate(dataset, mode, on_progress=ProgressBar())
+    summary = report.summary()
+    by_category = report.by_category()
+    if args.out:
+        with open(args.out, "w", encoding="utf-8") as handle:
+            for r in report.results:
+                row = {
+                    "query_id": r.query_id,
+                    "query": r.query,
+                    "category": r.category,
+                    "ranked": r.ranked,
+                    "relevant": r.relevant,
+                    "latency_ms": round(r.latency_ms, 3),
+                    **r.metrics(),
+                }
+                handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+    if args.json:
+        data: dict[str, Any] = dict(summary)
+        if by_category:
+            data["by_category"] = by_category
+        json.dump(data, sys.stdout)
+        sys.stdout.write("\n")
+        return 0
+    out = sys.stdout
+    out.write(
+        f"{report.dataset} — mode {report.mode}: {report.documents} documents indexed in "
+        f"{report.index_seconds:.1f}s, {summary['queries']} queries\n"
+    )
+    out.write(
+        f"  Recall@5 {summary['recall@5']:.3f}  Recall@10 {summary['recall@10']:.3f}  "
+        f"nDCG@10 {summary['ndcg@10']:.3f}  MRR@10 {summary['mrr@10']:.3f}  "
+        f"latency p50 {summary['latency_ms']['p50']:.1f} ms  p95 {summary['latency_ms']['p95']:.1f} ms\n"
+    )
+    for name, m in by_category.items():
+        out.write(
+            f"  {name:<6} ({m['queries']:>3} q)  Recall@5 {m['recall@5']:.3f}  Recall@10 {m['recall@10']:.3f}  "
+            f"nDCG@10 {m['ndcg@10']:.3f}\n"
+        )
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    case_dir = Path(args.case) if args.case else app.demo_case_dir()
+    with app.open_case(case_dir, create=True) as case:
+        report = app.index(case, [app.demo_documents()], on_progress=ProgressBar())
+        _print_index_report(report, sys.stdout)
+        for query in app.DEMO_QUERIES:
+            sys.stdout.write(f'\n=== arbiter search {case_dir} "{query}"\n')
+            _print_result(app.search(case, SearchRequest(query=query, top=3)), sys.stdout)
+    sys.stdout.write(f"\nDemo case: {case_dir}\n")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="arbiter", description="Arbiter Desktop — offline case search")
+    parser.add_argument("--version", action="version", version=f"arbiter {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("index", help="create or update a case from folders or files")
+    p.add_argument("case", help="case folder (created if missing)")
+    p.add_argument("paths", nargs="+", help="folders or files to index (read-only)")
+    p.set_defaults(func=cmd_index)
+
+    p = sub.add_parser("search", help="search a case")
+    p.add_argument("case")
+    p.add_argument("query")
+    p.add_argument("--top", type=int, default=10)
+    p.add_argument("--mode", choices=[m.value for m in SearchMode], default=SearchMode.LEXICAL.value)
+    p.add_argument("--type", action="append", choices=sorted(k.value for k in FileKind if k is not FileKind.UNKNOWN))
+    p.add_argument("--folder", help="only files under this folder")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("status", help="counts of a case")
+    p.add_argument("case")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_status)
+
+    p = sub.add_parser("errors", help="files that could not be indexed, with the reason")
+    p.add_argument("case")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_errors)
+
+    p = sub.add_parser("eval", help="evaluate retrieval on a BEIR-layout data set")
+    p.add_argument("dataset")
+    p.add_argument("--mode", choices=[m.value for m in SearchMode], default=SearchMode.LEXICAL.value)
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--out", help="write per-query results (JSON lines) to this file")
+    p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("demo", help="index the bundled fictional demo case and run sample searches")
+    p.add_argument("--case", help="where to build the demo case (default: the user data folder)")
+    p.set_defaults(func=cmd_demo)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except app.UserError as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        return 2
+    except KeyboardInterrupt:
+        sys.stderr.write("\ninterrupted: committed work is kept; run the same command again to resume\n")
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

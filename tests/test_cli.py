@@ -1,0 +1,116 @@
+"""The command line, end to end: index, search --json, status --json, errors, eval."""
+
+import json
+from pathlib import Path
+
+import pytest
+from support import write
+
+from arbiter_desktop.cli import main
+
+
+@pytest.fixture
+def case_dir(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    src = tmp_path / "src"
+    write(src, "pv.txt", "Le mis en cause MEZIANE a été placé en garde à vue à 14h30.")
+    write(src, "sms.txt", "rdv gare 18h, ramène le liquide. Tel 06 12 34 56 78")
+    (src / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
+    case = tmp_path / "case"
+    assert main(["index", str(case), str(src)]) == 1  # finished, with one file in error
+    out = capsys.readouterr()
+    assert "2 added" in out.out and "image.txt" in out.out and "unsupported" in out.out
+    return case
+
+
+def test_search_json_schema(case_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["search", str(case_dir), "garde à vue", "--json", "--top", "5"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["query"] == "garde à vue"
+    assert data["expansions"] == []
+    assert data["coverage"] == {"chunks": 2, "embedded": 0}
+    (hit,) = data["hits"]
+    assert set(hit) >= {
+        "rank",
+        "doc_path",
+        "sha256",
+        "page",
+        "chunk_id",
+        "score",
+        "passage",
+        "highlights",
+        "scores",
+    }
+    assert set(hit["scores"]) == {"bm25", "dense", "fused", "rerank"}
+    assert hit["rank"] == 1 and hit["page"] == 1 and hit["doc_path"].endswith("pv.txt")
+    assert [hit["passage"][s:e] for s, e in hit["highlights"]] == ["garde", "vue"]
+
+
+def test_search_text_output(case_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["search", str(case_dir), "0612345678"]) == 0
+    out = capsys.readouterr().out
+    assert "sms.txt" in out and "[06 12 34 56 78]" in out
+
+
+def test_status_and_errors(case_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["status", str(case_dir), "--json"]) == 0
+    status = json.loads(capsys.readouterr().out)
+    assert {k: status[k] for k in ("documents", "chunks", "embedded", "errors")} == {
+        "documents": 2,
+        "chunks": 2,
+        "embedded": 0,
+        "errors": 1,
+    }
+    assert status["generation"] >= 1
+    assert main(["errors", str(case_dir), "--json"]) == 0
+    (error,) = json.loads(capsys.readouterr().out)
+    assert error["path"].endswith("image.txt") and error["reason"] == "unsupported"
+
+
+def test_bad_input_gets_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["search", str(tmp_path / "nowhere"), "x"]) == 2
+    assert "is not a case" in capsys.readouterr().err
+    assert main(["index", str(tmp_path / "case"), str(tmp_path / "missing")]) == 2
+    assert "not found" in capsys.readouterr().err
+    assert main(["eval", str(tmp_path)]) == 2
+    assert "corpus.jsonl is missing" in capsys.readouterr().err
+
+
+def test_unbuilt_modes_say_so(case_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["search", str(case_dir), "gare", "--mode", "hybrid"]) == 2
+    assert "semantic retrieval" in capsys.readouterr().err
+
+
+def _tiny_beir(folder: Path) -> Path:
+    folder.mkdir()
+    docs = [
+        ("d1", "Garde à vue", "Le suspect a été placé en garde à vue puis la mesure a été prolongée."),
+        ("d2", "Saisie", "Saisie de douze barrettes de résine de cannabis au domicile."),
+        ("d3", "Téléphonie", "Réquisition à l'opérateur pour la ligne 06 12 34 56 78."),
+    ]
+    with (folder / "corpus.jsonl").open("w", encoding="utf-8") as f:
+        for i, title, text in docs:
+            f.write(json.dumps({"id": i, "title": title, "text": text}, ensure_ascii=False) + "\n")
+    queries = [("q-ent-1", "0612345678"), ("q-fact-1", "barrettes de cannabis"), ("q-fact-2", "pistolet")]
+    with (folder / "queries.jsonl").open("w", encoding="utf-8") as f:
+        for i, text in queries:
+            f.write(json.dumps({"id": i, "text": text}) + "\n")
+    (folder / "qrels.tsv").write_text("query-id\tcorpus-id\tscore\nq-ent-1\td3\t1\nq-fact-1\td2\t2\nq-fact-2\td1\t1\n")
+    return folder
+
+
+def test_eval_on_a_set_with_a_known_answer(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    dataset = _tiny_beir(tmp_path / "tiny")
+    out_file = tmp_path / "per_query.jsonl"
+    assert main(["eval", str(dataset), "--json", "--out", str(out_file)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    # two queries find their only relevant document first; "pistolet" finds nothing
+    assert data["queries"] == 3
+    assert data["recall@5"] == pytest.approx(2 / 3, abs=1e-3)
+    assert data["mrr@10"] == pytest.approx(2 / 3, abs=1e-3)
+    assert data["ndcg@10"] == pytest.approx(2 / 3, abs=1e-3)
+    assert set(data["latency_ms"]) == {"p50", "p95"}
+    assert data["by_category"]["ent"]["recall@5"] == 1.0
+    assert data["by_category"]["fact"]["queries"] == 2
+    rows = [json.loads(line) for line in out_file.read_text(encoding="utf-8").splitlines()]
+    assert [r["query_id"] for r in rows] == ["q-ent-1", "q-fact-1", "q-fact-2"]
+    assert rows[0]["ranked"][0] == "d3" and rows[2]["ranked"] == []
