@@ -4,6 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 export OMP_WAIT_POLICY := PASSIVE
+# llama.cpp built portable: a native build uses instructions (AMX, AVX-512) that older CPUs lack
+export CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON
 export QT_QPA_PLATFORM ?= offscreen
 
 .PHONY: setup run test lint typecheck pytest eval clean

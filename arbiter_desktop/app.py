@@ -14,20 +14,27 @@ The CLI (cli.py) and the GUI call the functions below; neither builds engine obj
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
 from arbiter_desktop.config import paths
-from arbiter_desktop.domain import CaseStatus, SearchRequest, SearchResult
+from arbiter_desktop.config.models import resolve_embedder
+from arbiter_desktop.config.settings import Settings
+from arbiter_desktop.domain import CaseStatus, SearchMode, SearchRequest, SearchResult
+from arbiter_desktop.embedding.base import Embedder
+from arbiter_desktop.embedding.gguf import GgufEmbedder, ModelError
 from arbiter_desktop.evaluation.beir import DatasetError
 from arbiter_desktop.indexing.job import Indexer, IndexReport, JobControl, ProgressCallback
-from arbiter_desktop.search.engine import ModeUnavailable, SearchEngine, check_mode
+from arbiter_desktop.search.engine import ModeUnavailable, SearchEngine
 from arbiter_desktop.stores.case import Case, CaseError
+from arbiter_desktop.stores.vectors import VectorStoreError, drop_other_models
+
+log = logging.getLogger(__name__)
 
 # Errors whose message is meant for the user as it is (the CLI prints it, the GUI shows it).
-UserError = (CaseError, ModeUnavailable, DatasetError)
-__all__ = ["DEMO_QUERIES", "UserError", "check_mode", "index", "open_case", "search", "status"]
+UserError = (CaseError, ModeUnavailable, DatasetError, ModelError, VectorStoreError)
 
 DEMO_QUERIES = ("GAV prolongée FERRAND", "rdv gare", "ZZ 417 XK", "0600001234")
 
@@ -41,17 +48,52 @@ def open_case(directory: Path, create: bool = False) -> Iterator[Case]:
         case.close()
 
 
+def open_embedder(settings: Settings, required: bool = False) -> Embedder | None:
+    """The embedding model the settings select, or None when semantic search is off or no model is installed.
+
+    With ``required``, a missing model is an error that names the expected file.
+    """
+    if not settings.semantic and not required:
+        return None
+    path = resolve_embedder(settings.embedder)
+    if path is None:
+        if required:
+            raise ModelError(
+                f"no embedding model installed: expected {paths.models_dir()}/embeddinggemma-300m-q8_0.gguf "
+                "or multilingual-e5-small-q4_0.gguf (run `make setup`)"
+            )
+        log.warning("no embedding model in %s: semantic search is off", paths.models_dir())
+        return None
+    return GgufEmbedder(path, threads=settings.embed_threads, n_ctx=settings.embed_context)
+
+
 def index(
     case: Case,
     roots: Sequence[Path],
     control: JobControl | None = None,
     on_progress: ProgressCallback | None = None,
+    embedder: Embedder | None = None,
+    reembed: bool = False,
 ) -> IndexReport:
-    return Indexer(case, control, on_progress).run(roots)
+    """Index ``roots`` into ``case``; with an embedder, embed the chunks behind (phase 2).
+
+    ``reembed`` confirms that vectors of another model may be deleted and the case embedded again.
+    """
+    if embedder is not None and reembed:
+        drop_other_models(case.directory, embedder.identity)
+    return Indexer(case, control, on_progress, embedder).run(roots)
 
 
-def search(case: Case, request: SearchRequest) -> SearchResult:
-    return SearchEngine(case).search(request)
+def search(case: Case, request: SearchRequest, embedder: Embedder | None = None) -> SearchResult:
+    return SearchEngine(case, embedder).search(request)
+
+
+def default_mode(case: Case, settings: Settings) -> SearchMode:
+    """Hybrid when the case has vectors and the selected model is installed; otherwise full-text."""
+    path = resolve_embedder(settings.embedder) if settings.semantic else None
+    if path is not None and path.exists() and case.catalog.counts()["embedded"] > 0:
+        return SearchMode.HYBRID
+    return SearchMode.LEXICAL
 
 
 def status(case: Case) -> CaseStatus:

@@ -15,8 +15,11 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from arbiter_desktop import __version__, app
+from arbiter_desktop.config.settings import Settings
 from arbiter_desktop.domain import FileKind, SearchMode, SearchRequest, SearchResult
 from arbiter_desktop.indexing.job import IndexReport, Progress
+from arbiter_desktop.search.engine import ModeUnavailable
+from arbiter_desktop.stores.case import Case
 
 
 class ProgressBar:
@@ -37,12 +40,15 @@ class ProgressBar:
             width = 30
             filled = int(width * p.done / p.total)
             bar = "#" * filled + "-" * (width - filled)
-            rate = p.done / p.elapsed_s if p.elapsed_s > 0 else 0.0
-            eta = (p.total - p.done) / rate if rate > 0 else 0.0
-            line = (
-                f"[{bar}] {p.done}/{p.total} files  {rate:.1f} files/s  "
-                f"{p.text_bytes / 1e6:.1f} MB text  {p.errors} errors  ETA {eta:.0f}s"
-            )
+            if p.phase == "semantic":
+                line = f"semantic [{bar}] {p.done}/{p.total} chunks embedded"
+            else:
+                rate = p.done / p.elapsed_s if p.elapsed_s > 0 else 0.0
+                eta = (p.total - p.done) / rate if rate > 0 else 0.0
+                line = (
+                    f"text [{bar}] {p.done}/{p.total} files  {rate:.1f} files/s  "
+                    f"{p.text_bytes / 1e6:.1f} MB text  {p.errors} errors  ETA {eta:.0f}s"
+                )
         else:
             line = f"{p.phase}: scanning…"
         if self.tty:
@@ -58,6 +64,9 @@ def _print_index_report(report: IndexReport, out: TextIO) -> None:
         f"{report.removed} removed, {report.unchanged} unchanged, {report.duplicates} duplicate contents.\n"
         f"Case: {report.documents} documents, {report.chunks} chunks, generation {report.generation}.\n"
     )
+    if report.embedded:
+        rate = report.embedded / report.embed_seconds if report.embed_seconds > 0 else 0.0
+        out.write(f"Semantic: {report.embedded} chunks embedded in {report.embed_seconds:.1f}s ({rate:.1f}/s).\n")
     if report.cancelled:
         out.write("Cancelled: run the same command again to resume.\n")
     if report.failed:
@@ -127,24 +136,53 @@ def _print_result(result: SearchResult, out: TextIO) -> None:
 # --- commands -----------------------------------------------------------------------------------------------
 
 
+def _settings(case: Case, args: argparse.Namespace) -> Settings:
+    """The case's settings with the command line's overrides."""
+    settings = case.settings
+    if getattr(args, "model", None):
+        settings = settings.replace(embedder=args.model, semantic=True)
+    if getattr(args, "no_semantic", False):
+        settings = settings.replace(semantic=False)
+    case.settings = settings
+    return settings
+
+
 def cmd_index(args: argparse.Namespace) -> int:
     missing = [p for p in args.paths if not Path(p).exists()]
     if missing:
         sys.stderr.write(f"error: not found: {', '.join(missing)}\n")
         return 2
     with app.open_case(Path(args.case), create=True) as case:
-        report = app.index(case, [Path(p) for p in args.paths], on_progress=ProgressBar())
+        embedder = app.open_embedder(_settings(case, args), required=bool(args.model))
+        try:
+            report = app.index(
+                case,
+                [Path(p) for p in args.paths],
+                on_progress=ProgressBar(),
+                embedder=embedder,
+                reembed=args.reembed,
+            )
+        finally:
+            if embedder is not None:
+                embedder.close()
     _print_index_report(report, sys.stdout)
+    if embedder is None:
+        sys.stdout.write("Semantic indexing is off (no embedding model installed or --no-semantic).\n")
     return 1 if report.errors else 0
 
 
 def cmd_search(args: argparse.Namespace) -> int:
     kinds = tuple(FileKind(k) for k in args.type or ())
-    request = SearchRequest(
-        query=args.query, top=args.top, mode=SearchMode(args.mode), kinds=kinds, path_prefix=args.folder or ""
-    )
     with app.open_case(Path(args.case)) as case:
-        result = app.search(case, request)
+        settings = _settings(case, args)
+        mode = SearchMode(args.mode) if args.mode != "auto" else app.default_mode(case, settings)
+        request = SearchRequest(query=args.query, top=args.top, mode=mode, kinds=kinds, path_prefix=args.folder or "")
+        embedder = app.open_embedder(settings, required=True) if mode is not SearchMode.LEXICAL else None
+        try:
+            result = app.search(case, request, embedder)
+        finally:
+            if embedder is not None:
+                embedder.close()
     if args.json:
         json.dump(result_to_json(result), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
@@ -190,9 +228,18 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from arbiter_desktop.evaluation.runner import evaluate
 
     mode = SearchMode(args.mode)
-    app.check_mode(mode)
     dataset = beir.load(Path(args.dataset))
-    report = evaluate(dataset, mode, on_progress=ProgressBar())
+    settings = Settings()
+    if args.model:
+        settings = settings.replace(embedder=args.model)
+    embedder = app.open_embedder(settings, required=True) if mode is not SearchMode.LEXICAL else None
+    if mode is SearchMode.FULL:
+        raise ModeUnavailable("the full mode adds a reranking stage, which this version does not have yet")
+    try:
+        report = evaluate(dataset, mode, on_progress=ProgressBar(), embedder=embedder, settings=settings)
+    finally:
+        if embedder is not None:
+            embedder.close()
     summary = report.summary()
     by_category = report.by_category()
     if args.out:
@@ -253,13 +300,24 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("index", help="create or update a case from folders or files")
     p.add_argument("case", help="case folder (created if missing)")
     p.add_argument("paths", nargs="+", help="folders or files to index (read-only)")
+    p.add_argument("--model", help="embedding model (a GGUF file name in models/, or a path)")
+    p.add_argument("--no-semantic", action="store_true", help="full-text indexing only")
+    p.add_argument(
+        "--reembed", action="store_true", help="confirm re-embedding the whole case with another model (long)"
+    )
     p.set_defaults(func=cmd_index)
 
     p = sub.add_parser("search", help="search a case")
     p.add_argument("case")
     p.add_argument("query")
     p.add_argument("--top", type=int, default=10)
-    p.add_argument("--mode", choices=[m.value for m in SearchMode], default=SearchMode.LEXICAL.value)
+    p.add_argument(
+        "--mode",
+        choices=["auto", *[m.value for m in SearchMode]],
+        default="auto",
+        help="auto: hybrid when the case has vectors and a model is installed, else lexical",
+    )
+    p.add_argument("--model", help="embedding model (a GGUF file name in models/, or a path)")
     p.add_argument("--type", action="append", choices=sorted(k.value for k in FileKind if k is not FileKind.UNKNOWN))
     p.add_argument("--folder", help="only files under this folder")
     p.add_argument("--json", action="store_true")
@@ -280,6 +338,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--mode", choices=[m.value for m in SearchMode], default=SearchMode.LEXICAL.value)
     p.add_argument("--json", action="store_true")
     p.add_argument("--out", help="write per-query results (JSON lines) to this file")
+    p.add_argument("--model", help="embedding model for dense/hybrid (a GGUF file name in models/, or a path)")
     p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("demo", help="index the bundled fictional demo case and run sample searches")

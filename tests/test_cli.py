@@ -16,14 +16,14 @@ def case_dir(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
     write(src, "sms.txt", "rdv gare 18h, ramène le liquide. Tel 06 12 34 56 78")
     (src / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
     case = tmp_path / "case"
-    assert main(["index", str(case), str(src)]) == 1  # finished, with one file in error
+    assert main(["index", str(case), str(src), "--no-semantic"]) == 1  # finished, with one file in error
     out = capsys.readouterr()
     assert "2 added" in out.out and "image.txt" in out.out and "unsupported" in out.out
     return case
 
 
 def test_search_json_schema(case_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["search", str(case_dir), "garde à vue", "--json", "--top", "5"]) == 0
+    assert main(["search", str(case_dir), "garde à vue", "--json", "--top", "5", "--mode", "lexical"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["query"] == "garde à vue"
     assert data["expansions"] == []
@@ -46,7 +46,7 @@ def test_search_json_schema(case_dir: Path, capsys: pytest.CaptureFixture[str]) 
 
 
 def test_search_text_output(case_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["search", str(case_dir), "0612345678"]) == 0
+    assert main(["search", str(case_dir), "0612345678", "--mode", "lexical"]) == 0
     out = capsys.readouterr().out
     assert "sms.txt" in out and "[06 12 34 56 78]" in out
 
@@ -75,9 +75,14 @@ def test_bad_input_gets_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixt
     assert "corpus.jsonl is missing" in capsys.readouterr().err
 
 
-def test_unbuilt_modes_say_so(case_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_missing_model_names_the_expected_file(
+    case_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ARBITER_MODELS_DIR", str(tmp_path / "empty-models"))
     assert main(["search", str(case_dir), "gare", "--mode", "hybrid"]) == 2
-    assert "semantic retrieval" in capsys.readouterr().err
+    assert "embeddinggemma-300m-q8_0.gguf" in capsys.readouterr().err
+    assert main(["search", str(case_dir), "gare", "--mode", "dense", "--model", "nope.gguf"]) == 2
+    assert "nope.gguf" in capsys.readouterr().err
 
 
 def _tiny_beir(folder: Path) -> Path:

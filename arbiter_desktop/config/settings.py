@@ -33,6 +33,17 @@ class Settings:
     passage_chars: int = _setting(360, "Length of the passage shown for a hit, in characters.")
     hits_per_document: int = _setting(1, "Hits kept per document in a result list (the best chunks).")
     operator: str = _setting("", "Operator name written in exports and in the audit log.")
+    semantic: bool = _setting(True, "Index and search by meaning too (needs an embedding model in models/).")
+    embedder: str = _setting(
+        "", "Embedding model: a GGUF file name in models/ or a path (empty: the default model installed)."
+    )
+    embed_threads: int = _setting(max(1, os.cpu_count() or 1), "CPU threads used by the embedding model.")
+    embed_batch: int = _setting(16, "Chunks embedded per model call.")
+    embed_context: int = _setting(512, "Longest chunk the embedding model reads, in model tokens.")
+    rescore_candidates: int = _setting(400, "Binary-search candidates rescored with int8 vectors per query.")
+    fusion_k: int = _setting(60, "Reciprocal rank fusion constant.")
+    fusion_lexical_weight: float = _setting(1.0, "Weight of the full-text ranking in hybrid fusion.")
+    fusion_dense_weight: float = _setting(1.0, "Weight of the semantic ranking in hybrid fusion.")
 
     def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **changes)

@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from arbiter_desktop.config.settings import Settings
 from arbiter_desktop.domain import SearchMode, SearchRequest
+from arbiter_desktop.embedding.base import Embedder
 from arbiter_desktop.evaluation.beir import Dataset
 from arbiter_desktop.evaluation.metrics import distinct, mrr_at, ndcg_at, percentile, recall_at
 from arbiter_desktop.indexing.job import Indexer, Progress
@@ -96,16 +98,23 @@ def evaluate(
     mode: SearchMode = SearchMode.LEXICAL,
     on_progress: Callable[[Progress], None] | None = None,
     workdir: Path | None = None,
+    embedder: Embedder | None = None,
+    settings: Settings | None = None,
 ) -> EvalReport:
+    """Index ``dataset`` in a temporary case and run its queries; dense modes need ``embedder``."""
     with tempfile.TemporaryDirectory(prefix="arbiter-eval-", dir=workdir) as tmp:
         root = Path(tmp)
         mapping = write_corpus(dataset, root / "corpus")
         case = Case.open(root / "case", create=True)
+        if settings is not None:
+            case.settings = settings
         try:
+            engine = SearchEngine(case, embedder)
+            engine.check_mode(mode)
             started = time.perf_counter()
-            Indexer(case, on_progress=on_progress).run([root / "corpus"])
+            index_embedder = embedder if mode is not SearchMode.LEXICAL else None
+            Indexer(case, on_progress=on_progress, embedder=index_embedder).run([root / "corpus"])
             report = EvalReport(dataset.name, mode.value, len(dataset.corpus), time.perf_counter() - started)
-            engine = SearchEngine(case)
             for query_id, text in dataset.queries.items():
                 relevant = dataset.qrels.get(query_id)
                 if not relevant:

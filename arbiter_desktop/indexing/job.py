@@ -20,15 +20,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from arbiter_desktop.domain import ErrorReason, FileError, FileFingerprint, FileKind
+from arbiter_desktop.embedding.base import Embedder
 from arbiter_desktop.ingest.discovery import Seen, Skipped, fingerprint, walk
 from arbiter_desktop.ingest.workers import Extracted, ExtractionPool, Failed, Job
 from arbiter_desktop.stores.case import Case
 from arbiter_desktop.stores.lexical import ChunkRecord
+from arbiter_desktop.stores.vectors import VectorStore, open_vector_store
 
 
 @dataclass(frozen=True, slots=True)
 class Progress:
-    phase: str  # "scan", "text", "done"
+    phase: str  # "scan", "text", "semantic", "done"
     done: int
     total: int
     current: str
@@ -52,6 +54,8 @@ class IndexReport:
     seconds: float = 0.0
     cancelled: bool = False
     generation: int = 0
+    embedded: int = 0  # chunks embedded in this run
+    embed_seconds: float = 0.0
 
 
 class JobControl:
@@ -92,12 +96,20 @@ ProgressCallback = Callable[[Progress], None]
 
 class Indexer:
     def __init__(
-        self, case: Case, control: JobControl | None = None, on_progress: ProgressCallback | None = None
+        self,
+        case: Case,
+        control: JobControl | None = None,
+        on_progress: ProgressCallback | None = None,
+        embedder: Embedder | None = None,
     ) -> None:
         self.case = case
         self.settings = case.settings
         self.control = control or JobControl()
         self.on_progress = on_progress or (lambda _p: None)
+        self.embedder = embedder
+        self.vectors: VectorStore | None = (
+            open_vector_store(case.directory, embedder.identity) if embedder is not None else None
+        )
         self._started = 0.0
 
     # --- public -------------------------------------------------------------------------------------------
@@ -134,6 +146,8 @@ class Indexer:
         self._process(to_process, report)
         self._flush(report)
         self.case.lexical.close_writer()
+        if self.embedder is not None and not report.cancelled:
+            self._embed(report)
         counts = catalog.counts()
         report.documents, report.chunks = counts["documents"], counts["chunks"]
         report.failed = catalog.errors()
@@ -246,6 +260,9 @@ class Indexer:
         for _, sha256 in orphans:
             lexical.delete_document(sha256)
         orphan_ids = {i for i, _ in orphans}
+        if self.vectors is not None and orphan_ids:
+            self.vectors.remove(c for i in orphan_ids for c in catalog.chunk_ids_of(i))
+            self.vectors.save(catalog.generation())
         indexed: list[int] = []
         for document_id in pending:
             if document_id in orphan_ids:
@@ -274,6 +291,53 @@ class Indexer:
                 catalog.delete_document(document_id)
             catalog.mark_indexed(indexed)
             report.generation = catalog.bump_generation()
+
+    def _embed(self, report: IndexReport) -> None:
+        """Phase 2: embed the chunks that have no vector yet, in batches, saving every few seconds."""
+        assert self.embedder is not None and self.vectors is not None
+        catalog, store = self.case.catalog, self.vectors
+        live = catalog.chunk_ids()
+        stale = store.keys() - live
+        if stale:
+            store.remove(stale)
+            store.save(catalog.generation())
+        with catalog.transaction():
+            catalog.sync_embedded(store.keys())  # a kill between the two commits is repaired here
+        counts = catalog.counts()
+        total, done = counts["chunks"], counts["embedded"]
+        started = time.monotonic()
+        unsaved: list[int] = []
+        last_save = started
+        cursor = 0
+        while True:
+            if self.control.checkpoint():
+                report.cancelled = True
+                break
+            batch = catalog.unembedded_chunks(self.settings.embed_batch, after=cursor)
+            if not batch:
+                break
+            cursor = batch[-1][0]
+            ids = [c for c, _, _ in batch]
+            vectors = self.embedder.embed_documents([t for _, t, _ in batch], [title for _, _, title in batch])
+            store.add(ids, vectors)
+            unsaved.extend(ids)
+            done += len(ids)
+            report.embedded += len(ids)
+            if time.monotonic() - last_save > 10:
+                self._save_vectors(unsaved)
+                unsaved, last_save = [], time.monotonic()
+            self._emit("semantic", done, total, "", report)
+        if unsaved:
+            self._save_vectors(unsaved)
+        report.embed_seconds = time.monotonic() - started
+
+    def _save_vectors(self, chunk_ids: list[int]) -> None:
+        assert self.vectors is not None
+        catalog = self.case.catalog
+        self.vectors.save(catalog.generation() + 1)
+        with catalog.transaction():
+            catalog.mark_embedded(chunk_ids)
+            catalog.bump_generation()
 
     # --- helpers ------------------------------------------------------------------------------------------
     @staticmethod

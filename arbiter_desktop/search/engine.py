@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from arbiter_desktop.domain import (
+    Chunk,
     Coverage,
     Hit,
     Scores,
@@ -18,56 +19,82 @@ from arbiter_desktop.domain import (
     SearchResult,
     page_at,
 )
+from arbiter_desktop.embedding.base import Embedder
+from arbiter_desktop.search.fusion import reciprocal_rank_fusion
 from arbiter_desktop.search.highlight import best_passage, find_matches
 from arbiter_desktop.search.lexical_query import Compiled, QueryCompiler
 from arbiter_desktop.stores.case import Case
 from arbiter_desktop.stores.catalog import DocumentMeta
+from arbiter_desktop.stores.vectors import VectorStore, open_vector_store
 
 
 class ModeUnavailable(Exception):
     """A search mode that this installation cannot run; the message says why and what to do."""
 
 
-def check_mode(mode: SearchMode) -> None:
-    """Raise ModeUnavailable, with what to do, if this installation cannot search in ``mode``."""
-    if mode is not SearchMode.LEXICAL:
-        raise ModeUnavailable(
-            f"the {mode.value} mode needs semantic retrieval, which this version does not have yet: use --mode lexical"
-        )
+RETRIEVAL_DEPTH = 100  # chunks taken from each retriever before fusion
 
 
 class SearchEngine:
-    def __init__(self, case: Case) -> None:
+    def __init__(self, case: Case, embedder: Embedder | None = None) -> None:
         self.case = case
+        self.embedder = embedder
         self.compiler = QueryCompiler(case.lexical)
         self._generation = -1
+        self._vectors: VectorStore | None = None
+
+    def check_mode(self, mode: SearchMode) -> None:
+        """Raise ModeUnavailable, with what to do, if this engine cannot search in ``mode``."""
+        if mode is SearchMode.FULL:
+            raise ModeUnavailable("the full mode adds a reranking stage, which this version does not have yet")
+        if mode is not SearchMode.LEXICAL and self.embedder is None:
+            raise ModeUnavailable(
+                f"the {mode.value} mode needs an embedding model: none is installed or semantic search is off "
+                "(run `make setup`, or put a GGUF embedding model in models/)"
+            )
 
     def refresh(self) -> None:
         """See the latest commit of the indexer (cheap when nothing changed)."""
         generation = self.case.catalog.generation()
         if generation != self._generation:
             self.case.lexical.reload()
+            if self.embedder is not None:
+                self._vectors = open_vector_store(self.case.directory, self.embedder.identity)
             self._generation = generation
 
     def search(self, request: SearchRequest) -> SearchResult:
         started = time.perf_counter()
-        check_mode(request.mode)
+        self.check_mode(request.mode)
         self.refresh()
         compiled = self.compiler.compile(request.query)
-        query = self._filtered(compiled.query, request)
-        per_doc = max(1, self.case.settings.hits_per_document)
-        # fetch more chunks than asked, since several may come from the same document
-        fetched = self.case.lexical.search(query, limit=max(50, request.top * (per_doc + 4)))
-        kept: list[tuple[float, int, int]] = []
-        taken: dict[int, int] = {}
-        for score, chunk_id, document_id in fetched:
-            if taken.get(document_id, 0) >= per_doc:
-                continue
-            taken[document_id] = taken.get(document_id, 0) + 1
-            kept.append((score, chunk_id, document_id))
-            if len(kept) >= request.top:
-                break
-        hits = self._hits(kept, compiled)
+        settings = self.case.settings
+        lexical: list[tuple[float, int, int]] = []
+        dense: list[tuple[int, float]] = []
+        if request.mode in (SearchMode.LEXICAL, SearchMode.HYBRID):
+            query = self._filtered(compiled.query, request)
+            lexical = self.case.lexical.search(query, limit=max(RETRIEVAL_DEPTH, request.top * 5))
+        if request.mode in (SearchMode.DENSE, SearchMode.HYBRID):
+            dense = self._dense(request)
+        bm25 = {c: score for score, c, _ in lexical}
+        cosine = dict(dense)
+        if request.mode is SearchMode.LEXICAL:
+            ranked = [c for _, c, _ in lexical]
+            fused: dict[int, float] = {}
+        elif request.mode is SearchMode.DENSE:
+            ranked = [c for c, _ in dense]
+            fused = {}
+        else:
+            fused = reciprocal_rank_fusion(
+                [
+                    (settings.fusion_lexical_weight, [c for _, c, _ in lexical]),
+                    (settings.fusion_dense_weight, [c for c, _ in dense]),
+                ],
+                k=settings.fusion_k,
+            )
+            ranked = sorted(fused, key=lambda c: -fused[c])
+        chunks = self.case.catalog.chunks(ranked[: max(RETRIEVAL_DEPTH, request.top * 5)])
+        kept = self._collapse(ranked, chunks, request.top)
+        hits = self._hits(kept, chunks, compiled, bm25, cosine, fused, request.mode)
         counts = self.case.catalog.counts()
         return SearchResult(
             query=request.query,
@@ -77,6 +104,35 @@ class SearchEngine:
             hits=tuple(hits),
             elapsed_ms=(time.perf_counter() - started) * 1000,
         )
+
+    def _dense(self, request: SearchRequest) -> list[tuple[int, float]]:
+        assert self.embedder is not None
+        if self._vectors is None or not len(self._vectors) or not request.query.strip():
+            return []
+        vector = self.embedder.embed_queries([request.query])[0]
+        found = self._vectors.search(vector, RETRIEVAL_DEPTH, self.case.settings.rescore_candidates)
+        if not (request.kinds or request.path_prefix or request.date_from or request.date_to):
+            return found
+        chunks = self.case.catalog.chunks([c for c, _ in found])
+        metas = self.case.catalog.documents_meta([ch.document_id for ch in chunks.values()])
+        return [(c, score) for c, score in found if c in chunks and _allowed(metas.get(chunks[c].document_id), request)]
+
+    def _collapse(self, ranked: Sequence[int], chunks: dict[int, Chunk], top: int) -> list[Chunk]:
+        """The best ``hits_per_document`` chunks of each document, in rank order, up to ``top``."""
+        per_doc = max(1, self.case.settings.hits_per_document)
+        kept: list[Chunk] = []
+        taken: dict[int, int] = {}
+        for chunk_id in ranked:
+            chunk = chunks.get(chunk_id)
+            if chunk is None:  # removed by a commit between retrieval and lookup
+                continue
+            if taken.get(chunk.document_id, 0) >= per_doc:
+                continue
+            taken[chunk.document_id] = taken.get(chunk.document_id, 0) + 1
+            kept.append(chunk)
+            if len(kept) >= top:
+                break
+        return kept
 
     def _filtered(self, query: Any, request: SearchRequest) -> Any:
         store = self.case.lexical
@@ -90,20 +146,28 @@ class SearchEngine:
             clauses.append(("must", store.date_range(request.date_from, request.date_to)))
         return query if len(clauses) == 1 else store.boolean(clauses)
 
-    def _hits(self, ranked: Sequence[tuple[float, int, int]], compiled: Compiled) -> list[Hit]:
-        catalog = self.case.catalog
-        chunks = catalog.chunks([c for _, c, _ in ranked])
-        metas: dict[int, DocumentMeta] = catalog.documents_meta([d for _, _, d in ranked])
+    def _hits(
+        self,
+        kept: Sequence[Chunk],
+        chunks: dict[int, Chunk],
+        compiled: Compiled,
+        bm25: dict[int, float],
+        cosine: dict[int, float],
+        fused: dict[int, float],
+        mode: SearchMode,
+    ) -> list[Hit]:
+        metas: dict[int, DocumentMeta] = self.case.catalog.documents_meta([c.document_id for c in kept])
         width = self.case.settings.passage_chars
         hits: list[Hit] = []
-        for score, chunk_id, document_id in ranked:
-            chunk = chunks.get(chunk_id)
-            meta = metas.get(document_id)
-            if chunk is None or meta is None:  # removed by a commit between search and lookup
+        for chunk in kept:
+            meta = metas.get(chunk.document_id)
+            if meta is None:
                 continue
             passage = best_passage(chunk.text, find_matches(chunk.text, compiled.matchers), width)
             start = chunk.start + passage.start
             paths = meta.paths or ("",)
+            scores = Scores(bm25=bm25.get(chunk.id), dense=cosine.get(chunk.id), fused=fused.get(chunk.id))
+            main = {SearchMode.LEXICAL: scores.bm25, SearchMode.DENSE: scores.dense}.get(mode, scores.fused)
             hits.append(
                 Hit(
                     rank=len(hits) + 1,
@@ -112,14 +176,29 @@ class SearchEngine:
                     sha256=meta.sha256,
                     title=meta.title,
                     page=page_at(meta.pages, start) if meta.pages else chunk.page,
-                    chunk_id=chunk_id,
-                    document_id=document_id,
-                    score=score,
+                    chunk_id=chunk.id,
+                    document_id=chunk.document_id,
+                    score=main or 0.0,
                     passage=passage.text,
                     passage_start=start,
                     highlights=passage.highlights,
                     matched_terms=passage.matched,
-                    scores=Scores(bm25=score),
+                    scores=scores,
                 )
             )
         return hits
+
+
+def _allowed(meta: DocumentMeta | None, request: SearchRequest) -> bool:
+    """The filters of a request, checked on a document (for semantic hits, which bypass the full-text filters)."""
+    if meta is None:
+        return False
+    if request.kinds and meta.kind not in request.kinds:
+        return False
+    if request.path_prefix:
+        prefix = request.path_prefix.rstrip("/") + "/"
+        if not any(p.startswith(prefix) for p in meta.paths):
+            return False
+    if request.date_from and (meta.date is None or meta.date < request.date_from):
+        return False
+    return not (request.date_to and (meta.date is None or meta.date > request.date_to))

@@ -35,7 +35,7 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS sources (
     id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, added_at REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS documents (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused: vectors and index entries are keyed by ids
     sha256 TEXT NOT NULL UNIQUE,
     kind TEXT NOT NULL,
     size INTEGER NOT NULL,
@@ -58,7 +58,7 @@ CREATE TABLE IF NOT EXISTS files (
 CREATE INDEX IF NOT EXISTS files_document ON files(document_id);
 CREATE INDEX IF NOT EXISTS files_sha ON files(sha256);
 CREATE TABLE IF NOT EXISTS chunks (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused: a stale vector can never name another chunk
     document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
     ordinal INTEGER NOT NULL,
     start INTEGER NOT NULL,
@@ -326,6 +326,34 @@ class Catalog:
             )
             found.update({int(r[0]): Chunk(*r) for r in rows})
         return found
+
+    # embeddings
+    def unembedded_chunks(self, limit: int, after: int = 0) -> list[tuple[int, str, str]]:
+        """(chunk id, text, document title) of chunks without a vector yet and id > ``after``, oldest first."""
+        rows = self.db.execute(
+            "SELECT c.id, substr(d.text, c.start + 1, c.end - c.start), d.title FROM chunks c"
+            " JOIN documents d ON d.id = c.document_id WHERE c.embedded = 0 AND d.state = 'indexed'"
+            " AND c.id > ? ORDER BY c.id LIMIT ?",
+            (after, limit),
+        )
+        return [(int(i), str(t), str(title)) for i, t, title in rows]
+
+    def mark_embedded(self, chunk_ids: Sequence[int]) -> None:
+        self.db.executemany("UPDATE chunks SET embedded=1 WHERE id=?", [(i,) for i in chunk_ids])
+
+    def chunk_ids(self) -> set[int]:
+        return {int(r[0]) for r in self.db.execute("SELECT id FROM chunks")}
+
+    def chunk_ids_of(self, document_id: int) -> list[int]:
+        return [int(r[0]) for r in self.db.execute("SELECT id FROM chunks WHERE document_id=?", (document_id,))]
+
+    def sync_embedded(self, stored: set[int]) -> None:
+        """Make the ``embedded`` flags say exactly which chunks have a vector in the store."""
+        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS stored_ids (id INTEGER PRIMARY KEY)")
+        self.db.execute("DELETE FROM stored_ids")
+        self.db.executemany("INSERT INTO stored_ids VALUES (?)", [(i,) for i in stored])
+        self.db.execute("UPDATE chunks SET embedded = CASE WHEN id IN (SELECT id FROM stored_ids) THEN 1 ELSE 0 END")
+        self.db.execute("DELETE FROM stored_ids")
 
     # errors and counts
     def errors(self) -> list[FileError]:

@@ -84,5 +84,5 @@ def test_ordinary_queries_never_raise(indexed: Case) -> None:
 
 
 def test_unbuilt_modes_say_so(indexed: Case) -> None:
-    with pytest.raises(ModeUnavailable, match="semantic"):
+    with pytest.raises(ModeUnavailable, match="embedding model"):
         app.search(indexed, SearchRequest(query="gare", mode=SearchMode.DENSE))

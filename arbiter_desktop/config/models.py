@@ -1,0 +1,23 @@
+"""The embedding models the set-up provisions, and how the app picks one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from arbiter_desktop.config import paths
+
+DEFAULT_EMBEDDER = "embeddinggemma-300m-q8_0.gguf"  # best French quality measured; ~320 MiB
+LIGHT_EMBEDDER = "multilingual-e5-small-q4_0.gguf"  # 4x faster, ~70 MiB; for low-end machines and the tests
+PROVISIONED = (DEFAULT_EMBEDDER, LIGHT_EMBEDDER)
+
+
+def resolve_embedder(setting: str, models: Path | None = None) -> Path | None:
+    """The model file for the ``embedder`` setting: a name in models/, a path, or "" for the best installed."""
+    folder = models or paths.models_dir()
+    if setting:
+        candidate = Path(setting)
+        return candidate if candidate.is_absolute() else folder / candidate
+    for name in PROVISIONED:
+        if (folder / name).exists():
+            return folder / name
+    return None

@@ -1,0 +1,120 @@
+"""A GGUF embedding model run by llama-cpp-python, with the model's own prompts and pooling.
+
+Only this package and ``search/`` import llama_cpp. ``OMP_WAIT_POLICY=PASSIVE`` is set before the import:
+with the default, OpenMP threads spin and any other busy process slows every call down by 50x.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from arbiter_desktop.embedding.base import ModelIdentity, Vectors
+from arbiter_desktop.embedding.profiles import POOLING_UNSPECIFIED, ModelProfile, identify
+
+log = logging.getLogger(__name__)
+
+GGUF_MAGIC = b"GGUF"
+
+
+class ModelError(Exception):
+    """A model file that is missing, damaged or not an embedding model; the message says what to do."""
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a model file, cached beside it (keyed by size and mtime) since models are large."""
+    st = path.stat()
+    cache = path.with_name(path.name + ".sha256.json")
+    try:
+        data = json.loads(cache.read_text(encoding="utf-8"))
+        if data["size"] == st.st_size and data["mtime_ns"] == st.st_mtime_ns:
+            return str(data["sha256"])
+    except (OSError, ValueError, KeyError):
+        pass
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 22):
+            digest.update(block)
+    value = digest.hexdigest()
+    with contextlib.suppress(OSError):  # a read-only models folder: hash again next time
+        cache.write_text(
+            json.dumps({"size": st.st_size, "mtime_ns": st.st_mtime_ns, "sha256": value}), encoding="utf-8"
+        )
+    return value
+
+
+def check_model_file(path: Path) -> None:
+    if not path.exists():
+        raise ModelError(
+            f"embedding model not found: expected the file {path} (run `make setup` to provision the default "
+            "models, or put a GGUF embedding model in models/ and select it in the settings)"
+        )
+    with path.open("rb") as handle:
+        if handle.read(4) != GGUF_MAGIC:
+            raise ModelError(f"{path} is not a GGUF model file (damaged or wrong format): provision it again")
+
+
+class GgufEmbedder:
+    def __init__(self, path: Path, threads: int = 2, n_ctx: int = 512, batch_tokens: int = 2048) -> None:
+        check_model_file(path)
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+        try:
+            from llama_cpp import Llama
+        except ImportError as exc:  # pragma: no cover - the set-up installs it
+            raise ModelError("llama-cpp-python is not installed: run `make setup`") from exc
+        probe = Llama(str(path), vocab_only=True, verbose=False)
+        metadata = {str(k): str(v) for k, v in probe.metadata.items()}
+        probe.close()
+        self.profile: ModelProfile = identify(metadata)
+        if not self.profile.known:
+            log.warning("%s: %s", path.name, self.profile.note)
+        context = int(metadata.get(f"{metadata.get('general.architecture', '')}.context_length", n_ctx) or n_ctx)
+        self.n_ctx = max(64, min(n_ctx, context))
+        kwargs: dict[str, Any] = {
+            "embedding": True,
+            "n_ctx": self.n_ctx,
+            "n_batch": max(batch_tokens, self.n_ctx),
+            "n_ubatch": max(batch_tokens, self.n_ctx),
+            "n_threads": threads,
+            "n_threads_batch": threads,
+            "verbose": False,
+        }
+        if self.profile.pooling != POOLING_UNSPECIFIED:
+            kwargs["pooling_type"] = self.profile.pooling
+        try:
+            self._llama = Llama(str(path), **kwargs)
+        except (ValueError, RuntimeError) as exc:
+            raise ModelError(f"{path} could not be loaded as an embedding model ({exc})") from exc
+        # the output size can differ from n_embd (dense projection layers): ask the model itself
+        dim = len(self._llama.embed("dimension", normalize=True))
+        name = metadata.get("general.name") or path.stem
+        self.identity = ModelIdentity(name, self.profile.family, dim, file_sha256(path), str(path))
+
+    def _embed(self, texts: Sequence[str]) -> Vectors:
+        if not texts:
+            return np.zeros((0, self.identity.dim), dtype=np.float32)
+        rows = self._llama.embed(list(texts), normalize=True, truncate=True)
+        vectors = np.asarray(rows, dtype=np.float32)
+        if vectors.ndim != 2 or vectors.shape[1] != self.identity.dim:
+            raise ModelError(f"{self.identity.path}: unexpected embedding shape {vectors.shape} (not pooled?)")
+        return vectors
+
+    def embed_documents(self, texts: Sequence[str], titles: Sequence[str]) -> Vectors:
+        return self._embed([self.profile.document(t, title) for t, title in zip(texts, titles, strict=True)])
+
+    def embed_queries(self, texts: Sequence[str]) -> Vectors:
+        return self._embed([self.profile.query(t) for t in texts])
+
+    def count_tokens(self, text: str) -> int:
+        return len(self._llama.tokenize(text.encode("utf-8"), add_bos=False))
+
+    def close(self) -> None:
+        self._llama.close()

@@ -1,0 +1,62 @@
+"""Phase 2: chunks are embedded behind the full-text index, kept in step with it, and resumed after a kill."""
+
+from pathlib import Path
+
+from support import write
+
+from arbiter_desktop import app
+from arbiter_desktop.domain import SearchMode, SearchRequest
+from arbiter_desktop.embedding.base import HashingEmbedder
+from arbiter_desktop.stores.case import Case
+from arbiter_desktop.stores.vectors import open_vector_store
+
+TEXTS = {
+    "a.txt": "Le mis en cause a été placé en garde à vue au commissariat.",
+    "b.txt": "Saisie de douze barrettes de résine de cannabis dans la cave.",
+    "c.txt": "Réquisition adressée à l'opérateur téléphonique pour la ligne du suspect.",
+}
+
+
+def _src(tmp_path: Path) -> Path:
+    for name, text in TEXTS.items():
+        write(tmp_path / "src", name, text)
+    return tmp_path / "src"
+
+
+def test_every_chunk_is_embedded_and_counted(case: Case, tmp_path: Path) -> None:
+    embedder = HashingEmbedder()
+    report = app.index(case, [_src(tmp_path)], embedder=embedder)
+    status = app.status(case)
+    assert report.embedded == status.chunks == status.embedded == 3
+    assert open_vector_store(case.directory, embedder.identity).keys() == case.catalog.chunk_ids()
+    again = app.index(case, [tmp_path / "src"], embedder=embedder)
+    assert again.embedded == 0
+
+
+def test_vectors_leave_with_their_documents(case: Case, tmp_path: Path) -> None:
+    embedder = HashingEmbedder()
+    src = _src(tmp_path)
+    app.index(case, [src], embedder=embedder)
+    (src / "b.txt").unlink()
+    app.index(case, [src], embedder=embedder)
+    store = open_vector_store(case.directory, embedder.identity)
+    assert store.keys() == case.catalog.chunk_ids() and len(store) == 2
+    hits = app.search(case, SearchRequest(query="cannabis", mode=SearchMode.DENSE), embedder).hits
+    assert all(not h.doc_path.endswith("b.txt") for h in hits)
+
+
+def test_a_kill_between_the_two_commits_is_repaired(case: Case, tmp_path: Path) -> None:
+    embedder = HashingEmbedder()
+    app.index(case, [_src(tmp_path)], embedder=embedder)
+    with case.catalog.transaction():  # vectors saved, catalog not yet marked
+        case.catalog.db.execute("UPDATE chunks SET embedded=0")
+    report = app.index(case, [tmp_path / "src"], embedder=embedder)
+    assert report.embedded == 0  # nothing embedded twice
+    assert app.status(case).embedded == 3
+
+
+def test_lexical_only_run_then_semantic_run(case: Case, tmp_path: Path) -> None:
+    app.index(case, [_src(tmp_path)])
+    assert app.status(case).embedded == 0
+    app.index(case, [tmp_path / "src"], embedder=HashingEmbedder())
+    assert app.status(case).embedded == 3

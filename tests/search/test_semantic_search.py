@@ -1,0 +1,54 @@
+"""Dense and hybrid retrieval through the engine, with the deterministic test embedder."""
+
+from pathlib import Path
+
+import pytest
+from support import write
+
+from arbiter_desktop import app
+from arbiter_desktop.domain import FileKind, SearchMode, SearchRequest
+from arbiter_desktop.embedding.base import HashingEmbedder
+from arbiter_desktop.search.engine import ModeUnavailable
+from arbiter_desktop.stores.case import Case
+
+
+@pytest.fixture
+def embedded(case: Case, tmp_path: Path) -> tuple[Case, HashingEmbedder]:
+    write(tmp_path / "src", "gav.txt", "La prolongation de la garde à vue a été autorisée par le procureur.")
+    write(tmp_path / "src", "stup.csv", "date;message\n2024-03-05;ramène les barrettes de shit ce soir\n")
+    write(tmp_path / "src", "vehicule.txt", "Le véhicule Peugeot stationnait devant la boulangerie.")
+    embedder = HashingEmbedder()
+    app.index(case, [tmp_path / "src"], embedder=embedder)
+    return case, embedder
+
+
+def names(case: Case, embedder: HashingEmbedder, query: str, mode: SearchMode, **kw: object) -> list[str]:
+    result = app.search(case, SearchRequest(query=query, mode=mode, **kw), embedder)  # type: ignore[arg-type]
+    return [Path(h.doc_path).name for h in result.hits]
+
+
+def test_dense_finds_by_similarity_without_an_exact_word(embedded: tuple[Case, HashingEmbedder]) -> None:
+    case, embedder = embedded
+    # "prolongations" and "gardes" are not in the text; their trigrams are
+    assert names(case, embedder, "prolongations gardes", SearchMode.DENSE)[0] == "gav.txt"
+
+
+def test_hybrid_carries_every_component_score(embedded: tuple[Case, HashingEmbedder]) -> None:
+    case, embedder = embedded
+    result = app.search(case, SearchRequest(query="barrettes", mode=SearchMode.HYBRID), embedder)
+    top = result.hits[0]
+    assert top.doc_path.endswith("stup.csv")
+    assert top.scores.bm25 is not None and top.scores.dense is not None and top.scores.fused == top.score
+    assert result.coverage.embedded == result.coverage.chunks == 3
+
+
+def test_filters_apply_to_semantic_hits(embedded: tuple[Case, HashingEmbedder]) -> None:
+    case, embedder = embedded
+    found = names(case, embedder, "barrettes", SearchMode.DENSE, kinds=(FileKind.TEXT,))
+    assert found and "stup.csv" not in found
+
+
+def test_dense_without_a_model_says_what_to_do(embedded: tuple[Case, HashingEmbedder]) -> None:
+    case, _ = embedded
+    with pytest.raises(ModeUnavailable, match="embedding model"):
+        app.search(case, SearchRequest(query="gare", mode=SearchMode.DENSE))

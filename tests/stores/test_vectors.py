@@ -1,0 +1,94 @@
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from arbiter_desktop.embedding.base import ModelIdentity
+from arbiter_desktop.stores.vectors import (
+    VectorStore,
+    VectorStoreError,
+    drop_other_models,
+    open_vector_store,
+    quantize,
+)
+
+DIM = 128
+IDENTITY = ModelIdentity("test", "test", DIM, "a" * 64, "")
+
+
+def random_unit(n: int, seed: int = 0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    v = rng.standard_normal((n, DIM)).astype(np.float32)
+    return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+
+def test_quantize_round_trip() -> None:
+    v = random_unit(50)
+    q, scales = quantize(v)
+    assert q.dtype == np.int8
+    assert np.abs(q.astype(np.float32) * scales[:, None] - v).max() < 0.01
+
+
+def test_binary_then_int8_rescoring_finds_the_nearest(tmp_path: Path) -> None:
+    v = random_unit(2000)
+    store = VectorStore(tmp_path / "v", IDENTITY)
+    store.add(list(range(100, 2100)), v)
+    store.save(1)
+    for i in (0, 7, 1999):
+        query = v[i] + 0.05 * random_unit(1, seed=i)[0]
+        query /= np.linalg.norm(query)
+        (best, score), *_ = store.search(query.astype(np.float32), 10, candidates=400)
+        assert best == 100 + i and score > 0.9
+    exact = [c for c, _ in store.exact_search(v[5], 10)]
+    approx = [c for c, _ in store.search(v[5], 10, candidates=400)]
+    assert approx[0] == exact[0] == 105
+
+
+def test_remove_save_reopen_and_append(tmp_path: Path) -> None:
+    v = random_unit(10)
+    store = VectorStore(tmp_path / "v", IDENTITY)
+    store.add(list(range(10)), v)
+    store.save(1)
+    assert store.remove([3, 4, 99]) == 2
+    store.save(2)
+    reopened = VectorStore(tmp_path / "v", IDENTITY)
+    assert reopened.keys() == set(range(10)) - {3, 4}
+    assert 3 not in [c for c, _ in reopened.search(v[3], 10)]
+    reopened.add([3], v[3:4])
+    reopened.save(3)
+    assert VectorStore(tmp_path / "v", IDENTITY).search(v[3], 1)[0][0] == 3
+
+
+def test_rows_appended_after_the_last_save_are_ignored(tmp_path: Path) -> None:
+    v = random_unit(4)
+    store = VectorStore(tmp_path / "v", IDENTITY)
+    store.add([1, 2], v[:2])
+    store.save(1)
+    with (tmp_path / "v" / "int8.bin").open("ab") as f:  # a crash in the middle of the next save
+        f.write(b"\x01" * DIM * 3)
+    reopened = VectorStore(tmp_path / "v", IDENTITY)
+    assert reopened.keys() == {1, 2}
+    reopened.add([3], v[2:3])
+    reopened.save(2)
+    assert VectorStore(tmp_path / "v", IDENTITY).search(v[2], 1)[0][0] == 3
+
+
+def test_damaged_store_is_reported(tmp_path: Path) -> None:
+    store = VectorStore(tmp_path / "v", IDENTITY)
+    store.add([1, 2, 3], random_unit(3))
+    store.save(1)
+    with (tmp_path / "v" / "int8.bin").open("r+b") as f:
+        f.truncate(DIM)
+    with pytest.raises(VectorStoreError, match="damaged"):
+        VectorStore(tmp_path / "v", IDENTITY)
+
+
+def test_vectors_of_two_models_are_never_mixed(tmp_path: Path) -> None:
+    store = open_vector_store(tmp_path, IDENTITY)
+    store.add([1], random_unit(1))
+    store.save(1)
+    other = ModelIdentity("other", "other", DIM, "b" * 64, "")
+    with pytest.raises(VectorStoreError, match="another embedding model"):
+        open_vector_store(tmp_path, other)
+    assert drop_other_models(tmp_path, other) == [IDENTITY.key]
+    assert len(open_vector_store(tmp_path, other)) == 0
