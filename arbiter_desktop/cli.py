@@ -18,7 +18,7 @@ from arbiter_desktop import __version__, app
 from arbiter_desktop.config.settings import Settings
 from arbiter_desktop.domain import FileKind, SearchMode, SearchRequest, SearchResult
 from arbiter_desktop.indexing.job import IndexReport, Progress
-from arbiter_desktop.search.engine import ModeUnavailable
+from arbiter_desktop.search.engine import check_mode
 from arbiter_desktop.stores.case import Case
 
 
@@ -232,9 +232,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
     settings = Settings()
     if args.model:
         settings = settings.replace(embedder=args.model)
-    embedder = app.open_embedder(settings, required=True) if mode is not SearchMode.LEXICAL else None
     if mode is SearchMode.FULL:
-        raise ModeUnavailable("the full mode adds a reranking stage, which this version does not have yet")
+        check_mode(mode, None)
+    embedder = app.open_embedder(settings, required=True) if mode is not SearchMode.LEXICAL else None
     try:
         report = evaluate(dataset, mode, on_progress=ProgressBar(), embedder=embedder, settings=settings)
     finally:

@@ -53,7 +53,8 @@ class HashingEmbedder:
     """
 
     def __init__(self, dim: int = 256) -> None:
-        self.identity = ModelIdentity("hashing", "hashing", dim, "0" * 64, "")
+        digest = hashlib.sha256(f"hashing-{dim}".encode()).hexdigest()
+        self.identity = ModelIdentity(f"hashing-{dim}", "hashing", dim, digest, "")
 
     def _one(self, text: str) -> npt.NDArray[np.float32]:
         vec = np.zeros(self.identity.dim, dtype=np.float32)

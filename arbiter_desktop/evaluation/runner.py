@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from arbiter_desktop.embedding.base import Embedder
 from arbiter_desktop.evaluation.beir import Dataset
 from arbiter_desktop.evaluation.metrics import distinct, mrr_at, ndcg_at, percentile, recall_at
 from arbiter_desktop.indexing.job import Indexer, Progress
-from arbiter_desktop.search.engine import SearchEngine
+from arbiter_desktop.search.engine import SearchEngine, check_mode
 from arbiter_desktop.stores.case import Case
 
 _CATEGORY = re.compile(r"^q-([a-z]+)-")
@@ -93,6 +94,59 @@ def write_corpus(dataset: Dataset, folder: Path) -> dict[str, str]:
     return mapping
 
 
+@dataclass
+class EvalCase:
+    """A data set indexed in a temporary case, ready to be queried in several modes."""
+
+    dataset: Dataset
+    case: Case
+    mapping: dict[str, str]  # file path → corpus id
+    index_seconds: float
+
+    def run(self, engine: SearchEngine, mode: SearchMode) -> EvalReport:
+        engine.check_mode(mode)
+        report = EvalReport(self.dataset.name, mode.value, len(self.dataset.corpus), self.index_seconds)
+        for query_id, text in self.dataset.queries.items():
+            relevant = self.dataset.qrels.get(query_id)
+            if not relevant:
+                continue
+            t0 = time.perf_counter()
+            result = engine.search(SearchRequest(query=text, top=10, mode=mode))
+            latency = (time.perf_counter() - t0) * 1000
+            ranked = self.ranked_ids([p for hit in result.hits for p in (hit.doc_path, *hit.other_paths)])
+            match = _CATEGORY.match(query_id)
+            report.results.append(
+                QueryResult(query_id, text, match.group(1) if match else "", ranked, relevant, latency)
+            )
+        return report
+
+    def ranked_ids(self, paths: Sequence[str]) -> list[str]:
+        return distinct([self.mapping.get(p, p) for p in paths])
+
+
+@contextmanager
+def indexed(
+    dataset: Dataset,
+    embedder: Embedder | None = None,
+    settings: Settings | None = None,
+    on_progress: Callable[[Progress], None] | None = None,
+    workdir: Path | None = None,
+) -> Iterator[EvalCase]:
+    """Write ``dataset`` out as files and index it (semantically too when ``embedder`` is given)."""
+    with tempfile.TemporaryDirectory(prefix="arbiter-eval-", dir=workdir) as tmp:
+        root = Path(tmp)
+        mapping = write_corpus(dataset, root / "corpus")
+        case = Case.open(root / "case", create=True)
+        if settings is not None:
+            case.settings = settings
+        try:
+            started = time.perf_counter()
+            Indexer(case, on_progress=on_progress, embedder=embedder).run([root / "corpus"])
+            yield EvalCase(dataset, case, mapping, time.perf_counter() - started)
+        finally:
+            case.close()
+
+
 def evaluate(
     dataset: Dataset,
     mode: SearchMode = SearchMode.LEXICAL,
@@ -102,31 +156,7 @@ def evaluate(
     settings: Settings | None = None,
 ) -> EvalReport:
     """Index ``dataset`` in a temporary case and run its queries; dense modes need ``embedder``."""
-    with tempfile.TemporaryDirectory(prefix="arbiter-eval-", dir=workdir) as tmp:
-        root = Path(tmp)
-        mapping = write_corpus(dataset, root / "corpus")
-        case = Case.open(root / "case", create=True)
-        if settings is not None:
-            case.settings = settings
-        try:
-            engine = SearchEngine(case, embedder)
-            engine.check_mode(mode)
-            started = time.perf_counter()
-            index_embedder = embedder if mode is not SearchMode.LEXICAL else None
-            Indexer(case, on_progress=on_progress, embedder=index_embedder).run([root / "corpus"])
-            report = EvalReport(dataset.name, mode.value, len(dataset.corpus), time.perf_counter() - started)
-            for query_id, text in dataset.queries.items():
-                relevant = dataset.qrels.get(query_id)
-                if not relevant:
-                    continue
-                t0 = time.perf_counter()
-                result = engine.search(SearchRequest(query=text, top=10, mode=mode))
-                latency = (time.perf_counter() - t0) * 1000
-                ranked = distinct([mapping.get(p, p) for hit in result.hits for p in (hit.doc_path, *hit.other_paths)])
-                match = _CATEGORY.match(query_id)
-                report.results.append(
-                    QueryResult(query_id, text, match.group(1) if match else "", ranked, relevant, latency)
-                )
-        finally:
-            case.close()
-    return report
+    check_mode(mode, embedder)  # before spending time on indexing
+    index_embedder = embedder if mode is not SearchMode.LEXICAL else None
+    with indexed(dataset, index_embedder, settings, on_progress, workdir) as ready:
+        return ready.run(SearchEngine(ready.case, embedder), mode)

@@ -32,6 +32,17 @@ class ModeUnavailable(Exception):
     """A search mode that this installation cannot run; the message says why and what to do."""
 
 
+def check_mode(mode: SearchMode, embedder: Embedder | None) -> None:
+    """Raise ModeUnavailable, with what to do, if ``mode`` cannot run with this embedder."""
+    if mode is SearchMode.FULL:
+        raise ModeUnavailable("the full mode adds a reranking stage, which this version does not have yet")
+    if mode is not SearchMode.LEXICAL and embedder is None:
+        raise ModeUnavailable(
+            f"the {mode.value} mode needs an embedding model: none is installed or semantic search is off "
+            "(run `make setup`, or put a GGUF embedding model in models/)"
+        )
+
+
 RETRIEVAL_DEPTH = 100  # chunks taken from each retriever before fusion
 
 
@@ -44,14 +55,7 @@ class SearchEngine:
         self._vectors: VectorStore | None = None
 
     def check_mode(self, mode: SearchMode) -> None:
-        """Raise ModeUnavailable, with what to do, if this engine cannot search in ``mode``."""
-        if mode is SearchMode.FULL:
-            raise ModeUnavailable("the full mode adds a reranking stage, which this version does not have yet")
-        if mode is not SearchMode.LEXICAL and self.embedder is None:
-            raise ModeUnavailable(
-                f"the {mode.value} mode needs an embedding model: none is installed or semantic search is off "
-                "(run `make setup`, or put a GGUF embedding model in models/)"
-            )
+        check_mode(mode, self.embedder)
 
     def refresh(self) -> None:
         """See the latest commit of the indexer (cheap when nothing changed)."""

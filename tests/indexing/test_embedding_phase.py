@@ -2,13 +2,14 @@
 
 from pathlib import Path
 
+import pytest
 from support import write
 
 from arbiter_desktop import app
 from arbiter_desktop.domain import SearchMode, SearchRequest
 from arbiter_desktop.embedding.base import HashingEmbedder
 from arbiter_desktop.stores.case import Case
-from arbiter_desktop.stores.vectors import open_vector_store
+from arbiter_desktop.stores.vectors import VectorStoreError, open_vector_store
 
 TEXTS = {
     "a.txt": "Le mis en cause a été placé en garde à vue au commissariat.",
@@ -60,3 +61,16 @@ def test_lexical_only_run_then_semantic_run(case: Case, tmp_path: Path) -> None:
     assert app.status(case).embedded == 0
     app.index(case, [tmp_path / "src"], embedder=HashingEmbedder())
     assert app.status(case).embedded == 3
+
+
+def test_changing_the_model_needs_confirmation_and_reembeds_everything(case: Case, tmp_path: Path) -> None:
+    first, second = HashingEmbedder(dim=256), HashingEmbedder(dim=128)
+    app.index(case, [_src(tmp_path)], embedder=first)
+    with pytest.raises(VectorStoreError, match="reembed"):
+        app.index(case, [tmp_path / "src"], embedder=second)
+    assert open_vector_store(case.directory, first.identity).keys() == case.catalog.chunk_ids()  # untouched
+    report = app.index(case, [tmp_path / "src"], embedder=second, reembed=True)
+    assert report.embedded == 3
+    assert [p.name for p in (case.directory / "vectors").iterdir()] == [second.identity.key]
+    hits = app.search(case, SearchRequest(query="cannabis", mode=SearchMode.DENSE), second).hits
+    assert hits[0].doc_path.endswith("b.txt")
