@@ -40,8 +40,10 @@ class Settings:
     embed_threads: int = _setting(max(1, os.cpu_count() or 1), "CPU threads used by the embedding model.")
     embed_batch: int = _setting(16, "Chunks embedded per model call.")
     embed_context: int = _setting(512, "Longest chunk the embedding model reads, in model tokens.")
+    embed_save_s: float = _setting(10.0, "Seconds between two commits of new vectors (a kill loses at most these).")
     rescore_candidates: int = _setting(400, "Binary-search candidates rescored with int8 vectors per query.")
-    fusion_k: int = _setting(60, "Reciprocal rank fusion constant.")
+    fusion: str = _setting("zscore", "Hybrid fusion: zscore (standardised scores) or rrf (reciprocal ranks).")
+    fusion_k: int = _setting(60, "Reciprocal rank fusion constant (fusion = rrf).")
     fusion_lexical_weight: float = _setting(1.0, "Weight of the full-text ranking in hybrid fusion.")
     fusion_dense_weight: float = _setting(1.0, "Weight of the semantic ranking in hybrid fusion.")
 

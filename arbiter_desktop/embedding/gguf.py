@@ -63,7 +63,7 @@ def check_model_file(path: Path) -> None:
 
 
 class GgufEmbedder:
-    def __init__(self, path: Path, threads: int = 2, n_ctx: int = 512, batch_tokens: int = 2048) -> None:
+    def __init__(self, path: Path, threads: int = 2, n_ctx: int = 512) -> None:
         check_model_file(path)
         os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         try:
@@ -81,8 +81,8 @@ class GgufEmbedder:
         kwargs: dict[str, Any] = {
             "embedding": True,
             "n_ctx": self.n_ctx,
-            "n_batch": max(batch_tokens, self.n_ctx),
-            "n_ubatch": max(batch_tokens, self.n_ctx),
+            "n_batch": self.n_ctx,
+            "n_ubatch": self.n_ctx,
             "n_threads": threads,
             "n_threads_batch": threads,
             "verbose": False,
@@ -101,17 +101,23 @@ class GgufEmbedder:
     def _embed(self, texts: Sequence[str]) -> Vectors:
         if not texts:
             return np.zeros((0, self.identity.dim), dtype=np.float32)
-        rows = self._llama.embed(list(texts), normalize=True, truncate=True)
+        # One sequence per decode: llama.cpp masks attention over the whole batch, so packing several
+        # sequences into one batch costs quadratically more; measured 2.1 docs/s packed vs 3.9 one by one
+        # (multilingual-e5-small, 2 threads).
+        rows = [self._llama.embed(text, normalize=True, truncate=True) for text in texts]
         vectors = np.asarray(rows, dtype=np.float32)
         if vectors.ndim != 2 or vectors.shape[1] != self.identity.dim:
             raise ModelError(f"{self.identity.path}: unexpected embedding shape {vectors.shape} (not pooled?)")
         return vectors
 
+    # Texts are stripped: llama.cpp's SentencePiece drops a trailing "▁" that the reference tokenizer keeps.
     def embed_documents(self, texts: Sequence[str], titles: Sequence[str]) -> Vectors:
-        return self._embed([self.profile.document(t, title) for t, title in zip(texts, titles, strict=True)])
+        return self._embed(
+            [self.profile.document(t.strip(), title.strip()) for t, title in zip(texts, titles, strict=True)]
+        )
 
     def embed_queries(self, texts: Sequence[str]) -> Vectors:
-        return self._embed([self.profile.query(t) for t in texts])
+        return self._embed([self.profile.query(t.strip()) for t in texts])
 
     def count_tokens(self, text: str) -> int:
         return len(self._llama.tokenize(text.encode("utf-8"), add_bos=False))

@@ -323,7 +323,7 @@ class Indexer:
             unsaved.extend(ids)
             done += len(ids)
             report.embedded += len(ids)
-            if time.monotonic() - last_save > 10:
+            if time.monotonic() - last_save > self.settings.embed_save_s:
                 self._save_vectors(unsaved)
                 unsaved, last_save = [], time.monotonic()
             self._emit("semantic", done, total, "", report)

@@ -20,7 +20,7 @@ from arbiter_desktop.domain import (
     page_at,
 )
 from arbiter_desktop.embedding.base import Embedder
-from arbiter_desktop.search.fusion import reciprocal_rank_fusion
+from arbiter_desktop.search.fusion import reciprocal_rank_fusion, zscore_fusion
 from arbiter_desktop.search.highlight import best_passage, find_matches
 from arbiter_desktop.search.lexical_query import Compiled, QueryCompiler
 from arbiter_desktop.stores.case import Case
@@ -71,7 +71,6 @@ class SearchEngine:
         self.check_mode(request.mode)
         self.refresh()
         compiled = self.compiler.compile(request.query)
-        settings = self.case.settings
         lexical: list[tuple[float, int, int]] = []
         dense: list[tuple[int, float]] = []
         if request.mode in (SearchMode.LEXICAL, SearchMode.HYBRID):
@@ -88,13 +87,7 @@ class SearchEngine:
             ranked = [c for c, _ in dense]
             fused = {}
         else:
-            fused = reciprocal_rank_fusion(
-                [
-                    (settings.fusion_lexical_weight, [c for _, c, _ in lexical]),
-                    (settings.fusion_dense_weight, [c for c, _ in dense]),
-                ],
-                k=settings.fusion_k,
-            )
+            fused = self._fuse(lexical, dense)
             ranked = sorted(fused, key=lambda c: -fused[c])
         chunks = self.case.catalog.chunks(ranked[: max(RETRIEVAL_DEPTH, request.top * 5)])
         kept = self._collapse(ranked, chunks, request.top)
@@ -107,6 +100,20 @@ class SearchEngine:
             coverage=Coverage(chunks=counts["chunks"], embedded=counts["embedded"]),
             hits=tuple(hits),
             elapsed_ms=(time.perf_counter() - started) * 1000,
+        )
+
+    def _fuse(self, lexical: list[tuple[float, int, int]], dense: list[tuple[int, float]]) -> dict[int, float]:
+        settings = self.case.settings
+        if settings.fusion == "rrf":
+            return reciprocal_rank_fusion(
+                [
+                    (settings.fusion_lexical_weight, [c for _, c, _ in lexical]),
+                    (settings.fusion_dense_weight, [c for c, _ in dense]),
+                ],
+                k=settings.fusion_k,
+            )
+        return zscore_fusion(
+            [(settings.fusion_lexical_weight, [(c, s) for s, c, _ in lexical]), (settings.fusion_dense_weight, dense)]
         )
 
     def _dense(self, request: SearchRequest) -> list[tuple[int, float]]:

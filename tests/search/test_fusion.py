@@ -1,6 +1,6 @@
 import pytest
 
-from arbiter_desktop.search.fusion import reciprocal_rank_fusion
+from arbiter_desktop.search.fusion import reciprocal_rank_fusion, zscore_fusion
 
 
 def test_rrf_known_values() -> None:
@@ -9,3 +9,13 @@ def test_rrf_known_values() -> None:
     assert scores["b"] == pytest.approx(1 / 62 + 2 / 61)
     assert scores["c"] == pytest.approx(2 / 62)
     assert max(scores, key=scores.__getitem__) == "b"
+
+
+def test_zscore_fusion_puts_both_retrievers_on_one_scale() -> None:
+    lexical = [("a", 10.0), ("b", 9.0), ("c", 1.0)]  # BM25: unbounded scores
+    dense = [("b", 0.9), ("d", 0.89), ("a", 0.1)]  # cosines
+    scores = zscore_fusion([(1.0, lexical), (1.0, dense)])
+    assert sorted(scores, key=lambda k: -scores[k]) == ["b", "d", "a", "c"]  # high in both beats first in one
+    single = zscore_fusion([(1.0, [("x", 3.0), ("y", 1.0)])])
+    assert single == {"x": pytest.approx(1.0), "y": pytest.approx(-1.0)}
+    assert zscore_fusion([(1.0, [("z", 2.0)])]) == {"z": 0.0}
