@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 
-def _setting(default: Any, doc: str) -> Any:
-    return field(default=default, metadata={"doc": doc})
+def _setting(default: Any, doc: str, choices: tuple[str, ...] = ()) -> Any:
+    return field(default=default, metadata={"doc": doc, "choices": choices})
 
 
 @dataclass(frozen=True)
@@ -42,10 +42,27 @@ class Settings:
     embed_context: int = _setting(512, "Longest chunk the embedding model reads, in model tokens.")
     embed_save_s: float = _setting(10.0, "Seconds between two commits of new vectors (a kill loses at most these).")
     rescore_candidates: int = _setting(400, "Binary-search candidates rescored with int8 vectors per query.")
-    fusion: str = _setting("zscore", "Hybrid fusion: zscore (standardised scores) or rrf (reciprocal ranks).")
+    vector_search: str = _setting(
+        "exact",
+        "Binary candidate search: exact (scan, exact hamming) or hnsw (graph, for very large cases).",
+        ("exact", "hnsw"),
+    )
+    fusion: str = _setting(
+        "zscore", "Hybrid fusion: zscore (standardised scores) or rrf (reciprocal ranks).", ("zscore", "rrf")
+    )
     fusion_k: int = _setting(60, "Reciprocal rank fusion constant (fusion = rrf).")
     fusion_lexical_weight: float = _setting(1.0, "Weight of the full-text ranking in hybrid fusion.")
     fusion_dense_weight: float = _setting(1.0, "Weight of the semantic ranking in hybrid fusion.")
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            choices = f.metadata["choices"]
+            if choices and value not in choices:
+                raise ValueError(f"setting {f.name}: {value!r} is not one of {', '.join(choices)}")
+            expected: tuple[type, ...] = (float, int) if isinstance(f.default, float) else (type(f.default),)
+            if not isinstance(value, expected):
+                raise ValueError(f"setting {f.name}: expected {type(f.default).__name__}, got {value!r}")
 
     def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **changes)

@@ -121,7 +121,10 @@ class SearchEngine:
         if self._vectors is None or not len(self._vectors) or not request.query.strip():
             return []
         vector = self.embedder.embed_queries([request.query])[0]
-        found = self._vectors.search(vector, RETRIEVAL_DEPTH, self.case.settings.rescore_candidates)
+        settings = self.case.settings
+        found = self._vectors.search(
+            vector, RETRIEVAL_DEPTH, settings.rescore_candidates, exact=settings.vector_search != "hnsw"
+        )
         if not (request.kinds or request.path_prefix or request.date_from or request.date_to):
             return found
         chunks = self.case.catalog.chunks([c for c, _ in found])

@@ -195,14 +195,20 @@ class VectorStore:
     def keys(self) -> set[int]:
         return set(self._row_of)
 
-    def search(self, query: npt.NDArray[np.float32], k: int, candidates: int = 400) -> list[tuple[int, float]]:
-        """(chunk id, cosine estimate) of the best ``k`` chunks: binary top-``candidates`` → int8 rescoring."""
+    def search(
+        self, query: npt.NDArray[np.float32], k: int, candidates: int = 400, exact: bool = True
+    ) -> list[tuple[int, float]]:
+        """(chunk id, cosine estimate) of the best ``k`` chunks: binary top-``candidates`` → int8 rescoring.
+
+        ``exact`` scans every sign vector (hamming); otherwise usearch's HNSW graph finds the candidates, which
+        only pays off for millions of chunks.
+        """
         if not self._row_of or self._pending:
             if self._pending:
                 raise RuntimeError("save() the vector store before searching it")
             return []
         count = min(max(k, candidates), len(self._row_of))
-        matches = self._index.search(sign_bits(query[None, :])[0], count, exact=True)
+        matches = self._index.search(sign_bits(query[None, :])[0], count, exact=exact)
         keys = np.asarray(matches.keys, dtype=np.int64)
         rows = np.asarray([self._row_of[int(c)] for c in keys.tolist()], dtype=np.int64)
         if not len(rows):

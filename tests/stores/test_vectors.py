@@ -39,6 +39,7 @@ def test_binary_then_int8_rescoring_finds_the_nearest(tmp_path: Path) -> None:
         query /= np.linalg.norm(query)
         (best, score), *_ = store.search(query.astype(np.float32), 10, candidates=400)
         assert best == 100 + i and score > 0.9
+    assert store.search(v[7], 1, exact=False)[0][0] == 107  # the HNSW option finds it too
     exact = [c for c, _ in store.exact_search(v[5], 10)]
     approx = [c for c, _ in store.search(v[5], 10, candidates=400)]
     assert approx[0] == exact[0] == 105

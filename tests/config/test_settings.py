@@ -1,0 +1,29 @@
+import json
+from pathlib import Path
+
+import pytest
+
+from arbiter_desktop.config.settings import Settings, describe
+
+
+def test_every_setting_has_a_description() -> None:
+    for name, _default, doc in describe():
+        assert doc and doc.endswith("."), name
+
+
+def test_load_save_and_unknown_keys(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    assert Settings.load(path) == Settings()
+    Settings(workers=3, fusion="rrf").save(path)
+    assert Settings.load(path) == Settings(workers=3, fusion="rrf")
+    path.write_text(json.dumps({"wokers": 3}))
+    with pytest.raises(ValueError, match="unknown setting.*wokers"):
+        Settings.load(path)
+
+
+def test_bad_values_are_refused_with_the_allowed_ones() -> None:
+    with pytest.raises(ValueError, match="zscore, rrf"):
+        Settings(fusion="max")
+    with pytest.raises(ValueError, match="expected int"):
+        Settings(workers="two")  # type: ignore[arg-type]
+    assert Settings(fusion_dense_weight=2).fusion_dense_weight == 2  # an int where a float is expected is fine
