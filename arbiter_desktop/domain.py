@@ -126,6 +126,22 @@ class FileError:
     message: str
 
 
+@dataclass(frozen=True, slots=True)
+class Expansion:
+    """One query expansion applied: ``matched`` (as typed) also searches ``alternatives``."""
+
+    matched: str
+    key: str  # folded form of ``matched``: the handle used to switch it off
+    alternatives: tuple[str, ...]
+    categories: tuple[str, ...]
+    start: int  # character span of ``matched`` in the query
+    end: int
+
+    def label(self) -> str:
+        shown = ", ".join(self.alternatives[:4]) + (" …" if len(self.alternatives) > 4 else "")
+        return f"{self.matched} → {shown}"
+
+
 class SearchMode(enum.StrEnum):
     LEXICAL = "lexical"
     DENSE = "dense"
@@ -142,6 +158,8 @@ class SearchRequest:
     path_prefix: str = ""  # filter: only files under this folder
     date_from: datetime | None = None  # filter: documents dated from (inclusive)
     date_to: datetime | None = None  # filter: documents dated until (inclusive)
+    expand: bool = True  # apply the lexicons' expansions
+    disabled_expansions: tuple[str, ...] = ()  # expansions switched off for this query (matched words)
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +186,7 @@ class Hit:
     highlights: tuple[tuple[int, int], ...]  # character offsets in ``passage``
     matched_terms: tuple[str, ...]
     scores: Scores
+    expansions: tuple[str, ...] = ()  # labels of the expansions that matched in the passage
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,7 +199,7 @@ class Coverage:
 class SearchResult:
     query: str
     mode: SearchMode
-    expansions: tuple[str, ...]
+    expansions: tuple[Expansion, ...]
     coverage: Coverage
     hits: tuple[Hit, ...]
     elapsed_ms: float

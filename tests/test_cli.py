@@ -26,7 +26,9 @@ def test_search_json_schema(case_dir: Path, capsys: pytest.CaptureFixture[str]) 
     assert main(["search", str(case_dir), "garde à vue", "--json", "--top", "5", "--mode", "lexical"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["query"] == "garde à vue"
-    assert data["expansions"] == []
+    assert data["expansions"] == [
+        {"term": "garde à vue", "alternatives": ["GAV", "gardes à vue", "gardée à vue"], "categories": ["acronyme"]}
+    ]
     assert data["coverage"] == {"chunks": 2, "embedded": 0}
     (hit,) = data["hits"]
     assert set(hit) >= {
@@ -42,7 +44,7 @@ def test_search_json_schema(case_dir: Path, capsys: pytest.CaptureFixture[str]) 
     }
     assert set(hit["scores"]) == {"bm25", "dense", "fused", "rerank"}
     assert hit["rank"] == 1 and hit["page"] == 1 and hit["doc_path"].endswith("pv.txt")
-    assert [hit["passage"][s:e] for s, e in hit["highlights"]] == ["garde", "vue"]
+    assert [hit["passage"][s:e] for s, e in hit["highlights"]] == ["garde à vue"]
 
 
 def test_search_text_output(case_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -22,6 +22,7 @@ from arbiter_desktop.evaluation.beir import Dataset
 from arbiter_desktop.evaluation.metrics import distinct, mrr_at, ndcg_at, percentile, recall_at
 from arbiter_desktop.indexing.job import Indexer, Progress
 from arbiter_desktop.search.engine import SearchEngine, check_mode
+from arbiter_desktop.search.expansion import Lexicon, default_lexicon
 from arbiter_desktop.stores.case import Case
 
 _CATEGORY = re.compile(r"^q-([a-z]+)-")
@@ -154,9 +155,11 @@ def evaluate(
     workdir: Path | None = None,
     embedder: Embedder | None = None,
     settings: Settings | None = None,
+    expand: bool = True,
 ) -> EvalReport:
     """Index ``dataset`` in a temporary case and run its queries; dense modes need ``embedder``."""
     check_mode(mode, embedder)  # before spending time on indexing
     index_embedder = embedder if mode is not SearchMode.LEXICAL else None
     with indexed(dataset, index_embedder, settings, on_progress, workdir) as ready:
-        return ready.run(SearchEngine(ready.case, embedder), mode)
+        lexicon = default_lexicon() if expand else Lexicon()
+        return ready.run(SearchEngine(ready.case, embedder, lexicon), mode)

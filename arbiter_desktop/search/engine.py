@@ -12,6 +12,7 @@ from typing import Any
 from arbiter_desktop.domain import (
     Chunk,
     Coverage,
+    Expansion,
     Hit,
     Scores,
     SearchMode,
@@ -20,6 +21,7 @@ from arbiter_desktop.domain import (
     page_at,
 )
 from arbiter_desktop.embedding.base import Embedder
+from arbiter_desktop.search.expansion import Lexicon
 from arbiter_desktop.search.fusion import reciprocal_rank_fusion, zscore_fusion
 from arbiter_desktop.search.highlight import best_passage, find_matches
 from arbiter_desktop.search.lexical_query import Compiled, QueryCompiler
@@ -47,9 +49,10 @@ RETRIEVAL_DEPTH = 100  # chunks taken from each retriever before fusion
 
 
 class SearchEngine:
-    def __init__(self, case: Case, embedder: Embedder | None = None) -> None:
+    def __init__(self, case: Case, embedder: Embedder | None = None, lexicon: Lexicon | None = None) -> None:
         self.case = case
         self.embedder = embedder
+        self.lexicon = lexicon or Lexicon()
         self.compiler = QueryCompiler(case.lexical)
         self._generation = -1
         self._vectors: VectorStore | None = None
@@ -70,14 +73,15 @@ class SearchEngine:
         started = time.perf_counter()
         self.check_mode(request.mode)
         self.refresh()
-        compiled = self.compiler.compile(request.query)
+        expansions = self.lexicon.expand(request.query, request.disabled_expansions) if request.expand else []
+        compiled = self.compiler.compile(request.query, expansions)
         lexical: list[tuple[float, int, int]] = []
         dense: list[tuple[int, float]] = []
         if request.mode in (SearchMode.LEXICAL, SearchMode.HYBRID):
             query = self._filtered(compiled.query, request)
             lexical = self.case.lexical.search(query, limit=max(RETRIEVAL_DEPTH, request.top * 5))
         if request.mode in (SearchMode.DENSE, SearchMode.HYBRID):
-            dense = self._dense(request)
+            dense = self._dense(request, expansions)
         bm25 = {c: score for score, c, _ in lexical}
         cosine = dict(dense)
         if request.mode is SearchMode.LEXICAL:
@@ -96,7 +100,7 @@ class SearchEngine:
         return SearchResult(
             query=request.query,
             mode=request.mode,
-            expansions=(),
+            expansions=tuple(expansions),
             coverage=Coverage(chunks=counts["chunks"], embedded=counts["embedded"]),
             hits=tuple(hits),
             elapsed_ms=(time.perf_counter() - started) * 1000,
@@ -116,11 +120,11 @@ class SearchEngine:
             [(settings.fusion_lexical_weight, [(c, s) for s, c, _ in lexical]), (settings.fusion_dense_weight, dense)]
         )
 
-    def _dense(self, request: SearchRequest) -> list[tuple[int, float]]:
+    def _dense(self, request: SearchRequest, expansions: Sequence[Expansion]) -> list[tuple[int, float]]:
         assert self.embedder is not None
         if self._vectors is None or not len(self._vectors) or not request.query.strip():
             return []
-        vector = self.embedder.embed_queries([request.query])[0]
+        vector = self.embedder.embed_queries([dense_query(request.query, expansions)])[0]
         settings = self.case.settings
         found = self._vectors.search(
             vector, RETRIEVAL_DEPTH, settings.rescore_candidates, exact=settings.vector_search != "hnsw"
@@ -198,9 +202,30 @@ class SearchEngine:
                     highlights=passage.highlights,
                     matched_terms=passage.matched,
                     scores=scores,
+                    expansions=passage.expansions,
                 )
             )
         return hits
+
+
+DENSE_ALTERNATIVES = 2  # alternatives of each expansion added to the query text the embedding model reads
+
+
+def dense_query(query: str, expansions: Sequence[Expansion]) -> str:
+    """The query as the embedding model reads it: expansions spelled out after the words they explain.
+
+    "GAV prolongée" → "GAV (garde à vue) prolongée": the model sees what the abbreviation means, in place.
+    """
+    if not expansions or DENSE_ALTERNATIVES == 0:
+        return query
+    parts: list[str] = []
+    cursor = 0
+    for expansion in sorted(expansions, key=lambda e: e.start):
+        shown = ", ".join(expansion.alternatives[:DENSE_ALTERNATIVES])
+        parts += [query[cursor : expansion.end], f" ({shown})"]
+        cursor = expansion.end
+    parts.append(query[cursor:])
+    return "".join(parts)
 
 
 def _allowed(meta: DocumentMeta | None, request: SearchRequest) -> bool:

@@ -18,6 +18,7 @@ class Match:
     start: int
     end: int
     term: str  # the matched text as written in the document
+    origin: str = ""  # the expansion that brought this term ("GAV → garde à vue"), empty for a typed word
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +27,7 @@ class Passage:
     text: str
     highlights: tuple[tuple[int, int], ...]  # offsets in ``text``
     matched: tuple[str, ...]  # distinct matched words as written in the document
+    expansions: tuple[str, ...] = ()  # labels of the expansions that matched in the passage
 
 
 def find_matches(text: str, matchers: Matchers) -> list[Match]:
@@ -33,11 +35,14 @@ def find_matches(text: str, matchers: Matchers) -> list[Match]:
     if matchers.is_empty():
         return []
     found: list[tuple[int, int]] = []
+    origin_at: dict[int, str] = {}
     stemmed = analyze(text, FRENCH)
     exact = analyze(text, EXACT)
     for token in stemmed:
         if token.text in matchers.stems:
             found.append((token.start, token.end))
+            if token.text in matchers.origins:
+                origin_at[token.start] = matchers.origins[token.text]
     for token in exact:
         if token.text in matchers.exact or any(p.fullmatch(token.text) for p in matchers.patterns):
             found.append((token.start, token.end))
@@ -48,11 +53,14 @@ def find_matches(text: str, matchers: Matchers) -> list[Match]:
             for i in range(len(terms) - n + 1):
                 if terms[i : i + n] == phrase:
                     found.append((stemmed[i].start, stemmed[i + n - 1].end))
+                    origin = matchers.origins.get(" ".join(phrase))
+                    if origin:
+                        origin_at[stemmed[i].start] = origin
     if matchers.entities:
         for start, end, norm in entity_spans(text):
             if norm in matchers.entities:
                 found.append((start, end))
-    return [Match(s, e, text[s:e]) for s, e in _merge(found)]
+    return [Match(s, e, text[s:e], origin_at.get(s, "")) for s, e in _merge(found)]
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -118,4 +126,5 @@ def _passage(text: str, start: int, end: int, matches: list[Match]) -> Passage:
         text=text[start:end],
         highlights=tuple((m.start - start, m.end - start) for m in inside),
         matched=tuple(seen),
+        expansions=tuple(dict.fromkeys(m.origin for m in inside if m.origin)),
     )

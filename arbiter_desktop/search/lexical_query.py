@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from arbiter_desktop.domain import Expansion
 from arbiter_desktop.search.query import STOP_WORDS, Group, Node, Occur, Phrase, Term, is_natural, parse
 from arbiter_desktop.stores.lexical import EXACT, FRENCH, LexicalStore, analyze, entity_spans
 
@@ -24,6 +26,8 @@ ENTITY_BOOST = 3.0
 # unchanged on piaf_v1.1.
 PREFIX_BOOST = 0.5
 PREFIX_MIN = 5
+# An expansion counts once, through its best-matching alternative, at this weight relative to a typed word.
+EXPANSION_BOOST = 0.8
 
 
 @dataclass
@@ -35,6 +39,7 @@ class Matchers:
     entities: set[str] = field(default_factory=set)
     patterns: list[re.Pattern[str]] = field(default_factory=list)  # wildcards and fuzzy words
     phrases: list[list[str]] = field(default_factory=list)  # stemmed phrases, as term sequences
+    origins: dict[str, str] = field(default_factory=dict)  # stem or "stem stem…" of an expansion → its label
 
     def is_empty(self) -> bool:
         return not (self.stems or self.exact or self.entities or self.patterns or self.phrases)
@@ -67,15 +72,37 @@ class QueryCompiler:
     def __init__(self, store: LexicalStore) -> None:
         self.store = store
 
-    def compile(self, text: str) -> Compiled:
+    def compile(self, text: str, expansions: Sequence[Expansion] = ()) -> Compiled:
+        """The full-text query for ``text``; ``expansions`` apply to natural queries (operators mean exactly)."""
         group = parse(text)
         matchers = Matchers()
         terms: list[str] = []
         if is_natural(group):
             query = self._natural(text, group, matchers, terms)
+            extra = [q for q in (self._expansion(e, matchers) for e in expansions) if q is not None]
+            if extra:
+                query = self.store.boolean([("should", query), *[("should", q) for q in extra]])
         else:
             query = self._group(group, matchers, terms)
         return Compiled(query, matchers, terms)
+
+    def _expansion(self, expansion: Expansion, matchers: Matchers) -> Any | None:
+        """The alternatives of one expansion, scored by the best one only (disjunction max)."""
+        options: list[Any] = []
+        label = expansion.label()
+        for alternative in expansion.alternatives:
+            stems = [t.text for t in analyze(alternative, FRENCH)]
+            if not stems:
+                continue
+            if len(stems) == 1:
+                matchers.stems.add(stems[0])
+            else:
+                matchers.phrases.append(stems)
+            matchers.origins.setdefault(" ".join(stems), label)
+            options.append(self._positioned("text", alternative, FRENCH))
+        if not options:
+            return None
+        return self.store.boost(self.store.dismax(options), EXPANSION_BOOST)
 
     # --- natural queries ------------------------------------------------------------------------------------
     def _natural(self, text: str, group: Group, matchers: Matchers, terms: list[str]) -> Any:

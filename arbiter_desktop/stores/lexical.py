@@ -266,6 +266,11 @@ class LexicalStore:
         return tantivy.Query.boolean_query([(occurs[o], q) for o, q in clauses])
 
     @staticmethod
+    def dismax(queries: Sequence[Any]) -> Any:
+        """Scores a document by its best-matching query only."""
+        return tantivy.Query.disjunction_max_query(list(queries))
+
+    @staticmethod
     def everything() -> Any:
         return tantivy.Query.all_query()
 

@@ -1,0 +1,142 @@
+"""Query expansion from lexicons: investigator language in the query reaches the words the documents use.
+
+"GAV prolongée" also searches "garde à vue"; "rdv gare" also "rendez-vous"; "insulte" also the insults people
+write. Lexicons are TSV files (term, variants, category, note) in ``resources/lexicons/`` merged with the case's
+own ``lexicon.tsv``. Expansion is symmetric and one hop: a query word equal to an entry's term or to one of its
+variants brings the term and the other variants. Every expansion applied is reported, and each one can be
+switched off for a query.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from arbiter_desktop.domain import Expansion
+from arbiter_desktop.search.query import STOP_WORDS
+
+MAX_WORDS = 6  # longest expression looked up in a query
+_WORD = re.compile(r"[\w'’@+-]+")
+
+
+def fold(text: str) -> str:
+    """Lowercase, no accents, typographic apostrophes straightened, spaces collapsed."""
+    decomposed = unicodedata.normalize("NFKD", text.replace("’", "'").lower())
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    term: str
+    variants: tuple[str, ...]
+    category: str
+    note: str
+    source: str  # lexicon file name
+
+    @property
+    def forms(self) -> tuple[str, ...]:
+        return (self.term, *self.variants)
+
+    @property
+    def is_acronym(self) -> bool:
+        return self.category == "acronyme"
+
+
+@dataclass
+class Lexicon:
+    entries: list[Entry] = field(default_factory=list)
+    _by_form: dict[str, list[Entry]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, files: Iterable[Path]) -> Lexicon:
+        lexicon = cls()
+        for path in files:
+            lexicon.add_file(path)
+        return lexicon
+
+    def add_file(self, path: Path) -> None:
+        with path.open(encoding="utf-8", newline="") as handle:
+            reader = csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
+            header = next(reader, None)
+            if header is None:
+                return
+            if [h.strip().lower() for h in header[:2]] != ["term", "variants"]:
+                raise ValueError(f"{path}: expected a header line 'term<TAB>variants<TAB>category<TAB>note'")
+            for number, row in enumerate(reader, start=2):
+                if not row or not row[0].strip() or row[0].startswith("#"):
+                    continue
+                if len(row) < 2:
+                    raise ValueError(f"{path}:{number}: expected term<TAB>variants, got {row!r}")
+                variants = tuple(v.strip() for v in row[1].split("|") if v.strip())
+                category = row[2].strip() if len(row) > 2 else ""
+                note = row[3].strip() if len(row) > 3 else ""
+                self.add(Entry(row[0].strip(), variants, category, note, path.name))
+
+    def add(self, entry: Entry) -> None:
+        self.entries.append(entry)
+        for form in entry.forms:
+            key = fold(form)
+            if len(key) >= 2:
+                self._by_form.setdefault(key, []).append(entry)
+
+    def lookup(self, key: str) -> list[Entry]:
+        return self._by_form.get(key, [])
+
+    def expand(self, query: str, disabled: Sequence[str] = ()) -> list[Expansion]:
+        """Expansions for the words and expressions of ``query``, longest match first, without overlaps."""
+        off = {fold(d) for d in disabled}
+        words = [(m.start(), m.end(), m.group(0)) for m in _WORD.finditer(query)]
+        found: list[Expansion] = []
+        i = 0
+        while i < len(words):
+            for size in range(min(MAX_WORDS, len(words) - i), 0, -1):
+                start, end = words[i][0], words[i + size - 1][1]
+                written = query[start:end]
+                key = fold(written)
+                entries = [e for e in self.lookup(key) if _applies(e, written, key)]
+                if not entries:
+                    continue
+                alternatives = _alternatives(entries, key)
+                if alternatives and key not in off:
+                    categories = tuple(dict.fromkeys(e.category for e in entries))
+                    found.append(Expansion(written, key, alternatives, categories, start, end))
+                i += size - 1
+                break
+            i += 1
+        return found
+
+
+def _applies(entry: Entry, written: str, key: str) -> bool:
+    """Short acronyms collide with ordinary words once folded ("CA"/ça, "PR"/pr): they must be typed in capitals."""
+    if entry.is_acronym and fold(entry.term) == key and len(key) <= 2:
+        return written.isupper()
+    return key not in STOP_WORDS
+
+
+def _alternatives(entries: Sequence[Entry], key: str) -> tuple[str, ...]:
+    seen: dict[str, str] = {}
+    for entry in entries:
+        for form in entry.forms:
+            folded = fold(form)
+            if folded != key and folded not in STOP_WORDS and folded not in seen:
+                seen[folded] = form
+    return tuple(seen.values())
+
+
+def lexicon_files(resources: Path, case_dir: Path | None = None) -> list[Path]:
+    """The shipped lexicons, then the case's own ``lexicon.tsv`` when it exists."""
+    files = sorted((resources / "lexicons").glob("*.tsv"))
+    if case_dir is not None and (case_dir / "lexicon.tsv").exists():
+        files.append(case_dir / "lexicon.tsv")
+    return files
+
+
+def default_lexicon(case_dir: Path | None = None) -> Lexicon:
+    """The shipped lexicons merged with the case's own ``lexicon.tsv`` (when ``case_dir`` has one)."""
+    from arbiter_desktop.config.paths import resources_dir
+
+    return Lexicon.load(lexicon_files(resources_dir(), case_dir))
