@@ -17,7 +17,7 @@ def test_load_save_and_unknown_keys(tmp_path: Path) -> None:
     Settings(workers=3, fusion="rrf").save(path)
     assert Settings.load(path) == Settings(workers=3, fusion="rrf")
     path.write_text(json.dumps({"wokers": 3}))
-    with pytest.raises(ValueError, match="unknown setting.*wokers"):
+    with pytest.raises(ValueError, match=r"unknown setting.*wokers"):
         Settings.load(path)
 
 
