@@ -100,6 +100,7 @@ def result_to_json(result: SearchResult) -> dict[str, Any]:
                 "highlights": [list(span) for span in h.highlights],
                 "matched_terms": list(h.matched_terms),
                 "expansions": list(h.expansions),
+                "semantic_highlight": list(h.semantic_highlight) if h.semantic_highlight else None,
                 "scores": {
                     "bm25": h.scores.bm25,
                     "dense": h.scores.dense,
@@ -138,6 +139,9 @@ def _print_result(result: SearchResult, out: TextIO) -> None:
             out.write(f"     matched: {', '.join(h.matched_terms)}\n")
         for label in h.expansions:
             out.write(f"     via expansion: {label}\n")
+        if h.semantic_highlight:
+            a, b = h.semantic_highlight
+            out.write(f"     closest in meaning: «{h.passage[a:b]}»\n")
     out.write(f"{len(result.hits)} hit(s) in {result.elapsed_ms:.0f} ms\n")
 
 

@@ -187,6 +187,7 @@ class Hit:
     matched_terms: tuple[str, ...]
     scores: Scores
     expansions: tuple[str, ...] = ()  # labels of the expansions that matched in the passage
+    semantic_highlight: tuple[int, int] | None = None  # the passage's sentence closest to the query in meaning
 
 
 @dataclass(frozen=True, slots=True)

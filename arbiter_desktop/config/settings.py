@@ -47,6 +47,9 @@ class Settings:
         "Binary candidate search: exact (scan, exact hamming) or hnsw (graph, for very large cases).",
         ("exact", "hnsw"),
     )
+    semantic_highlights: int = _setting(
+        5, "Hits (from the top) whose sentence closest to the query in meaning is marked (dense and hybrid modes)."
+    )
     fusion: str = _setting(
         "zscore", "Hybrid fusion: zscore (standardised scores) or rrf (reciprocal ranks).", ("zscore", "rrf")
     )

@@ -9,6 +9,9 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
+
 from arbiter_desktop.domain import (
     Chunk,
     Coverage,
@@ -23,7 +26,14 @@ from arbiter_desktop.domain import (
 from arbiter_desktop.embedding.base import Embedder
 from arbiter_desktop.search.expansion import Lexicon
 from arbiter_desktop.search.fusion import reciprocal_rank_fusion, zscore_fusion
-from arbiter_desktop.search.highlight import best_passage, find_matches
+from arbiter_desktop.search.highlight import (
+    Match,
+    best_passage,
+    find_matches,
+    passage_at,
+    sentence_spans,
+    window_around,
+)
 from arbiter_desktop.search.lexical_query import Compiled, QueryCompiler
 from arbiter_desktop.stores.case import Case
 from arbiter_desktop.stores.catalog import DocumentMeta
@@ -56,6 +66,7 @@ class SearchEngine:
         self.compiler = QueryCompiler(case.lexical)
         self._generation = -1
         self._vectors: VectorStore | None = None
+        self._query_vector: npt.NDArray[np.float32] | None = None
 
     def check_mode(self, mode: SearchMode) -> None:
         check_mode(mode, self.embedder)
@@ -75,6 +86,7 @@ class SearchEngine:
         self.refresh()
         expansions = self.lexicon.expand(request.query, request.disabled_expansions) if request.expand else []
         compiled = self.compiler.compile(request.query, expansions)
+        self._query_vector = None
         lexical: list[tuple[float, int, int]] = []
         dense: list[tuple[int, float]] = []
         if request.mode in (SearchMode.LEXICAL, SearchMode.HYBRID):
@@ -125,6 +137,7 @@ class SearchEngine:
         if self._vectors is None or not len(self._vectors) or not request.query.strip():
             return []
         vector = self.embedder.embed_queries([dense_query(request.query, expansions)])[0]
+        self._query_vector = vector
         settings = self.case.settings
         found = self._vectors.search(
             vector, RETRIEVAL_DEPTH, settings.rescore_candidates, exact=settings.vector_search != "hnsw"
@@ -134,6 +147,24 @@ class SearchEngine:
         chunks = self.case.catalog.chunks([c for c, _ in found])
         metas = self.case.catalog.documents_meta([ch.document_id for ch in chunks.values()])
         return [(c, score) for c, score in found if c in chunks and _allowed(metas.get(chunks[c].document_id), request)]
+
+    def _closest_sentence(
+        self, chunk: Chunk, meta: DocumentMeta, matches: Sequence[Match], width: int
+    ) -> tuple[int, int] | None:
+        """The chunk's sentence closest to the query vector (offsets in the chunk text)."""
+        if self.embedder is None or self._query_vector is None:
+            return None
+        spans = sentence_spans(chunk.text)
+        if matches:  # only the sentences around the lexical matches can end up in the passage
+            anchor = matches[0].start
+            spans = sorted(spans, key=lambda s: abs(s[0] - anchor))[:MAX_SENTENCES]
+        else:
+            spans = spans[:MAX_SENTENCES]
+        spans = [s for s in spans if s[1] - s[0] <= width] or spans
+        if not spans:
+            return None
+        vectors = self.embedder.embed_documents([chunk.text[a:b] for a, b in spans], [meta.title] * len(spans))
+        return spans[int(np.argmax(vectors @ self._query_vector))]
 
     def _collapse(self, ranked: Sequence[int], chunks: dict[int, Chunk], top: int) -> list[Chunk]:
         """The best ``hits_per_document`` chunks of each document, in rank order, up to ``top``."""
@@ -176,12 +207,25 @@ class SearchEngine:
     ) -> list[Hit]:
         metas: dict[int, DocumentMeta] = self.case.catalog.documents_meta([c.document_id for c in kept])
         width = self.case.settings.passage_chars
+        semantic_hits = self.case.settings.semantic_highlights if self._query_vector is not None else 0
         hits: list[Hit] = []
         for chunk in kept:
             meta = metas.get(chunk.document_id)
             if meta is None:
                 continue
-            passage = best_passage(chunk.text, find_matches(chunk.text, compiled.matchers), width)
+            matches = find_matches(chunk.text, compiled.matchers)
+            sentence = self._closest_sentence(chunk, meta, matches, width) if len(hits) < semantic_hits else None
+            if sentence is not None and not matches:  # a hit by meaning alone: show its best sentence
+                passage = passage_at(chunk.text, *window_around(chunk.text, *sentence, width), matches)
+            else:
+                passage = best_passage(chunk.text, matches, width)
+            marked = None
+            if (
+                sentence is not None
+                and passage.start <= sentence[0]
+                and sentence[1] <= passage.start + len(passage.text)
+            ):
+                marked = (sentence[0] - passage.start, sentence[1] - passage.start)
             start = chunk.start + passage.start
             paths = meta.paths or ("",)
             scores = Scores(bm25=bm25.get(chunk.id), dense=cosine.get(chunk.id), fused=fused.get(chunk.id))
@@ -203,9 +247,13 @@ class SearchEngine:
                     matched_terms=passage.matched,
                     scores=scores,
                     expansions=passage.expansions,
+                    semantic_highlight=marked,
                 )
             )
         return hits
+
+
+MAX_SENTENCES = 12  # sentences compared with the query per hit, nearest the lexical matches first
 
 
 DENSE_ALTERNATIVES = 2  # alternatives of each expansion added to the query text the embedding model reads

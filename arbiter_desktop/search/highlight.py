@@ -7,6 +7,7 @@ terms (then the most matches), widened to word boundaries.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from arbiter_desktop.search.lexical_query import Matchers
@@ -19,6 +20,35 @@ class Match:
     end: int
     term: str  # the matched text as written in the document
     origin: str = ""  # the expansion that brought this term ("GAV → garde à vue"), empty for a typed word
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"»)\]]*\s+|\n+")
+
+
+def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """(start, end) of the sentences of ``text[start:end]``, stripped, in order."""
+    end = len(text) if end is None else end
+    spans: list[tuple[int, int]] = []
+    cursor = start
+    for m in [*_SENTENCE_END.finditer(text, start, end), None]:
+        stop = m.start() if m is not None else end
+        piece = text[cursor:stop]
+        if piece.strip():
+            left = cursor + len(piece) - len(piece.lstrip())
+            spans.append((left, left + len(piece.strip())))
+        if m is not None:
+            cursor = m.end()
+    return spans
+
+
+def window_around(text: str, start: int, end: int, width: int) -> tuple[int, int]:
+    """A window of about ``width`` characters holding ``text[start:end]``, cut at word boundaries."""
+    if len(text) <= width:
+        return 0, len(text)
+    left = max(0, min(start - (width - (end - start)) // 2, len(text) - width))
+    left = _word_start(text, left)
+    right = min(len(text), _word_end(text, max(end, left + width)))
+    return left, right
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +101,11 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
         else:
             merged.append((start, end))
     return merged
+
+
+def passage_at(text: str, start: int, end: int, matches: list[Match]) -> Passage:
+    """The passage ``text[start:end]`` with the matches inside it."""
+    return _passage(text, start, end, matches)
 
 
 def best_passage(text: str, matches: list[Match], width: int = 360) -> Passage:

@@ -52,3 +52,21 @@ def test_dense_without_a_model_says_what_to_do(embedded: tuple[Case, HashingEmbe
     case, _ = embedded
     with pytest.raises(ModeUnavailable, match="embedding model"):
         app.search(case, SearchRequest(query="gare", mode=SearchMode.DENSE))
+
+
+def test_the_sentence_closest_in_meaning_is_marked(case: Case, tmp_path: Path) -> None:
+    text = (
+        "Le rapport commence par le contexte de l'enquête. "
+        "Les policiers ont saisi des barrettes de résine de cannabis dans la cave. "
+        "La suite décrit la perquisition de l'appartement."
+    )
+    write(tmp_path / "src", "rapport.txt", text)
+    embedder = HashingEmbedder()
+    app.index(case, [tmp_path / "src"], embedder=embedder)
+    for mode in (SearchMode.DENSE, SearchMode.HYBRID):
+        hit = app.search(case, SearchRequest(query="barrettes de cannabis saisies", mode=mode), embedder).hits[0]
+        assert hit.semantic_highlight is not None
+        start, end = hit.semantic_highlight
+        assert hit.passage[start:end].startswith("Les policiers ont saisi")
+    lexical = app.search(case, SearchRequest(query="barrettes", mode=SearchMode.LEXICAL), embedder).hits[0]
+    assert lexical.semantic_highlight is None
