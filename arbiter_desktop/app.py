@@ -29,6 +29,8 @@ from arbiter_desktop.evaluation.beir import DatasetError
 from arbiter_desktop.indexing.job import Indexer, IndexReport, JobControl, ProgressCallback
 from arbiter_desktop.search.engine import ModeUnavailable, SearchEngine
 from arbiter_desktop.search.expansion import default_lexicon
+from arbiter_desktop.search.rerank import Reranker, find_reranker
+from arbiter_desktop.search.rerank import open_reranker as load_reranker
 from arbiter_desktop.stores.case import Case, CaseError
 from arbiter_desktop.stores.vectors import VectorStoreError, drop_other_models
 
@@ -68,6 +70,21 @@ def open_embedder(settings: Settings, required: bool = False) -> Embedder | None
     return GgufEmbedder(path, threads=settings.embed_threads, n_ctx=settings.embed_context)
 
 
+def open_reranker(settings: Settings) -> Reranker | None:
+    """The reranker the settings select, or the one installed in models/, or None when there is none."""
+    if settings.reranker:
+        path = Path(settings.reranker)
+        path = path if path.is_absolute() else paths.models_dir() / path
+        if not path.exists():
+            raise ModelError(f"reranker not found: expected {path} (a cross-encoder folder or a GGUF reranker)")
+    else:
+        found = find_reranker(paths.models_dir())
+        if found is None:
+            return None
+        path = found
+    return load_reranker(path, threads=settings.embed_threads)
+
+
 def index(
     case: Case,
     roots: Sequence[Path],
@@ -85,8 +102,10 @@ def index(
     return Indexer(case, control, on_progress, embedder).run(roots)
 
 
-def search(case: Case, request: SearchRequest, embedder: Embedder | None = None) -> SearchResult:
-    return SearchEngine(case, embedder, default_lexicon(case.directory)).search(request)
+def search(
+    case: Case, request: SearchRequest, embedder: Embedder | None = None, reranker: Reranker | None = None
+) -> SearchResult:
+    return SearchEngine(case, embedder, default_lexicon(case.directory), reranker).search(request)
 
 
 def default_mode(case: Case, settings: Settings) -> SearchMode:

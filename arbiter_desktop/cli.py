@@ -18,7 +18,7 @@ from arbiter_desktop import __version__, app
 from arbiter_desktop.config.settings import Settings
 from arbiter_desktop.domain import FileKind, SearchMode, SearchRequest, SearchResult
 from arbiter_desktop.indexing.job import IndexReport, Progress
-from arbiter_desktop.search.engine import check_mode
+from arbiter_desktop.search.engine import NO_RERANKER
 from arbiter_desktop.stores.case import Case
 
 
@@ -85,6 +85,8 @@ def result_to_json(result: SearchResult) -> dict[str, Any]:
             for e in result.expansions
         ],
         "coverage": {"chunks": result.coverage.chunks, "embedded": result.coverage.embedded},
+        "reranker": result.reranker,
+        "notes": list(result.notes),
         "elapsed_ms": round(result.elapsed_ms, 2),
         "hits": [
             {
@@ -198,11 +200,13 @@ def cmd_search(args: argparse.Namespace) -> int:
             disabled_expansions=tuple(args.no_expand or ()),
         )
         embedder = app.open_embedder(settings, required=True) if mode is not SearchMode.LEXICAL else None
+        reranker = app.open_reranker(settings) if mode is SearchMode.FULL else None
         try:
-            result = app.search(case, request, embedder)
+            result = app.search(case, request, embedder, reranker)
         finally:
-            if embedder is not None:
-                embedder.close()
+            for model in (embedder, reranker):
+                if model is not None:
+                    model.close()
     if args.json:
         json.dump(result_to_json(result), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
@@ -252,16 +256,24 @@ def cmd_eval(args: argparse.Namespace) -> int:
     settings = Settings()
     if args.model:
         settings = settings.replace(embedder=args.model)
-    if mode is SearchMode.FULL:
-        check_mode(mode, None)
     embedder = app.open_embedder(settings, required=True) if mode is not SearchMode.LEXICAL else None
+    reranker = app.open_reranker(settings) if mode is SearchMode.FULL else None
+    if mode is SearchMode.FULL and reranker is None:
+        sys.stderr.write(f"note: {NO_RERANKER}\n")
     try:
         report = evaluate(
-            dataset, mode, on_progress=ProgressBar(), embedder=embedder, settings=settings, expand=not args.no_expansion
+            dataset,
+            mode,
+            on_progress=ProgressBar(),
+            embedder=embedder,
+            settings=settings,
+            expand=not args.no_expansion,
+            reranker=reranker,
         )
     finally:
-        if embedder is not None:
-            embedder.close()
+        for model in (embedder, reranker):
+            if model is not None:
+                model.close()
     summary = report.summary()
     by_category = report.by_category()
     if args.out:

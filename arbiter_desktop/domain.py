@@ -204,6 +204,8 @@ class SearchResult:
     coverage: Coverage
     hits: tuple[Hit, ...]
     elapsed_ms: float
+    reranker: str | None = None  # the model that reordered the head, when one did
+    notes: tuple[str, ...] = ()  # remarks for the user (e.g. "no reranker installed")
 
 
 @dataclass(frozen=True, slots=True)

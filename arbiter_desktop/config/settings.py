@@ -50,6 +50,10 @@ class Settings:
     semantic_highlights: int = _setting(
         5, "Hits (from the top) whose sentence closest to the query in meaning is marked (dense and hybrid modes)."
     )
+    reranker: str = _setting(
+        "", "Reranker: a cross-encoder folder or GGUF reranker in models/ or a path (empty: the one installed)."
+    )
+    rerank_depth: int = _setting(40, "Head of the fused ranking reordered by the reranker (full mode), in chunks.")
     fusion: str = _setting(
         "zscore", "Hybrid fusion: zscore (standardised scores) or rrf (reciprocal ranks).", ("zscore", "rrf")
     )

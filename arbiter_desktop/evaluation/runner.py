@@ -23,6 +23,7 @@ from arbiter_desktop.evaluation.metrics import distinct, mrr_at, ndcg_at, percen
 from arbiter_desktop.indexing.job import Indexer, Progress
 from arbiter_desktop.search.engine import SearchEngine, check_mode
 from arbiter_desktop.search.expansion import Lexicon, default_lexicon
+from arbiter_desktop.search.rerank import Reranker
 from arbiter_desktop.stores.case import Case
 
 _CATEGORY = re.compile(r"^q-([a-z]+)-")
@@ -156,10 +157,11 @@ def evaluate(
     embedder: Embedder | None = None,
     settings: Settings | None = None,
     expand: bool = True,
+    reranker: Reranker | None = None,
 ) -> EvalReport:
     """Index ``dataset`` in a temporary case and run its queries; dense modes need ``embedder``."""
     check_mode(mode, embedder)  # before spending time on indexing
     index_embedder = embedder if mode is not SearchMode.LEXICAL else None
     with indexed(dataset, index_embedder, settings, on_progress, workdir) as ready:
         lexicon = default_lexicon() if expand else Lexicon()
-        return ready.run(SearchEngine(ready.case, embedder, lexicon), mode)
+        return ready.run(SearchEngine(ready.case, embedder, lexicon, reranker), mode)

@@ -35,6 +35,7 @@ from arbiter_desktop.search.highlight import (
     window_around,
 )
 from arbiter_desktop.search.lexical_query import Compiled, QueryCompiler
+from arbiter_desktop.search.rerank import Reranker
 from arbiter_desktop.stores.case import Case
 from arbiter_desktop.stores.catalog import DocumentMeta
 from arbiter_desktop.stores.vectors import VectorStore, open_vector_store
@@ -44,10 +45,14 @@ class ModeUnavailable(Exception):
     """A search mode that this installation cannot run; the message says why and what to do."""
 
 
+NO_RERANKER = (
+    "no reranker installed: the full mode ranks as hybrid (put a cross-encoder folder or a GGUF reranker in "
+    "models/ to add the reranking stage)"
+)
+
+
 def check_mode(mode: SearchMode, embedder: Embedder | None) -> None:
     """Raise ModeUnavailable, with what to do, if ``mode`` cannot run with this embedder."""
-    if mode is SearchMode.FULL:
-        raise ModeUnavailable("the full mode adds a reranking stage, which this version does not have yet")
     if mode is not SearchMode.LEXICAL and embedder is None:
         raise ModeUnavailable(
             f"the {mode.value} mode needs an embedding model: none is installed or semantic search is off "
@@ -59,10 +64,17 @@ RETRIEVAL_DEPTH = 100  # chunks taken from each retriever before fusion
 
 
 class SearchEngine:
-    def __init__(self, case: Case, embedder: Embedder | None = None, lexicon: Lexicon | None = None) -> None:
+    def __init__(
+        self,
+        case: Case,
+        embedder: Embedder | None = None,
+        lexicon: Lexicon | None = None,
+        reranker: Reranker | None = None,
+    ) -> None:
         self.case = case
         self.embedder = embedder
         self.lexicon = lexicon or Lexicon()
+        self.reranker = reranker
         self.compiler = QueryCompiler(case.lexical)
         self._generation = -1
         self._vectors: VectorStore | None = None
@@ -89,10 +101,11 @@ class SearchEngine:
         self._query_vector = None
         lexical: list[tuple[float, int, int]] = []
         dense: list[tuple[int, float]] = []
-        if request.mode in (SearchMode.LEXICAL, SearchMode.HYBRID):
+        fused_modes = (SearchMode.HYBRID, SearchMode.FULL)
+        if request.mode in (SearchMode.LEXICAL, *fused_modes):
             query = self._filtered(compiled.query, request)
             lexical = self.case.lexical.search(query, limit=max(RETRIEVAL_DEPTH, request.top * 5))
-        if request.mode in (SearchMode.DENSE, SearchMode.HYBRID):
+        if request.mode in (SearchMode.DENSE, *fused_modes):
             dense = self._dense(request, expansions)
         bm25 = {c: score for score, c, _ in lexical}
         cosine = dict(dense)
@@ -106,8 +119,15 @@ class SearchEngine:
             fused = self._fuse(lexical, dense)
             ranked = sorted(fused, key=lambda c: -fused[c])
         chunks = self.case.catalog.chunks(ranked[: max(RETRIEVAL_DEPTH, request.top * 5)])
+        notes: list[str] = []
+        reranked: dict[int, float] = {}
+        if request.mode is SearchMode.FULL:
+            if self.reranker is None:
+                notes.append(NO_RERANKER)
+            else:
+                ranked, reranked = self._rerank(request.query, ranked, chunks)
         kept = self._collapse(ranked, chunks, request.top)
-        hits = self._hits(kept, chunks, compiled, bm25, cosine, fused, request.mode)
+        hits = self._hits(kept, chunks, compiled, bm25, cosine, fused, reranked, request.mode)
         counts = self.case.catalog.counts()
         return SearchResult(
             query=request.query,
@@ -116,7 +136,17 @@ class SearchEngine:
             coverage=Coverage(chunks=counts["chunks"], embedded=counts["embedded"]),
             hits=tuple(hits),
             elapsed_ms=(time.perf_counter() - started) * 1000,
+            reranker=self.reranker.identity.name if self.reranker is not None and reranked else None,
+            notes=tuple(notes),
         )
+
+    def _rerank(self, query: str, ranked: list[int], chunks: dict[int, Chunk]) -> tuple[list[int], dict[int, float]]:
+        """Reorder the head of the fused ranking (``rerank_depth`` chunks) by the cross-encoder's scores."""
+        assert self.reranker is not None
+        head = [c for c in ranked[: self.case.settings.rerank_depth] if c in chunks]
+        scores = dict(zip(head, self.reranker.score(query, [chunks[c].text for c in head]), strict=True))
+        reordered = sorted(head, key=lambda c: -scores[c])
+        return reordered + [c for c in ranked if c not in scores], scores
 
     def _fuse(self, lexical: list[tuple[float, int, int]], dense: list[tuple[int, float]]) -> dict[int, float]:
         settings = self.case.settings
@@ -203,6 +233,7 @@ class SearchEngine:
         bm25: dict[int, float],
         cosine: dict[int, float],
         fused: dict[int, float],
+        reranked: dict[int, float],
         mode: SearchMode,
     ) -> list[Hit]:
         metas: dict[int, DocumentMeta] = self.case.catalog.documents_meta([c.document_id for c in kept])
@@ -228,8 +259,15 @@ class SearchEngine:
                 marked = (sentence[0] - passage.start, sentence[1] - passage.start)
             start = chunk.start + passage.start
             paths = meta.paths or ("",)
-            scores = Scores(bm25=bm25.get(chunk.id), dense=cosine.get(chunk.id), fused=fused.get(chunk.id))
+            scores = Scores(
+                bm25=bm25.get(chunk.id),
+                dense=cosine.get(chunk.id),
+                fused=fused.get(chunk.id),
+                rerank=reranked.get(chunk.id),
+            )
             main = {SearchMode.LEXICAL: scores.bm25, SearchMode.DENSE: scores.dense}.get(mode, scores.fused)
+            if scores.rerank is not None:
+                main = scores.rerank
             hits.append(
                 Hit(
                     rank=len(hits) + 1,

@@ -74,9 +74,10 @@ class Reranker(Protocol):
 def find_reranker(models: Path) -> Path | None:
     """The reranker installed in ``models``: a reranker GGUF first (it runs without PyTorch), else a
     cross-encoder folder; by name within each kind. Embedding models are never returned."""
-    if not models.is_dir():
+    try:
+        entries = sorted(p for p in models.iterdir() if not p.name.startswith("."))  # skips temporary files
+    except OSError:  # absent or unreadable
         return None
-    entries = sorted(p for p in models.iterdir() if not p.name.startswith("."))
     for path in entries:
         if path.suffix == ".gguf" and path.is_file() and is_gguf_reranker(path):
             return path
@@ -268,7 +269,7 @@ class CrossEncoderReranker:
                 local_files_only=True,
                 activation_fn=torch.nn.Identity(),  # raw scores, like llama.cpp's RANK output
             )
-        except (OSError, ValueError, RuntimeError) as exc:
+        except Exception as exc:  # transformers and safetensors raise many kinds of errors on a damaged folder
             raise ModelError(f"{folder} could not be loaded as a cross-encoder ({exc})") from exc
         if self._model.config.num_labels != 1:
             raise ModelError(f"{folder} gives {self._model.config.num_labels} scores per pair, not one relevance")
@@ -397,8 +398,8 @@ class GgufReranker:
                 n_ctx=self.n_ctx,
                 n_batch=self.n_ctx,
                 n_ubatch=self.n_ctx,  # a non-causal model needs the whole pair in one micro-batch
-                n_threads=threads,
-                n_threads_batch=threads,
+                n_threads=max(1, threads),
+                n_threads_batch=max(1, threads),
                 verbose=False,
             )
         except (ValueError, RuntimeError) as exc:

@@ -1,5 +1,6 @@
 """Dense and hybrid retrieval through the engine, with the deterministic test embedder."""
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ from arbiter_desktop import app
 from arbiter_desktop.domain import FileKind, SearchMode, SearchRequest
 from arbiter_desktop.embedding.base import HashingEmbedder
 from arbiter_desktop.search.engine import ModeUnavailable
+from arbiter_desktop.search.rerank import RerankerIdentity
 from arbiter_desktop.stores.case import Case
 
 
@@ -70,3 +72,40 @@ def test_the_sentence_closest_in_meaning_is_marked(case: Case, tmp_path: Path) -
         assert hit.passage[start:end].startswith("Les policiers ont saisi")
     lexical = app.search(case, SearchRequest(query="barrettes", mode=SearchMode.LEXICAL), embedder).hits[0]
     assert lexical.semantic_highlight is None
+
+
+class ScriptedReranker:
+    """A reranker whose scores are known: the number of times "cave" appears, minus the passage length / 1e4."""
+
+    identity = RerankerIdentity("scripted", "cross-encoder", "0" * 64, "")
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, int]] = []
+
+    def score(self, query: str, passages: Sequence[str]) -> list[float]:
+        self.calls.append((query, len(passages)))
+        return [p.count("cave") - len(p) / 1e4 for p in passages]
+
+    def close(self) -> None:
+        pass
+
+
+def test_full_mode_orders_the_head_by_the_reranker(embedded: tuple[Case, HashingEmbedder], tmp_path: Path) -> None:
+    case, embedder = embedded
+    write(tmp_path / "src", "cave.txt", "Perquisition de la cave : rien dans la cave, la cave est vide.")
+    app.index(case, [tmp_path / "src"], embedder=embedder)
+    reranker = ScriptedReranker()
+    result = app.search(case, SearchRequest(query="perquisition barrettes", mode=SearchMode.FULL), embedder, reranker)
+    assert reranker.calls and reranker.calls[0][0] == "perquisition barrettes"
+    scores = [h.scores.rerank for h in result.hits]
+    assert all(s is not None for s in scores) and scores == sorted(scores, reverse=True)  # type: ignore[type-var]
+    assert result.hits[0].doc_path.endswith("cave.txt") and result.reranker == "scripted"
+    assert result.hits[0].score == result.hits[0].scores.rerank
+
+
+def test_full_mode_without_a_reranker_says_so(embedded: tuple[Case, HashingEmbedder]) -> None:
+    case, embedder = embedded
+    result = app.search(case, SearchRequest(query="barrettes", mode=SearchMode.FULL), embedder)
+    assert result.reranker is None and "no reranker installed" in result.notes[0]
+    hybrid = app.search(case, SearchRequest(query="barrettes", mode=SearchMode.HYBRID), embedder)
+    assert [h.chunk_id for h in result.hits] == [h.chunk_id for h in hybrid.hits]
