@@ -379,3 +379,35 @@ def test_gguf_scores_a_pair_longer_than_its_context(gguf_reranker: GgufReranker,
     long_passage = " ".join(PASSAGES * 40)
     (score,) = gguf_reranker.score(QUERY, [long_passage])
     assert score == pytest.approx(transformers_scores(tiny_model, QUERY, [long_passage])[0], abs=1e-2)
+
+
+def test_full_search_follows_the_cross_encoder(cross_encoder: CrossEncoderReranker, tmp_path: Path) -> None:
+    """End to end: the final order of a full-mode search is the tiny cross-encoder's order of the head."""
+    from support import write
+
+    from arbiter_desktop import app
+    from arbiter_desktop.config.settings import Settings
+    from arbiter_desktop.domain import SearchMode, SearchRequest
+    from arbiter_desktop.embedding.base import HashingEmbedder
+    from arbiter_desktop.stores.case import Case
+
+    texts = [
+        "Le témoin a vu le véhicule quitter la gare.",
+        "La garde à vue du suspect a été prolongée.",
+        "Les enquêteurs ont saisi des stupéfiants dans la cave.",
+        "Le suspect a été entendu par les enquêteurs.",
+    ]
+    for i, text in enumerate(texts):
+        write(tmp_path / "src", f"pv{i}.txt", text)
+    case = Case.open(tmp_path / "case", create=True)
+    case.settings = Settings(workers=1)
+    embedder = HashingEmbedder()
+    try:
+        app.index(case, [tmp_path / "src"], embedder=embedder)
+        query = "suspect enquêteurs gare"
+        result = app.search(case, SearchRequest(query=query, mode=SearchMode.FULL), embedder, cross_encoder)
+        expected = cross_encoder.score(query, [h.passage for h in result.hits])
+        assert [h.scores.rerank for h in result.hits] == pytest.approx(sorted(expected, reverse=True), abs=1e-5)
+        assert result.reranker == cross_encoder.identity.name and not result.notes
+    finally:
+        case.close()
