@@ -11,22 +11,21 @@ from __future__ import annotations
 
 import csv
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from arbiter_desktop.domain import Expansion
 from arbiter_desktop.search.query import STOP_WORDS
+from arbiter_desktop.textfold import fold
 
 MAX_WORDS = 6  # longest expression looked up in a query
 _WORD = re.compile(r"[\w'’@+-]+")
 
 
-def fold(text: str) -> str:
-    """Lowercase, no accents, typographic apostrophes straightened, spaces collapsed."""
-    decomposed = unicodedata.normalize("NFKD", text.replace("’", "'").lower())
-    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+def fold_phrase(text: str) -> str:
+    """Folded (no case, no accents), typographic apostrophes straightened, spaces collapsed."""
+    return " ".join(fold(text.replace("’", "'")).split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +78,7 @@ class Lexicon:
     def add(self, entry: Entry) -> None:
         self.entries.append(entry)
         for form in entry.forms:
-            key = fold(form)
+            key = fold_phrase(form)
             if len(key) >= 2:
                 self._by_form.setdefault(key, []).append(entry)
 
@@ -88,7 +87,7 @@ class Lexicon:
 
     def expand(self, query: str, disabled: Sequence[str] = ()) -> list[Expansion]:
         """Expansions for the words and expressions of ``query``, longest match first, without overlaps."""
-        off = {fold(d) for d in disabled}
+        off = {fold_phrase(d) for d in disabled}
         words = [(m.start(), m.end(), m.group(0)) for m in _WORD.finditer(query)]
         found: list[Expansion] = []
         i = 0
@@ -96,7 +95,7 @@ class Lexicon:
             for size in range(min(MAX_WORDS, len(words) - i), 0, -1):
                 start, end = words[i][0], words[i + size - 1][1]
                 written = query[start:end]
-                key = fold(written)
+                key = fold_phrase(written)
                 entries = [e for e in self.lookup(key) if _applies(e, written, key)]
                 if not entries:
                     continue
@@ -112,7 +111,7 @@ class Lexicon:
 
 def _applies(entry: Entry, written: str, key: str) -> bool:
     """Short acronyms collide with ordinary words once folded ("CA"/ça, "PR"/pr): they must be typed in capitals."""
-    if entry.is_acronym and fold(entry.term) == key and len(key) <= 2:
+    if entry.is_acronym and fold_phrase(entry.term) == key and len(key) <= 2:
         return written.isupper()
     return key not in STOP_WORDS
 
@@ -121,7 +120,7 @@ def _alternatives(entries: Sequence[Entry], key: str) -> tuple[str, ...]:
     seen: dict[str, str] = {}
     for entry in entries:
         for form in entry.forms:
-            folded = fold(form)
+            folded = fold_phrase(form)
             if folded != key and folded not in STOP_WORDS and folded not in seen:
                 seen[folded] = form
     return tuple(seen.values())

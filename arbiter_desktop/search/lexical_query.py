@@ -8,7 +8,6 @@ normalised entity field, whatever their spacing or case.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,6 +15,7 @@ from typing import Any
 from arbiter_desktop.domain import Expansion
 from arbiter_desktop.search.query import STOP_WORDS, Group, Node, Occur, Phrase, Term, is_natural, parse
 from arbiter_desktop.stores.lexical import EXACT, FRENCH, LexicalStore, analyze, entity_spans
+from arbiter_desktop.textfold import fold
 
 TITLE_BOOST = 0.5
 EXACT_BOOST = 0.3
@@ -52,18 +52,13 @@ class Compiled:
     terms: list[str]  # the words of the query as the user typed them (for "why it matched")
 
 
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
 def _wildcard_regex(word: str) -> str:
-    return "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in _fold(word))
+    return "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in fold(word))
 
 
 def _fuzzy_regex(word: str, distance: int) -> re.Pattern[str]:
     """A loose highlighter pattern for a fuzzy word: same first letter, length within the distance."""
-    folded = _fold(word)
+    folded = fold(word)
     low, high = max(1, len(folded) - distance), len(folded) + distance
     return re.compile(rf"{re.escape(folded[:1])}\w{{{low - 1},{high - 1}}}")
 
@@ -118,7 +113,7 @@ class QueryCompiler:
             for i in range(start, end):
                 covered[i] = True
         rest = "".join(" " if covered[i] else c for i, c in enumerate(joined))
-        kept = [w for w in rest.split() if _fold(w) not in STOP_WORDS] or rest.split()
+        kept = [w for w in rest.split() if fold(w) not in STOP_WORDS] or rest.split()
         for word in kept:
             clause = self._word(word, None, matchers)
             if clause is not None:
@@ -162,7 +157,7 @@ class QueryCompiler:
         terms.append(node.text)
         if node.fuzzy:
             matchers.patterns.append(_fuzzy_regex(node.text, node.fuzzy))
-            return self.store.fuzzy("text_exact", _fold(node.text), node.fuzzy)
+            return self.store.fuzzy("text_exact", fold(node.text), node.fuzzy)
         if node.wildcard:
             pattern = _wildcard_regex(node.text)
             matchers.patterns.append(re.compile(pattern))
@@ -175,7 +170,7 @@ class QueryCompiler:
     # --- leaves -----------------------------------------------------------------------------------------
     def _word(self, word: str, field_name: str | None, matchers: Matchers) -> Any | None:
         if field_name == "kind":
-            return self.store.term("kind", _fold(word))
+            return self.store.term("kind", fold(word))
         if field_name == "path":
             tokens = [t.text for t in analyze(word, EXACT)]
             return self._sequence("path", tokens) if tokens else None

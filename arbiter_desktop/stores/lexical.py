@@ -7,7 +7,6 @@ source content) groups the chunks of one document so they can be deleted togethe
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import tantivy
+
+from arbiter_desktop.textfold import fold
 
 FRENCH = "fr_stem"  # lowercase, elision, ASCII folding, French stemming
 EXACT = "fr_exact"  # lowercase, elision, ASCII folding — no stemming (names, exact words)
@@ -106,11 +107,6 @@ _LONG_NUMBER = re.compile(r"(?<![\w])\d(?:[\s.-]?\d){5,}(?![\w])")
 _SEPARATORS = re.compile(r"[\s.\-()]")
 
 
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
-
-
 def entity_spans(text: str) -> list[tuple[int, int, str]]:
     """(start, end, normalised form) of entities written in any spacing or case.
 
@@ -126,7 +122,7 @@ def entity_spans(text: str) -> list[tuple[int, int, str]]:
     for m in _PHONE.finditer(text):
         found.append((m.start(), m.end(), "0" + _SEPARATORS.sub("", m.group(1))))
     for m in _EMAIL.finditer(text):
-        found.append((m.start(), m.end(), _fold(m.group(0))))
+        found.append((m.start(), m.end(), fold(m.group(0))))
     for m in _IBAN.finditer(text):
         found.append((m.start(), m.end(), m.group(0).replace(" ", "").lower()))
     for m in _LONG_NUMBER.finditer(text):

@@ -8,7 +8,7 @@ from support import write
 from arbiter_desktop import app
 from arbiter_desktop.domain import SearchRequest
 from arbiter_desktop.search.engine import dense_query
-from arbiter_desktop.search.expansion import Entry, Lexicon, default_lexicon, fold
+from arbiter_desktop.search.expansion import Entry, Lexicon, default_lexicon, fold_phrase
 from arbiter_desktop.stores.case import Case
 
 
@@ -59,7 +59,7 @@ def test_bad_lexicon_file_is_refused_with_its_name(tmp_path: Path) -> None:
 def test_dense_query_spells_expansions_out_in_place(shipped: Lexicon) -> None:
     query = "GAV prolongée"
     assert dense_query(query, shipped.expand(query)).startswith("GAV (garde à vue")
-    assert fold("Garde À  Vue’") == "garde a vue'"
+    assert fold_phrase("Garde À  Vue’") == "garde a vue'"
 
 
 def test_an_abbreviation_finds_the_spelled_out_passage(case: Case, tmp_path: Path) -> None:
