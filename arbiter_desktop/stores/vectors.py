@@ -33,6 +33,10 @@ from usearch.index import Index
 from arbiter_desktop.embedding.base import ModelIdentity
 
 META = "meta.json"
+# Sign bits are taken after subtracting the mean vector: embedding models put most vectors in a narrow cone,
+# where raw signs barely differ from one vector to the next. The mean follows the corpus until the store
+# holds this many rows, then stays fixed (the binary index is rebuilt from the int8 rows when it moves).
+CENTER_FREEZE_ROWS = 10_000
 
 
 class VectorStoreError(Exception):
@@ -65,8 +69,10 @@ class VectorStore:
                     f"{directory} holds vectors of another model ({meta.get('name')}); they are never mixed"
                 )
             self.rows = int(meta["rows"])
+            self.center = np.asarray(meta.get("center") or np.zeros(self.dim), dtype=np.float32)
         else:
             self.rows = 0
+            self.center = np.zeros(self.dim, dtype=np.float32)
         self._keys = self._read("keys.bin", np.int64, 1)
         self._scales = self._read("scales.bin", np.float32, 1)
         self._int8 = self._read("int8.bin", np.int8, self.dim)
@@ -93,13 +99,18 @@ class VectorStore:
         shape = (self.rows, width) if width > 1 else (self.rows,)
         return np.memmap(path, dtype=dtype, mode="r", shape=shape)
 
+    def _live_vectors(self) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]:
+        """Keys and dequantised vectors of every live row."""
+        live = np.nonzero(np.asarray(self._keys) >= 0)[0]
+        rows = np.asarray(self._int8[live], dtype=np.float32) * np.asarray(self._scales[live])[:, None]
+        return np.asarray(self._keys[live], dtype=np.int64), rows
+
     def _rebuild_binary(self) -> None:
-        """Rebuild the binary index from the int8 rows (their signs are the same bits)."""
+        """Rebuild the binary index from the int8 rows, centred on the current mean."""
         self._index = Index(ndim=self.dim, metric="hamming", dtype="b1")
-        live = np.nonzero(self._keys >= 0)[0]
-        if len(live):
-            rows = np.asarray(self._int8[live], dtype=np.float32)
-            self._index.add(self._keys[live].astype(np.uint64), sign_bits(rows))
+        keys, rows = self._live_vectors()
+        if len(keys):
+            self._index.add(keys.astype(np.uint64), sign_bits(rows - self.center))
 
     # --- writing ------------------------------------------------------------------------------------------
     def add(self, chunk_ids: Sequence[int], vectors: npt.NDArray[np.float32]) -> None:
@@ -110,7 +121,7 @@ class VectorStore:
             self.remove(existing)
         keys = np.asarray(chunk_ids, dtype=np.int64)
         q, scales = quantize(vectors)
-        self._index.add(keys.astype(np.uint64), sign_bits(vectors))
+        self._index.add(keys.astype(np.uint64), sign_bits(vectors - self.center))
         base = self.rows + sum(len(p[0]) for p in self._pending)
         for offset, key in enumerate(keys.tolist()):
             self._row_of[int(key)] = base + offset
@@ -159,6 +170,15 @@ class VectorStore:
                 f.flush()
                 os.fsync(f.fileno())
         self._write_atomic("keys.bin", np.asarray(new_keys, dtype=np.int64).tobytes())
+        self.rows = rows
+        self._keys = self._read("keys.bin", np.int64, 1)
+        self._scales = self._read("scales.bin", np.float32, 1)
+        self._int8 = self._read("int8.bin", np.int8, self.dim)
+        if pending and rows <= CENTER_FREEZE_ROWS:
+            _, live = self._live_vectors()
+            if len(live):
+                self.center = live.mean(axis=0).astype(np.float32)
+                self._rebuild_binary()
         tmp = self.directory / "binary.usearch.tmp"
         self._index.save(str(tmp))
         os.replace(tmp, self.directory / "binary.usearch")
@@ -170,12 +190,9 @@ class VectorStore:
             "rows": rows,
             "live": len(self._row_of),
             "generation": generation,
+            "center": [round(float(x), 6) for x in self.center],
         }
-        self._write_atomic(META, json.dumps(meta, indent=2).encode("utf-8"))
-        self.rows = rows
-        self._keys = self._read("keys.bin", np.int64, 1)
-        self._scales = self._read("scales.bin", np.float32, 1)
-        self._int8 = self._read("int8.bin", np.int8, self.dim)
+        self._write_atomic(META, json.dumps(meta).encode("utf-8"))
 
     def _write_atomic(self, name: str, data: bytes) -> None:
         tmp = self.directory / (name + ".tmp")
@@ -208,7 +225,7 @@ class VectorStore:
                 raise RuntimeError("save() the vector store before searching it")
             return []
         count = min(max(k, candidates), len(self._row_of))
-        matches = self._index.search(sign_bits(query[None, :])[0], count, exact=exact)
+        matches = self._index.search(sign_bits(query[None, :] - self.center)[0], count, exact=exact)
         keys = np.asarray(matches.keys, dtype=np.int64)
         rows = np.asarray([self._row_of[int(c)] for c in keys.tolist()], dtype=np.int64)
         if not len(rows):
