@@ -48,7 +48,9 @@ class Settings:
         ("exact", "hnsw"),
     )
     semantic_highlights: int = _setting(
-        5, "Hits (from the top) whose sentence closest to the query in meaning is marked (dense and hybrid modes)."
+        1,
+        "Hits (from the top) whose sentence closest to the query in meaning is marked (dense and hybrid modes);"
+        " each costs a few sentence embeddings (~0.1 s each with EmbeddingGemma on 2 cores).",
     )
     reranker: str = _setting(
         "", "Reranker: a cross-encoder folder or GGUF reranker in models/ or a path (empty: the one installed)."

@@ -291,7 +291,7 @@ class SearchEngine:
         return hits
 
 
-MAX_SENTENCES = 12  # sentences compared with the query per hit, nearest the lexical matches first
+MAX_SENTENCES = 4  # sentences compared with the query per hit, nearest the lexical matches first
 
 
 DENSE_ALTERNATIVES = 2  # alternatives of each expansion added to the query text the embedding model reads

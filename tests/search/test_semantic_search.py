@@ -72,6 +72,8 @@ def test_the_sentence_closest_in_meaning_is_marked(case: Case, tmp_path: Path) -
         assert hit.passage[start:end].startswith("Les policiers ont saisi")
     lexical = app.search(case, SearchRequest(query="barrettes", mode=SearchMode.LEXICAL), embedder).hits[0]
     assert lexical.semantic_highlight is None
+    second = app.search(case, SearchRequest(query="barrettes de cannabis saisies", mode=SearchMode.DENSE), embedder)
+    assert all(h.semantic_highlight is None for h in second.hits[1:])  # only the top hit by default
 
 
 class ScriptedReranker:
