@@ -130,7 +130,8 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     parser.add_argument("--modes", default="lexical,dense,hybrid", help="modes to evaluate (comma-separated)")
     args = parser.parse_args()
-    settings = Settings(embed_threads=args.threads)
+    # retrieval quality only: no sentence highlighting (it adds a few embeddings per query, not ranking)
+    settings = Settings(embed_threads=args.threads, semantic_highlights=0)
     embedder = GgufEmbedder(args.model, threads=args.threads, n_ctx=settings.embed_context)
     modes = [SearchMode(m) for m in args.modes.split(",")]
     results = [run_dataset(path, embedder, settings, modes) for path in args.dataset]
