@@ -39,7 +39,13 @@ log = logging.getLogger(__name__)
 # Errors whose message is meant for the user as it is (the CLI prints it, the GUI shows it).
 UserError = (CaseError, ModeUnavailable, DatasetError, ModelError, VectorStoreError)
 
-DEMO_QUERIES = ("GAV prolongée FERRAND", "rdv gare", "ZZ 417 XK", "0600001234")
+DEMO_QUERIES = (
+    "GAV prolongée FERRAND",
+    "rdv gare",
+    "ZZ 417 XK",
+    "0600001234",
+    "message insultant envers les policiers",
+)
 
 
 @contextmanager

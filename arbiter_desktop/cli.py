@@ -317,11 +317,18 @@ def cmd_eval(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     case_dir = Path(args.case) if args.case else app.demo_case_dir()
     with app.open_case(case_dir, create=True) as case:
-        report = app.index(case, [app.demo_documents()], on_progress=ProgressBar())
-        _print_index_report(report, sys.stdout)
-        for query in app.DEMO_QUERIES:
-            sys.stdout.write(f'\n=== arbiter search {case_dir} "{query}"\n')
-            _print_result(app.search(case, SearchRequest(query=query, top=3)), sys.stdout)
+        embedder = app.open_embedder(case.settings)
+        try:
+            report = app.index(case, [app.demo_documents()], on_progress=ProgressBar(), embedder=embedder)
+            _print_index_report(report, sys.stdout)
+            mode = SearchMode.HYBRID if embedder is not None else SearchMode.LEXICAL
+            for query in app.DEMO_QUERIES:
+                sys.stdout.write(f'\n=== arbiter search {case_dir} "{query}" --mode {mode.value}\n')
+                result = app.search(case, SearchRequest(query=query, top=3, mode=mode), embedder)
+                _print_result(result, sys.stdout)
+        finally:
+            if embedder is not None:
+                embedder.close()
     sys.stdout.write(f"\nDemo case: {case_dir}\n")
     return 0
 

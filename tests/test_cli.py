@@ -121,3 +121,14 @@ def test_eval_on_a_set_with_a_known_answer(tmp_path: Path, capsys: pytest.Captur
     rows = [json.loads(line) for line in out_file.read_text(encoding="utf-8").splitlines()]
     assert [r["query_id"] for r in rows] == ["q-ent-1", "q-fact-1", "q-fact-2"]
     assert rows[0]["ranked"][0] == "d3" and rows[2]["ranked"] == []
+
+
+def test_demo_indexes_the_fictional_case_and_searches_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ARBITER_MODELS_DIR", str(tmp_path / "no-models"))  # full text only: fast
+    assert main(["demo", "--case", str(tmp_path / "demo")]) == 0
+    out = capsys.readouterr().out
+    assert "15 added" in out and "0 duplicate" in out
+    assert "2024-03-14_PV_prolongation_GAV_FERRAND.odt" in out  # "GAV prolongée" finds the spelled-out PV
+    assert "--mode lexical" in out
