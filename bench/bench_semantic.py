@@ -28,8 +28,8 @@ from arbiter_desktop.embedding.gguf import GgufEmbedder
 from arbiter_desktop.evaluation import beir
 from arbiter_desktop.evaluation.metrics import ndcg_at, recall_at
 from arbiter_desktop.evaluation.runner import EvalCase, indexed
-from arbiter_desktop.search.engine import SearchEngine
-from arbiter_desktop.search.expansion import default_lexicon
+from arbiter_desktop.search.engine import SearchEngine, dense_query
+from arbiter_desktop.search.expansion import Lexicon, default_lexicon
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -60,8 +60,8 @@ class Recording:
         self.inner.close()
 
 
-def float_dense(ready: EvalCase, rec: Recording) -> dict[str, float]:
-    """Exact float cosine search over every chunk, metrics per document as in `arbiter eval`."""
+def float_dense(ready: EvalCase, rec: Recording, lexicon: Lexicon) -> dict[str, float]:
+    """Exact float cosine search over every chunk (same expanded query text), metrics as in `arbiter eval`."""
     rows = ready.case.catalog.db.execute(
         "SELECT c.id, substr(d.text, c.start + 1, c.end - c.start), d.title FROM chunks c"
         " JOIN documents d ON d.id = c.document_id"
@@ -76,7 +76,7 @@ def float_dense(ready: EvalCase, rec: Recording) -> dict[str, float]:
         relevant = ready.dataset.qrels.get(query_id)
         if not relevant:
             continue
-        scores = matrix @ rec.embed_queries([text])[0]
+        scores = matrix @ rec.embed_queries([dense_query(text, lexicon.expand(text))])[0]
         order = np.argsort(-scores)[:100]
         paths = [p for i in order for p in metas[chunks[ids[i]].document_id].paths]
         ranked = ready.ranked_ids(paths)[:10]
@@ -105,7 +105,8 @@ def run_dataset(path: Path, embedder: GgufEmbedder, settings: Settings, modes: S
             "int8": round(sum(p.stat().st_size for p in directory.glob("vectors/*/int8.bin")) / 1e6 * per_k, 3),
             "tantivy": round(folder_mb(directory / "lexical") * per_k, 3),
         }
-        engine = SearchEngine(ready.case, rec, default_lexicon())  # type: ignore[arg-type]
+        lexicon = default_lexicon()
+        engine = SearchEngine(ready.case, rec, lexicon)  # type: ignore[arg-type]
         for mode in modes:
             report = ready.run(engine, mode)
             summary = report.summary()
@@ -115,7 +116,7 @@ def run_dataset(path: Path, embedder: GgufEmbedder, settings: Settings, modes: S
                 "latency_ms": summary["latency_ms"],
                 "by_category": report.by_category(),
             }
-        out["dense_float"] = float_dense(ready, rec)
+        out["dense_float"] = float_dense(ready, rec, lexicon)
     if "dense" in out:
         ratio = out["dense"]["ndcg@10"] / max(1e-9, out["dense_float"]["ndcg@10"])
         out["binary_int8_vs_float_ndcg"] = round(ratio, 4)
