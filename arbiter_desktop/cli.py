@@ -31,9 +31,13 @@ class ProgressBar:
         self._last = 0.0
 
     def __call__(self, p: Progress) -> None:
+        if p.phase == "done":  # the report that follows says it all; just end the bar's line
+            if self.tty:
+                self.stream.write("\n")
+            return
         now = time.monotonic()
-        final = p.phase == "done"
-        if not final and now - self._last < (0.1 if self.tty else 5.0):
+        complete = p.total > 0 and p.done >= p.total  # always show a phase's last step
+        if not complete and now - self._last < (0.1 if self.tty else 5.0):
             return
         self._last = now
         if p.total:
@@ -52,7 +56,7 @@ class ProgressBar:
         else:
             line = f"{p.phase}: scanning…"
         if self.tty:
-            self.stream.write("\r\033[K" + line + ("\n" if final else ""))
+            self.stream.write("\r\033[K" + line)
         else:
             self.stream.write(line + "\n")
         self.stream.flush()
