@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from arbiter_desktop.config import paths
-from arbiter_desktop.config.models import resolve_embedder
+from arbiter_desktop.config.models import model_path, resolve_embedder
 from arbiter_desktop.config.settings import Settings
 from arbiter_desktop.domain import CaseStatus, SearchMode, SearchRequest, SearchResult
 from arbiter_desktop.embedding.base import Embedder
@@ -79,8 +79,7 @@ def open_embedder(settings: Settings, required: bool = False) -> Embedder | None
 def open_reranker(settings: Settings) -> Reranker | None:
     """The reranker the settings select, or the one installed in models/, or None when there is none."""
     if settings.reranker:
-        path = Path(settings.reranker)
-        path = path if path.is_absolute() else paths.models_dir() / path
+        path = model_path(settings.reranker)
         if not path.exists():
             raise ModelError(f"reranker not found: expected {path} (a cross-encoder folder or a GGUF reranker)")
     else:

@@ -11,12 +11,17 @@ LIGHT_EMBEDDER = "multilingual-e5-small-q4_0.gguf"  # 4x faster, ~70 MiB; for lo
 PROVISIONED = (DEFAULT_EMBEDDER, LIGHT_EMBEDDER)
 
 
+def model_path(setting: str, models: Path | None = None) -> Path:
+    """A model setting read as a path: absolute as it is, otherwise a name in models/."""
+    candidate = Path(setting)
+    return candidate if candidate.is_absolute() else (models or paths.models_dir()) / candidate
+
+
 def resolve_embedder(setting: str, models: Path | None = None) -> Path | None:
     """The model file for the ``embedder`` setting: a name in models/, a path, or "" for the best installed."""
     folder = models or paths.models_dir()
     if setting:
-        candidate = Path(setting)
-        return candidate if candidate.is_absolute() else folder / candidate
+        return model_path(setting, folder)
     for name in PROVISIONED:
         if (folder / name).exists():
             return folder / name

@@ -129,7 +129,8 @@ class Indexer:
             for item in walk(root.resolve()):
                 seen_paths.add(item.path)
                 if isinstance(item, Skipped):
-                    self._record_skipped(source_id, item, report)
+                    unread = FileFingerprint(item.path, 0, 0, "", FileKind.UNKNOWN)
+                    self._fail(source_id, unread, ErrorReason.UNREADABLE, item.message, report)
                     continue
                 before = known.get(item.path)
                 if before is not None and (before.size, before.mtime_ns) == (item.size, item.mtime_ns):
@@ -170,14 +171,13 @@ class Indexer:
             try:
                 fp = fingerprint(seen)
             except OSError as exc:
-                self._fail_unread(source_id, seen, f"cannot read: {exc.strerror or exc}", report)
+                unread = FileFingerprint(seen.path, seen.size, seen.mtime_ns, "", FileKind.UNKNOWN)
+                self._fail(source_id, unread, ErrorReason.UNREADABLE, f"cannot read: {exc.strerror or exc}", report)
                 done += 1
                 continue
             refusal = self._refusal(fp)
             if refusal is not None:
-                with catalog.transaction():
-                    catalog.record_error(source_id, fp, *refusal)
-                report.errors += 1
+                self._fail(source_id, fp, *refusal, report)
                 done += 1
                 continue
             existing = catalog.document_id_for(fp.sha256)
@@ -347,16 +347,12 @@ class Indexer:
         else:
             report.added += 1
 
-    def _record_skipped(self, source_id: int, item: Skipped, report: IndexReport) -> None:
-        fp = FileFingerprint(item.path, 0, 0, "", FileKind.UNKNOWN)
+    def _fail(
+        self, source_id: int, fp: FileFingerprint, reason: ErrorReason, message: str, report: IndexReport
+    ) -> None:
+        """Record a file that is not indexed, with its reason, in a transaction of its own."""
         with self.case.catalog.transaction():
-            self.case.catalog.record_error(source_id, fp, ErrorReason.UNREADABLE, item.message)
-        report.errors += 1
-
-    def _fail_unread(self, source_id: int, seen: Seen, message: str, report: IndexReport) -> None:
-        fp = FileFingerprint(seen.path, seen.size, seen.mtime_ns, "", FileKind.UNKNOWN)
-        with self.case.catalog.transaction():
-            self.case.catalog.record_error(source_id, fp, ErrorReason.UNREADABLE, message)
+            self.case.catalog.record_error(source_id, fp, reason, message)
         report.errors += 1
 
     def _emit(self, phase: str, done: int, total: int, current: str, report: IndexReport) -> None:
