@@ -14,7 +14,9 @@ The CLI (cli.py) and the GUI call the functions below; neither builds engine obj
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,11 +24,12 @@ from pathlib import Path
 from arbiter_desktop.config import paths
 from arbiter_desktop.config.models import model_path, resolve_embedder
 from arbiter_desktop.config.settings import Settings
-from arbiter_desktop.domain import CaseStatus, SearchMode, SearchRequest, SearchResult
+from arbiter_desktop.domain import CaseStatus, DocumentView, SearchMode, SearchRequest, SearchResult
 from arbiter_desktop.embedding.base import Embedder
 from arbiter_desktop.embedding.gguf import GgufEmbedder, ModelError
 from arbiter_desktop.evaluation.beir import DatasetError
 from arbiter_desktop.indexing.job import Indexer, IndexReport, JobControl, ProgressCallback
+from arbiter_desktop.indexing.process import IndexProcess
 from arbiter_desktop.search.engine import ModeUnavailable, SearchEngine
 from arbiter_desktop.search.expansion import default_lexicon
 from arbiter_desktop.search.rerank import Reranker, find_reranker
@@ -107,16 +110,75 @@ def index(
     return Indexer(case, control, on_progress, embedder).run(roots)
 
 
+RUN_MARKER = "indexing.pending"  # in the case folder while a run started by the app has not completed
+
+
+def index_job(
+    case_dir: Path, roots: Sequence[Path], control: JobControl, on_progress: ProgressCallback
+) -> IndexReport:
+    """One indexing run as the desktop app starts it in its indexing process, with the case's own settings and
+    model. The roots are noted in the case folder until the run completes, so a run stopped by closing the app
+    (or killed) is resumed: :func:`interrupted_run`. No roots means the case's sources again."""
+    with open_case(case_dir, create=True) as case:
+        marker = case.directory / RUN_MARKER
+        pending = list(dict.fromkeys([*interrupted_run(case.directory), *(Path(r) for r in roots)]))
+        tmp = marker.with_suffix(".tmp")
+        tmp.write_text(json.dumps([str(p) for p in pending], ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, marker)
+        sources = [Path(p) for _, p in case.catalog.sources()]
+        todo = list(dict.fromkeys([*pending, *sources]))
+        embedder = open_embedder(case.settings)
+        try:
+            report = index(case, todo, control, on_progress, embedder)
+        finally:
+            if embedder is not None:
+                embedder.close()
+        if not report.cancelled:
+            marker.unlink(missing_ok=True)
+        return report
+
+
+def interrupted_run(case_dir: Path) -> list[Path]:
+    """The roots of a run that did not complete (closed, killed or crashed); empty when there is none."""
+    try:
+        data = json.loads((case_dir / RUN_MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    return [Path(p) for p in data if isinstance(p, str)] if isinstance(data, list) else []
+
+
+def forget_interrupted_run(case_dir: Path) -> None:
+    """The user cancelled the run: do not resume it when the case opens again."""
+    (case_dir / RUN_MARKER).unlink(missing_ok=True)
+
+
+def start_indexing(case_dir: Path, roots: Sequence[Path] = ()) -> IndexProcess:
+    """Index ``roots`` into the case in a separate process (see indexing/process.py)."""
+    process = IndexProcess(index_job, case_dir, roots)
+    process.start()
+    return process
+
+
 def search(
     case: Case, request: SearchRequest, embedder: Embedder | None = None, reranker: Reranker | None = None
 ) -> SearchResult:
     return SearchEngine(case, embedder, default_lexicon(case.directory), reranker).search(request)
 
 
+def document_view(case: Case, document_id: int, request: SearchRequest) -> DocumentView | None:
+    """A whole document with every match of the request's query marked (for the preview)."""
+    return SearchEngine(case, None, default_lexicon(case.directory)).document_view(document_id, request)
+
+
+def semantic_model(settings: Settings) -> Path | None:
+    """The embedding model file the settings select, when semantic search is on and the file is installed."""
+    path = resolve_embedder(settings.embedder) if settings.semantic else None
+    return path if path is not None and path.exists() else None
+
+
 def default_mode(case: Case, settings: Settings) -> SearchMode:
     """Hybrid when the case has vectors and the selected model is installed; otherwise full-text."""
-    path = resolve_embedder(settings.embedder) if settings.semantic else None
-    if path is not None and path.exists() and case.catalog.counts()["embedded"] > 0:
+    if semantic_model(settings) is not None and case.catalog.counts()["embedded"] > 0:
         return SearchMode.HYBRID
     return SearchMode.LEXICAL
 

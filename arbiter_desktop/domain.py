@@ -216,3 +216,24 @@ class CaseStatus:
     embedded: int
     errors: int
     generation: int
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentView:
+    """A document as the preview shows it: its whole text, page map, and the query's matches in it."""
+
+    document_id: int
+    path: str
+    other_paths: tuple[str, ...]
+    sha256: str
+    kind: FileKind
+    title: str
+    text: str
+    pages: tuple[PageSpan, ...]
+    matches: tuple[tuple[int, int], ...]  # character offsets in ``text``, in order
+
+    def page_of(self, offset: int) -> int:
+        return page_at(self.pages, offset)
+
+    def page_span(self, number: int) -> PageSpan | None:
+        return next((p for p in self.pages if p.number == number), None)

@@ -12,12 +12,14 @@ The job knows nothing of Qt: it reports :class:`Progress` through a callback and
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from arbiter_desktop.domain import ErrorReason, FileError, FileFingerprint, FileKind
 from arbiter_desktop.embedding.base import Embedder
@@ -58,12 +60,21 @@ class IndexReport:
     embed_seconds: float = 0.0
 
 
+class EventLike(Protocol):
+    def set(self) -> None: ...
+    def clear(self) -> None: ...
+    def is_set(self) -> bool: ...
+    def wait(self, timeout: float | None = None) -> bool: ...
+
+
 class JobControl:
     """Pause, resume and cancel, checked by the job between files (thread-safe)."""
 
-    def __init__(self) -> None:
-        self._cancel = threading.Event()
-        self._running = threading.Event()
+    def __init__(self, cancel: EventLike | None = None, running: EventLike | None = None) -> None:
+        """``cancel`` and ``running`` may be process-shared events (``multiprocessing.Event``), so that another
+        process controls the job; by default they are thread events."""
+        self._cancel = cancel if cancel is not None else threading.Event()
+        self._running = running if running is not None else threading.Event()
         self._running.set()
 
     def cancel(self) -> None:
@@ -92,6 +103,10 @@ class JobControl:
 
 
 ProgressCallback = Callable[[Progress], None]
+
+
+def _under_any(path: str, folders: Sequence[str]) -> bool:
+    return any(path == f or path.startswith(f.rstrip(os.sep) + os.sep) for f in folders)
 
 
 class Indexer:
@@ -126,9 +141,11 @@ class Indexer:
             source_id = catalog.add_source(str(root.resolve()))
             known = catalog.known_files(source_id)
             seen_paths: set[str] = set()
+            unlisted: list[str] = []  # folders that could not be read: their files are kept as they were
             for item in walk(root.resolve()):
                 seen_paths.add(item.path)
                 if isinstance(item, Skipped):
+                    unlisted.append(item.path)
                     unread = FileFingerprint(item.path, 0, 0, "", FileKind.UNKNOWN)
                     self._fail(source_id, unread, ErrorReason.UNREADABLE, item.message, report)
                     continue
@@ -137,12 +154,14 @@ class Indexer:
                     report.unchanged += 1
                 else:
                     to_process.append((source_id, item, before is not None))
-            gone = sorted(set(known) - seen_paths)
+            # a file is gone only if its folder could be read: an unplugged drive or a folder that became
+            # unreadable must not empty the case
+            gone = sorted(p for p in set(known) - seen_paths if not _under_any(p, unlisted))
             if gone:
                 with catalog.transaction():
                     for path in gone:
                         catalog.remove_file(path)
-                report.removed += len(gone)
+                report.removed += sum(1 for path in gone if not known[path].failed)
 
         self._process(to_process, report)
         self._flush(report)

@@ -15,6 +15,7 @@ import numpy.typing as npt
 from arbiter_desktop.domain import (
     Chunk,
     Coverage,
+    DocumentView,
     Expansion,
     Hit,
     Scores,
@@ -138,6 +139,27 @@ class SearchEngine:
             elapsed_ms=(time.perf_counter() - started) * 1000,
             reranker=self.reranker.identity.name if self.reranker is not None and reranked else None,
             notes=tuple(notes),
+        )
+
+    def document_view(self, document_id: int, request: SearchRequest) -> DocumentView | None:
+        """A whole document with every match of ``request``'s query (expansions included) marked, for a
+        preview; None when the document left the case."""
+        row = self.case.catalog.document(document_id)
+        if row is None:
+            return None
+        expansions = self.lexicon.expand(request.query, request.disabled_expansions) if request.expand else []
+        compiled = self.compiler.compile(request.query, expansions)
+        matches = find_matches(row.text, compiled.matchers)
+        return DocumentView(
+            document_id=row.id,
+            path=row.paths[0] if row.paths else "",
+            other_paths=row.paths[1:],
+            sha256=row.sha256,
+            kind=row.kind,
+            title=row.title,
+            text=row.text,
+            pages=row.pages,
+            matches=tuple((m.start, m.end) for m in matches),
         )
 
     def _rerank(self, query: str, ranked: list[int], chunks: dict[int, Chunk]) -> tuple[list[int], dict[int, float]]:

@@ -114,6 +114,14 @@ class KnownFile:
     failed: bool
 
 
+@dataclass(frozen=True, slots=True)
+class SourceCounts:
+    path: str
+    files: int  # files read (documents, duplicates included)
+    indexed: int  # of which searchable
+    errors: int  # files that could not be indexed
+
+
 class Catalog:
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -359,6 +367,18 @@ class Catalog:
     def errors(self) -> list[FileError]:
         rows = self.db.execute("SELECT path, reason, message FROM errors ORDER BY path")
         return [FileError(str(p), ErrorReason(r), str(m)) for p, r, m in rows]
+
+    def source_counts(self) -> list[SourceCounts]:
+        """Per source folder: files seen, files indexed (their document is in the full-text index), errors."""
+        rows = self.db.execute(
+            "SELECT s.path,"
+            " (SELECT COUNT(*) FROM files f WHERE f.source_id = s.id),"
+            " (SELECT COUNT(*) FROM files f JOIN documents d ON d.id = f.document_id"
+            "  WHERE f.source_id = s.id AND d.state = 'indexed'),"
+            " (SELECT COUNT(*) FROM errors e WHERE e.source_id = s.id)"
+            " FROM sources s ORDER BY s.path"
+        )
+        return [SourceCounts(str(p), int(f), int(i), int(e)) for p, f, i, e in rows]
 
     def counts(self) -> dict[str, int]:
         def one(sql: str) -> int:

@@ -89,3 +89,22 @@ def test_pending_documents_are_resent_without_duplicates(case: Case, tmp_path: P
     app.index(case, [src])
     assert case.catalog.pending_documents() == []
     assert case.lexical.num_chunks() == app.status(case).chunks == 1
+
+
+def test_an_unreachable_source_keeps_its_documents(case: Case, tmp_path: Path) -> None:
+    """An unplugged drive or a folder that became unreadable is reported, and its files stay in the case."""
+    src = tmp_path / "usb"
+    write(src, "a/pv.txt", "Procès-verbal d'audition de Karim MEZIANE.")
+    write(src, "b/rapport.txt", "Rapport de surveillance à la gare.")
+    assert app.index(case, [src]).documents == 2
+
+    src.rename(tmp_path / "unplugged")
+    report = app.index(case, [src])
+    assert (report.removed, report.documents) == (0, 2)
+    assert [e.reason for e in report.failed] == [ErrorReason.UNREADABLE]
+    assert _search(case, "meziane") == [str(src / "a" / "pv.txt")]
+
+    (tmp_path / "unplugged").rename(src)
+    (src / "b" / "rapport.txt").unlink()
+    report = app.index(case, [src])
+    assert (report.removed, report.documents, report.failed) == (1, 1, [])

@@ -1,0 +1,169 @@
+"""The thread that reads the case for the window: searches, documents for the preview, PDF page images and the
+case's counts. The GUI thread sends requests through queued signals and gets dataclasses back in signals; it never
+touches the catalog, the full-text index, the vectors or a model.
+
+A newer search makes older ones still waiting in the queue obsolete: they are skipped, never run.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+from arbiter_desktop import app
+from arbiter_desktop.config.settings import Settings
+from arbiter_desktop.domain import CaseStatus, DocumentView, ExtractionError, FileError, SearchMode, SearchRequest
+from arbiter_desktop.embedding.base import Embedder
+from arbiter_desktop.ingest.render import PageImage, render_pdf_page
+from arbiter_desktop.search.rerank import Reranker
+from arbiter_desktop.stores.case import Case
+from arbiter_desktop.stores.catalog import SourceCounts
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class CaseSnapshot:
+    """What the window shows about a case besides results."""
+
+    directory: Path
+    name: str
+    status: CaseStatus
+    sources: tuple[SourceCounts, ...]
+    errors: tuple[FileError, ...]
+    semantic_model: str  # file name of the embedding model, "" when none is installed or semantic search is off
+    default_mode: SearchMode
+    settings: Settings
+
+
+class SearchWorker(QObject):
+    case_opened = Signal(object)  # CaseSnapshot
+    snapshot_ready = Signal(object)  # CaseSnapshot
+    searched = Signal(int, object)  # request number, SearchResult
+    search_failed = Signal(int, str)  # request number, message for the user
+    document_ready = Signal(int, object)  # request number, DocumentView | None
+    page_ready = Signal(int, object)  # request number, PageImage
+    page_failed = Signal(int, str)
+    failed = Signal(str)  # opening the case failed
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._case: Case | None = None
+        self._embedder: Embedder | None = None
+        self._reranker: Reranker | None = None
+        self._reranker_loaded = False
+        self._lock = threading.Lock()
+        self._latest_search = 0
+
+    # --- called from the GUI thread (thread-safe) -------------------------------------------------------------
+    def announce_search(self, number: int) -> None:
+        """Tell the worker that search ``number`` is the newest, before queueing it."""
+        with self._lock:
+            self._latest_search = max(self._latest_search, number)
+
+    # --- slots, run on the worker's thread ----------------------------------------------------------------------
+    @Slot(object)
+    def open_case(self, directory: Path) -> None:
+        self._close()
+        try:
+            self._case = Case.open(directory, create=True)
+        except Exception as exc:  # the message names the problem; the window shows it
+            log.exception("cannot open case %s", directory)
+            self.failed.emit(str(exc))
+            return
+        self.case_opened.emit(self._snapshot())
+
+    @Slot()
+    def reload_settings(self) -> None:
+        """The case's settings changed (settings dialog): reopen the case and drop the loaded models."""
+        if self._case is not None:
+            self.open_case(self._case.directory)
+
+    @Slot()
+    def refresh(self) -> None:
+        if self._case is not None:
+            self.snapshot_ready.emit(self._snapshot())
+
+    @Slot(int, object)
+    def search(self, number: int, request: SearchRequest) -> None:
+        with self._lock:
+            if number < self._latest_search:
+                return  # a newer search is queued behind this one
+        case = self._case
+        if case is None:
+            self.search_failed.emit(number, self.tr("No case is open."))
+            return
+        try:
+            embedder = self._get_embedder() if request.mode is not SearchMode.LEXICAL else None
+            reranker = self._get_reranker() if request.mode is SearchMode.FULL else None
+            result = app.search(case, request, embedder, reranker)
+        except app.UserError as exc:
+            self.search_failed.emit(number, str(exc))
+            return
+        except Exception as exc:
+            log.exception("search failed: %r", request)
+            self.search_failed.emit(number, f"{type(exc).__name__}: {exc}")
+            return
+        self.searched.emit(number, result)
+
+    @Slot(int, int, object)
+    def load_document(self, number: int, document_id: int, request: SearchRequest) -> None:
+        if self._case is None:
+            return
+        view: DocumentView | None = app.document_view(self._case, document_id, request)
+        self.document_ready.emit(number, view)
+
+    @Slot(int, str, int, int)
+    def render_page(self, number: int, path: str, page: int, width: int) -> None:
+        try:
+            image: PageImage = render_pdf_page(Path(path), page, width)
+        except ExtractionError as exc:
+            self.page_failed.emit(number, exc.message)
+            return
+        self.page_ready.emit(number, image)
+
+    @Slot()
+    def shutdown(self) -> None:
+        self._close()
+
+    # --- helpers --------------------------------------------------------------------------------------------------
+    def _get_embedder(self) -> Embedder | None:
+        if self._embedder is None and self._case is not None:
+            self._embedder = app.open_embedder(self._case.settings, required=True)
+        return self._embedder
+
+    def _get_reranker(self) -> Reranker | None:
+        if not self._reranker_loaded and self._case is not None:
+            self._reranker = app.open_reranker(self._case.settings)
+            self._reranker_loaded = True
+        return self._reranker
+
+    def _snapshot(self) -> CaseSnapshot:
+        case = self._case
+        assert case is not None
+        model = app.semantic_model(case.settings)
+        return CaseSnapshot(
+            directory=case.directory,
+            name=case.info.name,
+            status=app.status(case),
+            sources=tuple(case.catalog.source_counts()),
+            errors=tuple(case.catalog.errors()),
+            semantic_model=model.name if model is not None else "",
+            default_mode=app.default_mode(case, case.settings),
+            settings=case.settings,
+        )
+
+    def _close(self) -> None:
+        for model in (self._embedder, self._reranker):
+            if model is not None:
+                model.close()
+        self._embedder = None
+        self._reranker = None
+        self._reranker_loaded = False
+        if self._case is not None:
+            self._case.close()
+            self._case = None
