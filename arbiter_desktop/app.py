@@ -14,9 +14,12 @@ The CLI (cli.py) and the GUI call the functions below; neither builds engine obj
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
 import logging
 import os
+import shutil
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -111,11 +114,46 @@ def index(
 
 
 RUN_MARKER = "indexing.pending"  # in the case folder while a run started by the app has not completed
+REEMBED_MARKER = "reembed.confirmed"  # the user confirmed re-embedding the case with a newly chosen model
 
 
-def index_job(
-    case_dir: Path, roots: Sequence[Path], control: JobControl, on_progress: ProgressCallback
-) -> IndexReport:
+@dataclasses.dataclass(frozen=True, slots=True)
+class ModelFile:
+    """A model installed in models/, as the settings list it."""
+
+    name: str
+    path: Path
+    role: str  # "embedder" or "reranker"
+    size_bytes: int
+    ram_bytes: int  # estimate while loaded: weights plus compute buffers (plus PyTorch for a cross-encoder)
+
+
+TORCH_RAM_BYTES = 450 * 1024 * 1024  # PyTorch and sentence-transformers themselves, measured loaded on CPU
+
+
+def installed_models(models: Path | None = None) -> list[ModelFile]:
+    """Embedding models and rerankers in models/, by name."""
+    from arbiter_desktop.search.rerank import is_cross_encoder_folder, is_gguf_reranker, weights_file
+
+    folder = models or paths.models_dir()
+    try:
+        entries = sorted(p for p in folder.iterdir() if not p.name.startswith("."))
+    except OSError:
+        return []
+    found: list[ModelFile] = []
+    for path in entries:
+        if path.is_file() and path.suffix == ".gguf":
+            size = path.stat().st_size
+            role = "reranker" if is_gguf_reranker(path) else "embedder"
+            found.append(ModelFile(path.name, path, role, size, int(size * 1.15) + 64 * 1024 * 1024))
+        elif path.is_dir() and is_cross_encoder_folder(path):
+            weights = weights_file(path)
+            size = weights.stat().st_size if weights is not None else 0
+            found.append(ModelFile(path.name, path, "reranker", size, int(size * 1.3) + TORCH_RAM_BYTES))
+    return found
+
+
+def index_job(case_dir: Path, roots: Sequence[Path], control: JobControl, on_progress: ProgressCallback) -> IndexReport:
     """One indexing run as the desktop app starts it in its indexing process, with the case's own settings and
     model. The roots are noted in the case folder until the run completes, so a run stopped by closing the app
     (or killed) is resumed: :func:`interrupted_run`. No roots means the case's sources again."""
@@ -128,14 +166,23 @@ def index_job(
         sources = [Path(p) for _, p in case.catalog.sources()]
         todo = list(dict.fromkeys([*pending, *sources]))
         embedder = open_embedder(case.settings)
+        reembed = (case.directory / REEMBED_MARKER).exists()
         try:
-            report = index(case, todo, control, on_progress, embedder)
+            report = index(case, todo, control, on_progress, embedder, reembed=reembed and embedder is not None)
         finally:
             if embedder is not None:
                 embedder.close()
         if not report.cancelled:
             marker.unlink(missing_ok=True)
+        if embedder is not None:
+            (case.directory / REEMBED_MARKER).unlink(missing_ok=True)
         return report
+
+
+def confirm_reembed(case_dir: Path) -> None:
+    """The user confirmed that the case may be embedded again with the model now selected (the next indexing
+    run deletes the other model's vectors)."""
+    (case_dir / REEMBED_MARKER).write_text("confirmed\n", encoding="utf-8")
 
 
 def interrupted_run(case_dir: Path) -> list[Path]:
@@ -176,6 +223,23 @@ def semantic_model(settings: Settings) -> Path | None:
     return path if path is not None and path.exists() else None
 
 
+def readonly_copy(source: Path) -> Path:
+    """A read-only copy of an evidence file for the system viewer (a viewer that saves never touches the
+    source). Copies live in the user data folder under ``viewer-copies/`` and are replaced on each opening."""
+    from arbiter_desktop.ingest.discovery import open_readonly
+
+    folder = paths.data_dir() / "viewer-copies" / hashlib.sha256(str(source).encode()).hexdigest()[:16]
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / source.name
+    if target.exists():
+        target.chmod(0o600)
+        target.unlink()
+    with os.fdopen(open_readonly(str(source)), "rb") as src, open(target, "wb") as dst:
+        shutil.copyfileobj(src, dst, 1024 * 1024)
+    target.chmod(0o444)
+    return target
+
+
 def default_mode(case: Case, settings: Settings) -> SearchMode:
     """Hybrid when the case has vectors and the selected model is installed; otherwise full-text."""
     if semantic_model(settings) is not None and case.catalog.counts()["embedded"] > 0:
@@ -193,6 +257,26 @@ def status(case: Case) -> CaseStatus:
         errors=counts["errors"],
         generation=case.catalog.generation(),
     )
+
+
+def save_case_settings(case_dir: Path, settings: Settings) -> None:
+    """Write the settings that differ from the defaults to the case's ``settings.json`` (atomically), so that
+    improved defaults of a later version still apply to the rest."""
+    defaults = Settings()
+    changed = {
+        f.name: getattr(settings, f.name)
+        for f in dataclasses.fields(Settings)
+        if getattr(settings, f.name) != getattr(defaults, f.name)
+    }
+    path = case_dir / "settings.json"
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(changed, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def cases_dir() -> Path:
+    """Where new cases are proposed by default."""
+    return paths.data_dir() / "cases"
 
 
 def demo_case_dir() -> Path:

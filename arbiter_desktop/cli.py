@@ -1,4 +1,4 @@
-"""Command line: `arbiter index | search | status | errors | eval | demo`.
+"""Command line: `arbiter gui | index | search | status | errors | eval | demo`.
 
 Drives the same engine as the GUI. Results go to stdout (text or JSON), progress and diagnostics to stderr.
 Exit codes: 0 success, 1 finished with file errors (index) or a failed check, 2 bad input or unavailable mode.
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -337,6 +338,48 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def display_available() -> bool:
+    """Whether a window can open: a display server, or a Qt platform chosen explicitly (offscreen, …)."""
+    if os.environ.get("QT_QPA_PLATFORM"):
+        return True
+    if sys.platform.startswith("linux"):
+        return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    return True
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    if not display_available():
+        if args.screenshot:
+            os.environ["QT_QPA_PLATFORM"] = "offscreen"  # a screenshot needs no screen
+        elif args.or_demo:
+            sys.stderr.write(
+                "No display here (DISPLAY is not set): running the command-line demo instead. "
+                "On a workstation the window opens.\n"
+            )
+            return cmd_demo(argparse.Namespace(case=None))
+        else:
+            sys.stderr.write(
+                "error: no display (DISPLAY is not set): the window cannot open here. Use the command line "
+                "(`arbiter search`), or --screenshot OUT.png to render the window offscreen.\n"
+            )
+            return 2
+    from arbiter_desktop.ui.application import GuiOptions, run
+
+    options = GuiOptions(
+        case=Path(args.case) if args.case else None,
+        query=args.query or "",
+        mode=SearchMode(args.mode) if args.mode else None,
+        add=[Path(p) for p in args.add or ()],
+        screenshot=Path(args.screenshot) if args.screenshot else None,
+        hit=args.hit,
+        page_view=args.page_view,
+        delay_s=args.delay,
+        size=(args.width, args.height),
+        language=args.language,
+    )
+    return run(options)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="arbiter", description="Arbiter Desktop — offline case search")
     parser.add_argument("--version", action="version", version=f"arbiter {__version__}")
@@ -388,6 +431,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", help="embedding model for dense/hybrid (a GGUF file name in models/, or a path)")
     p.add_argument("--no-expansion", action="store_true", help="evaluate without query expansion")
     p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("gui", help="open the desktop window (default)")
+    p.add_argument("--case", help="case folder to open (default: the last one, or the demo case)")
+    p.add_argument("--query", help="search this at start")
+    p.add_argument("--mode", choices=[m.value for m in SearchMode if m is not SearchMode.FULL])
+    p.add_argument("--add", action="append", metavar="FOLDER", help="add this folder to the case and index it")
+    p.add_argument("--screenshot", metavar="OUT.png", help="save the window as PNG once the results show, then exit")
+    p.add_argument("--hit", type=int, default=1, help="with --screenshot: the hit shown in the preview")
+    p.add_argument("--page-view", action="store_true", help="with --screenshot: show the PDF page of the hit")
+    p.add_argument("--delay", type=float, default=0.0, help="with --screenshot: seconds to wait before the shot")
+    p.add_argument("--width", type=int, default=1440)
+    p.add_argument("--height", type=int, default=900)
+    p.add_argument("--language", choices=["fr", "en"], help="interface language (default: the saved choice)")
+    p.add_argument("--or-demo", action="store_true", help=argparse.SUPPRESS)
+    p.set_defaults(func=cmd_gui)
 
     p = sub.add_parser("demo", help="index the bundled fictional demo case and run sample searches")
     p.add_argument("--case", help="where to build the demo case (default: the user data folder)")

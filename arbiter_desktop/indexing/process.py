@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import logging
 import multiprocessing as mp
+import os
 import queue
+import threading
 import time
 import traceback
 from collections.abc import Callable, Sequence
@@ -64,7 +66,7 @@ class IndexProcess:
             target=_child,
             args=(job, case_dir, list(roots), self._events, self._cancel, self._running),
             name="arbiter-indexer",
-            daemon=True,
+            daemon=False,  # it starts extraction workers of its own; it stops by itself if the app dies
         )
         self._ended = False
 
@@ -144,6 +146,17 @@ def _child(
 ) -> None:
     logging.basicConfig(level=logging.WARNING, format="indexer: %(levelname)s %(message)s")
     events.put(Started(mp.current_process().pid or 0))
+    parent = os.getppid()
+
+    def watch_parent() -> None:  # the app died (killed, crashed): stop cleanly, the next run resumes
+        while not cancel.is_set():
+            if os.getppid() != parent:
+                cancel.set()
+                running.set()
+                return
+            time.sleep(1.0)
+
+    threading.Thread(target=watch_parent, name="parent-watch", daemon=True).start()
     last_time, last_phase = 0.0, ""
 
     def on_progress(p: Progress) -> None:
@@ -161,4 +174,3 @@ def _child(
         events.put(Finished(report))
     events.close()
     events.join_thread()
-

@@ -10,6 +10,7 @@ switched off for a query.
 from __future__ import annotations
 
 import csv
+import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -129,8 +130,8 @@ def _alternatives(entries: Sequence[Entry], key: str) -> tuple[str, ...]:
 def lexicon_files(resources: Path, case_dir: Path | None = None) -> list[Path]:
     """The shipped lexicons, then the case's own ``lexicon.tsv`` when it exists."""
     files = sorted((resources / "lexicons").glob("*.tsv"))
-    if case_dir is not None and (case_dir / "lexicon.tsv").exists():
-        files.append(case_dir / "lexicon.tsv")
+    if case_dir is not None and (case_dir / CASE_LEXICON).exists():
+        files.append(case_dir / CASE_LEXICON)
     return files
 
 
@@ -139,3 +140,46 @@ def default_lexicon(case_dir: Path | None = None) -> Lexicon:
     from arbiter_desktop.config.paths import resources_dir
 
     return Lexicon.load(lexicon_files(resources_dir(), case_dir))
+
+
+CASE_LEXICON = "lexicon.tsv"
+LexiconRow = tuple[str, str, str, str]  # term, variants ("a|b|c"), category, note
+
+
+def read_case_lexicon(case_dir: Path) -> list[LexiconRow]:
+    """The rows of the case's own lexicon, for editing (empty when the case has none)."""
+    path = case_dir / CASE_LEXICON
+    if not path.exists():
+        return []
+    rows: list[LexiconRow] = []
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
+        next(reader, None)
+        for row in reader:
+            if row and row[0].strip() and not row[0].startswith("#"):
+                cells = [*row, "", "", ""][:4]
+                rows.append((cells[0], cells[1], cells[2], cells[3]))
+    return rows
+
+
+def write_case_lexicon(case_dir: Path, rows: Iterable[LexiconRow]) -> None:
+    """Replace the case's lexicon with ``rows`` (atomically); rows without a term or a variant are an error
+    that names them. Tabs and line breaks inside a cell become spaces."""
+
+    def clean(cell: str) -> str:
+        return " ".join(cell.replace("\t", " ").split())
+
+    kept: list[LexiconRow] = []
+    for number, row in enumerate(rows, start=1):
+        term, variants, category, note = (clean(c) for c in row)
+        if not term and not variants:
+            continue
+        if not term or not any(v.strip() for v in variants.split("|")):
+            raise ValueError(f"row {number}: a term needs at least one variant (variants separated by |)")
+        kept.append((term, variants, category, note))
+    path = case_dir / CASE_LEXICON
+    tmp = path.with_suffix(".tmp")
+    lines = ["term\tvariants\tcategory\tnote", *("\t".join(r) for r in kept)]
+    tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    Lexicon.load([tmp])  # the file must read back
+    os.replace(tmp, path)

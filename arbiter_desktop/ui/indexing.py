@@ -135,4 +135,3 @@ class IndexingController(QObject):
         if self._queued and self._case_dir is not None:
             roots, self._queued = self._queued, []
             self.index(self._case_dir, roots)
-

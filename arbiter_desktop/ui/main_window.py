@@ -1,0 +1,649 @@
+"""The main window: the case, the search bar with its mode and filters, the expansion chips, the results, the
+preview, the sources with their errors, and the indexing progress. Dropping folders or files anywhere on the
+window adds them to the case and indexes them in the background.
+
+The window only draws: searches, documents and page images come from :class:`SearchWorker` on its own thread,
+indexing runs in its own process (:class:`IndexingController`).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import QDate, QEvent, QModelIndex, QObject, Qt, QThread, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QColor, QDragEnterEvent, QDropEvent, QKeySequence, QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QSplitter,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from arbiter_desktop import app
+from arbiter_desktop.domain import FileKind, SearchMode, SearchRequest, SearchResult
+from arbiter_desktop.indexing.job import IndexReport, Progress
+from arbiter_desktop.ingest.render import PageImage
+from arbiter_desktop.ui import state as gui_state
+from arbiter_desktop.ui.delegate import HitDelegate
+from arbiter_desktop.ui.indexing import IndexingController
+from arbiter_desktop.ui.preview import PreviewPane
+from arbiter_desktop.ui.results_model import HitRole, ResultsModel
+from arbiter_desktop.ui.search_worker import CaseSnapshot, SearchWorker
+from arbiter_desktop.ui.settings_dialog import SettingsDialog
+from arbiter_desktop.ui.widgets import ExpansionChips, ProgressPanel, SourcesPanel
+
+log = logging.getLogger(__name__)
+
+TYPING_PAUSE_MS = 350  # a pause this long while typing searches
+REFRESH_MS = 1000  # counts refreshed at most this often while indexing
+RESULTS = 50
+NO_DATE = QDate(1900, 1, 1)
+
+
+class MainWindow(QMainWindow):
+    # requests to the worker thread (queued connections)
+    _open_requested = Signal(object)
+    _search_requested = Signal(int, object)
+    _document_requested = Signal(int, int, object)
+    _page_requested = Signal(int, str, int, int)
+    _refresh_requested = Signal()
+    _reload_requested = Signal()
+    _shutdown_requested = Signal()
+    # for tests and the screenshot mode
+    case_ready = Signal()
+    results_shown = Signal(object)  # SearchResult
+    document_shown = Signal()
+
+    def __init__(self, state: gui_state.GuiState) -> None:
+        super().__init__()
+        self.state = state
+        self.snapshot: CaseSnapshot | None = None
+        self.result: SearchResult | None = None
+        self._search_number = 0
+        self._document_number = 0
+        self._page_number = 0
+        self._disabled: list[str] = []
+        self._pending_roots: list[Path] = []
+        self._refresh_due = False
+
+        self.worker = SearchWorker()
+        self.thread_ = QThread(self)
+        self.thread_.setObjectName("arbiter-search")
+        self.worker.moveToThread(self.thread_)
+        self._open_requested.connect(self.worker.open_case)
+        self._search_requested.connect(self.worker.search)
+        self._document_requested.connect(self.worker.load_document)
+        self._page_requested.connect(self.worker.render_page)
+        self._refresh_requested.connect(self.worker.refresh)
+        self._reload_requested.connect(self.worker.reload_settings)
+        self._shutdown_requested.connect(self.worker.shutdown, Qt.ConnectionType.BlockingQueuedConnection)
+        self.worker.case_opened.connect(self._case_opened)
+        self.worker.snapshot_ready.connect(self._show_snapshot)
+        self.worker.searched.connect(self._searched)
+        self.worker.search_failed.connect(self._search_failed)
+        self.worker.document_ready.connect(self._document_ready)
+        self.worker.page_ready.connect(self._page_ready)
+        self.worker.page_failed.connect(self._page_failed)
+        self.worker.failed.connect(self._open_failed)
+        self.thread_.start()
+
+        self.indexing = IndexingController(self)
+        self.indexing.started.connect(self._indexing_started)
+        self.indexing.progress.connect(self._indexing_progress)
+        self.indexing.finished.connect(self._indexing_finished)
+        self.indexing.failed.connect(self._indexing_failed)
+        self.indexing.paused_changed.connect(self._paused_changed)
+
+        self._build()
+        self.setAcceptDrops(True)
+        self.setWindowTitle("Arbiter Desktop")
+        self.resize(1440, 900)
+
+        self._typing = QTimer(self)
+        self._typing.setSingleShot(True)
+        self._typing.setInterval(TYPING_PAUSE_MS)
+        self._typing.timeout.connect(self.search)
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setInterval(REFRESH_MS)
+        self._refresh_timer.timeout.connect(self._refresh_if_due)
+
+    # --- building -------------------------------------------------------------------------------------------------
+    def _build(self) -> None:
+        toolbar = self.addToolBar(self.tr("Case"))
+        toolbar.setObjectName("case-toolbar")
+        toolbar.setMovable(False)
+        self.case_button = QToolButton()
+        self.case_button.setText(self.tr("Case"))
+        self.case_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.case_menu = QMenu(self)
+        self.case_button.setMenu(self.case_menu)
+        toolbar.addWidget(self.case_button)
+        self.new_action = QAction(self.tr("New case…"), self)
+        self.new_action.setShortcut(QKeySequence.StandardKey.New)
+        self.new_action.triggered.connect(self.new_case)
+        self.open_action = QAction(self.tr("Open case…"), self)
+        self.open_action.setShortcut(QKeySequence.StandardKey.Open)
+        self.open_action.triggered.connect(self.choose_case)
+        self.add_action = QAction(self.tr("Add folders…"), self)
+        self.add_action.setShortcut(QKeySequence("Ctrl+Shift+A"))
+        self.add_action.triggered.connect(self.choose_folders)
+        self.reindex_action = QAction(self.tr("Look for changes in the sources"), self)
+        self.reindex_action.setShortcut(QKeySequence("F5"))
+        self.reindex_action.triggered.connect(lambda: self.index_paths([]))
+        self.settings_action = QAction(self.tr("Settings…"), self)
+        self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
+        self.settings_action.triggered.connect(self.open_settings)
+        for action in (self.add_action, self.reindex_action, self.settings_action):
+            toolbar.addAction(action)
+        self.case_label = QLabel()
+        self.case_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.case_label.setContentsMargins(12, 0, 12, 0)
+        spacer = QWidget()
+        spacer.setSizePolicy(spacer.sizePolicy().horizontalPolicy().Expanding, spacer.sizePolicy().verticalPolicy())
+        toolbar.addWidget(spacer)
+        toolbar.addWidget(self.case_label)
+        self._fill_case_menu()
+
+        # search bar, filters, chips
+        self.query = QLineEdit()
+        self.query.setPlaceholderText(self.tr("Search the case… e.g. rdv gare, GAV prolongée, ZZ-417-XK"))
+        self.query.setClearButtonEnabled(True)
+        self.query.setAcceptDrops(False)
+        self.query.textEdited.connect(lambda _text: self._typing.start())
+        self.query.returnPressed.connect(self.search)
+        self.query.installEventFilter(self)
+        self.mode = QComboBox()
+        for label, mode in (
+            (self.tr("Hybrid (words + meaning)"), SearchMode.HYBRID),
+            (self.tr("Text"), SearchMode.LEXICAL),
+            (self.tr("Meaning"), SearchMode.DENSE),
+        ):
+            self.mode.addItem(label, mode.value)  # plain strings: Qt stores enum members as their value
+        self.mode.setToolTip(self.tr("Search mode"))
+        self.mode.currentIndexChanged.connect(lambda _i: self.search())
+        self.kind = QComboBox()
+        self.kind.addItem(self.tr("All types"), "")
+        for kind in FileKind:
+            if kind is not FileKind.UNKNOWN:
+                self.kind.addItem(kind.value.upper(), kind.value)
+        self.kind.currentIndexChanged.connect(lambda _i: self.search())
+        self.folder = QComboBox()
+        self.folder.addItem(self.tr("All folders"), "")
+        self.folder.currentIndexChanged.connect(lambda _i: self.search())
+        self.date_from = self._date_edit(self.tr("Documents dated from"))
+        self.date_to = self._date_edit(self.tr("Documents dated until"))
+        self.expansions_box = QCheckBox(self.tr("Expansions"))
+        self.expansions_box.setChecked(True)
+        self.expansions_box.setToolTip(self.tr("Also search abbreviations, synonyms and slang from the lexicons"))
+        self.expansions_box.toggled.connect(lambda _on: self.search())
+        search_row = QHBoxLayout()
+        search_row.addWidget(self.query, 1)
+        search_row.addWidget(self.mode)
+        filter_row = QHBoxLayout()
+        filter_row.addWidget(QLabel(self.tr("Filters:")))
+        for widget in (self.kind, self.folder, QLabel(self.tr("from")), self.date_from, QLabel(self.tr("to"))):
+            filter_row.addWidget(widget)
+        filter_row.addWidget(self.date_to)
+        filter_row.addWidget(self.expansions_box)
+        filter_row.addStretch(1)
+        self.chips = ExpansionChips()
+        self.chips.toggled.connect(self._expansion_toggled)
+
+        # results and preview
+        self.results = ResultsModel(self)
+        self.results_view = QListView()
+        self.results_view.setModel(self.results)
+        self.results_view.setItemDelegate(HitDelegate(self.results_view))
+        self.results_view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.results_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.results_view.setWordWrap(True)
+        self.results_view.setAlternatingRowColors(True)
+        palette = self.results_view.palette()  # a light selection keeps the highlighted passage readable
+        palette.setColor(QPalette.ColorRole.Highlight, QColor("#d6e6f7"))
+        palette.setColor(QPalette.ColorRole.HighlightedText, QColor("#000000"))
+        self.results_view.setPalette(palette)
+        self.results_view.selectionModel().currentChanged.connect(self._current_hit_changed)
+        self.results_view.setAcceptDrops(True)  # drops on the list reach the window (eventFilter)
+        self.results_view.viewport().installEventFilter(self)
+        self.results_label = QLabel()
+        self.results_label.setWordWrap(True)
+        self.preview = PreviewPane()
+        self.preview.page_wanted.connect(self._request_page)
+        self.sources = SourcesPanel()
+        self.progress = ProgressPanel()
+        self.progress.pause_clicked.connect(self.indexing.pause)
+        self.progress.resume_clicked.connect(self.indexing.resume)
+        self.progress.cancel_clicked.connect(self.indexing.cancel)
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self._heading(self.tr("Indexing")))
+        left_layout.addWidget(self.progress)
+        left_layout.addWidget(self._heading(self.tr("Sources")))
+        left_layout.addWidget(self.sources, 1)
+        middle = QWidget()
+        middle_layout = QVBoxLayout(middle)
+        middle_layout.setContentsMargins(0, 0, 0, 0)
+        middle_layout.addWidget(self.results_label)
+        middle_layout.addWidget(self.results_view, 1)
+        self.splitter = QSplitter()
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(middle)
+        self.splitter.addWidget(self.preview)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 5)
+        self.splitter.setStretchFactor(2, 5)
+        self.splitter.setSizes([300, 600, 540])
+
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.addLayout(search_row)
+        layout.addLayout(filter_row)
+        layout.addWidget(self.chips)
+        layout.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
+
+        for keys, slot in (
+            ("Ctrl+F", self._focus_query),
+            ("Ctrl+L", self._focus_query),
+            ("F3", self.preview.next_match),
+            ("Shift+F3", self.preview.previous_match),
+        ):
+            action = QAction(self)
+            action.setShortcut(QKeySequence(keys))
+            action.triggered.connect(slot)
+            self.addAction(action)
+        self.statusBar().showMessage(self.tr("Ready"))
+
+    def _heading(self, text: str) -> QLabel:
+        label = QLabel(text)
+        label.setStyleSheet("font-weight:600;margin-top:6px")
+        return label
+
+    def _date_edit(self, tip: str) -> QDateEdit:
+        edit = QDateEdit()
+        edit.setCalendarPopup(True)
+        edit.setDisplayFormat("yyyy-MM-dd")
+        edit.setMinimumDate(NO_DATE)
+        edit.setSpecialValueText("—")
+        edit.setDate(NO_DATE)
+        edit.setToolTip(tip)
+        edit.dateChanged.connect(lambda _d: self.search())
+        return edit
+
+    def _fill_case_menu(self) -> None:
+        self.case_menu.clear()
+        self.case_menu.addAction(self.new_action)
+        self.case_menu.addAction(self.open_action)
+        recent = self.case_menu.addMenu(self.tr("Recent cases"))
+        for entry in self.state.recent:
+            action = recent.addAction(entry)
+            action.triggered.connect(lambda _checked=False, path=entry: self.open_case(Path(path)))
+        recent.setEnabled(bool(self.state.recent))
+        self.case_menu.addSeparator()
+        self.case_menu.addAction(self.add_action)
+        self.case_menu.addAction(self.reindex_action)
+        self.case_menu.addAction(self.settings_action)
+
+    # --- cases ------------------------------------------------------------------------------------------------
+    def open_case(self, directory: Path) -> None:
+        if self.indexing.running:
+            if self.snapshot is not None and directory == self.snapshot.directory:
+                return
+            answer = QMessageBox.question(
+                self,
+                self.tr("Indexing in progress"),
+                self.tr("Indexing of this case is in progress. Stop it (it resumes next time) and switch case?"),
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+            self.indexing.stop_for_exit()
+            self.progress.set_idle(self.tr("No indexing in progress."))
+        self.snapshot = None
+        self.results.clear()
+        self.preview.clear()
+        self.chips.show_expansions((), ())
+        self.case_label.setText(self.tr("Opening %1…").replace("%1", directory.name))
+        self._open_requested.emit(directory)
+
+    def new_case(self) -> None:
+        name, ok = QInputDialog.getText(self, self.tr("New case"), self.tr("Case name (e.g. 2026-1234 STUPS Nord):"))
+        if not ok or not name.strip():
+            return
+        parent = QFileDialog.getExistingDirectory(self, self.tr("Folder where the case is kept"), str(app.cases_dir()))
+        if not parent:
+            return
+        target = Path(parent) / _safe_name(name)
+        if target.exists() and any(target.iterdir()):
+            QMessageBox.warning(
+                self, self.tr("New case"), self.tr("%1 exists and is not empty.").replace("%1", str(target))
+            )
+            return
+        self.open_case(target)
+
+    def choose_case(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Open a case folder"), str(app.cases_dir()))
+        if folder:
+            self.open_case(Path(folder))
+
+    def choose_folders(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Folder to add to the case"))
+        if folder:
+            self.index_paths([Path(folder)])
+
+    def _case_opened(self, snapshot: CaseSnapshot) -> None:
+        self.state.remember(snapshot.directory)
+        gui_state.save(self.state)
+        self._fill_case_menu()
+        self._show_snapshot(snapshot)
+        self.setWindowTitle(f"Arbiter Desktop — {snapshot.name}")
+        self._select_mode(snapshot.default_mode)
+        resume = app.interrupted_run(snapshot.directory)
+        if snapshot.directory == app.demo_case_dir() and snapshot.status.files == 0 and not resume:
+            self.index_paths([app.demo_documents()])
+        elif resume:
+            self.statusBar().showMessage(self.tr("Resuming the indexing that was interrupted…"), 8000)
+            self.index_paths([])
+        if self._pending_roots:
+            roots, self._pending_roots = self._pending_roots, []
+            self.index_paths(roots)
+        if self.query.text().strip():
+            self.search()
+        self.case_ready.emit()
+
+    def _open_failed(self, message: str) -> None:
+        self.case_label.setText(self.tr("No case open"))
+        QMessageBox.critical(self, self.tr("Cannot open the case"), message)
+
+    def _show_snapshot(self, snapshot: CaseSnapshot) -> None:
+        self.snapshot = snapshot
+        s = snapshot.status
+        coverage = f"{100 * s.embedded / s.chunks:.0f} %" if s.chunks else "—"
+        state = self.tr("indexing") if self.indexing.running else self.tr("up to date")
+        self.case_label.setText(
+            self.tr("Case: %1 — %2 documents · %3 errors · semantic coverage %4 · %5")
+            .replace("%1", snapshot.name)
+            .replace("%2", str(s.documents))
+            .replace("%3", str(s.errors))
+            .replace("%4", coverage)
+            .replace("%5", state)
+        )
+        self.sources.show_sources(snapshot.sources, snapshot.errors)
+        current = self.folder.currentData()
+        self.folder.blockSignals(True)
+        self.folder.clear()
+        self.folder.addItem(self.tr("All folders"), "")
+        for source in snapshot.sources:
+            self.folder.addItem(Path(source.path).name or source.path, source.path)
+        self.folder.setCurrentIndex(max(0, self.folder.findData(current)))
+        self.folder.blockSignals(False)
+        semantic = bool(snapshot.semantic_model) and s.embedded > 0
+        for row in range(self.mode.count()):
+            if self.mode.itemData(row) != SearchMode.LEXICAL.value:
+                item = self.mode.model().item(row)  # type: ignore[attr-defined]
+                item.setEnabled(semantic)
+        if not semantic and self.mode.currentData() != SearchMode.LEXICAL.value:
+            self._select_mode(SearchMode.LEXICAL)
+
+    def _select_mode(self, mode: SearchMode) -> None:
+        self.mode.blockSignals(True)
+        self.mode.setCurrentIndex(max(0, self.mode.findData(mode.value)))
+        self.mode.blockSignals(False)
+
+    # --- indexing ---------------------------------------------------------------------------------------------
+    def index_paths(self, roots: list[Path]) -> None:
+        """Add ``roots`` to the case and index them (none: look again at the case's sources)."""
+        if self.snapshot is None:
+            self._pending_roots += roots
+            return
+        self.indexing.index(self.snapshot.directory, roots)
+        if roots and self.indexing.running:
+            names = ", ".join(r.name for r in roots)
+            self.statusBar().showMessage(self.tr("Added to the case: %1").replace("%1", names), 6000)
+
+    def _paused_changed(self, paused: bool) -> None:
+        self.progress.set_paused(paused)
+
+    def _indexing_started(self) -> None:
+        self.progress.set_running()
+        self._refresh_timer.start()
+        if self.snapshot is not None:
+            self._show_snapshot(self.snapshot)
+
+    def _indexing_progress(self, p: Progress) -> None:
+        self.progress.show_progress(p)
+        self._refresh_due = True
+
+    def _refresh_if_due(self) -> None:
+        if self._refresh_due:
+            self._refresh_due = False
+            self._refresh_requested.emit()
+
+    def _indexing_finished(self, report: IndexReport) -> None:
+        self._refresh_timer.stop()
+        self.progress.show_report(report)
+        self._refresh_requested.emit()
+        if self.query.text().strip():
+            self.search()
+
+    def _indexing_failed(self, message: str) -> None:
+        self._refresh_timer.stop()
+        self.progress.set_idle(self.tr("Indexing failed."))
+        self._refresh_requested.emit()
+        QMessageBox.critical(self, self.tr("Indexing failed"), message)
+
+    # --- drag and drop ------------------------------------------------------------------------------------------
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if _dropped_paths(event):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: QDragEnterEvent) -> None:  # type: ignore[override]
+        self.dragEnterEvent(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = _dropped_paths(event)
+        if not paths:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self.index_paths(paths)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if watched is self.results_view.viewport():
+            if kind in (QEvent.Type.DragEnter, QEvent.Type.DragMove):
+                self.dragEnterEvent(event)  # type: ignore[arg-type]
+                return True
+            if kind == QEvent.Type.Drop:
+                self.dropEvent(event)  # type: ignore[arg-type]
+                return True
+        if watched is self.query and kind == QEvent.Type.KeyPress:
+            key = event.key()  # type: ignore[attr-defined]
+            if key in (Qt.Key.Key_Down, Qt.Key.Key_PageDown) and self.results.rowCount() > 0:
+                self.results_view.setFocus()
+                if not self.results_view.currentIndex().isValid():
+                    self.results_view.setCurrentIndex(self.results.index(0))
+                return True
+        return super().eventFilter(watched, event)
+
+    # --- searching --------------------------------------------------------------------------------------------
+    def current_request(self) -> SearchRequest:
+        kind = str(self.kind.currentData() or "")
+        return SearchRequest(
+            query=self.query.text().strip(),
+            top=RESULTS,
+            mode=SearchMode(self.mode.currentData() or SearchMode.LEXICAL.value),
+            kinds=(FileKind(kind),) if kind else (),
+            path_prefix=str(self.folder.currentData() or ""),
+            date_from=_date(self.date_from),
+            date_to=_date(self.date_to, end_of_day=True),
+            expand=self.expansions_box.isChecked(),
+            disabled_expansions=tuple(self._disabled),
+        )
+
+    def search(self) -> None:
+        self._typing.stop()
+        request = self.current_request()
+        if not request.query:
+            self.results.clear()
+            self.preview.clear()
+            self.chips.show_expansions((), ())
+            self.results_label.setText("")
+            return
+        if self.snapshot is None:
+            return
+        self._search_number += 1
+        self.worker.announce_search(self._search_number)
+        self._search_requested.emit(self._search_number, request)
+        self.results_label.setText(self.tr("Searching…"))
+
+    def _searched(self, number: int, result: SearchResult) -> None:
+        if number != self._search_number:
+            return  # an older search finished after a newer one was asked
+        self.result = result
+        self.results.set_hits(result.hits, result.mode)
+        self.chips.show_expansions(result.expansions, tuple(self._disabled))
+        coverage = ""
+        if result.mode is not SearchMode.LEXICAL and result.coverage.chunks:
+            share = 100 * result.coverage.embedded / result.coverage.chunks
+            if share < 100:
+                coverage = " · " + self.tr("meaning searched in %1 % of the case (indexing goes on)").replace(
+                    "%1", f"{share:.0f}"
+                )
+        text = (
+            self.tr("%n result(s)", "", len(result.hits))
+            + " · "
+            + self.tr("%1 ms").replace("%1", f"{result.elapsed_ms:.0f}")
+            + coverage
+        )
+        for note in result.notes:
+            text += " · " + note
+        self.results_label.setText(text if result.hits else self.tr("No result for this search.") + coverage)
+        if result.hits:
+            self.results_view.setCurrentIndex(self.results.index(0))
+        else:
+            self.preview.clear()
+        self.results_shown.emit(result)
+
+    def _search_failed(self, number: int, message: str) -> None:
+        if number == self._search_number:
+            self.results.clear()
+            self.results_label.setText(self.tr("Search failed: %1").replace("%1", message))
+
+    def _expansion_toggled(self, key: str, enabled: bool) -> None:
+        if enabled and key in self._disabled:
+            self._disabled.remove(key)
+        elif not enabled and key not in self._disabled:
+            self._disabled.append(key)
+        self.search()
+
+    def _focus_query(self) -> None:
+        self.query.setFocus()
+        self.query.selectAll()
+
+    # --- preview ------------------------------------------------------------------------------------------------
+    def _current_hit_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        hit = current.data(HitRole) if current.isValid() else None
+        if hit is None or self.result is None:
+            return
+        self._document_number += 1
+        self._document_requested.emit(self._document_number, hit.document_id, self.current_request())
+
+    def _document_ready(self, number: int, view: object) -> None:
+        if number != self._document_number:
+            return
+        hit = self.results_view.currentIndex().data(HitRole)
+        if hit is not None:
+            self.preview.show_document(view, hit)  # type: ignore[arg-type]
+            self.document_shown.emit()
+
+    def _request_page(self, path: str, page: int) -> None:
+        self._page_number += 1
+        width = max(600, self.preview.width() - 40)
+        self._page_requested.emit(self._page_number, path, page, width)
+
+    def _page_ready(self, number: int, image: PageImage) -> None:
+        if number == self._page_number:
+            self.preview.show_page_image(image)
+
+    def _page_failed(self, number: int, message: str) -> None:
+        if number == self._page_number:
+            self.preview.show_page_error(message)
+
+    # --- settings -----------------------------------------------------------------------------------------------
+    def open_settings(self) -> None:
+        if self.snapshot is None:
+            return
+        dialog = SettingsDialog(self.snapshot.directory, self.snapshot.settings, self.state.language, self)
+        if dialog.exec() != SettingsDialog.DialogCode.Accepted:
+            return
+        before, after = self.snapshot.settings, dialog.settings
+        if after.embedder != before.embedder and self.snapshot.status.embedded > 0:
+            answer = QMessageBox.question(
+                self,
+                self.tr("Change the embedding model"),
+                self.tr(
+                    "Every passage of the case will be embedded again with the new model, which can take hours; "
+                    "meanwhile search by meaning covers only what is done. Continue?"
+                ),
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                after = after.replace(embedder=before.embedder)
+            else:
+                app.confirm_reembed(self.snapshot.directory)
+        app.save_case_settings(self.snapshot.directory, after)
+        if dialog.language != self.state.language:
+            self.state.language = dialog.language
+            gui_state.save(self.state)
+            self.statusBar().showMessage(self.tr("The language changes at the next start."), 8000)
+        self._reload_requested.emit()
+        if after.embedder != before.embedder or after.semantic != before.semantic:
+            self.index_paths([])
+
+    # --- closing ------------------------------------------------------------------------------------------------
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.indexing.stop_for_exit()
+        self._shutdown_requested.emit()
+        self.thread_.quit()
+        self.thread_.wait(10_000)
+        super().closeEvent(event)
+
+
+def _dropped_paths(event: QDragEnterEvent | QDropEvent) -> list[Path]:
+    data = event.mimeData()
+    if data is None or not data.hasUrls():
+        return []
+    paths = [Path(url.toLocalFile()) for url in data.urls() if url.isLocalFile()]
+    return [p for p in paths if p.exists()]
+
+
+def _date(edit: QDateEdit, end_of_day: bool = False) -> datetime | None:
+    value = edit.date()
+    if value == NO_DATE:
+        return None
+    if end_of_day:
+        return datetime(value.year(), value.month(), value.day(), 23, 59, 59)
+    return datetime(value.year(), value.month(), value.day())
+
+
+def _safe_name(name: str) -> str:
+    cleaned = "".join(c if c.isalnum() or c in " -_.()" else "_" for c in name.strip())
+    return cleaned.strip(" .") or "affaire"

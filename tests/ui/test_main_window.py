@@ -1,0 +1,189 @@
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+from gui_support import open_window
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QApplication
+from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
+from support import write
+
+from arbiter_desktop import app
+from arbiter_desktop.domain import SearchResult
+from arbiter_desktop.indexing.job import IndexReport
+from arbiter_desktop.ui.main_window import MainWindow
+from arbiter_desktop.ui.results_model import HtmlRole
+
+INDEXING_TIMEOUT_MS = 120_000
+
+
+def _corpus(folder: Path) -> Path:
+    write(folder, "pv/audition_meziane.txt", "Procès-verbal d'audition. Karim MEZIANE fixe un rendez-vous à la gare.")
+    write(folder, "pv/gav.txt", "Prolongation de la garde à vue de Tito FERRAND accordée par le parquet.")
+    write(folder, "rapport.txt", "Rapport de surveillance : véhicule immatriculé ZZ-417-XK devant la mairie.")
+    return folder
+
+
+def _drop(window: MainWindow, paths: list[Path]) -> None:
+    """Drag files from a file manager onto the result list: enter, then drop (Qt delivers a drop only to the
+    widget that accepted the drag)."""
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    target = window.results_view.viewport()
+    action, button, modifier = Qt.DropAction.CopyAction, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    enter = QDragEnterEvent(QPointF(10, 10), action, data, button, modifier)
+    QApplication.sendEvent(target, enter)
+    assert enter.isAccepted()
+    QApplication.sendEvent(target, QDropEvent(QPointF(10, 10), action, data, button, modifier))
+
+
+def _search(qtbot: QtBot, window: MainWindow, text: str) -> SearchResult:
+    with qtbot.waitSignal(window.results_shown, timeout=20_000) as blocker:
+        window.query.setText(text)
+        window.search()
+    result = blocker.args[0]
+    assert isinstance(result, SearchResult)
+    return result
+
+
+def test_dropping_a_folder_indexes_it_and_results_appear(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
+    source = _corpus(tmp_path / "scelles")
+    with qtbot.waitSignal(window.indexing.finished, timeout=INDEXING_TIMEOUT_MS) as blocker:
+        _drop(window, [source])
+        assert window.indexing.running
+    report = blocker.args[0]
+    assert isinstance(report, IndexReport)
+    assert (report.added, report.errors, report.cancelled) == (3, 0, False)
+    qtbot.waitUntil(lambda: window.snapshot is not None and window.snapshot.status.documents == 3, timeout=10_000)
+    assert window.sources.sources.topLevelItemCount() == 1
+    assert window.sources.sources.topLevelItem(0).text(1) == "3"
+
+    result = _search(qtbot, window, "rdv gare")
+    assert [Path(h.doc_path).name for h in result.hits] == ["audition_meziane.txt"]
+    html = str(window.results.index(0).data(HtmlRole))
+    assert "rendez-vous</span>" in html and "gare</span>" in html  # both highlighted
+    assert window.chips.chips[0].text().startswith("rdv →")
+    # the preview shows the document with every match marked, current match first
+    qtbot.waitUntil(lambda: window.preview.view is not None, timeout=10_000)
+    assert window.preview.view is not None
+    assert len(window.preview.view.matches) == 2
+    assert "rendez-vous à la gare" in window.preview.text.toPlainText()
+    window.preview.next_match()
+    assert window.preview.current == 1
+    window.preview.next_match()
+    assert window.preview.current == 0
+
+
+def test_switching_an_expansion_off_searches_again_without_it(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
+    with qtbot.waitSignal(window.indexing.finished, timeout=INDEXING_TIMEOUT_MS):
+        window.index_paths([_corpus(tmp_path / "src")])
+    first = _search(qtbot, window, "GAV prolongée")
+    assert [e.key for e in first.expansions] == ["gav"]
+    assert first.hits[0].expansions  # the hit says it matched through "GAV → garde à vue"
+    with qtbot.waitSignal(window.results_shown, timeout=20_000) as blocker:
+        window.chips.chips[0].click()  # GAV → garde à vue, off
+    result = blocker.args[0]
+    assert result.expansions == ()
+    assert all(not h.expansions and "garde" not in h.matched_terms for h in result.hits)
+    assert "(off)" in window.chips.chips[0].text()
+    with qtbot.waitSignal(window.results_shown, timeout=20_000) as blocker:
+        window.chips.chips[0].click()  # and on again
+    assert [e.key for e in blocker.args[0].expansions] == ["gav"]
+
+
+def test_document_markup_is_shown_literally(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    write(src, "piege.txt", "Message saisi : <b>gras</b> <script>alert('x')</script> &amp; <img src=x> FERRAND")
+    with qtbot.waitSignal(window.indexing.finished, timeout=INDEXING_TIMEOUT_MS):
+        window.index_paths([src])
+    _search(qtbot, window, "ferrand")
+    html = str(window.results.index(0).data(HtmlRole))
+    assert "<script>" not in html and "<b>gras" not in html and "<img" not in html
+    assert "&lt;script&gt;" in html and "&amp;amp;" in html
+    qtbot.waitUntil(lambda: window.preview.view is not None, timeout=10_000)
+    shown = window.preview.text.toPlainText()
+    assert "<b>gras</b> <script>alert('x')</script> &amp; <img src=x>" in shown
+
+
+def test_results_model_passes_the_model_tester(
+    qtbot: QtBot, qtmodeltester: ModelTester, window: MainWindow, tmp_path: Path
+) -> None:
+    with qtbot.waitSignal(window.indexing.finished, timeout=INDEXING_TIMEOUT_MS):
+        window.index_paths([_corpus(tmp_path / "src")])
+    _search(qtbot, window, "gare OR mairie OR parquet")
+    assert window.results.rowCount() == 3
+    qtmodeltester.check(window.results)
+
+
+def test_keyboard_goes_from_the_query_to_the_results(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
+    with qtbot.waitSignal(window.indexing.finished, timeout=INDEXING_TIMEOUT_MS):
+        window.index_paths([_corpus(tmp_path / "src")])
+    window.activateWindow()
+    window.query.setFocus()
+    with qtbot.waitSignal(window.results_shown, timeout=20_000):
+        qtbot.keyClicks(window.query, "gare OR mairie")
+        qtbot.keyClick(window.query, Qt.Key.Key_Return)
+    qtbot.keyClick(window.query, Qt.Key.Key_Down)
+    assert window.results_view.currentIndex().row() == 0
+    qtbot.keyClick(window.results_view, Qt.Key.Key_Down)
+    assert window.results_view.currentIndex().row() == 1
+
+
+def _many(folder: Path, n: int) -> Path:
+    for i in range(n):
+        write(folder, f"pv_{i:04d}.txt", f"Procès-verbal numéro {i}. Audition du témoin {i} au sujet de la gare.")
+    return folder
+
+
+def test_pause_resume_and_cancel(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
+    source = _many(tmp_path / "src", 400)
+    with qtbot.waitSignal(window.indexing.started, timeout=10_000):
+        window.index_paths([source])
+    qtbot.waitUntil(lambda: window.indexing.last_progress is not None, timeout=30_000)
+    window.progress.pause_button.click()  # pause
+    assert window.indexing.paused
+    assert window.progress.pause_button.text() in ("Resume", "Reprendre")
+    time.sleep(1.5)  # the job finishes the file in hand and waits
+    qtbot.wait(300)
+    before = window.indexing.last_progress
+    qtbot.wait(1500)
+    assert window.indexing.last_progress == before  # nothing moved while paused
+    assert window.indexing.running
+    with qtbot.waitSignal(window.indexing.finished, timeout=INDEXING_TIMEOUT_MS) as blocker:
+        window.progress.pause_button.click()  # resume
+    assert blocker.args[0].cancelled is False
+    assert blocker.args[0].documents == 400
+
+    more = _many(tmp_path / "more", 400)
+    for path in more.iterdir():
+        path.write_text(path.read_text(encoding="utf-8") + " Complément.", encoding="utf-8")
+    with qtbot.waitSignal(window.indexing.finished, timeout=INDEXING_TIMEOUT_MS) as blocker:
+        window.index_paths([more])
+        qtbot.waitUntil(lambda: window.indexing.last_progress is not None, timeout=30_000)
+        window.progress.cancel_button.click()
+    assert blocker.args[0].cancelled is True
+    assert app.interrupted_run(window.snapshot.directory if window.snapshot else Path()) == []  # not resumed
+
+
+def test_closing_mid_indexing_resumes_when_the_case_opens_again(qtbot: QtBot, case_dir: Path, tmp_path: Path) -> None:
+    source = _many(tmp_path / "src", 400)
+    first = open_window(qtbot, case_dir)
+    with qtbot.waitSignal(first.indexing.started, timeout=10_000):
+        first.index_paths([source])
+    qtbot.waitUntil(lambda: first.indexing.last_progress is not None, timeout=30_000)
+    first.close()  # stops the indexing process; the run is noted as interrupted
+    assert app.interrupted_run(case_dir) == [source]
+    marker = json.loads((case_dir / app.RUN_MARKER).read_text(encoding="utf-8"))
+    assert marker == [str(source)]
+
+    second = open_window(qtbot, case_dir)  # resumes by itself
+    assert second.indexing.running
+    with qtbot.waitSignal(second.indexing.finished, timeout=INDEXING_TIMEOUT_MS) as blocker:
+        pass
+    assert blocker.args[0].documents == 400
+    assert app.interrupted_run(case_dir) == []
+    second.close()
