@@ -6,9 +6,8 @@ STAMP := $(VENV)/.installed
 export OMP_WAIT_POLICY := PASSIVE
 # llama.cpp built portable: a native build uses instructions (AMX, AVX-512) that older CPUs lack
 export CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON
-export QT_QPA_PLATFORM ?= offscreen
 
-.PHONY: setup models run test lint typecheck pytest eval clean
+.PHONY: setup models run test lint typecheck pytest eval translations clean
 
 setup: $(STAMP) models
 
@@ -27,8 +26,9 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# The desktop window (on a machine without a display, the command-line demo runs instead)
 run: setup
-	$(PY) -m arbiter_desktop demo
+	$(PY) -m arbiter_desktop
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check arbiter_desktop tests bench installer
@@ -38,13 +38,19 @@ typecheck: $(STAMP)
 	$(VENV)/bin/mypy
 
 pytest: setup
-	$(VENV)/bin/pytest
+	QT_QPA_PLATFORM=offscreen $(VENV)/bin/pytest
 
 test: lint typecheck pytest
 
 eval: setup
 	$(PY) -m arbiter_desktop eval ../shared/evaldata/piaf_v1.1 --mode lexical
 	$(PY) -m arbiter_desktop eval ../shared/evaldata/police_dev --mode lexical
+
+# After changing strings of the interface: collect them into the French catalogue (translate the new ones in
+# resources/translations/arbiter_fr.ts, e.g. with pyside6-linguist), then compile it.
+translations: $(STAMP)
+	$(VENV)/bin/pyside6-lupdate arbiter_desktop/ui/*.py -ts resources/translations/arbiter_fr.ts -no-obsolete
+	$(VENV)/bin/pyside6-lrelease resources/translations/arbiter_fr.ts -qm resources/translations/arbiter_fr.qm
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

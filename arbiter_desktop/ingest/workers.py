@@ -78,16 +78,19 @@ def _worker_main(conn: Any, memory_mb: int, chunk_tokens: int, overlap: int) -> 
     while True:
         try:
             job = conn.recv()
-        except EOFError:
+        except (EOFError, OSError):  # the indexer went away (finished, killed): nothing left to do
             return
         if job is None:
             return
         path, kind = job
         outcome = run_one(path, kind, chunk_tokens, overlap)
         try:
-            conn.send(outcome)
-        except MemoryError:
-            conn.send(Failed(ErrorReason.MEMORY, "the extracted text exceeded the memory limit"))
+            try:
+                conn.send(outcome)
+            except MemoryError:
+                conn.send(Failed(ErrorReason.MEMORY, "the extracted text exceeded the memory limit"))
+        except OSError:  # the indexer went away while this file was read
+            return
 
 
 class _Worker:

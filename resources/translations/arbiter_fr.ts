@@ -1,0 +1,697 @@
+<?xml version='1.0' encoding='utf-8'?>
+<TS version="2.1" language="fr" sourcelanguage="en">
+<context>
+    <name>ExpansionChips</name>
+    <message>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="35" />
+        <source>Expansions:</source>
+        <translation>Extensions :</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="52" />
+        <source>Click to switch this expansion off or on for this search</source>
+        <translation>Cliquer pour désactiver ou réactiver cette extension pour cette recherche</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="62" />
+        <source>%1 (off)</source>
+        <translation>%1 (désactivée)</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="127" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="131" />
+        <source>Case</source>
+        <translation>Affaire</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="136" />
+        <source>New case…</source>
+        <translation>Nouvelle affaire…</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="139" />
+        <source>Open case…</source>
+        <translation>Ouvrir une affaire…</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="142" />
+        <source>Add folders…</source>
+        <translation>Ajouter des dossiers…</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="145" />
+        <source>Look for changes in the sources</source>
+        <translation>Rechercher les modifications des sources</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="148" />
+        <source>Settings…</source>
+        <translation>Paramètres…</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="164" />
+        <source>Search the case… e.g. rdv gare, GAV prolongée, ZZ-417-XK</source>
+        <translation>Rechercher dans l'affaire… ex. rdv gare, GAV prolongée, ZZ-417-XK</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="172" />
+        <source>Hybrid (words + meaning)</source>
+        <translation>Hybride (mots + sens)</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="173" />
+        <source>Text</source>
+        <translation>Texte</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="174" />
+        <source>Meaning</source>
+        <translation>Sens</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="177" />
+        <source>Search mode</source>
+        <translation>Mode de recherche</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="180" />
+        <source>All types</source>
+        <translation>Tous les types</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="186" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="391" />
+        <source>All folders</source>
+        <translation>Tous les dossiers</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="188" />
+        <source>Documents dated from</source>
+        <translation>Documents datés à partir du</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="189" />
+        <source>Documents dated until</source>
+        <translation>Documents datés jusqu'au</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="190" />
+        <source>Expansions</source>
+        <translation>Extensions</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="192" />
+        <source>Also search abbreviations, synonyms and slang from the lexicons</source>
+        <translation>Chercher aussi les abréviations, synonymes et termes d'argot des lexiques</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="198" />
+        <source>Filters:</source>
+        <translation>Filtres :</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="199" />
+        <source>from</source>
+        <translation>du</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="199" />
+        <source>to</source>
+        <translation>au</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="236" />
+        <source>Indexing</source>
+        <translation>Indexation</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="238" />
+        <source>Sources</source>
+        <translation>Sources</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="272" />
+        <source>Ready</source>
+        <translation>Prêt</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="294" />
+        <source>Recent cases</source>
+        <translation>Affaires récentes</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="311" />
+        <source>Indexing in progress</source>
+        <translation>Indexation en cours</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="312" />
+        <source>Indexing of this case is in progress. Stop it (it resumes next time) and switch case?</source>
+        <translation>L'indexation de cette affaire est en cours. L'arrêter (elle reprendra la prochaine fois) et changer d'affaire ?</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="317" />
+        <source>No indexing in progress.</source>
+        <translation>Aucune indexation en cours.</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="322" />
+        <source>Opening %1…</source>
+        <translation>Ouverture de %1…</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="326" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="335" />
+        <source>New case</source>
+        <translation>Nouvelle affaire</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="326" />
+        <source>Case name (e.g. 2026-1234 STUPS Nord):</source>
+        <translation>Nom de l'affaire (ex. 2026-1234 STUPS Nord) :</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="329" />
+        <source>Folder where the case is kept</source>
+        <translation>Dossier où conserver l'affaire</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="335" />
+        <source>%1 exists and is not empty.</source>
+        <translation>%1 existe et n'est pas vide.</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="341" />
+        <source>Open a case folder</source>
+        <translation>Ouvrir le dossier d'une affaire</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="346" />
+        <source>Folder to add to the case</source>
+        <translation>Dossier à ajouter à l'affaire</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="361" />
+        <source>Resuming the indexing that was interrupted…</source>
+        <translation>Reprise de l'indexation interrompue…</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="371" />
+        <source>No case open</source>
+        <translation>Aucune affaire ouverte</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="372" />
+        <source>Cannot open the case</source>
+        <translation>Impossible d'ouvrir l'affaire</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="378" />
+        <source>indexing</source>
+        <translation>indexation en cours</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="378" />
+        <source>up to date</source>
+        <translation>à jour</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="380" />
+        <source>Case: %1 — %2 documents · %3 errors · semantic coverage %4 · %5</source>
+        <translation>Affaire : %1 — %2 documents · %3 erreurs · couverture sémantique %4 · %5</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="418" />
+        <source>Added to the case: %1</source>
+        <translation>Ajouté à l'affaire : %1</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="447" />
+        <source>Indexing failed.</source>
+        <translation>L'indexation a échoué.</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="449" />
+        <source>Indexing failed</source>
+        <translation>Échec de l'indexation</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="516" />
+        <source>Searching…</source>
+        <translation>Recherche…</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="528" />
+        <source>meaning searched in %1 % of the case (indexing goes on)</source>
+        <translation>sens recherché dans %1 % de l'affaire (l'indexation continue)</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="532" />
+        <source>%n result(s)</source>
+        <translation>
+            <numerusform>%n résultat</numerusform><numerusform>%n résultats</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="534" />
+        <source>%1 ms</source>
+        <translation>%1 ms</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="539" />
+        <source>No result for this search.</source>
+        <translation>Aucun résultat pour cette recherche.</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="549" />
+        <source>Search failed: %1</source>
+        <translation>La recherche a échoué : %1</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="602" />
+        <source>Change the embedding model</source>
+        <translation>Changer de modèle sémantique</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="604" />
+        <source>Every passage of the case will be embedded again with the new model, which can take hours; meanwhile search by meaning covers only what is done. Continue?</source>
+        <translation>Tous les passages de l'affaire seront recalculés avec le nouveau modèle, ce qui peut prendre des heures ; en attendant, la recherche par le sens ne couvre que ce qui est fait. Continuer ?</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="616" />
+        <source>The language changes at the next start.</source>
+        <translation>La langue change au prochain démarrage.</translation>
+    </message>
+</context>
+<context>
+    <name>PreviewPane</name>
+    <message>
+        <location filename="../../arbiter_desktop/ui/preview.py" line="40" />
+        <location filename="../../arbiter_desktop/ui/preview.py" line="83" />
+        <source>Select a result to read the document.</source>
+        <translation>Sélectionnez un résultat pour lire le document.</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/preview.py" line="45" />
+        <source>◀ Previous</source>
+        <translation>◀ Précédent</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/preview.py" line="46" />
+        <source>Previous match (Shift+F3)</source>
+        <translation>Occurrence précédente (Maj+F3)</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/preview.py" line="47" />
+        <source>Next ▶</source>
+        <translation>Suivant ▶</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/preview.py" line="48" />
+        <source>Next match (F3)</source>
+        <translation>Occurrence suivante (F3)</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/preview.py" line="50" />
+        <source>PDF page</source>
+        <translation>Page PDF</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/preview.py" line="52" />
+        <source>Show the PDF page as printed</source>
+        <translation>Afficher la page PDF telle qu'imprimée</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/preview.py" line="53" />
+        <source>Open original</source>
+        <translation>Ouvrir l'original</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/preview.py" line="54" />
+        <source>Opens a read-only copy in the system viewer; the source is not touched</source>
+        <translation>Ouvre une copie en lecture seule dans la visionneuse du système ; la source n'est pas touchée</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/preview.py" line="93" />
+        <source>This document is no longer in the case.</source>
+        <translation>Ce document ne fait plus partie de l'affaire.</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/preview.py" line="119" />
+        <source>The page cannot be shown: %1</source>
+        <translation>La page ne peut pas être affichée : %1</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/preview.py" line="159" />
+        <source>Extract: characters %1 to %2 of %3.</source>
+        <translation>Extrait : caractères %1 à %2 sur %3.</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/preview.py" line="190" />
+        <source>page %1</source>
+        <translation>page %1</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/preview.py" line="192" />
+        <source>match %1 / %2</source>
+        <translation>occurrence %1 / %2</translation>
+    </message>
+</context>
+<context>
+    <name>ProgressPanel</name>
+    <message>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="99" />
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="117" />
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="137" />
+        <source>Pause</source>
+        <translation>Pause</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="100" />
+        <source>Cancel</source>
+        <translation>Annuler</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="110" />
+        <source>No indexing in progress.</source>
+        <translation>Aucune indexation en cours.</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="117" />
+        <source>Resume</source>
+        <translation>Reprendre</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="119" />
+        <source>Paused</source>
+        <translation>En pause</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="123" />
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="143" />
+        <source>Looking for files…</source>
+        <translation>Recherche des fichiers…</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="151" />
+        <source>Semantic indexing (search by meaning)</source>
+        <translation>Indexation sémantique (recherche par le sens)</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="153" />
+        <source>%1 / %2 passages · %3 passages/s · about %4 left</source>
+        <translation>%1 / %2 passages · %3 passages/s · reste environ %4</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="160" />
+        <source>Text indexing</source>
+        <translation>Indexation du texte</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="162" />
+        <source>%1 / %2 files · %3 files/s · %4 MB of text · %5 errors · about %6 left</source>
+        <translation>%1 / %2 fichiers · %3 fichiers/s · %4 Mo de texte · %5 erreurs · reste environ %6</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="174" />
+        <source>Indexing stopped: it resumes from where it stopped next time.</source>
+        <translation>Indexation arrêtée : elle reprendra là où elle s'est arrêtée.</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="177" />
+        <source>Indexed in %1: %2 added, %3 changed, %4 removed, %5 errors.</source>
+        <translation>Indexé en %1 : %2 ajoutés, %3 modifiés, %4 retirés, %5 erreurs.</translation>
+    </message>
+</context>
+<context>
+    <name>ResultsModel</name>
+    <message>
+        <location filename="../../arbiter_desktop/ui/results_model.py" line="65" />
+        <source>page %1</source>
+        <translation>page %1</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../arbiter_desktop/ui/results_model.py" line="68" />
+        <source>%n other copies</source>
+        <translation>
+            <numerusform>%n autre copie</numerusform><numerusform>%n autres copies</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/results_model.py" line="72" />
+        <source>words: %1</source>
+        <translation>mots : %1</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/results_model.py" line="74" />
+        <source>expansion: %1</source>
+        <translation>extension : %1</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/results_model.py" line="76" />
+        <source>close in meaning (underlined)</source>
+        <translation>proche par le sens (souligné)</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/results_model.py" line="78" />
+        <source>by meaning</source>
+        <translation>par le sens</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/results_model.py" line="84" />
+        <source>score %1</source>
+        <translation>score %1</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/results_model.py" line="88" />
+        <source>meaning %1</source>
+        <translation>sens %1</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/results_model.py" line="90" />
+        <source>rerank %1</source>
+        <translation>reclassement %1</translation>
+    </message>
+</context>
+<context>
+    <name>SearchWorker</name>
+    <message>
+        <location filename="../../arbiter_desktop/ui/search_worker.py" line="98" />
+        <source>No case is open.</source>
+        <translation>Aucune affaire n'est ouverte.</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="40" />
+        <source>Settings</source>
+        <translation>Paramètres</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="45" />
+        <source>Models</source>
+        <translation>Modèles</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="46" />
+        <source>General</source>
+        <translation>Général</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="47" />
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="185" />
+        <source>Case lexicon</source>
+        <translation>Lexique de l'affaire</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="62" />
+        <source>Default (%1)</source>
+        <translation>Par défaut (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="68" />
+        <source>The one installed, if any</source>
+        <translation>Celui qui est installé, s'il y en a un</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="73" />
+        <source>Index and search by meaning (semantic)</source>
+        <translation>Indexer et rechercher par le sens (sémantique)</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="80" />
+        <source>Models are files in %1. Changing the embedding model of a case re-embeds every passage, which can take hours; the previous vectors are kept until you confirm.</source>
+        <translation>Les modèles sont des fichiers dans %1. Changer le modèle sémantique d'une affaire recalcule tous ses passages, ce qui peut prendre des heures ; les vecteurs précédents sont conservés tant que vous n'avez pas confirmé.</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="85" />
+        <source>Embedding model</source>
+        <translation>Modèle sémantique</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="86" />
+        <source>Reranker</source>
+        <translation>Reclassement</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="88" />
+        <source>Model threads</source>
+        <translation>Threads des modèles</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="91" />
+        <source>No embedding model is installed: search is full-text only. Run `make setup`.</source>
+        <translation>Aucun modèle sémantique n'est installé : la recherche porte sur le texte seulement. Lancez `make setup`.</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="100" />
+        <source>Name and rank, written in exports and in the audit log</source>
+        <translation>Nom et grade, inscrits dans les exports et le journal d'audit</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="105" />
+        <source>Operator</source>
+        <translation>Opérateur</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="106" />
+        <source>Language (at next start)</source>
+        <translation>Langue (au prochain démarrage)</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="114" />
+        <source>Words of this case and what they also mean (nicknames, code words, places). A search for the term also finds its variants; separate variants with |.</source>
+        <translation>Les mots propres à cette affaire et ce qu'ils désignent aussi (surnoms, mots codés, lieux). Une recherche du terme trouve aussi ses variantes ; séparez les variantes par |.</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="121" />
+        <source>Term</source>
+        <translation>Terme</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="121" />
+        <source>Variants</source>
+        <translation>Variantes</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="121" />
+        <source>Category</source>
+        <translation>Catégorie</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="121" />
+        <source>Note</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="127" />
+        <source>Add a term</source>
+        <translation>Ajouter un terme</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="128" />
+        <source>Remove selected</source>
+        <translation>Retirer la sélection</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="143" />
+        <source>%1 — %2 MB on disk, about %3 MB of memory</source>
+        <translation>%1 — %2 Mo sur disque, environ %3 Mo de mémoire</translation>
+    </message>
+</context>
+<context>
+    <name>SourcesPanel</name>
+    <message>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="194" />
+        <source>Drop folders or files anywhere on the window to add them to the case.</source>
+        <translation>Déposez des dossiers ou des fichiers n'importe où sur la fenêtre pour les ajouter à l'affaire.</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="197" />
+        <source>Folder</source>
+        <translation>Dossier</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="197" />
+        <source>Files</source>
+        <translation>Fichiers</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="197" />
+        <source>Indexed</source>
+        <translation>Indexés</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="197" />
+        <source>Errors</source>
+        <translation>Erreurs</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="204" />
+        <source>Files not indexed</source>
+        <translation>Fichiers non indexés</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="206" />
+        <source>File</source>
+        <translation>Fichier</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="206" />
+        <source>Reason</source>
+        <translation>Motif</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="226" />
+        <source>Files not indexed (%1)</source>
+        <translation>Fichiers non indexés (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="230" />
+        <source>unsupported format</source>
+        <translation>format non pris en charge</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="231" />
+        <source>encrypted</source>
+        <translation>chiffré</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="232" />
+        <source>damaged</source>
+        <translation>endommagé</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="233" />
+        <source>no text</source>
+        <translation>aucun texte</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="234" />
+        <source>too large</source>
+        <translation>trop volumineux</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="235" />
+        <source>too slow to read</source>
+        <translation>lecture trop longue</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="236" />
+        <source>too much memory</source>
+        <translation>mémoire excessive</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="237" />
+        <source>unreadable</source>
+        <translation>illisible</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="238" />
+        <source>rejected for safety</source>
+        <translation>rejeté par sécurité</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,95 @@
+"""Indexing in a separate process, as the desktop app runs it."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from support import write
+
+from arbiter_desktop import app
+from arbiter_desktop.config.settings import Settings
+from arbiter_desktop.indexing.job import Progress
+from arbiter_desktop.indexing.process import Event, Failed, Finished, IndexProcess, Started
+
+
+@pytest.fixture(autouse=True)
+def no_models(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ARBITER_MODELS_DIR", str(tmp_path / "no-models"))
+
+
+def _case(tmp_path: Path) -> Path:
+    directory = tmp_path / "case"
+    with app.open_case(directory, create=True):
+        pass
+    app.save_case_settings(directory, Settings(workers=1))
+    return directory
+
+
+def _until_end(process: IndexProcess, timeout_s: float = 120) -> list[Event]:
+    events: list[Event] = []
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        events += process.events()
+        if events and isinstance(events[-1], Finished | Failed):
+            return events
+        time.sleep(0.05)
+    process.kill()
+    raise AssertionError(f"no end after {timeout_s}s: {events[-3:]}")
+
+
+def test_a_run_reports_progress_and_its_report(tmp_path: Path) -> None:
+    source = tmp_path / "src"
+    for i in range(30):
+        write(source, f"pv_{i}.txt", f"Procès-verbal {i} : audition à la gare.")
+    case_dir = _case(tmp_path)
+    process = app.start_indexing(case_dir, [source])
+    events = _until_end(process)
+    assert isinstance(events[0], Started)
+    assert any(isinstance(e, Progress) and e.phase == "text" for e in events)
+    end = events[-1]
+    assert isinstance(end, Finished)
+    assert (end.report.added, end.report.documents, end.report.cancelled) == (30, 30, False)
+    assert app.interrupted_run(case_dir) == []  # completed: nothing to resume
+    assert process.wait(10)
+
+
+def test_a_killed_run_is_reported_and_the_next_one_resumes(tmp_path: Path) -> None:
+    source = tmp_path / "src"
+    for i in range(300):
+        write(source, f"pv_{i:03d}.txt", f"Procès-verbal {i} : audition de MEZIANE à la gare.")
+    case_dir = _case(tmp_path)
+    process = app.start_indexing(case_dir, [source])
+    seen: list[Event] = []
+    while not any(isinstance(e, Progress) and e.phase == "text" and e.done > 0 for e in seen):
+        seen += process.events()
+        time.sleep(0.02)
+    process.kill()  # as if the machine lost power or the app was killed
+    end = _until_end(process)[-1]
+    assert isinstance(end, Failed) and "stopped unexpectedly" in end.message
+    assert app.interrupted_run(case_dir) == [source]
+
+    again = app.start_indexing(case_dir)  # no roots: the interrupted run's are taken up
+    end = _until_end(again)[-1]
+    assert isinstance(end, Finished)
+    assert end.report.documents == 300
+    with app.open_case(case_dir) as case:
+        assert app.status(case).files == 300
+        assert case.lexical.num_chunks() == app.status(case).chunks
+
+
+def test_cancel_stops_the_run_within_seconds(tmp_path: Path) -> None:
+    source = tmp_path / "src"
+    for i in range(400):
+        write(source, f"pv_{i:03d}.txt", f"Procès-verbal {i}.")
+    case_dir = _case(tmp_path)
+    process = app.start_indexing(case_dir, [source])
+    while not any(isinstance(e, Progress) for e in process.events()):
+        time.sleep(0.02)
+    asked = time.monotonic()
+    process.cancel()
+    end = _until_end(process, 30)[-1]
+    assert isinstance(end, Finished) and end.report.cancelled
+    print(f"cancelled in {time.monotonic() - asked:.2f}s")
+    assert app.interrupted_run(case_dir) == [source]  # not completed: resumable
