@@ -5,7 +5,7 @@ import time
 from pathlib import Path
 
 from gui_support import open_window
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
 from pytestqt.modeltest import ModelTester
@@ -35,7 +35,7 @@ def _drop(window: MainWindow, paths: list[Path]) -> None:
     data.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
     target = window.results_view.viewport()
     action, button, modifier = Qt.DropAction.CopyAction, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
-    enter = QDragEnterEvent(QPointF(10, 10), action, data, button, modifier)
+    enter = QDragEnterEvent(QPoint(10, 10), action, data, button, modifier)
     QApplication.sendEvent(target, enter)
     assert enter.isAccepted()
     QApplication.sendEvent(target, QDropEvent(QPointF(10, 10), action, data, button, modifier))
