@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSize
+from collections import OrderedDict
+
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QRectF, QSize
 from PySide6.QtGui import QAbstractTextDocumentLayout, QPainter, QPalette, QTextDocument
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
@@ -12,12 +14,30 @@ MARGIN = 6
 
 
 class HitDelegate(QStyledItemDelegate):
+    """Lays out each hit once per width: the documents are kept (a few dozen) so painting reuses them."""
+
+    CACHE = 200
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._cache: OrderedDict[tuple[str, int], QTextDocument] = OrderedDict()
+
     def _document(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QTextDocument:
-        doc = QTextDocument()
+        html = str(index.data(HtmlRole) or "")
+        width = max(200, (option.rect.width() if option.rect.width() > 0 else 600) - 2 * MARGIN)
+        key = (html, width)
+        doc = self._cache.get(key)
+        if doc is not None:
+            self._cache.move_to_end(key)
+            return doc
+        doc = QTextDocument(self)
         doc.setDefaultFont(option.font)
-        doc.setHtml(str(index.data(HtmlRole) or ""))
-        width = option.rect.width() if option.rect.width() > 0 else 600
-        doc.setTextWidth(max(200, width - 2 * MARGIN))
+        doc.setHtml(html)
+        doc.setTextWidth(width)
+        self._cache[key] = doc
+        if len(self._cache) > self.CACHE:
+            _, old = self._cache.popitem(last=False)
+            old.deleteLater()
         return doc
 
     def paint(

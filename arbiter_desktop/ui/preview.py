@@ -24,7 +24,7 @@ from arbiter_desktop.domain import DocumentView, FileKind, Hit
 from arbiter_desktop.ingest.render import PageImage
 from arbiter_desktop.ui.html import document_html, escape
 
-WINDOW_CHARS = 60_000  # a longer document is shown as the part around the current match
+WINDOW_CHARS = 20_000  # a longer document is shown as the part around the current match
 
 
 class PreviewPane(QWidget):
