@@ -12,6 +12,7 @@ from support import write
 
 from arbiter_desktop import app
 from arbiter_desktop.domain import SearchMode, SearchRequest
+from arbiter_desktop.embedding.base import HashingEmbedder
 from arbiter_desktop.export.resultset import ExportError
 from arbiter_desktop.stores.audit import AuditEntry
 from arbiter_desktop.stores.case import Case
@@ -136,3 +137,23 @@ def test_bad_outputs_are_refused_before_anything_is_written(case: Case, tmp_path
     app.export(case, results, pdf=existing, overwrite=True)
     assert existing.read_bytes().startswith(b"%PDF")
     assert json.loads(case.audit.path.read_text().splitlines()[-1])["event"] == "export"
+
+
+def test_a_semantic_export_cites_the_embedding_model(case: Case, tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    write(src, "pv.txt", PV)
+    write(src, "sms.txt", SMS)
+    embedder = HashingEmbedder()
+    app.index(case, [src], embedder=embedder)
+    request = SearchRequest("placé en garde à vue", mode=SearchMode.HYBRID)
+    result = app.search(case, request, embedder)
+    models = app.result_models(result, embedder, None)
+    assert [(m.role, m.name, m.sha256) for m in models] == [("embedder", "hashing-256", embedder.identity.sha256)]
+    pdf = tmp_path / "hybride.pdf"
+    app.export(case, app.search_results(result, request, models), pdf=pdf)
+    text = _pdf_text(pdf)
+    assert f"Modèle d'embeddings hashing-256 (SHA-256 {embedder.identity.sha256})" in text
+    assert "Mode hybride (plein texte et sémantique)" in text and "2 / 2 passages vectorisés (100,0 %)" in text
+    index, search, _ = (e.data for e in _entries(case))
+    assert index["embedder"] == search["embedder"] == {"name": "hashing-256", "sha256": embedder.identity.sha256}
+    assert search["mode"] == "hybrid" and search["coverage"] == {"chunks": 2, "embedded": 2}
