@@ -7,6 +7,9 @@ Read this file to know where every piece lives:
                               chunking/chunker.py
 - searching ................. search/engine.py → search/query.py, search/lexical_query.py, search/highlight.py
 - evaluation ................ evaluation/ (BEIR sets, metrics, runner)
+- exports (PDF, CSV) ........ export/resultset.py → export/pdf.py, export/csv.py
+- tags, audit trail ......... stores/tags.py, stores/audit.py (every index, search, export and tag change
+                              below appends an entry, with the operator setting of the case)
 - settings and paths ........ config/
 
 The CLI (cli.py) and the GUI call the functions below; neither builds engine objects itself.
@@ -21,29 +24,45 @@ import logging
 import os
 import shutil
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
+from arbiter_desktop import __version__
 from arbiter_desktop.config import paths
 from arbiter_desktop.config.models import model_path, resolve_embedder
 from arbiter_desktop.config.settings import Settings
-from arbiter_desktop.domain import CaseStatus, DocumentView, SearchMode, SearchRequest, SearchResult
+from arbiter_desktop.domain import CaseStatus, Coverage, DocumentView, Hit, SearchMode, SearchRequest, SearchResult
 from arbiter_desktop.embedding.base import Embedder
 from arbiter_desktop.embedding.gguf import GgufEmbedder, ModelError
 from arbiter_desktop.evaluation.beir import DatasetError
+from arbiter_desktop.export.csv import render_csv
+from arbiter_desktop.export.pdf import render_pdf
+from arbiter_desktop.export.resultset import (
+    ExportContext,
+    ExportedFile,
+    ExportError,
+    ModelInfo,
+    ResultSet,
+    from_search,
+    from_tag,
+)
 from arbiter_desktop.indexing.job import Indexer, IndexReport, JobControl, ProgressCallback
 from arbiter_desktop.indexing.process import IndexProcess
 from arbiter_desktop.search.engine import ModeUnavailable, SearchEngine
 from arbiter_desktop.search.expansion import default_lexicon
 from arbiter_desktop.search.rerank import Reranker, find_reranker
 from arbiter_desktop.search.rerank import open_reranker as load_reranker
+from arbiter_desktop.stores.audit import AuditEntry, AuditError, now_iso, system_user
 from arbiter_desktop.stores.case import Case, CaseError
+from arbiter_desktop.stores.tags import TagError, TaggedHit, TagTarget
 from arbiter_desktop.stores.vectors import VectorStoreError, drop_other_models
 
 log = logging.getLogger(__name__)
 
 # Errors whose message is meant for the user as it is (the CLI prints it, the GUI shows it).
-UserError = (CaseError, ModeUnavailable, DatasetError, ModelError, VectorStoreError)
+UserError = (CaseError, ModeUnavailable, DatasetError, ModelError, VectorStoreError, ExportError, TagError, AuditError)
 
 DEMO_QUERIES = (
     "GAV prolongée FERRAND",
@@ -103,14 +122,48 @@ def index(
     on_progress: ProgressCallback | None = None,
     embedder: Embedder | None = None,
     reembed: bool = False,
+    audit: bool = True,
 ) -> IndexReport:
     """Index ``roots`` into ``case``; with an embedder, embed the chunks behind (phase 2).
 
-    ``reembed`` confirms that vectors of another model may be deleted and the case embedded again.
+    ``reembed`` confirms that vectors of another model may be deleted and the case embedded again. The run is
+    recorded in the audit log (also when it fails or is interrupted).
     """
-    if embedder is not None and reembed:
-        drop_other_models(case.directory, embedder.identity)
-    return Indexer(case, control, on_progress, embedder).run(roots)
+    data: dict[str, Any] = {
+        "roots": [str(r) for r in roots],
+        "embedder": _model(embedder.identity.name, embedder.identity.sha256) if embedder else None,
+    }
+    try:
+        if embedder is not None and reembed:
+            drop_other_models(case.directory, embedder.identity)
+            data["reembed"] = True
+        report = Indexer(case, control, on_progress, embedder).run(roots)
+    except BaseException as exc:
+        if audit:
+            with suppress(AuditError):  # the original error matters more
+                record(case, "index", {**data, "error": f"{type(exc).__name__}: {exc}"})
+        raise
+    if audit:
+        record(
+            case,
+            "index",
+            {
+                **data,
+                "added": report.added,
+                "changed": report.changed,
+                "removed": report.removed,
+                "unchanged": report.unchanged,
+                "duplicates": report.duplicates,
+                "failed": report.errors,
+                "in_error": len(report.failed),
+                "documents": report.documents,
+                "chunks": report.chunks,
+                "embedded": report.embedded,
+                "generation": report.generation,
+                "cancelled": report.cancelled,
+            },
+        )
+    return report
 
 
 RUN_MARKER = "indexing.pending"  # in the case folder while a run started by the app has not completed
@@ -207,9 +260,239 @@ def start_indexing(case_dir: Path, roots: Sequence[Path] = ()) -> IndexProcess:
 
 
 def search(
-    case: Case, request: SearchRequest, embedder: Embedder | None = None, reranker: Reranker | None = None
+    case: Case,
+    request: SearchRequest,
+    embedder: Embedder | None = None,
+    reranker: Reranker | None = None,
+    audit: bool = True,
 ) -> SearchResult:
-    return SearchEngine(case, embedder, default_lexicon(case.directory), reranker).search(request)
+    """Run ``request``; recorded in the audit log unless ``audit`` is False (e.g. an automated check)."""
+    result = SearchEngine(case, embedder, default_lexicon(case.directory), reranker).search(request)
+    if audit:
+        record_search(case, request, result, embedder, reranker)
+    return result
+
+
+def record_search(
+    case: Case,
+    request: SearchRequest,
+    result: SearchResult,
+    embedder: Embedder | None = None,
+    reranker: Reranker | None = None,
+) -> None:
+    """Enter a search and what it returned in the audit log (the GUI records a search once the user stopped
+    typing, not every intermediate query)."""
+    models = {m.role: _model(m.name, m.sha256) for m in result_models(result, embedder, reranker)}
+    record(
+        case,
+        "search",
+        {
+            "query": request.query,
+            "mode": result.mode.value,
+            "top": request.top,
+            "expand": request.expand,
+            "disabled_expansions": list(request.disabled_expansions),
+            "expansions": [e.label() for e in result.expansions],
+            "filters": {
+                "kinds": [k.value for k in request.kinds],
+                "folder": request.path_prefix,
+                "date_from": request.date_from.isoformat() if request.date_from else None,
+                "date_to": request.date_to.isoformat() if request.date_to else None,
+            },
+            "hits": len(result.hits),
+            "results": [f"{h.sha256}:{h.page}" for h in result.hits],
+            "generation": case.catalog.generation(),
+            "coverage": {"chunks": result.coverage.chunks, "embedded": result.coverage.embedded},
+            "embedder": models.get("embedder"),
+            "reranker": models.get("reranker"),
+        },
+    )
+
+
+# --- audit trail, tags and exports ---------------------------------------------------------------------------
+
+
+def record(case: Case, event: str, data: dict[str, Any]) -> AuditEntry:
+    """Append an entry to the case's audit log, in the name of the case's operator setting."""
+    return case.audit.append(event, data, case.settings.operator)
+
+
+def _model(name: str, sha256: str) -> dict[str, str]:
+    return {"name": name, "sha256": sha256}
+
+
+def result_models(result: SearchResult, embedder: Embedder | None, reranker: Reranker | None) -> list[ModelInfo]:
+    """The models that ranked ``result``: the embedder unless full text only, the reranker if it reordered."""
+    models: list[ModelInfo] = []
+    if embedder is not None and result.mode is not SearchMode.LEXICAL:
+        models.append(ModelInfo("embedder", embedder.identity.name, embedder.identity.sha256))
+    if reranker is not None and result.reranker:
+        models.append(ModelInfo("reranker", reranker.identity.name, reranker.identity.sha256))
+    return models
+
+
+def search_results(result: SearchResult, request: SearchRequest, models: Sequence[ModelInfo] = ()) -> ResultSet:
+    """A search's hits as a result set to export; ``models``: those the search ran with (``result_models``)."""
+    return from_search(result, request, models)
+
+
+def tag_hits(case: Case, tag: str, result: SearchResult, hits: Sequence[Hit], audit: bool = True) -> list[TaggedHit]:
+    """Tag ``hits`` of ``result``; returns those newly tagged (a hit already carrying the tag is left as it is).
+
+    A tagged hit is kept by its content (SHA-256 and the character span of its chunk) with a snapshot of the
+    passage and of the query, so it survives re-indexing.
+    """
+    chunks = case.catalog.chunks([h.chunk_id for h in hits])
+    targets: list[TagTarget] = []
+    for h in hits:
+        chunk = chunks.get(h.chunk_id)
+        start, end = (chunk.start, chunk.end) if chunk else (h.passage_start, h.passage_start + len(h.passage))
+        targets.append(
+            TagTarget(
+                sha256=h.sha256,
+                chunk_start=start,
+                chunk_end=end,
+                passage_start=h.passage_start,
+                page=h.page,
+                doc_path=h.doc_path,
+                other_paths=h.other_paths,
+                title=h.title,
+                passage=h.passage,
+                highlights=h.highlights,
+                scores=h.scores,
+                query=result.query,
+                mode=result.mode,
+                rank=h.rank,
+            )
+        )
+    added = case.tags.add(tag, targets, now_iso(), case.settings.operator)
+    if audit:
+        record(
+            case,
+            "tag",
+            {
+                "action": "add",
+                "tag": tag.strip(),
+                "query": result.query,
+                "hits": [_tag_ref(t) for t in targets],
+                "added": len(added),
+            },
+        )
+    return added
+
+
+def untag(case: Case, tag: str, ids: Sequence[int] = (), audit: bool = True) -> list[TaggedHit]:
+    """Take ``tag`` off the tagged hits ``ids`` (off all its hits when empty)."""
+    removed = case.tags.remove(tag, ids)
+    if audit:
+        record(
+            case,
+            "tag",
+            {"action": "remove", "tag": tag.strip(), "hits": [_tag_ref(t.target) for t in removed], "ids": list(ids)},
+        )
+    return removed
+
+
+def _tag_ref(target: TagTarget) -> dict[str, Any]:
+    return {
+        "sha256": target.sha256,
+        "chunk": [target.chunk_start, target.chunk_end],
+        "page": target.page,
+        "path": target.doc_path,
+    }
+
+
+def tagged_results(case: Case, tag: str) -> ResultSet:
+    """The hits of ``tag`` as a result set to export, cited at the paths their content has now."""
+    tagged = case.tags.hits(tag)
+    current: dict[str, tuple[str, ...]] = {}
+    for sha in {t.target.sha256 for t in tagged}:
+        document_id = case.catalog.document_id_for(sha)
+        found = case.catalog.paths_of(document_id) if document_id is not None else ()
+        if found:
+            current[sha] = found
+    counts = case.catalog.counts()
+    return from_tag(tag, tagged, current, Coverage(chunks=counts["chunks"], embedded=counts["embedded"]))
+
+
+def export_context(case: Case) -> ExportContext:
+    head = case.audit.head()
+    return ExportContext(
+        case_name=case.info.name,
+        case_dir=str(case.directory),
+        operator=case.settings.operator,
+        user=system_user(),
+        created=datetime.now().astimezone(),
+        app_version=__version__,
+        generation=case.catalog.generation(),
+        documents=case.catalog.counts()["documents"],
+        audit_head=head if head is not None and head[0] > 0 else None,
+    )
+
+
+def export(
+    case: Case,
+    results: ResultSet,
+    pdf: Path | None = None,
+    csv: Path | None = None,
+    lang: str = "fr",
+    overwrite: bool = False,
+    audit: bool = True,
+) -> list[ExportedFile]:
+    """Write ``results`` to a PDF and/or a CSV; each file's SHA-256 is recorded in the audit log."""
+    outputs = [(fmt, path) for fmt, path in (("pdf", pdf), ("csv", csv)) if path is not None]
+    if not outputs:
+        raise ExportError("choose where to export: a PDF file, a CSV file, or both")
+    if pdf is not None and csv is not None and pdf.resolve() == csv.resolve():
+        raise ExportError(f"the PDF and the CSV cannot be the same file ({pdf})")
+    for _, path in outputs:
+        check_output(path, overwrite)
+    context = export_context(case)
+    written: list[ExportedFile] = []
+    for fmt, path in outputs:
+        data = render_pdf(results, context, lang) if fmt == "pdf" else render_csv(results, context, lang)
+        write_atomically(path, data)
+        written.append(ExportedFile(str(path.resolve()), fmt, hashlib.sha256(data).hexdigest(), len(data)))
+    if audit:
+        record(
+            case,
+            "export",
+            {
+                "files": [{"path": f.path, "format": f.format, "sha256": f.sha256, "bytes": f.size} for f in written],
+                "query": results.query,
+                "tag": results.tag,
+                "hits": len(results.hits),
+                "lang": lang,
+            },
+        )
+    return written
+
+
+def check_output(path: Path, overwrite: bool) -> None:
+    """Refuse an output path that cannot be written, with what to do."""
+    folder = path.resolve().parent
+    if not folder.is_dir():
+        raise ExportError(f"the output folder {folder} does not exist: create it or choose another path")
+    if path.is_dir():
+        raise ExportError(f"{path} is a folder: give a file name, e.g. {path / 'export.pdf'}")
+    if path.exists() and not overwrite:
+        raise ExportError(f"{path} already exists: choose another name, or confirm replacing it (--overwrite)")
+    if not os.access(folder, os.W_OK):
+        raise ExportError(f"the output folder {folder} is not writable: choose another path")
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write the whole file or nothing (a temporary file in the same folder, then renamed)."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise ExportError(f"cannot write {path} ({exc})") from exc
 
 
 def document_view(case: Case, document_id: int, request: SearchRequest) -> DocumentView | None:

@@ -1,7 +1,12 @@
-"""Command line: `arbiter gui | index | search | status | errors | eval | demo`.
+"""Command line: `arbiter gui | index | search | export | tag | tags | audit | status | errors | eval | demo`.
 
 Drives the same engine as the GUI. Results go to stdout (text or JSON), progress and diagnostics to stderr.
-Exit codes: 0 success, 1 finished with file errors (index) or a failed check, 2 bad input or unavailable mode.
+`export` writes a result set (a query's hits, or a tag's) to PDF and/or CSV; `tag` tags hits of a query by
+rank; `tags` lists and removes tags; `audit` prints the case's audit trail and `--verify` checks its chain.
+Indexing, searches, exports and tag changes are recorded in the audit trail in the name of the `operator`
+setting (CASE_DIR/settings.json, or `--operator`).
+Exit codes: 0 success, 1 finished with file errors (index) or a failed check (audit --verify), 2 bad input or
+unavailable mode.
 """
 
 from __future__ import annotations
@@ -18,9 +23,13 @@ from typing import Any, TextIO
 from arbiter_desktop import __version__, app
 from arbiter_desktop.config.settings import Settings
 from arbiter_desktop.domain import FileKind, SearchMode, SearchRequest, SearchResult
+from arbiter_desktop.export.labels import LANGUAGES
+from arbiter_desktop.export.resultset import ExportError, ModelInfo
 from arbiter_desktop.indexing.job import IndexReport, Progress
 from arbiter_desktop.search.engine import NO_RERANKER
+from arbiter_desktop.stores.audit import AuditEntry
 from arbiter_desktop.stores.case import Case
+from arbiter_desktop.stores.tags import TagError, TaggedHit
 
 
 class ProgressBar:
@@ -162,6 +171,8 @@ def _settings(case: Case, args: argparse.Namespace) -> Settings:
         settings = settings.replace(embedder=args.model, semantic=True)
     if getattr(args, "no_semantic", False):
         settings = settings.replace(semantic=False)
+    if getattr(args, "operator", None):
+        settings = settings.replace(operator=args.operator)
     case.settings = settings
     return settings
 
@@ -190,33 +201,207 @@ def cmd_index(args: argparse.Namespace) -> int:
     return 1 if report.errors else 0
 
 
+def _search(case: Case, args: argparse.Namespace) -> tuple[SearchRequest, SearchResult, list[ModelInfo]]:
+    """Run the search that the command line describes (recorded in the audit log); the models it ran with."""
+    settings = _settings(case, args)
+    mode = SearchMode(args.mode) if args.mode != "auto" else app.default_mode(case, settings)
+    request = SearchRequest(
+        query=args.query,
+        top=args.top,
+        mode=mode,
+        kinds=tuple(FileKind(k) for k in args.type or ()),
+        path_prefix=args.folder or "",
+        expand=not args.no_expansion,
+        disabled_expansions=tuple(args.no_expand or ()),
+    )
+    embedder = app.open_embedder(settings, required=True) if mode is not SearchMode.LEXICAL else None
+    reranker = app.open_reranker(settings) if mode is SearchMode.FULL else None
+    try:
+        result = app.search(case, request, embedder, reranker)
+    finally:
+        for model in (embedder, reranker):
+            if model is not None:
+                model.close()
+    return request, result, app.result_models(result, embedder, reranker)
+
+
 def cmd_search(args: argparse.Namespace) -> int:
-    kinds = tuple(FileKind(k) for k in args.type or ())
     with app.open_case(Path(args.case)) as case:
-        settings = _settings(case, args)
-        mode = SearchMode(args.mode) if args.mode != "auto" else app.default_mode(case, settings)
-        request = SearchRequest(
-            query=args.query,
-            top=args.top,
-            mode=mode,
-            kinds=kinds,
-            path_prefix=args.folder or "",
-            expand=not args.no_expansion,
-            disabled_expansions=tuple(args.no_expand or ()),
-        )
-        embedder = app.open_embedder(settings, required=True) if mode is not SearchMode.LEXICAL else None
-        reranker = app.open_reranker(settings) if mode is SearchMode.FULL else None
-        try:
-            result = app.search(case, request, embedder, reranker)
-        finally:
-            for model in (embedder, reranker):
-                if model is not None:
-                    model.close()
+        _, result, _ = _search(case, args)
     if args.json:
         json.dump(result_to_json(result), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:
         _print_result(result, sys.stdout)
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    if not args.pdf and not args.csv:
+        raise ExportError("choose where to export: --pdf OUT.pdf, --csv OUT.csv, or both")
+    if (args.query is None) == (args.tag is None):
+        raise ExportError("export either a query's hits (CASE_DIR \"query\") or a tag's hits (--tag TAG), not both")
+    pdf = Path(args.pdf) if args.pdf else None
+    csv = Path(args.csv) if args.csv else None
+    for path in (pdf, csv):  # before searching: a bad path should not cost a search in the log
+        if path is not None:
+            app.check_output(path, args.overwrite)
+    with app.open_case(Path(args.case)) as case:
+        if args.tag is not None:
+            _settings(case, args)
+            results = app.tagged_results(case, args.tag)
+            what = f"the tag «{results.tag}»"
+        else:
+            request, result, models = _search(case, args)
+            results = app.search_results(result, request, models)
+            what = f"«{result.query}»"
+        files = app.export(case, results, pdf=pdf, csv=csv, lang=args.lang, overwrite=args.overwrite)
+    sys.stdout.write(f"Exported {len(results.hits)} hit(s) of {what}:\n")
+    for f in files:
+        sys.stdout.write(f"  {f.path}  ({f.size} bytes)  SHA-256 {f.sha256}\n")
+    return 0
+
+
+def cmd_tag(args: argparse.Namespace) -> int:
+    with app.open_case(Path(args.case)) as case:
+        _, result, _ = _search(case, args)
+        count = len(result.hits)
+        wrong = [r for r in args.rank if not 1 <= r <= count]
+        if wrong:
+            raise TagError(
+                f"no hit at rank {', '.join(map(str, wrong))}: «{result.query}» has {count} hit(s) "
+                f"(with --top {args.top}); run `arbiter search` to see them"
+            )
+        hits = [result.hits[r - 1] for r in dict.fromkeys(args.rank)]
+        added = app.tag_hits(case, args.tag, result, hits)
+    new = {(a.target.sha256, a.target.passage_start) for a in added}
+    for h in hits:
+        state = "tagged" if (h.sha256, h.passage_start) in new else "already tagged"
+        sys.stdout.write(f"{h.rank:>3}. {h.doc_path} (p. {h.page})  {state} «{args.tag.strip()}»\n")
+    return 0
+
+
+def _tagged_json(t: TaggedHit) -> dict[str, Any]:
+    target = t.target
+    return {
+        "id": t.id,
+        "tag": t.tag,
+        "sha256": target.sha256,
+        "chunk": [target.chunk_start, target.chunk_end],
+        "page": target.page,
+        "doc_path": target.doc_path,
+        "other_paths": list(target.other_paths),
+        "title": target.title,
+        "passage": target.passage,
+        "highlights": [list(h) for h in target.highlights],
+        "query": target.query,
+        "mode": target.mode.value,
+        "rank": target.rank,
+        "tagged_at": t.tagged_at,
+        "operator": t.operator,
+    }
+
+
+def cmd_tags(args: argparse.Namespace) -> int:
+    if (args.remove or args.remove_hit) and args.tag is None:
+        raise TagError("say which tag to remove: --tag TAG --remove (all its hits) or --tag TAG --remove-hit ID")
+    with app.open_case(Path(args.case)) as case:
+        _settings(case, args)
+        if args.remove or args.remove_hit:
+            removed = app.untag(case, args.tag, () if args.remove else args.remove_hit)
+            sys.stdout.write(f"Removed the tag «{args.tag.strip()}» from {len(removed)} hit(s).\n")
+            return 0
+        if args.tag is None:
+            summary = case.tags.tags()
+            if args.json:
+                json.dump([{"tag": t, "hits": n} for t, n in summary], sys.stdout, ensure_ascii=False)
+                sys.stdout.write("\n")
+            elif not summary:
+                sys.stdout.write(
+                    'No tags in this case: tag hits with `arbiter tag CASE_DIR "query" --rank N --tag TAG`.\n'
+                )
+            for tag, n in summary if not args.json else []:
+                sys.stdout.write(f"{n:>5} hit(s)  {tag}\n")
+            return 0
+        tagged = case.tags.hits(args.tag)
+    if args.json:
+        json.dump([_tagged_json(t) for t in tagged], sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return 0
+    for t in tagged:
+        target = t.target
+        sys.stdout.write(f"#{t.id}  {target.doc_path} (p. {target.page})  SHA-256 {target.sha256}\n")
+        sys.stdout.write(f"     {_marked(target.passage, target.highlights, sys.stdout.isatty())}\n")
+        who = f" by {t.operator}" if t.operator else ""
+        sys.stdout.write(
+            f"     from «{target.query}» ({target.mode.value}, rank {target.rank}), tagged {t.tagged_at}{who}\n"
+        )
+    sys.stdout.write(f"{len(tagged)} hit(s) tagged «{tagged[0].tag}»\n")
+    return 0
+
+
+def _audit_summary(entry: AuditEntry) -> str:
+    d = entry.data
+    if "error" in d:
+        return f"failed: {d['error']}"
+    if entry.event == "index":
+        return (
+            f"{', '.join(d.get('roots', []))}: {d.get('added')} added, {d.get('changed')} changed, "
+            f"{d.get('removed')} removed, {d.get('failed')} failed; generation {d.get('generation')}"
+        )
+    if entry.event == "search":
+        return f"«{d.get('query')}» {d.get('mode')}: {d.get('hits')} hit(s)"
+    if entry.event == "export":
+        files = ", ".join(f"{f.get('path')} (SHA-256 {f.get('sha256')})" for f in d.get("files", []))
+        source = f"tag «{d.get('tag')}»" if d.get("tag") else f"«{d.get('query')}»"
+        return f"{source}, {d.get('hits')} hit(s) → {files}"
+    if entry.event == "tag":
+        return f"{d.get('action')} «{d.get('tag')}»: {len(d.get('hits', []))} hit(s)"
+    return json.dumps(d, ensure_ascii=False)
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    with app.open_case(Path(args.case)) as case:
+        log = case.audit
+        if args.verify:
+            check = log.verify()
+            if args.json:
+                problem = check.problem
+                json.dump(
+                    {
+                        "ok": check.ok,
+                        "entries": check.entries,
+                        "head": {"seq": check.head[0], "hash": check.head[1]} if check.head else None,
+                        "problem": None
+                        if problem is None
+                        else {"line": problem.line, "seq": problem.seq, "reason": problem.reason},
+                    },
+                    sys.stdout,
+                )
+                sys.stdout.write("\n")
+            elif check.problem is None:
+                last = f", last n° {check.head[0]} SHA-256 {check.head[1]}" if check.head else ""
+                sys.stdout.write(f"Audit trail intact: {check.entries} entries{last}.\n")
+            else:
+                sys.stdout.write(f"Audit trail NOT intact: {check.problem.reason}.\n")
+            return 0 if check.ok else 1
+        entries = log.entries()
+    if args.json:
+        rows = [
+            e.to_dict() if isinstance(e, AuditEntry) else {"line": n, "damaged": e.decode("utf-8", "replace")}
+            for n, e in enumerate(entries, start=1)
+        ]
+        json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return 0
+    for n, e in enumerate(entries, start=1):
+        if isinstance(e, AuditEntry):
+            who = e.operator or "(no operator set)"
+            sys.stdout.write(f"n° {e.seq:<5} {e.at}  {who} [{e.user}@{e.host}]  {e.event:<6} {_audit_summary(e)}\n")
+        else:
+            sys.stdout.write(f"line {n}: damaged entry: {e.decode('utf-8', 'replace')[:200]}\n")
+    if not entries:
+        sys.stdout.write("The audit trail of this case is empty.\n")
     return 0
 
 
@@ -380,6 +565,22 @@ def cmd_gui(args: argparse.Namespace) -> int:
     return run(options)
 
 
+def _search_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--top", type=int, default=10)
+    p.add_argument(
+        "--mode",
+        choices=["auto", *[m.value for m in SearchMode]],
+        default="auto",
+        help="auto: hybrid when the case has vectors and a model is installed, else lexical",
+    )
+    p.add_argument("--model", help="embedding model (a GGUF file name in models/, or a path)")
+    p.add_argument("--no-expansion", action="store_true", help="search the words as typed, without lexicons")
+    p.add_argument("--no-expand", action="append", metavar="TERM", help="switch off the expansion of TERM (repeatable)")
+    p.add_argument("--type", action="append", choices=sorted(k.value for k in FileKind if k is not FileKind.UNKNOWN))
+    p.add_argument("--folder", help="only files under this folder")
+    p.add_argument("--operator", help="operator name recorded in the audit trail (default: the setting)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="arbiter", description="Arbiter Desktop — offline case search")
     parser.add_argument("--version", action="version", version=f"arbiter {__version__}")
@@ -393,25 +594,49 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--reembed", action="store_true", help="confirm re-embedding the whole case with another model (long)"
     )
+    p.add_argument("--operator", help="operator name recorded in the audit trail (default: the setting)")
     p.set_defaults(func=cmd_index)
 
     p = sub.add_parser("search", help="search a case")
     p.add_argument("case")
     p.add_argument("query")
-    p.add_argument("--top", type=int, default=10)
-    p.add_argument(
-        "--mode",
-        choices=["auto", *[m.value for m in SearchMode]],
-        default="auto",
-        help="auto: hybrid when the case has vectors and a model is installed, else lexical",
-    )
-    p.add_argument("--model", help="embedding model (a GGUF file name in models/, or a path)")
-    p.add_argument("--no-expansion", action="store_true", help="search the words as typed, without lexicons")
-    p.add_argument("--no-expand", action="append", metavar="TERM", help="switch off the expansion of TERM (repeatable)")
-    p.add_argument("--type", action="append", choices=sorted(k.value for k in FileKind if k is not FileKind.UNKNOWN))
-    p.add_argument("--folder", help="only files under this folder")
+    _search_options(p)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("export", help="export a query's hits, or a tag's, to PDF and/or CSV for the case file")
+    p.add_argument("case")
+    p.add_argument("query", nargs="?", help="the query whose hits are exported (or --tag)")
+    p.add_argument("--pdf", metavar="OUT.pdf", help="write the PDF here")
+    p.add_argument("--csv", metavar="OUT.csv", help="write the CSV here (UTF-8 with BOM, ; separated)")
+    p.add_argument("--tag", help="export the hits of this tag instead of a query's")
+    p.add_argument("--lang", choices=LANGUAGES, default="fr", help="language of the labels (default: fr)")
+    p.add_argument("--overwrite", action="store_true", help="replace an output file that exists")
+    _search_options(p)
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("tag", help="tag hits of a query by their rank")
+    p.add_argument("case")
+    p.add_argument("query")
+    p.add_argument("--rank", type=int, action="append", required=True, help="rank of a hit to tag (repeatable)")
+    p.add_argument("--tag", required=True, help='the tag, e.g. pertinent or "à vérifier"')
+    _search_options(p)
+    p.set_defaults(func=cmd_tag)
+
+    p = sub.add_parser("tags", help="list tags, the hits of a tag, or remove a tag")
+    p.add_argument("case")
+    p.add_argument("--tag", help="list the hits of this tag")
+    p.add_argument("--remove", action="store_true", help="remove --tag from all its hits")
+    p.add_argument("--remove-hit", type=int, action="append", metavar="ID", help="remove --tag from hit #ID")
+    p.add_argument("--operator", help="operator name recorded in the audit trail (default: the setting)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_tags)
+
+    p = sub.add_parser("audit", help="print the case's audit trail; --verify checks that it is intact")
+    p.add_argument("case")
+    p.add_argument("--verify", action="store_true", help="exit 1 and name the first altered, removed or moved entry")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_audit)
 
     p = sub.add_parser("status", help="counts of a case")
     p.add_argument("case")

@@ -134,7 +134,8 @@ def main() -> None:
     run, ref = figures(indexing_gaps), figures(idle_gaps)
     report = done[0]
     print(
-        f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
+        f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
+        f"Python {platform.python_version()}"
     )
     print(
         f"corpus: {len(texts)} files, {size / 1e6:.1f} MB of text; indexing ran {seconds:.0f}s "

@@ -1,8 +1,10 @@
 """The command line, end to end: index, search --json, status --json, errors, eval."""
 
+import hashlib
 import json
 from pathlib import Path
 
+import pypdf
 import pytest
 from support import write
 
@@ -132,3 +134,97 @@ def test_demo_indexes_the_fictional_case_and_searches_it(
     assert "15 added" in out and "0 duplicate" in out
     assert "2024-03-14_PV_prolongation_GAV_FERRAND.odt" in out  # "GAV prolongée" finds the spelled-out PV
     assert "--mode lexical" in out
+
+
+# --- case file: export, tag, tags, audit -----------------------------------------------------------------------
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_export_pdf_and_csv(case_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pdf, csv = tmp_path / "gav.pdf", tmp_path / "gav.csv"
+    args = ["export", str(case_dir), "garde à vue", "--pdf", str(pdf), "--csv", str(csv), "--mode", "lexical"]
+    assert main([*args, "--operator", "Lt Martin"]) == 0
+    out = capsys.readouterr().out
+    assert "Exported 1 hit(s) of «garde à vue»" in out
+    assert f"SHA-256 {_sha256(pdf)}" in out and f"SHA-256 {_sha256(csv)}" in out
+    text = " ".join(page.extract_text() for page in pypdf.PdfReader(pdf).pages)
+    assert "garde à vue" in text and "Lt Martin" in text and "Page 1 / 1" in text
+    assert csv.read_bytes().startswith(b"\xef\xbb\xbf") and "MEZIANE" in csv.read_text(encoding="utf-8-sig")
+    assert main(args) == 2
+    assert "already exists" in capsys.readouterr().err
+    assert main([*args, "--overwrite", "--lang", "en"]) == 0
+    assert "Query garde à vue" in " ".join(page.extract_text() for page in pypdf.PdfReader(pdf).pages)
+
+
+def test_export_asks_for_an_output_and_one_source(
+    case_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pdf = str(tmp_path / "x.pdf")
+    assert main(["export", str(case_dir), "gare"]) == 2
+    assert "--pdf OUT.pdf, --csv OUT.csv, or both" in capsys.readouterr().err
+    assert main(["export", str(case_dir), "gare", "--tag", "pertinent", "--pdf", pdf]) == 2
+    assert main(["export", str(case_dir), "--pdf", pdf]) == 2
+    assert "not both" in capsys.readouterr().err
+    assert main(["export", str(case_dir), "gare", "--pdf", str(tmp_path / "no" / "x.pdf")]) == 2
+    assert "does not exist: create it or choose another path" in capsys.readouterr().err
+
+
+def test_tag_list_export_and_remove(case_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tag = ["tag", str(case_dir), "gare MEZIANE", "--mode", "lexical", "--tag", "à vérifier"]
+    assert main([*tag, "--rank", "1", "--rank", "2"]) == 0
+    assert capsys.readouterr().out.count("tagged «à vérifier»") == 2
+    assert main([*tag, "--rank", "1"]) == 0
+    assert "already tagged" in capsys.readouterr().out
+    assert main([*tag, "--rank", "3"]) == 2
+    assert "no hit at rank 3: «gare MEZIANE» has 2 hit(s)" in capsys.readouterr().err
+    assert main(["tags", str(case_dir)]) == 0
+    assert "2 hit(s)  à vérifier" in capsys.readouterr().out
+    assert main(["tags", str(case_dir), "--tag", "à vérifier", "--json"]) == 0
+    tagged = json.loads(capsys.readouterr().out)
+    assert [t["query"] for t in tagged] == ["gare MEZIANE"] * 2 and {t["rank"] for t in tagged} == {1, 2}
+    assert main(["tags", str(case_dir), "--tag", "pertinent"]) == 2
+    assert "unknown tag «pertinent»: the tags of this case are à vérifier" in capsys.readouterr().err
+
+    pdf = tmp_path / "tag.pdf"
+    assert main(["export", str(case_dir), "--tag", "à vérifier", "--pdf", str(pdf)]) == 0
+    assert "Exported 2 hit(s) of the tag «à vérifier»" in capsys.readouterr().out
+    assert "Passages étiquetés « à vérifier »" in pypdf.PdfReader(pdf).pages[0].extract_text()
+
+    assert main(["tags", str(case_dir), "--tag", "à vérifier", "--remove-hit", str(tagged[0]["id"])]) == 0
+    assert "from 1 hit(s)" in capsys.readouterr().out
+    assert main(["tags", str(case_dir), "--tag", "à vérifier", "--remove"]) == 0
+    assert main(["tags", str(case_dir)]) == 0
+    assert "No tags in this case" in capsys.readouterr().out
+
+
+def test_audit_prints_and_verifies_the_trail(
+    case_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["search", str(case_dir), "gare MEZIANE", "--mode", "lexical", "--operator", "Lt Martin"]) == 0
+    assert main(["export", str(case_dir), "gare", "--mode", "lexical", "--csv", str(tmp_path / "g.csv")]) == 0
+    capsys.readouterr()
+    assert main(["audit", str(case_dir)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[1] for line in lines] == ["1", "2", "3", "4"]
+    assert len(lines) == 4 and "index" in lines[0] and "«gare MEZIANE» lexical: 2 hit(s)" in lines[1]
+    assert "Lt Martin" in lines[1] and "export" in lines[3] and _sha256(tmp_path / "g.csv") in lines[3]
+    assert main(["audit", str(case_dir), "--json"]) == 0
+    assert [e["event"] for e in json.loads(capsys.readouterr().out)] == ["index", "search", "search", "export"]
+    assert main(["audit", str(case_dir), "--verify"]) == 0
+    assert "Audit trail intact: 4 entries" in capsys.readouterr().out
+
+    log = case_dir / "audit.jsonl"
+    entries = log.read_text(encoding="utf-8").splitlines()
+    log.write_text("\n".join([entries[0], entries[1].replace('"hits":2', '"hits":0'), *entries[2:]]) + "\n")
+    assert main(["audit", str(case_dir), "--verify"]) == 1
+    assert "entry n° 2 (line 2) was altered" in capsys.readouterr().out
+    log.write_text("\n".join([entries[0], entries[2], entries[1], entries[3]]) + "\n")  # swapped
+    assert main(["audit", str(case_dir), "--verify", "--json"]) == 1
+    check = json.loads(capsys.readouterr().out)
+    assert check["ok"] is False and check["problem"]["seq"] == 2 and "n° 2 was expected" in check["problem"]["reason"]
+    log.write_text("\n".join(entries[:3]) + "\n")  # the last entry removed
+    assert main(["audit", str(case_dir), "--verify"]) == 1
+    assert "n° 4 to n° 4 were removed from the end" in capsys.readouterr().out

@@ -6,6 +6,8 @@ CASE_DIR/
   catalog.sqlite     sources, files, documents, chunks, errors, generation (WAL)
   lexical/           the full-text index
   settings.json      optional per-case overrides of the settings
+  tags.sqlite        tagged hits (stores/tags.py), created when a hit is first tagged
+  audit.jsonl        the hash-chained audit trail, and audit.head its last entry (stores/audit.py)
 ```
 
 Paths inside the case are relative, so copying the directory moves the case.
@@ -21,8 +23,10 @@ from pathlib import Path
 
 from arbiter_desktop import __version__
 from arbiter_desktop.config.settings import Settings
+from arbiter_desktop.stores.audit import AuditLog
 from arbiter_desktop.stores.catalog import Catalog
 from arbiter_desktop.stores.lexical import LexicalStore
+from arbiter_desktop.stores.tags import TAGS_FILE, TagStore
 
 CASE_SCHEMA_VERSION = 1
 CASE_FILE = "case.json"
@@ -47,6 +51,15 @@ class Case:
         self.settings = Settings.load(directory / "settings.json")
         self.catalog = Catalog(directory / "catalog.sqlite")
         self.lexical = LexicalStore(directory / "lexical")
+        self.audit = AuditLog(directory)
+        self._tags: TagStore | None = None
+
+    @property
+    def tags(self) -> TagStore:
+        """The case's tagged hits (the file is created on first use)."""
+        if self._tags is None:
+            self._tags = TagStore(self.directory / TAGS_FILE)
+        return self._tags
 
     @classmethod
     def open(cls, directory: Path, create: bool = False) -> Case:
@@ -87,6 +100,8 @@ class Case:
     def close(self) -> None:
         self.lexical.close_writer()
         self.catalog.close()
+        if self._tags is not None:
+            self._tags.close()
 
 
 def _info_dict(info: CaseInfo) -> dict[str, object]:

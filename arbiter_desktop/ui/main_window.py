@@ -52,13 +52,15 @@ log = logging.getLogger(__name__)
 TYPING_PAUSE_MS = 350  # a pause this long while typing searches
 REFRESH_MS = 1000  # counts refreshed at most this often while indexing
 RESULTS = 50
+AUDIT_AFTER_MS = 2000  # results shown this long are entered in the audit log
 NO_DATE = QDate(1900, 1, 1)
 
 
 class MainWindow(QMainWindow):
     # requests to the worker thread (queued connections)
     _open_requested = Signal(object)
-    _search_requested = Signal(int, object)
+    _search_requested = Signal(int, object, bool)
+    _record_requested = Signal(int)
     _document_requested = Signal(int, int, object)
     _page_requested = Signal(int, str, int, int)
     _refresh_requested = Signal()
@@ -87,6 +89,7 @@ class MainWindow(QMainWindow):
         self.worker.moveToThread(self.thread_)
         self._open_requested.connect(self.worker.open_case)
         self._search_requested.connect(self.worker.search)
+        self._record_requested.connect(self.worker.record)
         self._document_requested.connect(self.worker.load_document)
         self._page_requested.connect(self.worker.render_page)
         self._refresh_requested.connect(self.worker.refresh)
@@ -100,6 +103,7 @@ class MainWindow(QMainWindow):
         self.worker.page_ready.connect(self._page_ready)
         self.worker.page_failed.connect(self._page_failed)
         self.worker.failed.connect(self._open_failed)
+        self.worker.warning.connect(lambda message: QMessageBox.warning(self, "Arbiter Desktop", message))
         self.thread_.start()
 
         self.indexing = IndexingController(self)
@@ -118,6 +122,10 @@ class MainWindow(QMainWindow):
         self._typing.setSingleShot(True)
         self._typing.setInterval(TYPING_PAUSE_MS)
         self._typing.timeout.connect(self.search)
+        self._audit_timer = QTimer(self)  # a search the user stays on is entered in the audit log
+        self._audit_timer.setSingleShot(True)
+        self._audit_timer.setInterval(AUDIT_AFTER_MS)
+        self._audit_timer.timeout.connect(lambda: self._record_requested.emit(self._search_number))
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setInterval(REFRESH_MS)
         self._refresh_timer.timeout.connect(self._refresh_if_due)
@@ -165,7 +173,7 @@ class MainWindow(QMainWindow):
         self.query.setClearButtonEnabled(True)
         self.query.setAcceptDrops(False)
         self.query.textEdited.connect(lambda _text: self._typing.start())
-        self.query.returnPressed.connect(self.search)
+        self.query.returnPressed.connect(lambda: self.search(record=True))
         self.query.installEventFilter(self)
         self.mode = QComboBox()
         for label, mode in (
@@ -501,8 +509,11 @@ class MainWindow(QMainWindow):
             disabled_expansions=tuple(self._disabled),
         )
 
-    def search(self) -> None:
+    def search(self, record: bool = False) -> None:
+        """Search what the bar says. The search enters the audit log at once with ``record`` (Enter), else once
+        its results stayed on screen for a moment: the intermediate queries of typing are not recorded."""
         self._typing.stop()
+        self._audit_timer.stop()
         request = self.current_request()
         if not request.query:
             self.results.clear()
@@ -514,7 +525,7 @@ class MainWindow(QMainWindow):
             return
         self._search_number += 1
         self.worker.announce_search(self._search_number)
-        self._search_requested.emit(self._search_number, request)
+        self._search_requested.emit(self._search_number, request, record)
         self.results_label.setText(self.tr("Searching…"))
 
     def _searched(self, number: int, result: SearchResult) -> None:
@@ -543,6 +554,7 @@ class MainWindow(QMainWindow):
             self.results_view.setCurrentIndex(self.results.index(0))
         else:
             self.preview.clear()
+        self._audit_timer.start()
         self.results_shown.emit(result)
 
     def _search_failed(self, number: int, message: str) -> None:
@@ -622,6 +634,9 @@ class MainWindow(QMainWindow):
 
     # --- closing ------------------------------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self._audit_timer.isActive():
+            self._audit_timer.stop()
+            self._record_requested.emit(self._search_number)
         self.indexing.stop_for_exit()
         self._shutdown_requested.emit()
         self.thread_.quit()

@@ -16,7 +16,15 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from arbiter_desktop import app
 from arbiter_desktop.config.settings import Settings
-from arbiter_desktop.domain import CaseStatus, DocumentView, ExtractionError, FileError, SearchMode, SearchRequest
+from arbiter_desktop.domain import (
+    CaseStatus,
+    DocumentView,
+    ExtractionError,
+    FileError,
+    SearchMode,
+    SearchRequest,
+    SearchResult,
+)
 from arbiter_desktop.embedding.base import Embedder
 from arbiter_desktop.ingest.render import PageImage, render_pdf_page
 from arbiter_desktop.search.rerank import Reranker
@@ -49,6 +57,7 @@ class SearchWorker(QObject):
     page_ready = Signal(int, object)  # request number, PageImage
     page_failed = Signal(int, str)
     failed = Signal(str)  # opening the case failed
+    warning = Signal(str)  # something the user must know (the audit log could not be written)
 
     def __init__(self) -> None:
         super().__init__()
@@ -58,6 +67,7 @@ class SearchWorker(QObject):
         self._reranker_loaded = False
         self._lock = threading.Lock()
         self._latest_search = 0
+        self._last: tuple[int, SearchRequest, SearchResult, bool] | None = None  # (number, request, result, unrecorded)
 
     # --- called from the GUI thread (thread-safe) -------------------------------------------------------------
     def announce_search(self, number: int) -> None:
@@ -88,8 +98,10 @@ class SearchWorker(QObject):
         if self._case is not None:
             self.snapshot_ready.emit(self._snapshot())
 
-    @Slot(int, object)
-    def search(self, number: int, request: SearchRequest) -> None:
+    @Slot(int, object, bool)
+    def search(self, number: int, request: SearchRequest, audit: bool) -> None:
+        """Run search ``number``; with ``audit``, enter it in the case's audit log at once (otherwise
+        :meth:`record` does, if the user stays on it)."""
         with self._lock:
             if number < self._latest_search:
                 return  # a newer search is queued behind this one
@@ -100,7 +112,7 @@ class SearchWorker(QObject):
         try:
             embedder = self._get_embedder() if request.mode is not SearchMode.LEXICAL else None
             reranker = self._get_reranker() if request.mode is SearchMode.FULL else None
-            result = app.search(case, request, embedder, reranker)
+            result = app.search(case, request, embedder, reranker, audit=audit)
         except app.UserError as exc:
             self.search_failed.emit(number, str(exc))
             return
@@ -108,7 +120,24 @@ class SearchWorker(QObject):
             log.exception("search failed: %r", request)
             self.search_failed.emit(number, f"{type(exc).__name__}: {exc}")
             return
+        self._last = (number, request, result, not audit)
         self.searched.emit(number, result)
+
+    @Slot(int)
+    def record(self, number: int) -> None:
+        """Enter search ``number`` in the audit log if it is the last one run and not yet recorded."""
+        last = self._last
+        if last is None or last[0] != number or not last[3] or self._case is None:
+            return
+        _, request, result, _ = last
+        self._last = (number, request, result, False)
+        try:
+            app.record_search(self._case, request, result, self._embedder, self._reranker)
+        except Exception as exc:  # the log could not be written: the user must know
+            log.exception("audit log")
+            self.search_failed.emit(
+                number, self.tr("The search could not be recorded in the audit log: %1").replace("%1", str(exc))
+            )
 
     @Slot(int, int, object)
     def load_document(self, number: int, document_id: int, request: SearchRequest) -> None:
@@ -158,6 +187,7 @@ class SearchWorker(QObject):
         )
 
     def _close(self) -> None:
+        self._last = None
         for model in (self._embedder, self._reranker):
             if model is not None:
                 model.close()

@@ -21,266 +21,266 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="127" />
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="131" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="135" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="139" />
         <source>Case</source>
         <translation>Affaire</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="136" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="144" />
         <source>New case…</source>
         <translation>Nouvelle affaire…</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="139" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="147" />
         <source>Open case…</source>
         <translation>Ouvrir une affaire…</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="142" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="150" />
         <source>Add folders…</source>
         <translation>Ajouter des dossiers…</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="145" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="153" />
         <source>Look for changes in the sources</source>
         <translation>Rechercher les modifications des sources</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="148" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="156" />
         <source>Settings…</source>
         <translation>Paramètres…</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="164" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="172" />
         <source>Search the case… e.g. rdv gare, GAV prolongée, ZZ-417-XK</source>
         <translation>Rechercher dans l'affaire… ex. rdv gare, GAV prolongée, ZZ-417-XK</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="172" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="180" />
         <source>Hybrid (words + meaning)</source>
         <translation>Hybride (mots + sens)</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="173" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="181" />
         <source>Text</source>
         <translation>Texte</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="174" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="182" />
         <source>Meaning</source>
         <translation>Sens</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="177" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="185" />
         <source>Search mode</source>
         <translation>Mode de recherche</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="180" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="188" />
         <source>All types</source>
         <translation>Tous les types</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="186" />
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="391" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="194" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="401" />
         <source>All folders</source>
         <translation>Tous les dossiers</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="188" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="196" />
         <source>Documents dated from</source>
         <translation>Documents datés à partir du</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="189" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="197" />
         <source>Documents dated until</source>
         <translation>Documents datés jusqu'au</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="190" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="198" />
         <source>Expansions</source>
         <translation>Extensions</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="192" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="200" />
         <source>Also search abbreviations, synonyms and slang from the lexicons</source>
         <translation>Chercher aussi les abréviations, synonymes et termes d'argot des lexiques</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="198" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="206" />
         <source>Filters:</source>
         <translation>Filtres :</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="199" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="207" />
         <source>from</source>
         <translation>du</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="199" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="207" />
         <source>to</source>
         <translation>au</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="236" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="246" />
         <source>Indexing</source>
         <translation>Indexation</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="238" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="248" />
         <source>Sources</source>
         <translation>Sources</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="272" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="282" />
         <source>Ready</source>
         <translation>Prêt</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="294" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="304" />
         <source>Recent cases</source>
         <translation>Affaires récentes</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="311" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="321" />
         <source>Indexing in progress</source>
         <translation>Indexation en cours</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="312" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="322" />
         <source>Indexing of this case is in progress. Stop it (it resumes next time) and switch case?</source>
         <translation>L'indexation de cette affaire est en cours. L'arrêter (elle reprendra la prochaine fois) et changer d'affaire ?</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="317" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="327" />
         <source>No indexing in progress.</source>
         <translation>Aucune indexation en cours.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="322" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="332" />
         <source>Opening %1…</source>
         <translation>Ouverture de %1…</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="326" />
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="335" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="336" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="345" />
         <source>New case</source>
         <translation>Nouvelle affaire</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="326" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="336" />
         <source>Case name (e.g. 2026-1234 STUPS Nord):</source>
         <translation>Nom de l'affaire (ex. 2026-1234 STUPS Nord) :</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="329" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="339" />
         <source>Folder where the case is kept</source>
         <translation>Dossier où conserver l'affaire</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="335" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="345" />
         <source>%1 exists and is not empty.</source>
         <translation>%1 existe et n'est pas vide.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="341" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="351" />
         <source>Open a case folder</source>
         <translation>Ouvrir le dossier d'une affaire</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="346" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="356" />
         <source>Folder to add to the case</source>
         <translation>Dossier à ajouter à l'affaire</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="361" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="371" />
         <source>Resuming the indexing that was interrupted…</source>
         <translation>Reprise de l'indexation interrompue…</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="371" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="381" />
         <source>No case open</source>
         <translation>Aucune affaire ouverte</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="372" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="382" />
         <source>Cannot open the case</source>
         <translation>Impossible d'ouvrir l'affaire</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="378" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="388" />
         <source>indexing</source>
         <translation>indexation en cours</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="378" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="388" />
         <source>up to date</source>
         <translation>à jour</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="380" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="390" />
         <source>Case: %1 — %2 documents · %3 errors · semantic coverage %4 · %5</source>
         <translation>Affaire : %1 — %2 documents · %3 erreurs · couverture sémantique %4 · %5</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="418" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="428" />
         <source>Added to the case: %1</source>
         <translation>Ajouté à l'affaire : %1</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="447" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="457" />
         <source>Indexing failed.</source>
         <translation>L'indexation a échoué.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="449" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="459" />
         <source>Indexing failed</source>
         <translation>Échec de l'indexation</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="516" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="529" />
         <source>Searching…</source>
         <translation>Recherche…</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="528" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="541" />
         <source>meaning searched in %1 % of the case (indexing goes on)</source>
         <translation>sens recherché dans %1 % de l'affaire (l'indexation continue)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="532" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="545" />
         <source>%n result(s)</source>
         <translation>
             <numerusform>%n résultat</numerusform><numerusform>%n résultats</numerusform></translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="534" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="547" />
         <source>%1 ms</source>
         <translation>%1 ms</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="539" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="552" />
         <source>No result for this search.</source>
         <translation>Aucun résultat pour cette recherche.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="549" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="563" />
         <source>Search failed: %1</source>
         <translation>La recherche a échoué : %1</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="602" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="616" />
         <source>Change the embedding model</source>
         <translation>Changer de modèle sémantique</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="604" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="618" />
         <source>Every passage of the case will be embedded again with the new model, which can take hours; meanwhile search by meaning covers only what is done. Continue?</source>
         <translation>Tous les passages de l'affaire seront recalculés avec le nouveau modèle, ce qui peut prendre des heures ; en attendant, la recherche par le sens ne couvre que ce qui est fait. Continuer ?</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="616" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="630" />
         <source>The language changes at the next start.</source>
         <translation>La langue change au prochain démarrage.</translation>
     </message>
@@ -477,9 +477,14 @@
 <context>
     <name>SearchWorker</name>
     <message>
-        <location filename="../../arbiter_desktop/ui/search_worker.py" line="98" />
+        <location filename="../../arbiter_desktop/ui/search_worker.py" line="110" />
         <source>No case is open.</source>
         <translation>Aucune affaire n'est ouverte.</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/search_worker.py" line="139" />
+        <source>The search could not be recorded in the audit log: %1</source>
+        <translation>La recherche n'a pas pu être inscrite au journal d'audit : %1</translation>
     </message>
 </context>
 <context>

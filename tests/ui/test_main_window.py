@@ -187,3 +187,31 @@ def test_closing_mid_indexing_resumes_when_the_case_opens_again(qtbot: QtBot, ca
     assert blocker.args[0].documents == 400
     assert app.interrupted_run(case_dir) == []
     second.close()
+
+
+def _searches_logged(case_dir: Path) -> list[str]:
+    from arbiter_desktop.stores.audit import AuditEntry, AuditLog
+
+    entries = AuditLog(case_dir).entries()
+    return [e.data["query"] for e in entries if isinstance(e, AuditEntry) and e.event == "search"]
+
+
+def test_searches_the_user_stays_on_enter_the_audit_log(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
+    with qtbot.waitSignal(window.indexing.finished, timeout=INDEXING_TIMEOUT_MS):
+        window.index_paths([_corpus(tmp_path / "src")])
+    assert window.snapshot is not None
+    case_dir = window.snapshot.directory
+    with qtbot.waitSignal(window.results_shown, timeout=20_000):
+        window.query.setText("gar")
+        window.search()  # as after a pause while typing: not recorded at once
+    with qtbot.waitSignal(window.results_shown, timeout=20_000):
+        window.query.setText("gare")
+        window.search()
+    assert _searches_logged(case_dir) == []
+    qtbot.waitUntil(lambda: _searches_logged(case_dir) == ["gare"], timeout=10_000)  # stayed on it
+    with qtbot.waitSignal(window.results_shown, timeout=20_000):
+        window.query.setText("mairie")
+        qtbot.keyClick(window.query, Qt.Key.Key_Return)  # Enter: recorded at once
+    qtbot.waitUntil(lambda: _searches_logged(case_dir) == ["gare", "mairie"], timeout=5_000)
+    qtbot.wait(2500)
+    assert _searches_logged(case_dir) == ["gare", "mairie"]  # once each

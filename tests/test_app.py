@@ -1,0 +1,159 @@
+"""The composition root's case-file functions: audit records, exports of a real case, tags across re-indexing."""
+
+import hashlib
+import io
+import json
+import re
+from pathlib import Path
+
+import pypdf
+import pytest
+from support import write
+
+from arbiter_desktop import app
+from arbiter_desktop.domain import SearchMode, SearchRequest
+from arbiter_desktop.embedding.base import HashingEmbedder
+from arbiter_desktop.export.resultset import ExportError
+from arbiter_desktop.stores.audit import AuditEntry
+from arbiter_desktop.stores.case import Case
+
+PV = "Le mis en cause MEZIANE a été placé en garde à vue à 14h30 ; il conteste avoir été à la gare."
+SMS = "rdv gare 18h, ramène le liquide. Tel 06 12 34 56 78"
+
+
+def _entries(case: Case) -> list[AuditEntry]:
+    entries = case.audit.entries()
+    assert all(isinstance(e, AuditEntry) for e in entries)
+    return [e for e in entries if isinstance(e, AuditEntry)]
+
+
+def _pdf_text(path: Path) -> str:
+    return re.sub(r"\s+", " ", " ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(path.read_bytes())).pages))
+
+
+def test_index_search_export_and_tags_are_recorded(case: Case, tmp_path: Path) -> None:
+    case.settings = case.settings.replace(operator="Lt Martin")
+    src = tmp_path / "src"
+    write(src, "pv.txt", PV)
+    write(src, "sms.txt", SMS)
+    report = app.index(case, [src])
+    request = SearchRequest("garde à vue", top=5)
+    result = app.search(case, request)
+    (hit,) = result.hits
+    out = tmp_path / "out"
+    out.mkdir()
+    files = app.export(case, app.search_results(result, request), pdf=out / "gav.pdf", csv=out / "gav.csv")
+    app.tag_hits(case, "pertinent", result, [hit])
+    app.untag(case, "pertinent")
+
+    entries = _entries(case)
+    assert [e.event for e in entries] == ["index", "search", "export", "tag", "tag"]
+    assert {e.operator for e in entries} == {"Lt Martin"}
+    index, search, export, tagged, untagged = (e.data for e in entries)
+    assert index["added"] == 2 and index["failed"] == 0 and index["generation"] == report.generation
+    assert index["roots"] == [str(src)]
+    assert search["query"] == "garde à vue" and search["mode"] == "lexical" and search["hits"] == 1
+    assert search["expansions"] == ["garde à vue → GAV, gardes à vue, gardée à vue"]
+    assert search["results"] == [f"{hit.sha256}:1"]
+    for recorded, written in zip(export["files"], files, strict=True):
+        path = Path(recorded["path"])
+        assert recorded["sha256"] == written.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert [Path(f["path"]).name for f in export["files"]] == ["gav.pdf", "gav.csv"]
+    assert tagged["action"] == "add" and tagged["tag"] == "pertinent" and tagged["hits"][0]["sha256"] == hit.sha256
+    assert untagged["action"] == "remove" and len(untagged["hits"]) == 1
+    assert case.audit.verify().ok
+
+    text = _pdf_text(out / "gav.pdf")
+    assert "Requête garde à vue" in text and "Opérateur Lt Martin" in text
+    assert f"SHA-256 du document {hit.sha256}" in text and "Page 1" in text and "Page 1 / 1" in text
+    assert "Le mis en cause MEZIANE a été placé en garde à vue à 14h30" in text
+    assert f"dernière entrée n° 2, SHA-256 {entries[1].hash}" in text  # the search, just before the export
+    assert (out / "gav.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def test_audit_can_be_left_out_and_failures_are_recorded(case: Case, tmp_path: Path) -> None:
+    app.search(case, SearchRequest("gare"), audit=False)
+    assert _entries(case) == []
+    with pytest.raises(app.ModeUnavailable):
+        app.search(case, SearchRequest("gare", mode=SearchMode.DENSE))
+    assert _entries(case) == []  # a search that did not run is not recorded
+    with pytest.raises(RuntimeError, match="stopped"):
+        app.index(case, [tmp_path], on_progress=_stop)
+    (entry,) = _entries(case)
+    assert entry.event == "index" and entry.data["error"] == "RuntimeError: stopped"
+
+
+def _stop(progress: object) -> None:
+    raise RuntimeError("stopped")
+
+
+def test_tags_survive_reindexing_and_follow_their_content(case: Case, tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    pv = write(src, "pv.txt", PV)
+    sms = write(src, "sms.txt", SMS)
+    app.index(case, [src])
+    result = app.search(case, SearchRequest("garde à vue"))
+    (hit,) = result.hits
+    app.tag_hits(case, "à vérifier", result, [hit])
+    (tagged,) = case.tags.hits("à vérifier")
+    chunk = case.catalog.chunks([hit.chunk_id])[hit.chunk_id]
+    assert (tagged.target.chunk_start, tagged.target.chunk_end) == (chunk.start, chunk.end)
+
+    sms.write_text(SMS + " Modifié.", encoding="utf-8")  # other documents change, come and go
+    write(src, "nouveau.txt", "Audition du témoin PERRIN.")
+    pv.rename(src / "renommé.txt")  # the tagged content moves
+    app.index(case, [src])
+    (moved,) = app.tagged_results(case, "à vérifier").hits
+    assert moved.in_index and moved.sha256 == hit.sha256 and moved.doc_path.endswith("renommé.txt")
+    assert moved.passage == hit.passage and moved.query == "garde à vue" and moved.origin_rank == 1
+
+    (src / "renommé.txt").write_text(PV.replace("14h30", "15h00"), encoding="utf-8")  # the content itself changes
+    app.index(case, [src])
+    (gone,) = app.tagged_results(case, "à vérifier").hits
+    assert not gone.in_index and gone.sha256 == hit.sha256 and gone.doc_path == hit.doc_path
+    pdf = tmp_path / "tag.pdf"
+    app.export(case, app.tagged_results(case, "à vérifier"), pdf=pdf)
+    text = _pdf_text(pdf)
+    assert "Passages étiquetés « à vérifier »" in text and hit.sha256 in text and "14h30" in text
+    assert "n'est plus dans l'index du dossier" in text
+    export = _entries(case)[-1]
+    assert export.event == "export" and export.data["tag"] == "à vérifier"
+    assert export.data["files"][0]["sha256"] == hashlib.sha256(pdf.read_bytes()).hexdigest()
+
+
+def test_bad_outputs_are_refused_before_anything_is_written(case: Case, tmp_path: Path) -> None:
+    results = app.search_results(app.search(case, SearchRequest("gare"), audit=False), SearchRequest("gare"))
+    existing = write(tmp_path, "existe.pdf", "ancien")
+    for kwargs, message in (
+        ({}, "choose where to export"),
+        ({"pdf": tmp_path / "absent" / "x.pdf"}, "the output folder .* does not exist: create it"),
+        ({"pdf": existing}, "already exists: choose another name, or confirm replacing it"),
+        ({"pdf": tmp_path, "csv": None}, "is a folder"),
+        ({"pdf": tmp_path / "x", "csv": tmp_path / "x"}, "cannot be the same file"),
+    ):
+        with pytest.raises(ExportError, match=message):
+            app.export(case, results, **kwargs)  # type: ignore[arg-type]
+    assert existing.read_text() == "ancien" and _entries(case) == []
+    app.export(case, results, pdf=existing, overwrite=True)
+    assert existing.read_bytes().startswith(b"%PDF")
+    assert json.loads(case.audit.path.read_text().splitlines()[-1])["event"] == "export"
+
+
+def test_a_semantic_export_cites_the_embedding_model(case: Case, tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    write(src, "pv.txt", PV)
+    write(src, "sms.txt", SMS)
+    embedder = HashingEmbedder()
+    app.index(case, [src], embedder=embedder)
+    request = SearchRequest("placé en garde à vue", mode=SearchMode.HYBRID)
+    result = app.search(case, request, embedder)
+    models = app.result_models(result, embedder, None)
+    assert [(m.role, m.name, m.sha256) for m in models] == [("embedder", "hashing-256", embedder.identity.sha256)]
+    pdf = tmp_path / "hybride.pdf"
+    app.export(case, app.search_results(result, request, models), pdf=pdf)
+    text = _pdf_text(pdf)
+    assert f"Modèle d'embeddings hashing-256 (SHA-256 {embedder.identity.sha256})" in text
+    assert "Mode hybride (plein texte et sémantique)" in text and "2 / 2 passages vectorisés (100,0 %)" in text
+    index, search, _ = (e.data for e in _entries(case))
+    assert index["embedder"] == search["embedder"] == {"name": "hashing-256", "sha256": embedder.identity.sha256}
+    assert search["mode"] == "hybrid" and search["coverage"] == {"chunks": 2, "embedded": 2}
