@@ -12,7 +12,7 @@ import logging
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QEvent, QModelIndex, QObject, Qt, QThread, QTimer, Signal
+from PySide6.QtCore import QDate, QEvent, QModelIndex, QObject, QPoint, Qt, QThread, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QColor, QDragEnterEvent, QDropEvent, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -61,6 +61,9 @@ class MainWindow(QMainWindow):
     _open_requested = Signal(object)
     _search_requested = Signal(int, object, bool)
     _record_requested = Signal(int)
+    _export_requested = Signal(int, object, object, str, object)
+    _export_tag_requested = Signal(str, object, object, str)
+    _tag_requested = Signal(int, str, object)
     _document_requested = Signal(int, int, object)
     _page_requested = Signal(int, str, int, int)
     _refresh_requested = Signal()
@@ -70,6 +73,7 @@ class MainWindow(QMainWindow):
     case_ready = Signal()
     results_shown = Signal(object)  # SearchResult
     document_shown = Signal()
+    exported = Signal(object)  # list[ExportedFile]
 
     def __init__(self, state: gui_state.GuiState) -> None:
         super().__init__()
@@ -90,6 +94,11 @@ class MainWindow(QMainWindow):
         self._open_requested.connect(self.worker.open_case)
         self._search_requested.connect(self.worker.search)
         self._record_requested.connect(self.worker.record)
+        self._export_requested.connect(self.worker.export)
+        self._export_tag_requested.connect(self.worker.export_tag)
+        self._tag_requested.connect(self.worker.tag)
+        self.worker.exported.connect(self._exported)
+        self.worker.tagged.connect(self._tagged)
         self._document_requested.connect(self.worker.load_document)
         self._page_requested.connect(self.worker.render_page)
         self._refresh_requested.connect(self.worker.refresh)
@@ -158,6 +167,17 @@ class MainWindow(QMainWindow):
         self.settings_action.triggered.connect(self.open_settings)
         for action in (self.add_action, self.reindex_action, self.settings_action):
             toolbar.addAction(action)
+        self.export_button = QToolButton()
+        self.export_button.setText(self.tr("Export"))
+        self.export_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.export_menu = QMenu(self)
+        self.export_button.setMenu(self.export_menu)
+        self.export_menu.aboutToShow.connect(self._fill_export_menu)
+        toolbar.addWidget(self.export_button)
+        self.export_action = QAction(self.tr("Export the results…"), self)
+        self.export_action.setShortcut(QKeySequence("Ctrl+E"))
+        self.export_action.triggered.connect(lambda: self.export_results(selected=False))
+        self.addAction(self.export_action)
         self.case_label = QLabel()
         self.case_label.setTextFormat(Qt.TextFormat.PlainText)
         self.case_label.setContentsMargins(12, 0, 12, 0)
@@ -218,7 +238,9 @@ class MainWindow(QMainWindow):
         self.results_view.setModel(self.results)
         self.results_view.setItemDelegate(HitDelegate(self.results_view))
         self.results_view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self.results_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.results_view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.results_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.results_view.customContextMenuRequested.connect(self._results_menu)
         self.results_view.setWordWrap(True)
         self.results_view.setLayoutMode(QListView.LayoutMode.Batched)  # lays out 50 rich hits without a stall
         self.results_view.setBatchSize(8)
@@ -601,6 +623,99 @@ class MainWindow(QMainWindow):
     def _page_failed(self, number: int, message: str) -> None:
         if number == self._page_number:
             self.preview.show_page_error(message)
+
+    # --- tags and exports --------------------------------------------------------------------------------------
+    def selected_rows(self) -> tuple[int, ...]:
+        rows = sorted({i.row() for i in self.results_view.selectionModel().selectedIndexes()})
+        if not rows and self.results_view.currentIndex().isValid():
+            rows = [self.results_view.currentIndex().row()]
+        return tuple(rows)
+
+    def _results_menu(self, position: QPoint) -> None:
+        rows = self.selected_rows()
+        if not rows:
+            return
+        menu = QMenu(self)
+        for tag in (self.tr("relevant"), self.tr("to check")):
+            action = menu.addAction(self.tr("Tag “%1”").replace("%1", tag))
+            action.triggered.connect(lambda _c=False, t=tag: self.tag_selected(t))
+        known = [name for name, _ in (self.snapshot.tags if self.snapshot else ())]
+        for tag in known:
+            if tag not in (self.tr("relevant"), self.tr("to check")):
+                action = menu.addAction(self.tr("Tag “%1”").replace("%1", tag))
+                action.triggered.connect(lambda _c=False, t=tag: self.tag_selected(t))
+        other = menu.addAction(self.tr("Other tag…"))
+        other.triggered.connect(self._ask_tag)
+        menu.addSeparator()
+        export = menu.addAction(self.tr("Export the selected results…"))
+        export.triggered.connect(lambda: self.export_results(selected=True))
+        menu.exec(self.results_view.viewport().mapToGlobal(position))
+
+    def _ask_tag(self) -> None:
+        tag, ok = QInputDialog.getText(self, self.tr("Tag"), self.tr("Tag for the selected results:"))
+        if ok and tag.strip():
+            self.tag_selected(tag.strip())
+
+    def tag_selected(self, tag: str) -> None:
+        rows = self.selected_rows()
+        if rows and self.result is not None:
+            self._tag_requested.emit(self._search_number, tag, rows)
+
+    def _tagged(self, tag: str, count: int) -> None:
+        message = self.tr("%n result(s) tagged “%1”", "", count).replace("%1", tag)
+        self.statusBar().showMessage(message, 6000)
+
+    def _fill_export_menu(self) -> None:
+        self.export_menu.clear()
+        self.export_menu.addAction(self.export_action)
+        selected = self.export_menu.addAction(self.tr("Export the selected results…"))
+        selected.triggered.connect(lambda: self.export_results(selected=True))
+        for action in (self.export_action, selected):
+            action.setEnabled(self.result is not None and bool(self.result.hits))
+        tags = self.export_menu.addMenu(self.tr("Export a tag"))
+        for name, count in self.snapshot.tags if self.snapshot else ():
+            action = tags.addAction(f"{name} ({count})")
+            action.triggered.connect(lambda _c=False, t=name: self.export_tag(t))
+        tags.setEnabled(bool(self.snapshot and self.snapshot.tags))
+
+    def _ask_output(self, suggested: str) -> tuple[Path | None, Path | None] | None:
+        both, pdf_only, csv_only = self.tr("PDF and CSV (*.pdf)"), self.tr("PDF (*.pdf)"), self.tr("CSV (*.csv)")
+        start = str(Path.home() / f"{_safe_name(suggested)}.pdf")
+        name, chosen = QFileDialog.getSaveFileName(
+            self, self.tr("Export for the case file"), start, ";;".join((both, pdf_only, csv_only))
+        )
+        if not name:
+            return None
+        path = Path(name)
+        if chosen == csv_only:
+            return None, path.with_suffix(".csv")
+        pdf = path.with_suffix(".pdf")
+        return pdf, (pdf.with_suffix(".csv") if chosen == both else None)
+
+    def export_results(self, selected: bool) -> None:
+        if self.result is None or not self.result.hits:
+            return
+        rows = self.selected_rows() if selected else None
+        target = self._ask_output(self.result.query or "export")
+        if target is not None:
+            self.export_to(*target, rows=rows)
+
+    def export_to(self, pdf: Path | None, csv: Path | None, rows: tuple[int, ...] | None = None) -> None:
+        """Export the results shown (or ``rows`` of them) to the files given (tests and the dialog)."""
+        self._audit_timer.stop()
+        self._export_requested.emit(self._search_number, pdf, csv, self.state.language, rows)
+        self.statusBar().showMessage(self.tr("Exporting…"))
+
+    def export_tag(self, tag: str) -> None:
+        target = self._ask_output(tag)
+        if target is not None:
+            self._export_tag_requested.emit(tag, *target, self.state.language)
+            self.statusBar().showMessage(self.tr("Exporting…"))
+
+    def _exported(self, files: list[object]) -> None:
+        names = ", ".join(Path(str(getattr(f, "path", ""))).name for f in files)
+        self.statusBar().showMessage(self.tr("Exported: %1 (SHA-256 in the audit log)").replace("%1", names), 10000)
+        self.exported.emit(files)
 
     # --- settings -----------------------------------------------------------------------------------------------
     def open_settings(self) -> None:

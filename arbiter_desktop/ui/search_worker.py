@@ -7,6 +7,7 @@ A newer search makes older ones still waiting in the queue obsolete: they are sk
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 from dataclasses import dataclass
@@ -26,10 +27,12 @@ from arbiter_desktop.domain import (
     SearchResult,
 )
 from arbiter_desktop.embedding.base import Embedder
+from arbiter_desktop.export.resultset import ResultSet
 from arbiter_desktop.ingest.render import PageImage, render_pdf_page
 from arbiter_desktop.search.rerank import Reranker
 from arbiter_desktop.stores.case import Case
 from arbiter_desktop.stores.catalog import SourceCounts
+from arbiter_desktop.stores.tags import TagError
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +46,7 @@ class CaseSnapshot:
     status: CaseStatus
     sources: tuple[SourceCounts, ...]
     errors: tuple[FileError, ...]
+    tags: tuple[tuple[str, int], ...]  # tag names with their number of hits
     semantic_model: str  # file name of the embedding model, "" when none is installed or semantic search is off
     default_mode: SearchMode
     settings: Settings
@@ -58,6 +62,8 @@ class SearchWorker(QObject):
     page_failed = Signal(int, str)
     failed = Signal(str)  # opening the case failed
     warning = Signal(str)  # something the user must know (the audit log could not be written)
+    exported = Signal(object)  # list[ExportedFile]
+    tagged = Signal(str, int)  # tag, hits newly tagged
 
     def __init__(self) -> None:
         super().__init__()
@@ -139,6 +145,60 @@ class SearchWorker(QObject):
                 number, self.tr("The search could not be recorded in the audit log: %1").replace("%1", str(exc))
             )
 
+    @Slot(int, object, object, str, object)
+    def export(self, number: int, pdf: Path | None, csv: Path | None, lang: str, rows: tuple[int, ...] | None) -> None:
+        """Export the hits of search ``number`` (only ``rows`` when given) to a PDF and/or a CSV."""
+        last = self._last
+        if last is None or last[0] != number or self._case is None:
+            self.warning.emit(self.tr("Search again before exporting: these results are no longer current."))
+            return
+        self.record(number)  # the search is in the log before its export
+        _, request, result, _ = last
+        if rows is not None:
+            result = dataclasses.replace(result, hits=tuple(result.hits[r] for r in rows if r < len(result.hits)))
+        models = app.result_models(result, self._embedder, self._reranker)
+        self._export(app.search_results(result, request, models), pdf, csv, lang)
+
+    @Slot(str, object, object, str)
+    def export_tag(self, tag: str, pdf: Path | None, csv: Path | None, lang: str) -> None:
+        if self._case is not None:
+            try:
+                results = app.tagged_results(self._case, tag)
+            except TagError as exc:
+                self.warning.emit(str(exc))
+                return
+            self._export(results, pdf, csv, lang)
+
+    def _export(self, results: ResultSet, pdf: Path | None, csv: Path | None, lang: str) -> None:
+        assert self._case is not None
+        try:
+            files = app.export(self._case, results, pdf=pdf, csv=csv, lang=lang, overwrite=True)
+        except app.UserError as exc:
+            self.warning.emit(str(exc))
+            return
+        except Exception as exc:
+            log.exception("export failed")
+            self.warning.emit(f"{type(exc).__name__}: {exc}")
+            return
+        self.exported.emit(files)
+
+    @Slot(int, str, object)
+    def tag(self, number: int, tag: str, rows: tuple[int, ...]) -> None:
+        """Tag hits ``rows`` of search ``number``."""
+        last = self._last
+        if last is None or last[0] != number or self._case is None:
+            self.warning.emit(self.tr("Search again before tagging: these results are no longer current."))
+            return
+        result = last[2]
+        hits = [result.hits[r] for r in rows if r < len(result.hits)]
+        try:
+            added = app.tag_hits(self._case, tag, result, hits)
+        except app.UserError as exc:
+            self.warning.emit(str(exc))
+            return
+        self.tagged.emit(tag.strip(), len(added))
+        self.refresh()
+
     @Slot(int, int, object)
     def load_document(self, number: int, document_id: int, request: SearchRequest) -> None:
         if self._case is None:
@@ -181,6 +241,7 @@ class SearchWorker(QObject):
             status=app.status(case),
             sources=tuple(case.catalog.source_counts()),
             errors=tuple(case.catalog.errors()),
+            tags=tuple(case.tags.tags()),
             semantic_model=model.name if model is not None else "",
             default_mode=app.default_mode(case, case.settings),
             settings=case.settings,

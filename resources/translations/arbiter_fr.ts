@@ -21,266 +21,357 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="135" />
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="139" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="144" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="148" />
         <source>Case</source>
         <translation>Affaire</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="144" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="153" />
         <source>New case…</source>
         <translation>Nouvelle affaire…</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="147" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="156" />
         <source>Open case…</source>
         <translation>Ouvrir une affaire…</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="150" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="159" />
         <source>Add folders…</source>
         <translation>Ajouter des dossiers…</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="153" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="162" />
         <source>Look for changes in the sources</source>
         <translation>Rechercher les modifications des sources</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="156" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="165" />
         <source>Settings…</source>
         <translation>Paramètres…</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="172" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="171" />
+        <source>Export</source>
+        <translation>Exporter</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="177" />
+        <source>Export the results…</source>
+        <translation>Exporter les résultats…</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="192" />
         <source>Search the case… e.g. rdv gare, GAV prolongée, ZZ-417-XK</source>
         <translation>Rechercher dans l'affaire… ex. rdv gare, GAV prolongée, ZZ-417-XK</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="180" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="200" />
         <source>Hybrid (words + meaning)</source>
         <translation>Hybride (mots + sens)</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="181" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="201" />
         <source>Text</source>
         <translation>Texte</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="182" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="202" />
         <source>Meaning</source>
         <translation>Sens</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="185" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="205" />
         <source>Search mode</source>
         <translation>Mode de recherche</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="188" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="208" />
         <source>All types</source>
         <translation>Tous les types</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="194" />
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="401" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="214" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="423" />
         <source>All folders</source>
         <translation>Tous les dossiers</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="196" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="216" />
         <source>Documents dated from</source>
         <translation>Documents datés à partir du</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="197" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="217" />
         <source>Documents dated until</source>
         <translation>Documents datés jusqu'au</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="198" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="218" />
         <source>Expansions</source>
         <translation>Extensions</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="200" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="220" />
         <source>Also search abbreviations, synonyms and slang from the lexicons</source>
         <translation>Chercher aussi les abréviations, synonymes et termes d'argot des lexiques</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="206" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="226" />
         <source>Filters:</source>
         <translation>Filtres :</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="207" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="227" />
         <source>from</source>
         <translation>du</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="207" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="227" />
         <source>to</source>
         <translation>au</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="246" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="268" />
         <source>Indexing</source>
         <translation>Indexation</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="248" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="270" />
         <source>Sources</source>
         <translation>Sources</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="282" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="304" />
         <source>Ready</source>
         <translation>Prêt</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="304" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="326" />
         <source>Recent cases</source>
         <translation>Affaires récentes</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="321" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="343" />
         <source>Indexing in progress</source>
         <translation>Indexation en cours</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="322" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="344" />
         <source>Indexing of this case is in progress. Stop it (it resumes next time) and switch case?</source>
         <translation>L'indexation de cette affaire est en cours. L'arrêter (elle reprendra la prochaine fois) et changer d'affaire ?</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="327" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="349" />
         <source>No indexing in progress.</source>
         <translation>Aucune indexation en cours.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="332" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="354" />
         <source>Opening %1…</source>
         <translation>Ouverture de %1…</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="336" />
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="345" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="358" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="367" />
         <source>New case</source>
         <translation>Nouvelle affaire</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="336" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="358" />
         <source>Case name (e.g. 2026-1234 STUPS Nord):</source>
         <translation>Nom de l'affaire (ex. 2026-1234 STUPS Nord) :</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="339" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="361" />
         <source>Folder where the case is kept</source>
         <translation>Dossier où conserver l'affaire</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="345" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="367" />
         <source>%1 exists and is not empty.</source>
         <translation>%1 existe et n'est pas vide.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="351" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="373" />
         <source>Open a case folder</source>
         <translation>Ouvrir le dossier d'une affaire</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="356" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="378" />
         <source>Folder to add to the case</source>
         <translation>Dossier à ajouter à l'affaire</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="371" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="393" />
         <source>Resuming the indexing that was interrupted…</source>
         <translation>Reprise de l'indexation interrompue…</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="381" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="403" />
         <source>No case open</source>
         <translation>Aucune affaire ouverte</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="382" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="404" />
         <source>Cannot open the case</source>
         <translation>Impossible d'ouvrir l'affaire</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="388" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="410" />
         <source>indexing</source>
         <translation>indexation en cours</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="388" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="410" />
         <source>up to date</source>
         <translation>à jour</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="390" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="412" />
         <source>Case: %1 — %2 documents · %3 errors · semantic coverage %4 · %5</source>
         <translation>Affaire : %1 — %2 documents · %3 erreurs · couverture sémantique %4 · %5</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="428" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="450" />
         <source>Added to the case: %1</source>
         <translation>Ajouté à l'affaire : %1</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="457" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="479" />
         <source>Indexing failed.</source>
         <translation>L'indexation a échoué.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="459" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="481" />
         <source>Indexing failed</source>
         <translation>Échec de l'indexation</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="529" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="551" />
         <source>Searching…</source>
         <translation>Recherche…</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="541" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="563" />
         <source>meaning searched in %1 % of the case (indexing goes on)</source>
         <translation>sens recherché dans %1 % de l'affaire (l'indexation continue)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="545" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="567" />
         <source>%n result(s)</source>
         <translation>
             <numerusform>%n résultat</numerusform><numerusform>%n résultats</numerusform></translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="547" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="569" />
         <source>%1 ms</source>
         <translation>%1 ms</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="552" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="574" />
         <source>No result for this search.</source>
         <translation>Aucun résultat pour cette recherche.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="563" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="585" />
         <source>Search failed: %1</source>
         <translation>La recherche a échoué : %1</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="616" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="639" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="644" />
+        <source>relevant</source>
+        <translation>pertinent</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="639" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="644" />
+        <source>to check</source>
+        <translation>à vérifier</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="640" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="645" />
+        <source>Tag “%1”</source>
+        <translation>Étiqueter « %1 »</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="647" />
+        <source>Other tag…</source>
+        <translation>Autre étiquette…</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="650" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="671" />
+        <source>Export the selected results…</source>
+        <translation>Exporter les résultats sélectionnés…</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="655" />
+        <source>Tag</source>
+        <translation>Étiquette</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="655" />
+        <source>Tag for the selected results:</source>
+        <translation>Étiquette pour les résultats sélectionnés :</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="665" />
+        <source>%n result(s) tagged “%1”</source>
+        <translation>
+            <numerusform>%n résultat étiqueté « %1 »</numerusform><numerusform>%n résultats étiquetés « %1 »</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="675" />
+        <source>Export a tag</source>
+        <translation>Exporter une étiquette</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="682" />
+        <source>PDF and CSV (*.pdf)</source>
+        <translation>PDF et CSV (*.pdf)</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="682" />
+        <source>PDF (*.pdf)</source>
+        <translation>PDF (*.pdf)</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="682" />
+        <source>CSV (*.csv)</source>
+        <translation>CSV (*.csv)</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="685" />
+        <source>Export for the case file</source>
+        <translation>Exporter pour le dossier de procédure</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="707" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="713" />
+        <source>Exporting…</source>
+        <translation>Export en cours…</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="717" />
+        <source>Exported: %1 (SHA-256 in the audit log)</source>
+        <translation>Exporté : %1 (SHA-256 inscrite au journal d'audit)</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="731" />
         <source>Change the embedding model</source>
         <translation>Changer de modèle sémantique</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="618" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="733" />
         <source>Every passage of the case will be embedded again with the new model, which can take hours; meanwhile search by meaning covers only what is done. Continue?</source>
         <translation>Tous les passages de l'affaire seront recalculés avec le nouveau modèle, ce qui peut prendre des heures ; en attendant, la recherche par le sens ne couvre que ce qui est fait. Continuer ?</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="630" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="745" />
         <source>The language changes at the next start.</source>
         <translation>La langue change au prochain démarrage.</translation>
     </message>
@@ -477,14 +568,24 @@
 <context>
     <name>SearchWorker</name>
     <message>
-        <location filename="../../arbiter_desktop/ui/search_worker.py" line="110" />
+        <location filename="../../arbiter_desktop/ui/search_worker.py" line="116" />
         <source>No case is open.</source>
         <translation>Aucune affaire n'est ouverte.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/search_worker.py" line="139" />
+        <location filename="../../arbiter_desktop/ui/search_worker.py" line="145" />
         <source>The search could not be recorded in the audit log: %1</source>
         <translation>La recherche n'a pas pu être inscrite au journal d'audit : %1</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/search_worker.py" line="153" />
+        <source>Search again before exporting: these results are no longer current.</source>
+        <translation>Relancez la recherche avant d'exporter : ces résultats ne sont plus à jour.</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/search_worker.py" line="190" />
+        <source>Search again before tagging: these results are no longer current.</source>
+        <translation>Relancez la recherche avant d'étiqueter : ces résultats ne sont plus à jour.</translation>
     </message>
 </context>
 <context>

@@ -215,3 +215,25 @@ def test_searches_the_user_stays_on_enter_the_audit_log(qtbot: QtBot, window: Ma
     qtbot.waitUntil(lambda: _searches_logged(case_dir) == ["gare", "mairie"], timeout=5_000)
     qtbot.wait(2500)
     assert _searches_logged(case_dir) == ["gare", "mairie"]  # once each
+
+
+def test_tagging_and_exporting_from_the_window(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    with qtbot.waitSignal(window.indexing.finished, timeout=INDEXING_TIMEOUT_MS):
+        window.index_paths([_corpus(tmp_path / "src")])
+    result = _search(qtbot, window, "gare OR mairie")
+    second, first = Path(result.hits[1].doc_path).name, Path(result.hits[0].doc_path).name
+    window.results_view.selectAll()
+    window.tag_selected("pertinent")
+    qtbot.waitUntil(lambda: window.snapshot is not None and window.snapshot.tags == (("pertinent", 2),), timeout=10_000)
+
+    out = tmp_path / "out"
+    out.mkdir()
+    with qtbot.waitSignal(window.exported, timeout=60_000) as blocker:
+        window.export_to(out / "gare.pdf", out / "gare.csv", rows=(1,))
+    files = blocker.args[0]
+    assert sorted(Path(f.path).name for f in files) == ["gare.csv", "gare.pdf"]
+    text = "\n".join(page.extract_text() for page in PdfReader(out / "gare.pdf").pages)
+    assert "gare OR mairie" in text and second in text and first not in text  # the second hit only
+    assert (out / "gare.csv").read_bytes().startswith(b"\xef\xbb\xbf")
