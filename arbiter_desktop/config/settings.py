@@ -38,7 +38,9 @@ class Settings:
         "", "Embedding model: a GGUF file name in models/ or a path (empty: the default model installed)."
     )
     embed_threads: int = _setting(max(1, os.cpu_count() or 1), "CPU threads used by the embedding model.")
-    embed_batch: int = _setting(16, "Chunks embedded per model call.")
+    embed_batch: int = _setting(
+        16, "Most chunks embedded per batch (batches also last about a second, so pause and cancel answer fast)."
+    )
     embed_context: int = _setting(512, "Longest chunk the embedding model reads, in model tokens.")
     embed_save_s: float = _setting(10.0, "Seconds between two commits of new vectors (a kill loses at most these).")
     rescore_candidates: int = _setting(400, "Binary-search candidates rescored with int8 vectors per query.")

@@ -105,6 +105,9 @@ class JobControl:
 ProgressCallback = Callable[[Progress], None]
 
 
+EMBED_BATCH_S = 1.0  # target duration of one embedding batch
+
+
 def _under_any(path: str, folders: Sequence[str]) -> bool:
     return any(path == f or path.startswith(f.rstrip(os.sep) + os.sep) for f in folders)
 
@@ -328,16 +331,20 @@ class Indexer:
         unsaved: list[int] = []
         last_save = started
         cursor = 0
+        size = 1  # batches last about EMBED_BATCH_S, so that pause and cancel answer within a second or two
         while True:
             if self.control.checkpoint():
                 report.cancelled = True
                 break
-            batch = catalog.unembedded_chunks(self.settings.embed_batch, after=cursor)
+            batch = catalog.unembedded_chunks(size, after=cursor)
             if not batch:
                 break
             cursor = batch[-1][0]
             ids = [c for c, _, _ in batch]
+            batch_started = time.monotonic()
             vectors = self.embedder.embed_documents([t for _, t, _ in batch], [title for _, _, title in batch])
+            per_chunk = max(1e-4, (time.monotonic() - batch_started) / len(batch))
+            size = max(1, min(self.settings.embed_batch, int(EMBED_BATCH_S / per_chunk)))
             store.add(ids, vectors)
             unsaved.extend(ids)
             done += len(ids)

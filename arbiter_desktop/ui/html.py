@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 MATCH_STYLE = "background-color:#ffe066;color:#000000;font-weight:600"
 CURRENT_STYLE = "background-color:#ff9f1c;color:#000000;font-weight:600"
-SEMANTIC_STYLE = "border-bottom:2px solid #2f7ed8;background-color:#e3f0ff"
+SEMANTIC_STYLE = "background-color:#dcf3dc;text-decoration:underline"
 
 
 def escape(text: str) -> str:

@@ -86,6 +86,7 @@ class MainWindow(QMainWindow):
         self._disabled: list[str] = []
         self._pending_roots: list[Path] = []
         self._refresh_due = False
+        self._last_phase = ""
 
         self.worker = SearchWorker()
         self.thread_ = QThread(self)
@@ -246,7 +247,7 @@ class MainWindow(QMainWindow):
         self.results_view.setBatchSize(8)
         self.results_view.setAlternatingRowColors(True)
         palette = self.results_view.palette()  # a light selection keeps the highlighted passage readable
-        palette.setColor(QPalette.ColorRole.Highlight, QColor("#d6e6f7"))
+        palette.setColor(QPalette.ColorRole.Highlight, QColor("#e4ecf6"))
         palette.setColor(QPalette.ColorRole.HighlightedText, QColor("#000000"))
         self.results_view.setPalette(palette)
         self.results_view.selectionModel().currentChanged.connect(self._current_hit_changed)
@@ -432,6 +433,19 @@ class MainWindow(QMainWindow):
                 item.setEnabled(semantic)
         if not semantic and self.mode.currentData() != SearchMode.LEXICAL.value:
             self._select_mode(SearchMode.LEXICAL)
+        self._search_again_if_empty()
+
+    def _search_again_if_empty(self) -> None:
+        """While indexing, a search that found nothing runs again as documents arrive (results already on
+        screen are left alone: the user may be reading them)."""
+        if (
+            self.indexing.running
+            and self.query.text().strip()
+            and self.result is not None
+            and not self.result.hits
+            and not self._typing.isActive()
+        ):
+            self.search()
 
     def _select_mode(self, mode: SearchMode) -> None:
         self.mode.blockSignals(True)
@@ -453,6 +467,7 @@ class MainWindow(QMainWindow):
         self.progress.set_paused(paused)
 
     def _indexing_started(self) -> None:
+        self._last_phase = ""
         self.progress.set_running()
         self._refresh_timer.start()
         if self.snapshot is not None:
@@ -461,6 +476,9 @@ class MainWindow(QMainWindow):
     def _indexing_progress(self, p: Progress) -> None:
         self.progress.show_progress(p)
         self._refresh_due = True
+        if p.phase == "semantic" and self._last_phase != "semantic" and self.query.text().strip():
+            self.search()  # the text phase is over: the full-text results are complete now
+        self._last_phase = p.phase
 
     def _refresh_if_due(self) -> None:
         if self._refresh_due:
@@ -613,7 +631,7 @@ class MainWindow(QMainWindow):
 
     def _request_page(self, path: str, page: int) -> None:
         self._page_number += 1
-        width = max(600, self.preview.width() - 40)
+        width = max(400, self.preview.stack.width() - 30)  # fits the pane beside its scroll bar
         self._page_requested.emit(self._page_number, path, page, width)
 
     def _page_ready(self, number: int, image: PageImage) -> None:
