@@ -1,7 +1,7 @@
 """Walk the dropped folders and fingerprint files. Sources are evidence: read-only, never modified.
 
-Files are opened with ``O_RDONLY`` (and ``O_NOATIME`` where the system allows it, so that even the access
-time stays as it was); nothing here writes, renames or changes permissions.
+Files are read through :mod:`arbiter_desktop.ingest.readonly` (``O_RDONLY``, and ``O_NOATIME`` where the system
+allows it, so that even the access time stays as it was); nothing here writes, renames or changes permissions.
 """
 
 from __future__ import annotations
@@ -15,9 +15,8 @@ from pathlib import Path
 
 from arbiter_desktop.domain import FileFingerprint
 from arbiter_desktop.ingest.filetypes import detect_kind
+from arbiter_desktop.ingest.readonly import open_source
 
-_READ_FLAGS = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0)
-_NOATIME = getattr(os, "O_NOATIME", 0)
 _BLOCK = 1 << 20
 
 
@@ -36,16 +35,6 @@ class Skipped:
 
     path: str
     message: str
-
-
-def open_readonly(path: str) -> int:
-    """A read-only descriptor, without updating the access time when the system permits it."""
-    if _NOATIME:
-        try:
-            return os.open(path, _READ_FLAGS | _NOATIME)
-        except PermissionError:
-            pass  # O_NOATIME needs ownership of the file; fall back to a plain read-only open
-    return os.open(path, _READ_FLAGS)
 
 
 def walk(root: Path) -> Iterator[Seen | Skipped]:
@@ -92,14 +81,11 @@ def walk(root: Path) -> Iterator[Seen | Skipped]:
 
 
 def sha256_of(path: str) -> str:
+    """The SHA-256 of a file, read in blocks (memory stays flat whatever the size)."""
     digest = hashlib.sha256()
-    fd = open_readonly(path)
-    try:
-        with os.fdopen(fd, "rb", closefd=False) as handle:
-            while block := handle.read(_BLOCK):
-                digest.update(block)
-    finally:
-        os.close(fd)
+    with open_source(path) as handle:
+        while block := handle.read(_BLOCK):
+            digest.update(block)
     return digest.hexdigest()
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from arbiter_desktop.domain import ErrorReason, Extraction, ExtractionError
 from arbiter_desktop.ingest.extractors.normalize import join_pages
 from arbiter_desktop.ingest.filetypes import decode_text
+from arbiter_desktop.ingest.readonly import open_source
 
 MAX_TEXT_BYTES = 64 * 1024 * 1024
 CELL_SEPARATOR = " ; "
@@ -33,7 +34,7 @@ def extract(path: Path) -> Extraction:
 def read_bytes(path: Path, limit: int) -> bytes:
     """The whole file, read-only; ExtractionError TOO_LARGE over ``limit`` bytes, UNREADABLE on OS errors."""
     try:
-        with path.open("rb") as handle:
+        with open_source(path) as handle:
             if os.fstat(handle.fileno()).st_size > limit:
                 raise ExtractionError(ErrorReason.TOO_LARGE, f"file larger than {limit // (1024 * 1024)} MiB")
             data = handle.read(limit + 1)
