@@ -2,6 +2,9 @@
 
 Files are read through :mod:`arbiter_desktop.ingest.readonly` (``O_RDONLY``, and ``O_NOATIME`` where the system
 allows it, so that even the access time stays as it was); nothing here writes, renames or changes permissions.
+
+The walk yields real names (bytes that are not UTF-8 included); what is recorded is their key
+(:func:`arbiter_desktop.safetext.path_key`).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from pathlib import Path
 from arbiter_desktop.domain import FileFingerprint
 from arbiter_desktop.ingest.filetypes import detect_kind
 from arbiter_desktop.ingest.readonly import open_source
+from arbiter_desktop.safetext import path_key
 
 _BLOCK = 1 << 20
 
@@ -24,9 +28,19 @@ _BLOCK = 1 << 20
 class Seen:
     """A regular file met during the walk (not yet hashed)."""
 
-    path: str
+    path: str  # the real name: read the file through this one
     size: int
     mtime_ns: int
+    ctime_ns: int  # changes with any write, even one that puts the modification time back
+
+    @property
+    def key(self) -> str:
+        """The path as the catalog records it."""
+        return path_key(self.path)
+
+    def same_state(self, other: Seen) -> bool:
+        """Has the file kept its size and times (nothing wrote to it in between)?"""
+        return (self.size, self.mtime_ns, self.ctime_ns) == (other.size, other.mtime_ns, other.ctime_ns)
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +49,14 @@ class Skipped:
 
     path: str
     message: str
+
+    @property
+    def key(self) -> str:
+        return path_key(self.path)
+
+
+def _seen(path: str, st: os.stat_result) -> Seen:
+    return Seen(path, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
 
 def walk(root: Path) -> Iterator[Seen | Skipped]:
@@ -45,7 +67,7 @@ def walk(root: Path) -> Iterator[Seen | Skipped]:
         yield Skipped(str(root), f"cannot read: {exc.strerror or exc}")
         return
     if stat.S_ISREG(st.st_mode):
-        yield Seen(str(root), st.st_size, st.st_mtime_ns)
+        yield _seen(str(root), st)
         return
     stack = [str(root)]
     visited: set[tuple[int, int]] = {(st.st_dev, st.st_ino)}
@@ -67,13 +89,13 @@ def walk(root: Path) -> Iterator[Seen | Skipped]:
                 if entry.is_symlink():
                     target = entry.stat(follow_symlinks=True)  # a link to a file is read through
                     if stat.S_ISREG(target.st_mode):
-                        yield Seen(entry.path, target.st_size, target.st_mtime_ns)
+                        yield _seen(entry.path, target)
                     else:
                         yield Skipped(entry.path, "symbolic link to a folder or special file: not followed")
                     continue
                 est = entry.stat(follow_symlinks=False)
                 if stat.S_ISREG(est.st_mode):
-                    yield Seen(entry.path, est.st_size, est.st_mtime_ns)
+                    yield _seen(entry.path, est)
                 else:
                     yield Skipped(entry.path, "not a regular file (device, socket or pipe)")
             except OSError as exc:
@@ -89,10 +111,19 @@ def sha256_of(path: str) -> str:
     return digest.hexdigest()
 
 
+def restat(path: str) -> Seen | None:
+    """The file at ``path`` as it is now (links to files read through), or None if it is gone or not a file."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return _seen(path, st) if stat.S_ISREG(st.st_mode) else None
+
+
 def fingerprint(seen: Seen) -> FileFingerprint:
     """Hash and classify a file. Raises OSError if it vanished or cannot be read."""
     return FileFingerprint(
-        path=seen.path,
+        path=seen.key,
         size=seen.size,
         mtime_ns=seen.mtime_ns,
         sha256=sha256_of(seen.path),

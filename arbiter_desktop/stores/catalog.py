@@ -27,6 +27,7 @@ from arbiter_desktop.domain import (
     FileKind,
     PageSpan,
 )
+from arbiter_desktop.safetext import escape_surrogates
 
 SCHEMA_VERSION = 1
 
@@ -194,7 +195,16 @@ class Catalog:
         self.remove_file(fp.path)
         self.db.execute(
             "INSERT OR REPLACE INTO errors VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (fp.path, source_id, fp.size, fp.mtime_ns, fp.sha256, reason.value, message, time.time()),
+            (
+                fp.path,
+                source_id,
+                fp.size,
+                fp.mtime_ns,
+                fp.sha256,
+                reason.value,
+                escape_surrogates(message),
+                time.time(),
+            ),
         )
 
     def remove_file(self, path: str) -> None:
