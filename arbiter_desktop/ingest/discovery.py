@@ -18,7 +18,7 @@ from pathlib import Path
 
 from arbiter_desktop.domain import FileFingerprint
 from arbiter_desktop.ingest.filetypes import detect_kind
-from arbiter_desktop.ingest.readonly import open_source
+from arbiter_desktop.ingest.readonly import open_readonly, open_source
 from arbiter_desktop.safetext import path_key
 
 _BLOCK = 1 << 20
@@ -74,32 +74,46 @@ def walk(root: Path) -> Iterator[Seen | Skipped]:
     while stack:
         folder = stack.pop()
         try:
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+            fd = open_readonly(folder)  # listed through a descriptor: the folder's access time stays too
         except OSError as exc:
             yield Skipped(folder, f"cannot list folder: {exc.strerror or exc}")
             continue
-        for entry in entries:
-            try:
-                if entry.is_dir(follow_symlinks=False):
-                    est = entry.stat(follow_symlinks=False)
-                    if (est.st_dev, est.st_ino) not in visited:
-                        visited.add((est.st_dev, est.st_ino))
-                        stack.append(entry.path)
-                    continue
-                if entry.is_symlink():
-                    target = entry.stat(follow_symlinks=True)  # a link to a file is read through
-                    if stat.S_ISREG(target.st_mode):
-                        yield _seen(entry.path, target)
-                    else:
-                        yield Skipped(entry.path, "symbolic link to a folder or special file: not followed")
-                    continue
+        try:
+            yield from _folder_entries(fd, folder, stack, visited)
+        finally:
+            os.close(fd)
+
+
+def _folder_entries(fd: int, folder: str, stack: list[str], visited: set[tuple[int, int]]) -> Iterator[Seen | Skipped]:
+    try:
+        with os.scandir(fd) as listing:
+            entries = sorted(listing, key=lambda e: e.name)
+    except OSError as exc:
+        yield Skipped(folder, f"cannot list folder: {exc.strerror or exc}")
+        return
+    for entry in entries:
+        path = os.path.join(folder, entry.name)
+        try:
+            if entry.is_dir(follow_symlinks=False):
                 est = entry.stat(follow_symlinks=False)
-                if stat.S_ISREG(est.st_mode):
-                    yield _seen(entry.path, est)
+                if (est.st_dev, est.st_ino) not in visited:
+                    visited.add((est.st_dev, est.st_ino))
+                    stack.append(path)
+                continue
+            if entry.is_symlink():
+                target = entry.stat(follow_symlinks=True)  # a link to a file is read through
+                if stat.S_ISREG(target.st_mode):
+                    yield _seen(path, target)
                 else:
-                    yield Skipped(entry.path, "not a regular file (device, socket or pipe)")
-            except OSError as exc:
-                yield Skipped(entry.path, f"cannot read: {exc.strerror or exc}")
+                    yield Skipped(path, "symbolic link to a folder or special file: not followed")
+                continue
+            est = entry.stat(follow_symlinks=False)
+            if stat.S_ISREG(est.st_mode):
+                yield _seen(path, est)
+            else:
+                yield Skipped(path, "not a regular file (device, socket or pipe)")
+        except OSError as exc:
+            yield Skipped(path, f"cannot read: {exc.strerror or exc}")
 
 
 def sha256_of(path: str) -> str:
