@@ -1,10 +1,15 @@
 """The indexing job: discover → fingerprint → extract (worker processes) → chunk → catalog + full-text index.
 
 Commits happen in batches. Per batch: the catalog records the new documents as ``pending`` (one SQLite
-transaction); their chunks go to the full-text index, which commits; then the catalog marks them ``indexed``
-and bumps the generation. A kill at any moment loses at most the batch in flight: the next run re-sends
-every pending document (delete, then add) and removes documents that no file references any more, so the
-catalog and the index agree again without duplicates.
+transaction); their chunks go to the full-text index, which commits; then the catalog points the files at
+their new documents, marks them ``indexed`` and bumps the generation. A kill at any moment loses at most the
+batch in flight: the next run re-sends every pending document (delete, then add) and removes documents that no
+file references any more, so the catalog and the index agree again without duplicates.
+
+Searches run meanwhile (another process) see each file in one version or the other, never in none: a file
+whose content changed keeps its old document until the new one is in the full-text index; the old one leaves
+the index at the next commit, once no file references it (:mod:`arbiter_desktop.search.engine` shows only
+documents that files reference).
 
 Sources may change under the job: a file deleted or written to between the walk and the end of its extraction
 is never recorded with a fingerprint that does not match the text indexed. It is read again (up to
@@ -118,6 +123,8 @@ class Indexer:
             open_vector_store(case.directory, embedder.identity) if embedder is not None else None
         )
         self._started = 0.0
+        # path → (source, fingerprint, document): files whose new document is recorded but not yet indexed
+        self._moves: dict[str, tuple[int, FileFingerprint, int]] = {}
 
     # --- public -------------------------------------------------------------------------------------------
     def run(self, roots: Sequence[Path]) -> IndexReport:
@@ -239,7 +246,7 @@ class Indexer:
                             head.sha256, head.kind, head.size, outcome.extraction, outcome.chunks
                         )
                         for source_id, _, fp, known in group:
-                            catalog.upsert_file(source_id, fp, document_id)
+                            self._moves[fp.path] = (source_id, fp, document_id)  # once it is in the index
                             self._count(report, known)
                         report.duplicates += len(group) - 1
                         report.text_bytes += len(outcome.extraction.text.encode("utf-8"))
@@ -264,6 +271,7 @@ class Indexer:
             except BaseException:
                 if catalog.db.in_transaction:
                     catalog.db.execute("ROLLBACK")
+                    self._moves.clear()  # their documents were rolled back with the batch
                 raise
         if not moved:
             return
@@ -306,14 +314,17 @@ class Indexer:
         return None
 
     def _flush(self, report: IndexReport) -> None:
-        """Send pending documents to the full-text index, drop orphans, commit both stores.
+        """Send pending documents to the full-text index, drop orphans, commit both stores; then point the
+        files at their new documents.
 
         A backlog (after a rebuild, or many documents whose paths changed) goes in commits of
         ``FLUSH_DOCUMENTS``, each one durable: a kill loses at most the commit in flight."""
         catalog, lexical = self.case.catalog, self.case.lexical
-        orphans = catalog.orphan_documents()
+        moves, self._moves = self._moves, {}
+        targets = {document_id for _, _, document_id in moves.values()}
+        orphans = [(i, sha) for i, sha in catalog.orphan_documents() if i not in targets]
         pending = catalog.pending_documents()
-        if not orphans and not pending:
+        if not orphans and not pending and not moves:
             return
         for _, sha256 in orphans:
             lexical.delete_document(sha256)
@@ -321,12 +332,17 @@ class Indexer:
         if self.vectors is not None and orphan_ids:
             self.vectors.remove(c for i in orphan_ids for c in catalog.chunk_ids_of(i))
             self.vectors.save(catalog.generation())
-        pending = [i for i in pending if i not in orphan_ids]
+        leaving = {i for i in (catalog.document_of_path(p) for p in moves) if i is not None} - targets
+        keeping = {i for i in leaving if set(catalog.paths_of(i)) - moves.keys()}  # a path left, others stay
+        pending = sorted((set(pending) | keeping) - orphan_ids)
         step = max(self.settings.batch_files, FLUSH_DOCUMENTS)
         for start in range(0, max(len(pending), 1), step):
-            indexed = self._send(pending[start : start + step])
+            indexed = self._send(pending[start : start + step], moves)
             lexical.commit()
             with catalog.transaction():
+                for source_id, fp, document_id in moves.values():
+                    catalog.upsert_file(source_id, fp, document_id)
+                moves = {}
                 for document_id in orphan_ids:
                     catalog.delete_document(document_id)
                 orphan_ids = set()
@@ -334,15 +350,22 @@ class Indexer:
                 report.generation = catalog.bump_generation()
             if len(pending) > step:
                 self._emit("lexical", min(start + step, len(pending)), len(pending), "", report)
+        if leaving - keeping:  # documents replaced by the new contents of their files: out of the index now
+            self._flush(report)
 
-    def _send(self, document_ids: list[int]) -> list[int]:
-        """Replace each document's chunks in the full-text index (not committed); the ids that were sent."""
+    def _send(self, document_ids: list[int], moves: dict[str, tuple[int, FileFingerprint, int]]) -> list[int]:
+        """Replace each document's chunks in the full-text index (not committed), under its paths once
+        ``moves`` are applied; the ids that were sent."""
         catalog, lexical = self.case.catalog, self.case.lexical
+        arriving: dict[int, set[str]] = {}
+        for path, (_, _, target) in moves.items():
+            arriving.setdefault(target, set()).add(path)
         indexed: list[int] = []
         for document_id in document_ids:
             document = catalog.document(document_id)
             if document is None:
                 continue
+            paths = sorted((set(document.paths) - moves.keys()) | arriving.get(document_id, set()))
             lexical.delete_document(document.sha256)
             lexical.add_chunks(
                 ChunkRecord(
@@ -351,7 +374,7 @@ class Indexer:
                     doc_key=document.sha256,
                     text=chunk.text,
                     title=document.title,
-                    paths=document.paths,
+                    paths=paths,
                     kind=document.kind.value,
                     date=document.date,
                 )

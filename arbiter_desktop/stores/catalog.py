@@ -236,6 +236,10 @@ class Catalog:
             known[path] = KnownFile(path, size, mtime, sha, failed=True)
         return known
 
+    def document_of_path(self, path: str) -> int | None:
+        row = self.db.execute("SELECT document_id FROM files WHERE path=?", (path,)).fetchone()
+        return None if row is None or row[0] is None else int(row[0])
+
     def document_id_for(self, sha256: str) -> int | None:
         row = self.db.execute("SELECT id FROM documents WHERE sha256=?", (sha256,)).fetchone()
         return None if row is None else int(row[0])

@@ -4,11 +4,12 @@ agree chunk for chunk, and searches return what an uninterrupted run returns.
 
 The moments are drawn from a seeded generator: some during start-up, some while files are fingerprinted, the
 others right after the n-th file extracted (first half of the kills) or the n-th batch embedded (second half),
-plus a few milliseconds; n is drawn so that the kills spread over each phase instead of finishing it early.
+plus up to 5 ms; n is drawn so that the kills spread over each phase instead of finishing it early.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import random
@@ -31,7 +32,7 @@ from arbiter_desktop.stores.vectors import open_vector_store
 SEED = 20240607
 KILLS = 20
 FILES = 90
-SETTINGS = {"workers": 1, "batch_files": 3, "embed_batch": 4, "embed_save_s": 0.0}
+SETTINGS = {"workers": 1, "batch_files": 3, "embed_batch": 2, "embed_save_s": 0.0}
 TOPICS = ["cannabis", "véhicule", "téléphone", "perquisition", "témoin", "scellé"]
 SENTENCES = [
     "Le mis en cause a été placé en garde à vue à {n} heures au commissariat central.",
@@ -92,9 +93,10 @@ def _kill_once(case_dir: Path, src: Path, rng: random.Random, phase: str, after_
                     seen += 1
                     if seen >= after_events:
                         break
-            time.sleep(rng.uniform(0.0, 0.03))
+            time.sleep(rng.uniform(0.0, 0.005))
         running = process.poll() is None
-        os.killpg(process.pid, signal.SIGKILL)
+        with contextlib.suppress(ProcessLookupError):  # it ended on its own: its group is gone
+            os.killpg(process.pid, signal.SIGKILL)
         return running
     finally:
         process.wait(60)
