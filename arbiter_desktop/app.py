@@ -2,9 +2,13 @@
 
 Read this file to know where every piece lives:
 
-- a case on disk ............ stores/case.py (catalog.py: SQLite, lexical.py: tantivy)
+- a case on disk ............ stores/case.py (catalog.py: SQLite, lexical.py: tantivy, vectors.py: usearch + int8;
+                              damage.py: what a damaged store reports)
 - indexing .................. indexing/job.py → ingest/discovery.py, ingest/workers.py → ingest/extractors/*,
-                              chunking/chunker.py
+                              chunking/chunker.py (sources read only through ingest/readonly.py)
+- repairing a case .......... indexing/repair.py (rebuild the derived stores from the catalog)
+- verifying the evidence .... indexing/verify.py (re-hash the sources against their recorded fingerprints)
+- odd file names ............ safetext.py (names with bytes that are not UTF-8; the offline switches: __init__.py)
 - searching ................. search/engine.py → search/query.py, search/lexical_query.py, search/highlight.py
 - evaluation ................ evaluation/ (BEIR sets, metrics, runner)
 - exports (PDF, CSV) ........ export/resultset.py → export/pdf.py, export/csv.py
@@ -48,14 +52,20 @@ from arbiter_desktop.export.resultset import (
     from_search,
     from_tag,
 )
+from arbiter_desktop.indexing import repair as repairing
 from arbiter_desktop.indexing.job import Indexer, IndexReport, JobControl, ProgressCallback
 from arbiter_desktop.indexing.process import IndexProcess
+from arbiter_desktop.indexing.repair import RepairReport
+from arbiter_desktop.indexing.verify import VerifyReport
+from arbiter_desktop.indexing.verify import verify as verify_sources
 from arbiter_desktop.search.engine import ModeUnavailable, SearchEngine
 from arbiter_desktop.search.expansion import default_lexicon
 from arbiter_desktop.search.rerank import Reranker, find_reranker
 from arbiter_desktop.search.rerank import open_reranker as load_reranker
 from arbiter_desktop.stores.audit import AuditEntry, AuditError, now_iso, system_user
-from arbiter_desktop.stores.case import Case, CaseError
+from arbiter_desktop.stores.case import Case, CaseDamaged, CaseError
+from arbiter_desktop.stores.catalog import Catalog
+from arbiter_desktop.stores.damage import StoreDamaged
 from arbiter_desktop.stores.tags import TagError, TaggedHit, TagTarget
 from arbiter_desktop.stores.vectors import VectorStoreError, drop_other_models
 
@@ -137,7 +147,8 @@ def index(
         if embedder is not None and reembed:
             drop_other_models(case.directory, embedder.identity)
             data["reembed"] = True
-        report = Indexer(case, control, on_progress, embedder).run(roots)
+        with case.guard():
+            report = Indexer(case, control, on_progress, embedder).run(roots)
     except BaseException as exc:
         if audit:
             with suppress(AuditError):  # the original error matters more
@@ -267,7 +278,8 @@ def search(
     audit: bool = True,
 ) -> SearchResult:
     """Run ``request``; recorded in the audit log unless ``audit`` is False (e.g. an automated check)."""
-    result = SearchEngine(case, embedder, default_lexicon(case.directory), reranker).search(request)
+    with case.guard():
+        result = SearchEngine(case, embedder, default_lexicon(case.directory), reranker).search(request)
     if audit:
         record_search(case, request, result, embedder, reranker)
     return result
@@ -509,7 +521,7 @@ def semantic_model(settings: Settings) -> Path | None:
 def readonly_copy(source: Path) -> Path:
     """A read-only copy of an evidence file for the system viewer (a viewer that saves never touches the
     source). Copies live in the user data folder under ``viewer-copies/`` and are replaced on each opening."""
-    from arbiter_desktop.ingest.discovery import open_readonly
+    from arbiter_desktop.ingest.readonly import open_readonly
 
     folder = paths.data_dir() / "viewer-copies" / hashlib.sha256(str(source).encode()).hexdigest()[:16]
     folder.mkdir(parents=True, exist_ok=True)
@@ -523,6 +535,32 @@ def readonly_copy(source: Path) -> Path:
     return target
 
 
+def repair(
+    directory: Path,
+    embedder: Embedder | None = None,
+    rebuild: Sequence[str] = (),
+    control: JobControl | None = None,
+    on_progress: ProgressCallback | None = None,
+) -> RepairReport:
+    """Check the case's stores, rebuild the damaged ones (and those named in ``rebuild``) from the catalog."""
+    return repairing.repair(directory, embedder, rebuild, control, on_progress)
+
+
+def verify(directory: Path, on_progress: ProgressCallback | None = None) -> VerifyReport:
+    """Re-hash the case's sources: which files changed, disappeared or appeared since they were indexed."""
+    directory = directory.resolve()
+    if not (directory / "catalog.sqlite").exists():
+        raise CaseError(f"{directory} is not a case (no catalog.sqlite)")
+    try:
+        catalog = Catalog(directory / "catalog.sqlite")
+    except StoreDamaged as exc:
+        raise CaseDamaged(directory, [exc.damage]) from exc
+    try:
+        return verify_sources(catalog, str(directory), on_progress)
+    finally:
+        catalog.close()
+
+
 def default_mode(case: Case, settings: Settings) -> SearchMode:
     """Hybrid when the case has vectors and the selected model is installed; otherwise full-text."""
     if semantic_model(settings) is not None and case.catalog.counts()["embedded"] > 0:
@@ -531,7 +569,8 @@ def default_mode(case: Case, settings: Settings) -> SearchMode:
 
 
 def status(case: Case) -> CaseStatus:
-    counts = case.catalog.counts()
+    with case.guard():
+        counts = case.catalog.counts()
     return CaseStatus(
         documents=counts["documents"],
         files=counts["files"],

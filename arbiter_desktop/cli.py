@@ -1,12 +1,13 @@
-"""Command line: `arbiter gui | index | search | export | tag | tags | audit | status | errors | eval | demo`.
+"""Command line: `arbiter gui | index | search | export | tag | tags | audit | status | errors | verify | repair |
+eval | demo`.
 
 Drives the same engine as the GUI. Results go to stdout (text or JSON), progress and diagnostics to stderr.
 `export` writes a result set (a query's hits, or a tag's) to PDF and/or CSV; `tag` tags hits of a query by
 rank; `tags` lists and removes tags; `audit` prints the case's audit trail and `--verify` checks its chain.
 Indexing, searches, exports and tag changes are recorded in the audit trail in the name of the `operator`
 setting (CASE_DIR/settings.json, or `--operator`).
-Exit codes: 0 success, 1 finished with file errors (index) or a failed check (audit --verify), 2 bad input or
-unavailable mode.
+Exit codes: 0 success, 1 finished with file errors (index), a failed check (audit --verify), sources that differ
+from their fingerprints (verify) or work left (repair); 2 bad input, unavailable mode or a damaged case.
 """
 
 from __future__ import annotations
@@ -26,6 +27,9 @@ from arbiter_desktop.domain import FileKind, SearchMode, SearchRequest, SearchRe
 from arbiter_desktop.export.labels import LANGUAGES
 from arbiter_desktop.export.resultset import ExportError, ModelInfo
 from arbiter_desktop.indexing.job import IndexReport, Progress
+from arbiter_desktop.indexing.repair import STORES, RepairReport
+from arbiter_desktop.indexing.verify import FileCheck, VerifyReport
+from arbiter_desktop.safetext import shown
 from arbiter_desktop.search.engine import NO_RERANKER
 from arbiter_desktop.stores.audit import AuditEntry
 from arbiter_desktop.stores.case import Case
@@ -56,6 +60,10 @@ class ProgressBar:
             bar = "#" * filled + "-" * (width - filled)
             if p.phase == "semantic":
                 line = f"semantic [{bar}] {p.done}/{p.total} chunks embedded"
+            elif p.phase == "lexical":
+                line = f"full-text [{bar}] {p.done}/{p.total} documents sent to the index"
+            elif p.phase == "verify":
+                line = f"verify [{bar}] {p.done}/{p.total} files hashed"
             else:
                 rate = p.done / p.elapsed_s if p.elapsed_s > 0 else 0.0
                 eta = (p.total - p.done) / rate if rate > 0 else 0.0
@@ -86,7 +94,7 @@ def _print_index_report(report: IndexReport, out: TextIO) -> None:
     if report.failed:
         out.write(f"{len(report.failed)} file(s) could not be indexed:\n")
         for error in report.failed:
-            out.write(f"  {error.path}\n    {error.reason.value}: {error.message}\n")
+            out.write(f"  {shown(error.path)}\n    {error.reason.value}: {shown(error.message)}\n")
 
 
 def result_to_json(result: SearchResult) -> dict[str, Any]:
@@ -148,8 +156,8 @@ def _print_result(result: SearchResult, out: TextIO) -> None:
         out.write(f"No hit for «{result.query}».\n")
         return
     for h in result.hits:
-        title = f" — {h.title}" if h.title else ""
-        out.write(f"{h.rank:>3}. {h.doc_path} (p. {h.page}){title}  score {h.score:.2f}\n")
+        title = f" — {shown(h.title)}" if h.title else ""
+        out.write(f"{h.rank:>3}. {shown(h.doc_path)} (p. {h.page}){title}  score {h.score:.2f}\n")
         out.write(f"     {_marked(h.passage, h.highlights, tty)}\n")
         if h.matched_terms:
             out.write(f"     matched: {', '.join(h.matched_terms)}\n")
@@ -432,9 +440,122 @@ def cmd_errors(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
     else:
         for e in errors:
-            sys.stdout.write(f"{e.path}\n    {e.reason.value}: {e.message}\n")
+            sys.stdout.write(f"{shown(e.path)}\n    {e.reason.value}: {shown(e.message)}\n")
         sys.stdout.write(f"{len(errors)} file(s) in error\n")
     return 0
+
+
+def _check_to_json(check: FileCheck) -> dict[str, Any]:
+    return {
+        "path": check.path,
+        "recorded_sha256": check.recorded_sha256 or None,
+        "recorded_size": check.recorded_size,
+        "current_sha256": check.current_sha256 or None,
+        "current_size": check.current_size,
+        **({"message": check.message} if check.message else {}),
+    }
+
+
+def verify_to_json(report: VerifyReport) -> dict[str, Any]:
+    """The stable JSON schema of a verification."""
+    return {
+        "case": report.case,
+        "ok": report.ok,
+        "checked": report.checked,
+        "matching": report.matching,
+        "changed": [_check_to_json(c) for c in report.changed],
+        "missing": [_check_to_json(c) for c in report.missing],
+        "added": [_check_to_json(c) for c in report.added],
+        "unreadable": [_check_to_json(c) for c in report.unreadable],
+        "unhashed": report.unhashed,
+        "missing_sources": report.missing_sources,
+        "seconds": round(report.seconds, 3),
+    }
+
+
+def _print_verify(report: VerifyReport, out: TextIO) -> None:
+    out.write(
+        f"Verified {report.checked} recorded fingerprints of case {report.case} in {report.seconds:.1f}s: "
+        f"{report.matching} match.\n"
+    )
+    for source in report.missing_sources:
+        out.write(f"SOURCE MISSING  {shown(source)}\n")
+    for c in report.changed:
+        out.write(
+            f"CHANGED     {shown(c.path)}\n    recorded sha256 {c.recorded_sha256} ({c.recorded_size} bytes)\n"
+            f"    now      sha256 {c.current_sha256} ({c.current_size} bytes)\n"
+        )
+    for c in report.missing:
+        out.write(f"MISSING     {shown(c.path)}\n    recorded sha256 {c.recorded_sha256}\n")
+    for c in report.added:
+        out.write(f"ADDED       {shown(c.path)}\n    sha256 {c.current_sha256} ({c.current_size} bytes)\n")
+    for c in report.unreadable:
+        out.write(f"UNREADABLE  {shown(c.path)}\n    {c.message}\n")
+    if report.unhashed:
+        out.write(
+            f"{len(report.unhashed)} file(s) recorded without a fingerprint (unreadable when indexed) were not "
+            "compared (`arbiter errors` lists them).\n"
+        )
+    differences = len(report.changed) + len(report.missing) + len(report.added) + len(report.unreadable)
+    if report.ok:
+        out.write("All sources are as they were indexed.\n")
+    else:
+        out.write(f"{differences} difference(s): the sources are not as they were indexed.\n")
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    report = app.verify(Path(args.case), on_progress=None if args.json else ProgressBar())
+    if args.json:
+        json.dump(verify_to_json(report), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        _print_verify(report, sys.stdout)
+    return 0 if report.ok else 1
+
+
+def _print_repair(report: RepairReport, case: Path, out: TextIO) -> None:
+    if report.found:
+        out.write(f"{len(report.found)} damaged store(s) found:\n")
+        for damage in report.found:
+            out.write(f"  - {shown(damage.describe())}\n")
+    else:
+        out.write("No damage found.\n")
+    if report.lexical_rebuilt:
+        out.write(f"Full-text index rebuilt from the catalog: {report.documents_sent} documents.\n")
+    elif report.documents_sent:
+        out.write(f"Full-text index: {report.documents_sent} pending documents sent.\n")
+    if report.vector_rows_dropped or report.vector_stores_dropped:
+        out.write(
+            f"Vectors: {report.vector_rows_kept} rows kept, {report.vector_rows_dropped} dropped"
+            + (f", store(s) deleted: {', '.join(report.vector_stores_dropped)}" if report.vector_stores_dropped else "")
+            + ".\n"
+        )
+    if report.embedded:
+        out.write(f"Semantic: {report.embedded} chunks embedded again.\n")
+    if report.left_to_embed:
+        out.write(
+            f"{report.left_to_embed} chunks have no vector: run `arbiter repair {case}` again with the embedding "
+            "model installed (semantic search leaves them out meanwhile).\n"
+        )
+    out.write(f"Done in {report.seconds:.1f}s.\n")
+
+
+def cmd_repair(args: argparse.Namespace) -> int:
+    case_dir = Path(args.case)
+    settings = Settings.load(case_dir / "settings.json")
+    if args.model:
+        settings = settings.replace(embedder=args.model, semantic=True)
+    if args.no_semantic:
+        settings = settings.replace(semantic=False)
+    rebuild = list(STORES) if args.rebuild == "all" else [args.rebuild] if args.rebuild else []
+    embedder = app.open_embedder(settings, required=bool(args.model) or "vectors" in rebuild)
+    try:
+        report = app.repair(case_dir, embedder, rebuild, on_progress=ProgressBar())
+    finally:
+        if embedder is not None:
+            embedder.close()
+    _print_repair(report, case_dir, sys.stdout)
+    return 1 if report.left_to_embed else 0
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
@@ -647,6 +768,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("case")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_errors)
+
+    p = sub.add_parser("verify", help="re-hash the sources: files changed, missing or added since indexing")
+    p.add_argument("case")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_verify)
+
+    p = sub.add_parser("repair", help="check a case's stores; rebuild damaged ones from the catalog")
+    p.add_argument("case")
+    p.add_argument(
+        "--rebuild",
+        choices=[*STORES, "all"],
+        help="rebuild this store even if no damage is found (vectors: embeds every chunk again, long)",
+    )
+    p.add_argument("--model", help="embedding model (a GGUF file name in models/, or a path)")
+    p.add_argument("--no-semantic", action="store_true", help="do not embed the chunks left without a vector")
+    p.set_defaults(func=cmd_repair)
 
     p = sub.add_parser("eval", help="evaluate retrieval on a BEIR-layout data set")
     p.add_argument("dataset")

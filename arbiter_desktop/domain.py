@@ -39,6 +39,7 @@ class ErrorReason(enum.StrEnum):
     TIMEOUT = "timeout"  # the parser ran past its time limit and was stopped
     MEMORY = "memory"  # the parser ran past its memory limit and was stopped
     UNREADABLE = "unreadable"  # permission denied, vanished, not a regular file
+    CHANGED = "changed"  # the file kept changing while it was being read (still being written?)
     HOSTILE = "hostile"  # rejected for safety (XML entities, decompression bomb)
 
 

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
+
+import arbiter_desktop
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 EVALDATA = SHARED / "evaldata"
+TESTS = Path(__file__).resolve().parent
+PACKAGE_ROOT = Path(arbiter_desktop.__file__).resolve().parents[1]  # the checkout whose code the tests run
+INDEX_DRIVER = TESTS / "index_driver.py"
 
 
 def write(folder: Path, name: str, text: str, encoding: str = "utf-8") -> Path:
@@ -14,3 +21,16 @@ def write(folder: Path, name: str, text: str, encoding: str = "utf-8") -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding=encoding)
     return path
+
+
+def python_env(*first: Path, **variables: str) -> dict[str, str]:
+    """The environment of a Python subprocess that imports the same ``arbiter_desktop`` as the tests (and the
+    test helpers), with ``first`` ahead on its path and ``variables`` set."""
+    env = {**os.environ, **variables}
+    env["PYTHONPATH"] = os.pathsep.join(str(p) for p in (*first, PACKAGE_ROOT, TESTS))
+    return env
+
+
+def driver_command(case_dir: Path, *sources: Path, options: tuple[str, ...] = ()) -> list[str]:
+    """The command that runs ``tests/index_driver.py`` (an indexer process) on ``sources``."""
+    return [sys.executable, str(INDEX_DRIVER), str(case_dir), *(str(s) for s in sources), *options]

@@ -228,3 +228,29 @@ def test_audit_prints_and_verifies_the_trail(
     log.write_text("\n".join(entries[:3]) + "\n")  # the last entry removed
     assert main(["audit", str(case_dir), "--verify"]) == 1
     assert "n° 4 to n° 4 were removed from the end" in capsys.readouterr().out
+
+
+def test_a_damaged_case_is_refused_with_the_fix_then_repaired(
+    case_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for segment in (case_dir / "lexical").glob("*.term"):
+        segment.unlink()
+    assert main(["search", str(case_dir), "garde à vue", "--mode", "lexical"]) == 2
+    err = capsys.readouterr().err
+    assert "full-text index" in err and f"arbiter repair {case_dir.resolve()}" in err
+    assert main(["repair", str(case_dir), "--no-semantic"]) == 0
+    out = capsys.readouterr().out
+    assert "1 damaged store(s) found" in out and "Full-text index rebuilt from the catalog: 2 documents" in out
+    assert main(["search", str(case_dir), "garde à vue", "--mode", "lexical", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["hits"][0]["doc_path"].endswith("pv.txt")
+    assert main(["repair", str(case_dir), "--no-semantic"]) == 0
+    assert "No damage found." in capsys.readouterr().out
+
+
+def test_paths_with_control_characters_stay_on_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = tmp_path / "src"
+    write(src, "nom\nsur deux lignes.txt", "Le témoin au nom coupé.")
+    assert main(["index", str(tmp_path / "case"), str(src), "--no-semantic"]) == 0
+    capsys.readouterr()
+    assert main(["search", str(tmp_path / "case"), "coupé", "--mode", "lexical"]) == 0
+    assert "nom\\nsur deux lignes.txt (p. 1)" in capsys.readouterr().out

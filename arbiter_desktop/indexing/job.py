@@ -1,10 +1,19 @@
 """The indexing job: discover → fingerprint → extract (worker processes) → chunk → catalog + full-text index.
 
 Commits happen in batches. Per batch: the catalog records the new documents as ``pending`` (one SQLite
-transaction); their chunks go to the full-text index, which commits; then the catalog marks them ``indexed``
-and bumps the generation. A kill at any moment loses at most the batch in flight: the next run re-sends
-every pending document (delete, then add) and removes documents that no file references any more, so the
-catalog and the index agree again without duplicates.
+transaction); their chunks go to the full-text index, which commits; then the catalog points the files at
+their new documents, marks them ``indexed`` and bumps the generation. A kill at any moment loses at most the
+batch in flight: the next run re-sends every pending document (delete, then add) and removes documents that no
+file references any more, so the catalog and the index agree again without duplicates.
+
+Searches run meanwhile (another process) see each file in one version or the other, never in none: a file
+whose content changed keeps its old document until the new one is in the full-text index; the old one leaves
+the index at the next commit, once no file references it (:mod:`arbiter_desktop.search.engine` shows only
+documents that files reference).
+
+Sources may change under the job: a file deleted or written to between the walk and the end of its extraction
+is never recorded with a fingerprint that does not match the text indexed. It is read again (up to
+``CHANGE_RETRIES`` times), then reported as ``changed``; a file that disappeared is reported as ``unreadable``.
 
 The job knows nothing of Qt: it reports :class:`Progress` through a callback and checks a
 :class:`JobControl` between files for pause and cancel.
@@ -15,7 +24,6 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,16 +31,20 @@ from typing import Protocol
 
 from arbiter_desktop.domain import ErrorReason, FileError, FileFingerprint, FileKind
 from arbiter_desktop.embedding.base import Embedder
-from arbiter_desktop.ingest.discovery import Seen, Skipped, fingerprint, walk
+from arbiter_desktop.ingest.discovery import Seen, Skipped, fingerprint, restat, walk
 from arbiter_desktop.ingest.workers import Extracted, ExtractionPool, Failed, Job
+from arbiter_desktop.safetext import path_key
 from arbiter_desktop.stores.case import Case
 from arbiter_desktop.stores.lexical import ChunkRecord
 from arbiter_desktop.stores.vectors import VectorStore, open_vector_store
 
+CHANGE_RETRIES = 2  # times a file that changed while it was read is read again before it is reported
+FLUSH_DOCUMENTS = 1000  # documents sent to the full-text index per commit when a backlog is flushed
+
 
 @dataclass(frozen=True, slots=True)
 class Progress:
-    phase: str  # "scan", "text", "semantic", "done"
+    phase: str  # "scan", "text", "lexical" (a backlog of documents sent to the index), "semantic", "done"
     done: int
     total: int
     current: str
@@ -129,6 +141,8 @@ class Indexer:
             open_vector_store(case.directory, embedder.identity) if embedder is not None else None
         )
         self._started = 0.0
+        # path → (source, fingerprint, document): files whose new document is recorded but not yet indexed
+        self._moves: dict[str, tuple[int, FileFingerprint, int]] = {}
 
     # --- public -------------------------------------------------------------------------------------------
     def run(self, roots: Sequence[Path]) -> IndexReport:
@@ -141,18 +155,29 @@ class Indexer:
         self._emit("scan", 0, 0, "", report)
         to_process: list[tuple[int, Seen, bool]] = []  # (source id, file, was known before)
         for root in roots:
-            source_id = catalog.add_source(str(root.resolve()))
+            source_id = catalog.add_source(path_key(str(root.resolve())))
             known = catalog.known_files(source_id)
             seen_paths: set[str] = set()
             unlisted: list[str] = []  # folders that could not be read: their files are kept as they were
             for item in walk(root.resolve()):
-                seen_paths.add(item.path)
+                key = item.key
+                if key in seen_paths:  # two names written the same once escaped: never merge two files
+                    self._fail(
+                        source_id,
+                        FileFingerprint(key, 0, 0, "", FileKind.UNKNOWN),
+                        ErrorReason.UNREADABLE,
+                        "another file of this folder has the same name once its undecodable bytes are escaped: "
+                        "rename one of them in a working copy to index both",
+                        report,
+                    )
+                    continue
+                seen_paths.add(key)
                 if isinstance(item, Skipped):
-                    unlisted.append(item.path)
-                    unread = FileFingerprint(item.path, 0, 0, "", FileKind.UNKNOWN)
+                    unlisted.append(key)
+                    unread = FileFingerprint(key, 0, 0, "", FileKind.UNKNOWN)
                     self._fail(source_id, unread, ErrorReason.UNREADABLE, item.message, report)
                     continue
-                before = known.get(item.path)
+                before = known.get(key)
                 if before is not None and (before.size, before.mtime_ns) == (item.size, item.mtime_ns):
                     report.unchanged += 1
                 else:
@@ -180,12 +205,15 @@ class Indexer:
         return report
 
     # --- steps --------------------------------------------------------------------------------------------
-    def _process(self, items: list[tuple[int, Seen, bool]], report: IndexReport) -> None:
+    def _process(self, items: list[tuple[int, Seen, bool]], report: IndexReport, retries: int = CHANGE_RETRIES) -> None:
+        """Fingerprint, extract and record ``items``; files that changed meanwhile go round again."""
         catalog = self.case.catalog
         total = len(items)
         done = 0
         jobs: list[Job] = []
-        waiting: dict[str, list[tuple[int, FileFingerprint, bool]]] = defaultdict(list)
+        groups: list[list[tuple[int, Seen, FileFingerprint, bool]]] = []  # the files of each job (same content)
+        job_of: dict[str, int] = {}  # SHA-256 → job
+        moved: list[tuple[int, Seen, bool]] = []  # changed since they were fingerprinted: read them again
         for source_id, seen, known in items:
             if self.control.checkpoint():
                 report.cancelled = True
@@ -193,7 +221,7 @@ class Indexer:
             try:
                 fp = fingerprint(seen)
             except OSError as exc:
-                unread = FileFingerprint(seen.path, seen.size, seen.mtime_ns, "", FileKind.UNKNOWN)
+                unread = FileFingerprint(seen.key, seen.size, seen.mtime_ns, "", FileKind.UNKNOWN)
                 self._fail(source_id, unread, ErrorReason.UNREADABLE, f"cannot read: {exc.strerror or exc}", report)
                 done += 1
                 continue
@@ -203,6 +231,9 @@ class Indexer:
                 done += 1
                 continue
             existing = catalog.document_id_for(fp.sha256)
+            if existing is not None and not self._still_as_seen([(source_id, seen, fp, known)], moved, report):
+                done += 1
+                continue
             if existing is not None:  # same content already indexed: remember the path, index nothing new
                 with catalog.transaction():
                     catalog.upsert_file(source_id, fp, existing)
@@ -211,12 +242,13 @@ class Indexer:
                 self._count(report, known)
                 done += 1
                 continue
-            if fp.sha256 not in waiting:
-                jobs.append(Job(key=len(jobs), path=fp.path, kind=fp.kind))
-            waiting[fp.sha256].append((source_id, fp, known))
+            if fp.sha256 not in job_of:
+                job_of[fp.sha256] = len(jobs)
+                jobs.append(Job(key=len(jobs), path=seen.path, kind=fp.kind))
+                groups.append([])
+            groups[job_of[fp.sha256]].append((source_id, seen, fp, known))
             self._emit("scan", done, total, fp.path, report)
 
-        by_path = {fp.path: fp.sha256 for group in waiting.values() for _, fp, _ in group}
         pending_in_batch = 0
         pool = ExtractionPool(
             self.settings.workers,
@@ -229,23 +261,23 @@ class Indexer:
             catalog.db.execute("BEGIN IMMEDIATE")
             try:
                 for job, outcome in pool.run(jobs):
-                    group = waiting[by_path[job.path]]
-                    head = group[0][1]
-                    if isinstance(outcome, Extracted):
+                    group = self._still_as_seen(groups[job.key], moved, report)
+                    if group and isinstance(outcome, Extracted):
+                        head = group[0][2]
                         document_id = catalog.add_document(
                             head.sha256, head.kind, head.size, outcome.extraction, outcome.chunks
                         )
-                        for source_id, fp, known in group:
-                            catalog.upsert_file(source_id, fp, document_id)
+                        for source_id, _, fp, known in group:
+                            self._moves[fp.path] = (source_id, fp, document_id)  # once it is in the index
                             self._count(report, known)
                         report.duplicates += len(group) - 1
                         report.text_bytes += len(outcome.extraction.text.encode("utf-8"))
-                    else:
+                    elif group:
                         assert isinstance(outcome, Failed)
-                        for source_id, fp, _ in group:
+                        for source_id, _, fp, _ in group:
                             catalog.record_error(source_id, fp, outcome.reason, outcome.message)
                         report.errors += len(group)
-                    done += len(group)
+                    done += len(groups[job.key])
                     pending_in_batch += 1
                     self._emit("text", done, total, job.path, report)
                     stop = self.control.checkpoint()
@@ -261,7 +293,38 @@ class Indexer:
             except BaseException:
                 if catalog.db.in_transaction:
                     catalog.db.execute("ROLLBACK")
+                    self._moves.clear()  # their documents were rolled back with the batch
                 raise
+        if not moved:
+            return
+        if retries > 0:
+            self._process(moved, report, retries - 1)
+            return
+        for source_id, seen, _ in moved:
+            still_moving = FileFingerprint(seen.key, seen.size, seen.mtime_ns, "", FileKind.UNKNOWN)
+            message = "the file kept changing while it was being read (still being written?): index again later"
+            self._fail(source_id, still_moving, ErrorReason.CHANGED, message, report)
+
+    def _still_as_seen(
+        self,
+        group: list[tuple[int, Seen, FileFingerprint, bool]],
+        moved: list[tuple[int, Seen, bool]],
+        report: IndexReport,
+    ) -> list[tuple[int, Seen, FileFingerprint, bool]]:
+        """The files of ``group`` untouched since the walk; the others are set aside (changed) or recorded
+        (gone), so that no fingerprint is ever stored beside text that came from other bytes."""
+        kept = []
+        for source_id, seen, fp, known in group:
+            now = restat(seen.path)
+            if now is None:
+                message = "the file disappeared or was replaced while it was being indexed"
+                self.case.catalog.record_error(source_id, fp, ErrorReason.UNREADABLE, message)
+                report.errors += 1
+            elif not now.same_state(seen):
+                moved.append((source_id, now, known))
+            else:
+                kept.append((source_id, seen, fp, known))
+        return kept
 
     def _refusal(self, fp: FileFingerprint) -> tuple[ErrorReason, str] | None:
         """Why a file is not sent to a parser at all, if it is not."""
@@ -273,11 +336,17 @@ class Indexer:
         return None
 
     def _flush(self, report: IndexReport) -> None:
-        """Send pending documents to the full-text index, drop orphans, commit both stores."""
+        """Send pending documents to the full-text index, drop orphans, commit both stores; then point the
+        files at their new documents.
+
+        A backlog (after a rebuild, or many documents whose paths changed) goes in commits of
+        ``FLUSH_DOCUMENTS``, each one durable: a kill loses at most the commit in flight."""
         catalog, lexical = self.case.catalog, self.case.lexical
-        orphans = catalog.orphan_documents()
+        moves, self._moves = self._moves, {}
+        targets = {document_id for _, _, document_id in moves.values()}
+        orphans = [(i, sha) for i, sha in catalog.orphan_documents() if i not in targets]
         pending = catalog.pending_documents()
-        if not orphans and not pending:
+        if not orphans and not pending and not moves:
             return
         for _, sha256 in orphans:
             lexical.delete_document(sha256)
@@ -285,13 +354,40 @@ class Indexer:
         if self.vectors is not None and orphan_ids:
             self.vectors.remove(c for i in orphan_ids for c in catalog.chunk_ids_of(i))
             self.vectors.save(catalog.generation())
+        leaving = {i for i in (catalog.document_of_path(p) for p in moves) if i is not None} - targets
+        keeping = {i for i in leaving if set(catalog.paths_of(i)) - moves.keys()}  # a path left, others stay
+        pending = sorted((set(pending) | keeping) - orphan_ids)
+        step = max(self.settings.batch_files, FLUSH_DOCUMENTS)
+        for start in range(0, max(len(pending), 1), step):
+            indexed = self._send(pending[start : start + step], moves)
+            lexical.commit()
+            with catalog.transaction():
+                for source_id, fp, document_id in moves.values():
+                    catalog.upsert_file(source_id, fp, document_id)
+                moves = {}
+                for document_id in orphan_ids:
+                    catalog.delete_document(document_id)
+                orphan_ids = set()
+                catalog.mark_indexed(indexed)
+                report.generation = catalog.bump_generation()
+            if len(pending) > step:
+                self._emit("lexical", min(start + step, len(pending)), len(pending), "", report)
+        if leaving - keeping:  # documents replaced by the new contents of their files: out of the index now
+            self._flush(report)
+
+    def _send(self, document_ids: list[int], moves: dict[str, tuple[int, FileFingerprint, int]]) -> list[int]:
+        """Replace each document's chunks in the full-text index (not committed), under its paths once
+        ``moves`` are applied; the ids that were sent."""
+        catalog, lexical = self.case.catalog, self.case.lexical
+        arriving: dict[int, set[str]] = {}
+        for path, (_, _, target) in moves.items():
+            arriving.setdefault(target, set()).add(path)
         indexed: list[int] = []
-        for document_id in pending:
-            if document_id in orphan_ids:
-                continue
+        for document_id in document_ids:
             document = catalog.document(document_id)
             if document is None:
                 continue
+            paths = sorted((set(document.paths) - moves.keys()) | arriving.get(document_id, set()))
             lexical.delete_document(document.sha256)
             lexical.add_chunks(
                 ChunkRecord(
@@ -300,19 +396,14 @@ class Indexer:
                     doc_key=document.sha256,
                     text=chunk.text,
                     title=document.title,
-                    paths=document.paths,
+                    paths=paths,
                     kind=document.kind.value,
                     date=document.date,
                 )
                 for chunk in catalog.chunks_of(document_id)
             )
             indexed.append(document_id)
-        lexical.commit()
-        with catalog.transaction():
-            for document_id in orphan_ids:
-                catalog.delete_document(document_id)
-            catalog.mark_indexed(indexed)
-            report.generation = catalog.bump_generation()
+        return indexed
 
     def _embed(self, report: IndexReport) -> None:
         """Phase 2: embed the chunks that have no vector yet, in batches, saving every few seconds."""

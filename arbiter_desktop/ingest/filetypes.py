@@ -16,6 +16,7 @@ from typing import IO
 from charset_normalizer import from_bytes
 
 from arbiter_desktop.domain import FileKind
+from arbiter_desktop.ingest.readonly import open_source
 
 HEAD_BYTES = 64 * 1024
 _PDF_SEARCH = 1024
@@ -58,7 +59,7 @@ _EXTENSION_KINDS = {
 
 def detect_kind(path: Path) -> FileKind:
     """The format of the file at ``path``, read from its first bytes (and zip directory)."""
-    with path.open("rb") as handle:
+    with open_source(path) as handle:
         head = handle.read(HEAD_BYTES)
         if head.startswith(_ZIP_MAGIC):
             return _zip_kind(handle) or _zip_kind_from_local_headers(head)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 
 from arbiter_desktop.domain import ErrorReason, ExtractionError
-from arbiter_desktop.ingest.discovery import open_readonly
+from arbiter_desktop.ingest.readonly import open_readonly
 
 MAX_RENDER_BYTES = 400 * 1024 * 1024  # a PDF larger than this is previewed as text only
 

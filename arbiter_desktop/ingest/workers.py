@@ -2,7 +2,8 @@
 
 A file that crashes, hangs or exhausts its parser becomes an error record with a reason; the worker that
 handled it is replaced and the other files go on. The workers are started with ``spawn`` so that they
-inherit no thread or open index from the parent.
+inherit no thread or open index from the parent. Jobs and results travel over two one-way pipes (no socket is
+ever opened, not even a local one).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import multiprocessing
 import multiprocessing.connection
 import time
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,9 @@ class Failed:
 
 
 Outcome = Extracted | Failed
+# What a worker runs for each file: (path, kind, chunk tokens, overlap) -> outcome. A module-level function, so
+# that a spawned worker can import it.
+Task = Callable[[str, FileKind, int, int], Outcome]
 
 
 def _limit_memory(memory_mb: int) -> None:
@@ -73,63 +77,81 @@ def run_one(path: str, kind: FileKind, chunk_tokens: int, overlap: int) -> Outco
         return Failed(ErrorReason.CORRUPT, f"cannot parse ({type(exc).__name__}: {exc})")
 
 
-def _worker_main(conn: Any, memory_mb: int, chunk_tokens: int, overlap: int) -> None:
+def _worker_main(jobs: Any, results: Any, memory_mb: int, chunk_tokens: int, overlap: int, task: Task) -> None:
     _limit_memory(memory_mb)
     while True:
         try:
-            job = conn.recv()
+            job = jobs.recv()
         except (EOFError, OSError):  # the indexer went away (finished, killed): nothing left to do
             return
         if job is None:
             return
         path, kind = job
-        outcome = run_one(path, kind, chunk_tokens, overlap)
+        outcome = task(path, kind, chunk_tokens, overlap)
         try:
             try:
-                conn.send(outcome)
+                results.send(outcome)
             except MemoryError:
-                conn.send(Failed(ErrorReason.MEMORY, "the extracted text exceeded the memory limit"))
+                results.send(Failed(ErrorReason.MEMORY, "the extracted text exceeded the memory limit"))
         except OSError:  # the indexer went away while this file was read
             return
 
 
 class _Worker:
-    def __init__(self, ctx: Any, memory_mb: int, chunk_tokens: int, overlap: int) -> None:
-        self.conn, child = ctx.Pipe(duplex=True)
-        self.process = ctx.Process(target=_worker_main, args=(child, memory_mb, chunk_tokens, overlap), daemon=True)
+    def __init__(self, ctx: Any, memory_mb: int, chunk_tokens: int, overlap: int, task: Task) -> None:
+        job_reader, self.jobs = ctx.Pipe(duplex=False)
+        self.conn, result_writer = ctx.Pipe(duplex=False)  # results: what the pool waits on
+        self.process = ctx.Process(
+            target=_worker_main,
+            args=(job_reader, result_writer, memory_mb, chunk_tokens, overlap, task),
+            daemon=True,
+        )
         self.process.start()
-        child.close()
+        job_reader.close()
+        result_writer.close()
         self.job: Job | None = None
         self.started = 0.0
 
     def submit(self, job: Job) -> None:
         self.job = job
         self.started = time.monotonic()
-        self.conn.send((job.path, job.kind))
+        self.jobs.send((job.path, job.kind))
 
     def kill(self) -> None:
         self.process.kill()
         self.process.join(5)
-        self.conn.close()
+        self._close()
 
     def stop(self) -> None:
         with contextlib.suppress(OSError):
-            self.conn.send(None)
+            self.jobs.send(None)
         self.process.join(2)
         if self.process.is_alive():
             self.process.kill()
             self.process.join(2)
+        self._close()
+
+    def _close(self) -> None:
+        self.jobs.close()
         self.conn.close()
 
 
 class ExtractionPool:
-    """Runs jobs on ``workers`` processes; ``run`` yields (job, outcome) as they finish, in any order."""
+    """Runs jobs on ``workers`` processes; ``run`` yields (job, outcome) as they finish, in any order.
+
+    Each worker runs ``task`` on its files: extraction and chunking unless told otherwise."""
 
     def __init__(
-        self, workers: int, timeout_s: float, memory_mb: int, chunk_tokens: int = 400, overlap: int = 80
+        self,
+        workers: int,
+        timeout_s: float,
+        memory_mb: int,
+        chunk_tokens: int = 400,
+        overlap: int = 80,
+        task: Task = run_one,
     ) -> None:
         self._ctx = multiprocessing.get_context("spawn")
-        self._args = (memory_mb, chunk_tokens, overlap)
+        self._args = (memory_mb, chunk_tokens, overlap, task)
         self._size = max(1, workers)
         self._timeout = timeout_s
         self._workers: list[_Worker] = []

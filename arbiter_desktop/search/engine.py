@@ -62,6 +62,7 @@ def check_mode(mode: SearchMode, embedder: Embedder | None) -> None:
 
 
 RETRIEVAL_DEPTH = 100  # chunks taken from each retriever before fusion
+SNAPSHOT_ATTEMPTS = 3  # searches on newer catalog snapshots while the index is ahead of the one read
 
 
 class SearchEngine:
@@ -94,8 +95,25 @@ class SearchEngine:
             self._generation = generation
 
     def search(self, request: SearchRequest) -> SearchResult:
-        started = time.perf_counter()
+        """Run ``request``, consistently while an indexer commits.
+
+        The catalog is read as one committed state (a snapshot) throughout; the full-text index and the vectors
+        are reloaded after it was taken, so they are at least as recent (the indexer commits them before the
+        catalog). If they are more recent, some retrieved chunk is not in the snapshot yet: the search runs
+        again on a newer snapshot, so that no document goes missing while it is being replaced, and every hit's
+        passage, paths and page come from the same commit."""
         self.check_mode(request.mode)
+        started = time.perf_counter()
+        for attempt in range(1, SNAPSHOT_ATTEMPTS + 1):
+            with self.case.catalog.snapshot():
+                result = self._search(request, started, last=attempt == SNAPSHOT_ATTEMPTS)
+            if result is not None:
+                return result
+            self._generation = -1  # reload the index and the vectors after the next snapshot
+        raise AssertionError("unreachable: the last attempt always returns")
+
+    def _search(self, request: SearchRequest, started: float, last: bool) -> SearchResult | None:
+        """The result, or None when the index is ahead of the catalog snapshot (unless ``last``)."""
         self.refresh()
         expansions = self.lexicon.expand(request.query, request.disabled_expansions) if request.expand else []
         compiled = self.compiler.compile(request.query, expansions)
@@ -119,7 +137,16 @@ class SearchEngine:
         else:
             fused = self._fuse(lexical, dense)
             ranked = sorted(fused, key=lambda c: -fused[c])
-        chunks = self.case.catalog.chunks(ranked[: max(RETRIEVAL_DEPTH, request.top * 5)])
+        head = ranked[: max(RETRIEVAL_DEPTH, request.top * 5)]
+        chunks = self.case.catalog.chunks(head)
+        if len(chunks) < len(head) and not last:
+            return None
+        metas = self.case.catalog.documents_meta([c.document_id for c in chunks.values()])
+        # A document that no file references any more is on its way out (its file was deleted, or now holds
+        # another content that replaces it at the next commit): it is no longer part of the case.
+        chunks = {
+            c: chunk for c, chunk in chunks.items() if chunk.document_id in metas and metas[chunk.document_id].paths
+        }
         notes: list[str] = []
         reranked: dict[int, float] = {}
         if request.mode is SearchMode.FULL:
@@ -128,7 +155,7 @@ class SearchEngine:
             else:
                 ranked, reranked = self._rerank(request.query, ranked, chunks)
         kept = self._collapse(ranked, chunks, request.top)
-        hits = self._hits(kept, chunks, compiled, bm25, cosine, fused, reranked, request.mode)
+        hits = self._hits(kept, metas, compiled, bm25, cosine, fused, reranked, request.mode)
         counts = self.case.catalog.counts()
         return SearchResult(
             query=request.query,
@@ -250,7 +277,7 @@ class SearchEngine:
     def _hits(
         self,
         kept: Sequence[Chunk],
-        chunks: dict[int, Chunk],
+        metas: dict[int, DocumentMeta],
         compiled: Compiled,
         bm25: dict[int, float],
         cosine: dict[int, float],
@@ -258,7 +285,6 @@ class SearchEngine:
         reranked: dict[int, float],
         mode: SearchMode,
     ) -> list[Hit]:
-        metas: dict[int, DocumentMeta] = self.case.catalog.documents_meta([c.document_id for c in kept])
         width = self.case.settings.passage_chars
         semantic_hits = self.case.settings.semantic_highlights if self._query_vector is not None else 0
         hits: list[Hit] = []

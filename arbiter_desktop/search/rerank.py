@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, Literal, Protocol
 
+from arbiter_desktop import set_offline
 from arbiter_desktop.embedding.gguf import GGUF_MAGIC, ModelError, file_sha256
 from arbiter_desktop.embedding.profiles import POOLING_RANK
 
@@ -233,16 +234,9 @@ def read_gguf_header(path: Path) -> GgufHeader:
 # --- the cross-encoder backend ---------------------------------------------------------------------------
 
 
-def set_offline() -> None:
-    """Forbid the Hugging Face libraries any network access (must run before they are imported)."""
-    os.environ["HF_HUB_OFFLINE"] = "1"
-    os.environ["TRANSFORMERS_OFFLINE"] = "1"
-    os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
-
-
 def import_torch_stack() -> tuple[Any, Any]:
     """``torch`` and ``sentence_transformers``, imported offline, or a ModelError that says what to install."""
-    set_offline()
+    set_offline(force=True)  # must run before the Hugging Face libraries are imported
     try:
         torch = importlib.import_module("torch")
         sentence_transformers = importlib.import_module("sentence_transformers")

@@ -27,6 +27,8 @@ from arbiter_desktop.domain import (
     FileKind,
     PageSpan,
 )
+from arbiter_desktop.safetext import escape_surrogates
+from arbiter_desktop.stores.damage import CATALOG, Damage, StoreDamaged
 
 SCHEMA_VERSION = 1
 
@@ -122,10 +124,33 @@ class SourceCounts:
     errors: int  # files that could not be indexed
 
 
+def is_damage(exc: sqlite3.Error) -> bool:
+    """Does this SQLite error mean a damaged file (rather than a lock, a full disk or a bug)?"""
+    if isinstance(exc, sqlite3.OperationalError):
+        return "malformed" in str(exc) or "no such table" in str(exc)
+    return type(exc) is sqlite3.DatabaseError  # "file is not a database", "database disk image is malformed"
+
+
+def damage(path: Path, exc: sqlite3.Error) -> StoreDamaged:
+    return StoreDamaged(Damage(CATALOG, path, f"SQLite reports: {exc}"))
+
+
 class Catalog:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.db = sqlite3.connect(path, isolation_level=None, timeout=30.0, check_same_thread=False)
+        try:
+            self._open()
+        except sqlite3.Error as exc:
+            self.db.close()
+            if is_damage(exc):
+                raise damage(path, exc) from exc
+            raise
+        except BaseException:
+            self.db.close()
+            raise
+
+    def _open(self) -> None:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute("PRAGMA foreign_keys=ON")
@@ -133,12 +158,47 @@ class Catalog:
         with self.transaction():
             self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
             self.db.execute("INSERT OR IGNORE INTO meta VALUES ('generation', '0')")
+        path = self.path
         version = int(self.meta("schema_version") or 0)
         if version != SCHEMA_VERSION:
             raise RuntimeError(f"{path}: catalog schema version {version}, this app reads version {SCHEMA_VERSION}")
 
     def close(self) -> None:
         self.db.close()
+
+    def quick_check(self) -> list[str]:
+        """SQLite's own check of every page of the file (a full read: seconds for a large case); [] if sound."""
+        try:
+            problems = [str(r[0]) for r in self.db.execute("PRAGMA quick_check")]
+        except sqlite3.DatabaseError as exc:
+            return [str(exc)]
+        return [] if problems == ["ok"] else problems
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Reads inside see one committed state of the catalog, whatever an indexer commits meanwhile."""
+        if self.db.in_transaction:
+            yield
+            return
+        self.db.execute("BEGIN")
+        try:
+            yield
+        finally:
+            self.db.execute("COMMIT")
+
+    def lexical_bounds(self) -> tuple[int, int]:
+        """(fewest, most) chunks the full-text index can hold at any commit, as of this catalog state.
+
+        Every chunk of a document marked ``indexed`` that a file still references is in the index (it is marked
+        after the index commits and only leaves it as an orphan or re-sent with its replacement); the index never
+        holds a chunk the catalog has not recorded (chunks are recorded first, and removed from it last)."""
+        with self.snapshot():
+            fewest = self.db.execute(
+                "SELECT COUNT(*) FROM chunks c JOIN documents d ON d.id = c.document_id WHERE d.state = 'indexed'"
+                " AND EXISTS (SELECT 1 FROM files f WHERE f.document_id = d.id)"
+            ).fetchone()[0]
+            most = self.db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]
+        return int(fewest), int(most)
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -184,6 +244,10 @@ class Catalog:
             known[path] = KnownFile(path, size, mtime, sha, failed=True)
         return known
 
+    def document_of_path(self, path: str) -> int | None:
+        row = self.db.execute("SELECT document_id FROM files WHERE path=?", (path,)).fetchone()
+        return None if row is None or row[0] is None else int(row[0])
+
     def document_id_for(self, sha256: str) -> int | None:
         row = self.db.execute("SELECT id FROM documents WHERE sha256=?", (sha256,)).fetchone()
         return None if row is None else int(row[0])
@@ -202,7 +266,16 @@ class Catalog:
         self.remove_file(fp.path)
         self.db.execute(
             "INSERT OR REPLACE INTO errors VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (fp.path, source_id, fp.size, fp.mtime_ns, fp.sha256, reason.value, message, time.time()),
+            (
+                fp.path,
+                source_id,
+                fp.size,
+                fp.mtime_ns,
+                fp.sha256,
+                reason.value,
+                escape_surrogates(message),
+                time.time(),
+            ),
         )
 
     def remove_file(self, path: str) -> None:
@@ -252,6 +325,10 @@ class Catalog:
             [(document_id, c.ordinal, c.start, c.end, c.page) for c in chunks],
         )
         return document_id
+
+    def mark_all_pending(self) -> None:
+        """Every document is to be sent to the full-text index again (it is being rebuilt)."""
+        self.db.execute("UPDATE documents SET state='pending'")
 
     def pending_documents(self) -> list[int]:
         return [int(r[0]) for r in self.db.execute("SELECT id FROM documents WHERE state='pending' ORDER BY id")]

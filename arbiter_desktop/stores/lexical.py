@@ -16,6 +16,7 @@ from typing import Any
 
 import tantivy
 
+from arbiter_desktop.stores.damage import LEXICAL, Damage, StoreDamaged
 from arbiter_desktop.textfold import fold
 
 FRENCH = "fr_stem"  # lowercase, elision, ASCII folding, French stemming
@@ -144,16 +145,28 @@ def folders_of(path: str) -> list[str]:
 
 
 class LexicalStore:
-    """A tantivy index in ``directory``; one writer per process that indexes, readers anywhere."""
+    """A tantivy index in ``directory``; one writer per process that indexes, readers anywhere.
 
-    def __init__(self, directory: Path) -> None:
-        directory.mkdir(parents=True, exist_ok=True)
+    ``must_exist`` (the catalog records indexed documents) makes a missing index an error: tantivy would
+    otherwise create an empty one in its place. A missing or damaged segment raises :class:`StoreDamaged`, at
+    open or when it is first read."""
+
+    def __init__(self, directory: Path, must_exist: bool = False) -> None:
         self.directory = directory
+        if must_exist and not (directory / "meta.json").exists():
+            raise self._damaged("its meta.json is missing (the index is gone or was moved)")
+        directory.mkdir(parents=True, exist_ok=True)
         self.schema = build_schema()
-        self.index = tantivy.Index(self.schema, path=str(directory), reuse=True)
+        try:
+            self.index = tantivy.Index(self.schema, path=str(directory), reuse=True)
+        except ValueError as exc:
+            raise self._damaged(str(exc)) from exc
         for name, analyzer in analyzers().items():
             self.index.register_tokenizer(name, analyzer)
         self._writer: Any = None
+
+    def _damaged(self, problem: str) -> StoreDamaged:
+        return StoreDamaged(Damage(LEXICAL, self.directory, problem))
 
     # writing
     def _get_writer(self, heap_mb: int = 128) -> Any:
@@ -198,21 +211,27 @@ class LexicalStore:
 
     # reading
     def reload(self) -> None:
-        self.index.reload()
+        try:
+            self.index.reload()
+        except ValueError as exc:
+            raise self._damaged(str(exc)) from exc
 
     def num_chunks(self) -> int:
-        self.index.reload()
+        self.reload()
         return int(self.index.searcher().num_docs)
 
     def search(self, query: Any, limit: int) -> list[tuple[float, int, int]]:
         """(score, chunk_id, document_id) of the best ``limit`` chunks."""
-        searcher = self.index.searcher()
-        result = searcher.search(query, limit=limit, count=False)
-        if not result.hits:
-            return []
-        addresses = [address for _, address in result.hits]
-        chunk_ids = searcher.fast_field_values("chunk_id", addresses)
-        document_ids = searcher.fast_field_values("document_id", addresses)
+        try:
+            searcher = self.index.searcher()
+            result = searcher.search(query, limit=limit, count=False)
+            if not result.hits:
+                return []
+            addresses = [address for _, address in result.hits]
+            chunk_ids = searcher.fast_field_values("chunk_id", addresses)
+            document_ids = searcher.fast_field_values("document_id", addresses)
+        except ValueError as exc:
+            raise self._damaged(str(exc)) from exc
         return [
             (float(score), int(c), int(d))
             for (score, _), c, d in zip(result.hits, chunk_ids, document_ids, strict=True)

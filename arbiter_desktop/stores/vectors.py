@@ -14,12 +14,16 @@ CASE_DIR/vectors/<model key>/
 
 One folder per model: vectors of two models are never mixed. Saving writes every file to a temporary name and
 renames it, ``meta.json`` last; rows beyond the saved count (a crash mid-append) are cut off at open.
-Only this module imports usearch.
+
+A file shorter than ``meta.json`` says, or a ``meta.json`` that cannot be read, is damage (:class:`StoreDamaged`):
+:func:`salvage` keeps the rows that are intact and drops the others, whose chunks are then embedded again. A
+binary index that cannot be loaded is simply rebuilt from the int8 rows. Only this module imports usearch.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 from collections.abc import Iterable, Sequence
@@ -31,8 +35,13 @@ import numpy.typing as npt
 from usearch.index import Index
 
 from arbiter_desktop.embedding.base import ModelIdentity
+from arbiter_desktop.stores.damage import VECTORS, Damage, StoreDamaged
+
+log = logging.getLogger(__name__)
 
 META = "meta.json"
+# The row files: name → (dtype, values per row); meta.json's "dim" is the width of int8.bin.
+ROW_FILES = {"keys.bin": (np.int64, 1), "scales.bin": (np.float32, 1), "int8.bin": (np.int8, 0)}
 # Sign bits are taken after subtracting the mean vector: embedding models put most vectors in a narrow cone,
 # where raw signs barely differ from one vector to the next. The mean follows the corpus until the store
 # holds this many rows, then stays fixed (the binary index is rebuilt from the int8 rows when it moves).
@@ -61,13 +70,15 @@ class VectorStore:
         self.identity = identity
         self.dim = identity.dim
         directory.mkdir(parents=True, exist_ok=True)
-        meta_path = directory / META
-        if meta_path.exists():
-            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        meta = read_meta(directory)
+        if meta is not None:
             if meta["sha256"] != identity.sha256 or int(meta["dim"]) != identity.dim:
                 raise VectorStoreError(
                     f"{directory} holds vectors of another model ({meta.get('name')}); they are never mixed"
                 )
+            problem = files_problem(directory, meta)
+            if problem:
+                raise StoreDamaged(Damage(VECTORS, directory, problem))
             self.rows = int(meta["rows"])
             self.center = np.asarray(meta.get("center") or np.zeros(self.dim), dtype=np.float32)
         else:
@@ -76,11 +87,18 @@ class VectorStore:
         self._keys = self._read("keys.bin", np.int64, 1)
         self._scales = self._read("scales.bin", np.float32, 1)
         self._int8 = self._read("int8.bin", np.int8, self.dim)
+        live = np.asarray(self._keys)[np.asarray(self._keys) >= 0]
+        if len(np.unique(live)) != len(live):
+            raise StoreDamaged(Damage(VECTORS, directory, "keys.bin names a chunk twice"))
         self._row_of: dict[int, int] = {int(k): i for i, k in enumerate(self._keys.tolist()) if k >= 0}
         self._index = Index(ndim=self.dim, metric="hamming", dtype="b1")
         binary = directory / "binary.usearch"
         if binary.exists() and self.rows:
-            self._index.load(str(binary))
+            try:
+                self._index.load(str(binary))
+            except (RuntimeError, ValueError, OSError) as exc:  # derived from the int8 rows: rebuild it
+                log.warning("%s cannot be loaded (%s): rebuilt from the int8 rows", binary, exc)
+                self._index = Index(ndim=self.dim, metric="hamming", dtype="b1")
         if len(self._index) != len(self._row_of):
             self._rebuild_binary()
         self._pending: list[tuple[npt.NDArray[np.int64], npt.NDArray[np.int8], npt.NDArray[np.float32]]] = []
@@ -88,14 +106,12 @@ class VectorStore:
     # --- files --------------------------------------------------------------------------------------------
     def _read(self, name: str, dtype: type[np.generic], width: int) -> npt.NDArray[Any]:
         path = self.directory / name
-        if not path.exists() or self.rows == 0:
+        if self.rows == 0:
             return np.zeros((0, width) if width > 1 else (0,), dtype=dtype)
         itemsize = np.dtype(dtype).itemsize * width
-        if path.stat().st_size < self.rows * itemsize:
-            raise VectorStoreError(
-                f"{path} is shorter than the {self.rows} vectors recorded (damaged): rebuild the vectors with "
-                "`arbiter index --reembed`"
-            )
+        if not path.exists() or path.stat().st_size < self.rows * itemsize:
+            problem = f"{name} holds fewer than the {self.rows} vectors recorded in meta.json"
+            raise StoreDamaged(Damage(VECTORS, self.directory, problem))
         shape = (self.rows, width) if width > 1 else (self.rows,)
         return np.memmap(path, dtype=dtype, mode="r", shape=shape)
 
@@ -244,8 +260,80 @@ class VectorStore:
         return [(int(self._keys[live[i]]), float(scores[i])) for i in order]
 
 
+def read_meta(directory: Path) -> dict[str, Any] | None:
+    """A store folder's meta.json (None when there is none yet); StoreDamaged if it cannot be read."""
+    path = directory / META
+    if not path.exists():
+        return None
+    try:
+        meta = json.loads(path.read_text(encoding="utf-8"))
+        for key, kind in (("sha256", str), ("dim", int), ("rows", int)):
+            if not isinstance(meta.get(key), kind):
+                raise ValueError(f"no valid {key!r}")
+    except (OSError, ValueError, AttributeError) as exc:
+        raise StoreDamaged(Damage(VECTORS, directory, f"{META} cannot be read ({exc})")) from exc
+    return dict(meta)
+
+
+def intact_rows(directory: Path, meta: dict[str, Any]) -> int:
+    """How many of the recorded rows every row file holds in full."""
+    rows = int(meta["rows"])
+    for name, (dtype, width) in ROW_FILES.items():
+        size = np.dtype(dtype).itemsize * (width or int(meta["dim"]))
+        path = directory / name
+        rows = min(rows, path.stat().st_size // size if path.exists() else 0)
+    return rows
+
+
+def files_problem(directory: Path, meta: dict[str, Any]) -> str | None:
+    """What is wrong with a store folder's row files, checked against its meta.json (sizes only: cheap)."""
+    recorded, intact = int(meta["rows"]), intact_rows(directory, meta)
+    if intact < recorded:
+        return f"its row files hold {intact} of the {recorded} vectors recorded in {META} (truncated or missing)"
+    return None
+
+
+def check_folder(directory: Path) -> Damage | None:
+    """The damage of one store folder, from its meta.json and file sizes (what a case checks at open)."""
+    try:
+        meta = read_meta(directory)
+    except StoreDamaged as exc:
+        return exc.damage
+    problem = files_problem(directory, meta) if meta is not None else None
+    return Damage(VECTORS, directory, problem) if problem else None
+
+
+def salvage(directory: Path) -> tuple[int, int]:
+    """Keep the rows that every file holds in full, drop the rest: (rows kept, rows dropped).
+
+    A store whose meta.json cannot be read is deleted whole. The binary index is rebuilt at the next open.
+    Chunks whose vector was dropped are embedded again by the next indexing run (the catalog's flags follow
+    the store)."""
+    try:
+        meta = read_meta(directory)
+    except StoreDamaged:
+        shutil.rmtree(directory)
+        return 0, 0
+    if meta is None:
+        return 0, 0
+    recorded, kept = int(meta["rows"]), intact_rows(directory, meta)
+    if kept < recorded:
+        keys = np.fromfile(directory / "keys.bin", dtype=np.int64, count=kept) if kept else np.zeros(0, np.int64)
+        meta["rows"], meta["live"] = kept, int((keys >= 0).sum())
+        (directory / "binary.usearch").unlink(missing_ok=True)
+        tmp = directory / (META + ".tmp")
+        tmp.write_text(json.dumps(meta), encoding="utf-8")
+        os.replace(tmp, directory / META)
+    return kept, recorded - kept
+
+
 def vectors_root(case_dir: Path) -> Path:
     return case_dir / "vectors"
+
+
+def model_folders(case_dir: Path) -> list[Path]:
+    root = vectors_root(case_dir)
+    return sorted(p for p in root.iterdir() if p.is_dir()) if root.exists() else []
 
 
 def open_vector_store(case_dir: Path, identity: ModelIdentity) -> VectorStore:

@@ -4,12 +4,15 @@ import numpy as np
 import pytest
 
 from arbiter_desktop.embedding.base import ModelIdentity
+from arbiter_desktop.stores.damage import StoreDamaged
 from arbiter_desktop.stores.vectors import (
     VectorStore,
     VectorStoreError,
+    check_folder,
     drop_other_models,
     open_vector_store,
     quantize,
+    salvage,
 )
 
 DIM = 128
@@ -74,14 +77,45 @@ def test_rows_appended_after_the_last_save_are_ignored(tmp_path: Path) -> None:
     assert VectorStore(tmp_path / "v", IDENTITY).search(v[2], 1)[0][0] == 3
 
 
-def test_damaged_store_is_reported(tmp_path: Path) -> None:
+def test_damaged_store_is_reported_then_salvaged(tmp_path: Path) -> None:
     store = VectorStore(tmp_path / "v", IDENTITY)
-    store.add([1, 2, 3], random_unit(3))
+    vectors = random_unit(3)
+    store.add([1, 2, 3], vectors)
     store.save(1)
     with (tmp_path / "v" / "int8.bin").open("r+b") as f:
-        f.truncate(DIM)
-    with pytest.raises(VectorStoreError, match="damaged"):
+        f.truncate(DIM + 5)  # one whole row left
+    assert check_folder(tmp_path / "v") is not None
+    with pytest.raises(StoreDamaged, match="hold 1 of the 3 vectors"):
         VectorStore(tmp_path / "v", IDENTITY)
+    assert salvage(tmp_path / "v") == (1, 2)
+    assert check_folder(tmp_path / "v") is None
+    salvaged = VectorStore(tmp_path / "v", IDENTITY)
+    assert salvaged.keys() == {1}
+    assert salvaged.search(vectors[0], 1)[0][0] == 1
+    salvaged.add([2, 3], vectors[1:])  # the lost rows come back at the next embedding
+    salvaged.save(2)
+    assert VectorStore(tmp_path / "v", IDENTITY).keys() == {1, 2, 3}
+
+
+def test_unreadable_meta_is_damage_and_salvage_drops_the_store(tmp_path: Path) -> None:
+    store = VectorStore(tmp_path / "v", IDENTITY)
+    store.add([1], random_unit(1))
+    store.save(1)
+    (tmp_path / "v" / "meta.json").write_text('{"rows": 1, "dim"')
+    with pytest.raises(StoreDamaged, match=r"meta\.json cannot be read"):
+        VectorStore(tmp_path / "v", IDENTITY)
+    assert salvage(tmp_path / "v") == (0, 0)
+    assert not (tmp_path / "v").exists()
+
+
+def test_a_binary_index_that_cannot_be_loaded_is_rebuilt(tmp_path: Path) -> None:
+    store = VectorStore(tmp_path / "v", IDENTITY)
+    vectors = random_unit(3)
+    store.add([1, 2, 3], vectors)
+    store.save(1)
+    (tmp_path / "v" / "binary.usearch").write_bytes(b"not an index")
+    reopened = VectorStore(tmp_path / "v", IDENTITY)
+    assert [reopened.search(v, 1)[0][0] for v in vectors] == [1, 2, 3]
 
 
 def test_vectors_of_two_models_are_never_mixed(tmp_path: Path) -> None:

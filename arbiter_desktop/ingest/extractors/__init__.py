@@ -2,15 +2,18 @@
 
 ``extract`` picks the module for a detected :class:`FileKind`. Extractors raise :class:`ExtractionError` with
 a reason for files they cannot read; any other exception is a bug in the parser and is reported as
-``corrupt`` by the caller.
+``corrupt`` by the caller. What an extractor returns is cleaned of lone surrogates (undecodable bytes that a
+parser let through), which no store can hold.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 
 from arbiter_desktop.domain import ErrorReason, Extraction, ExtractionError, FileKind
+from arbiter_desktop.safetext import clean
 
 Extractor = Callable[[Path], Extraction]
 
@@ -45,4 +48,9 @@ def extract(path: Path, kind: FileKind) -> Extraction:
     result = extractor(path)
     if not result.text.strip():
         raise ExtractionError(ErrorReason.EMPTY, "no extractable text (empty document, or scanned images only)")
-    return result
+    return dataclasses.replace(
+        result,
+        text=clean(result.text),  # same length: the page map and chunk offsets stay true
+        title=clean(result.title),
+        fields={clean(k): clean(v) for k, v in result.fields.items()},
+    )

@@ -7,7 +7,7 @@ import zipfile
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import docx
 from docx.opc.constants import RELATIONSHIP_TYPE
@@ -17,6 +17,7 @@ from arbiter_desktop.domain import ErrorReason, Extraction, ExtractionError
 from arbiter_desktop.ingest.extractors.normalize import join_pages
 from arbiter_desktop.ingest.extractors.safezip import check_zip_package
 from arbiter_desktop.ingest.extractors.text import CELL_SEPARATOR
+from arbiter_desktop.ingest.readonly import open_source
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
@@ -28,10 +29,20 @@ _ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
 
 
 def extract(path: Path) -> Extraction:
-    _refuse_ole(path)
-    check_zip_package(path)
     try:
-        document = docx.Document(str(path))
+        source = open_source(path)
+    except OSError as exc:
+        raise ExtractionError(ErrorReason.UNREADABLE, f"cannot read the file: {exc.strerror or exc}") from exc
+    with source:
+        return _extract(source)
+
+
+def _extract(source: BinaryIO) -> Extraction:
+    _refuse_ole(source)
+    check_zip_package(source)
+    try:
+        source.seek(0)
+        document = docx.Document(source)
     except ValueError as exc:
         raise ExtractionError(ErrorReason.UNSUPPORTED, f"not a Word document: {exc}") from exc
     except (PackageNotFoundError, KeyError, SyntaxError, zipfile.BadZipFile) as exc:
@@ -43,11 +54,11 @@ def extract(path: Path) -> Extraction:
     return Extraction(text=text, pages=pages, title=title, fields=fields, date=date)
 
 
-def _refuse_ole(path: Path) -> None:
+def _refuse_ole(source: BinaryIO) -> None:
     """Password-protected DOCX files are OLE containers holding an "EncryptedPackage" stream."""
     try:
-        with path.open("rb") as handle:
-            head = handle.read(64 * 1024)
+        source.seek(0)
+        head = source.read(64 * 1024)
     except OSError as exc:
         raise ExtractionError(ErrorReason.UNREADABLE, f"cannot read the file: {exc}") from exc
     if head.startswith(_CFB_MAGIC):

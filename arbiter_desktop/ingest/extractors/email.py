@@ -20,6 +20,7 @@ from arbiter_desktop.ingest.extractors.html import LATIN1_ALIASES, html_to_text
 from arbiter_desktop.ingest.extractors.normalize import join_pages, normalize_text
 from arbiter_desktop.ingest.extractors.text import read_bytes
 from arbiter_desktop.ingest.filetypes import decode_text, detect_kind_bytes
+from arbiter_desktop.ingest.readonly import open_source
 
 MAX_EML_BYTES = 128 * 1024 * 1024
 MAX_DEPTH = 3  # messages attached to messages attached to...
@@ -168,7 +169,7 @@ def _mbox_messages(path: Path) -> Iterator[bytes | None]:
     """Each message's bytes (None when over the size limit), split on "From " lines that open the file or
     follow a blank line. Read-only: mailbox.mbox is avoided because it opens the file for writing ("rb+")."""
     try:
-        with path.open("rb") as handle:
+        with open_source(path) as handle:
             current: bytearray | None = None
             previous_blank = True
             for line in handle:

@@ -7,7 +7,7 @@ import zipfile
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 from xml.sax import SAXException
 
 from defusedxml import DefusedXmlException
@@ -17,6 +17,7 @@ from arbiter_desktop.domain import ErrorReason, Extraction, ExtractionError
 from arbiter_desktop.ingest.extractors.normalize import join_pages
 from arbiter_desktop.ingest.extractors.safezip import check_zip_package
 from arbiter_desktop.ingest.extractors.text import CELL_SEPARATOR
+from arbiter_desktop.ingest.readonly import open_source
 
 _TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 _TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
@@ -41,11 +42,20 @@ _FRACTION = re.compile(r"(\.\d{6})\d+")
 
 
 def extract(path: Path) -> Extraction:
-    _refuse_encrypted(path)
-    check_zip_package(path)
     try:
-        with path.open("rb") as handle:
-            document = load(handle)
+        source = open_source(path)
+    except OSError as exc:
+        raise ExtractionError(ErrorReason.UNREADABLE, f"cannot read the file: {exc.strerror or exc}") from exc
+    with source:
+        return _extract(source)
+
+
+def _extract(source: BinaryIO) -> Extraction:
+    _refuse_encrypted(source)
+    check_zip_package(source)
+    try:
+        source.seek(0)
+        document = load(source)
     except OSError as exc:
         raise ExtractionError(ErrorReason.UNREADABLE, f"cannot read the file: {exc}") from exc
     except DefusedXmlException as exc:  # odfpy parses with defusedxml too
@@ -59,10 +69,11 @@ def extract(path: Path) -> Extraction:
     return Extraction(text=text, pages=pages, title=title, date=date)
 
 
-def _refuse_encrypted(path: Path) -> None:
+def _refuse_encrypted(source: BinaryIO) -> None:
     """An encrypted ODT is a valid zip whose manifest carries <manifest:encryption-data>."""
     try:
-        with zipfile.ZipFile(path) as archive:
+        source.seek(0)
+        with zipfile.ZipFile(source) as archive:
             info = archive.getinfo("META-INF/manifest.xml")
             if info.file_size > 1024 * 1024:
                 return  # let the package check report it

@@ -11,6 +11,7 @@ import pypdfium2.raw as pdfium_c
 
 from arbiter_desktop.domain import ErrorReason, Extraction, ExtractionError
 from arbiter_desktop.ingest.extractors.normalize import join_pages
+from arbiter_desktop.ingest.readonly import open_source
 
 # D:YYYYMMDDHHmmSSOHH'mm' with everything after the year optional.
 _PDF_DATE = re.compile(
@@ -41,17 +42,27 @@ def extract(path: Path) -> Extraction:
 
 def _open(path: Path) -> pdfium.PdfDocument:
     try:
-        return pdfium.PdfDocument(path)
-    except FileNotFoundError as exc:
-        raise ExtractionError(ErrorReason.UNREADABLE, f"file not found: {path}") from exc
+        handle = open_source(path)
+    except OSError as exc:
+        raise ExtractionError(ErrorReason.UNREADABLE, f"cannot read the file: {exc.strerror or exc}") from exc
+    try:
+        return pdfium.PdfDocument(handle, autoclose=True)  # pdfium reads through the read-only handle
     except pdfium.PdfiumError as exc:
-        if exc.err_code == pdfium_c.FPDF_ERR_PASSWORD:
-            raise ExtractionError(ErrorReason.ENCRYPTED, "password-protected PDF") from exc
-        if exc.err_code == pdfium_c.FPDF_ERR_SECURITY:
-            raise ExtractionError(ErrorReason.ENCRYPTED, "PDF uses an unsupported security handler") from exc
-        if exc.err_code == pdfium_c.FPDF_ERR_FILE:
-            raise ExtractionError(ErrorReason.UNREADABLE, "cannot open the file") from exc
-        raise ExtractionError(ErrorReason.CORRUPT, f"damaged or invalid PDF: {exc}") from exc
+        handle.close()
+        raise _open_error(exc) from exc
+    except BaseException:
+        handle.close()
+        raise
+
+
+def _open_error(exc: pdfium.PdfiumError) -> ExtractionError:
+    if exc.err_code == pdfium_c.FPDF_ERR_PASSWORD:
+        return ExtractionError(ErrorReason.ENCRYPTED, "password-protected PDF")
+    if exc.err_code == pdfium_c.FPDF_ERR_SECURITY:
+        return ExtractionError(ErrorReason.ENCRYPTED, "PDF uses an unsupported security handler")
+    if exc.err_code == pdfium_c.FPDF_ERR_FILE:
+        return ExtractionError(ErrorReason.UNREADABLE, "cannot open the file")
+    return ExtractionError(ErrorReason.CORRUPT, f"damaged or invalid PDF: {exc}")
 
 
 def _page_text(document: pdfium.PdfDocument, index: int) -> str:

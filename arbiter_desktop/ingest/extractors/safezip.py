@@ -7,7 +7,7 @@ members are then streamed through defusedxml, which refuses DTDs, entity declara
 from __future__ import annotations
 
 import zipfile
-from pathlib import Path
+from typing import BinaryIO
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser, ParseError
@@ -30,10 +30,13 @@ class _NullTarget:
         return None
 
 
-def check_zip_package(path: Path) -> None:
-    """Raise ExtractionError (HOSTILE, TOO_LARGE, CORRUPT, UNREADABLE) unless the package is safe to parse."""
+def check_zip_package(source: BinaryIO) -> None:
+    """Raise ExtractionError (HOSTILE, TOO_LARGE, CORRUPT, UNREADABLE) unless the package is safe to parse.
+
+    ``source`` is the open file that the parser reads next (the check and the parse see the same file)."""
     try:
-        with zipfile.ZipFile(path) as archive:
+        source.seek(0)
+        with zipfile.ZipFile(source) as archive:
             infos = archive.infolist()
             _check_sizes(infos)
             for info in infos:

@@ -11,6 +11,7 @@ from pathlib import Path
 from arbiter_desktop.domain import ErrorReason, Extraction, ExtractionError
 from arbiter_desktop.ingest.extractors.normalize import join_pages
 from arbiter_desktop.ingest.filetypes import decode_text
+from arbiter_desktop.ingest.readonly import open_source
 
 MAX_TEXT_BYTES = 64 * 1024 * 1024
 CELL_SEPARATOR = " ; "
@@ -31,17 +32,27 @@ def extract(path: Path) -> Extraction:
 
 
 def read_bytes(path: Path, limit: int) -> bytes:
-    """The whole file, read-only; ExtractionError TOO_LARGE over ``limit`` bytes, UNREADABLE on OS errors."""
+    """The whole file, read-only; ExtractionError TOO_LARGE over ``limit`` bytes (refused before any read, so a
+    huge file costs no memory), UNREADABLE on OS errors."""
     try:
-        with path.open("rb") as handle:
-            if os.fstat(handle.fileno()).st_size > limit:
-                raise ExtractionError(ErrorReason.TOO_LARGE, f"file larger than {limit // (1024 * 1024)} MiB")
+        with open_source(path) as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size > limit:
+                raise _too_large(size, limit)
             data = handle.read(limit + 1)
     except OSError as exc:
-        raise ExtractionError(ErrorReason.UNREADABLE, f"cannot read the file: {exc}") from exc
+        raise ExtractionError(ErrorReason.UNREADABLE, f"cannot read the file: {exc.strerror or exc}") from exc
     if len(data) > limit:
-        raise ExtractionError(ErrorReason.TOO_LARGE, f"file larger than {limit // (1024 * 1024)} MiB")
+        raise _too_large(len(data), limit)
     return data
+
+
+def _too_large(size: int, limit: int) -> ExtractionError:
+    return ExtractionError(
+        ErrorReason.TOO_LARGE,
+        f"{size / 1e6:.0f} MB is over the {limit // (1024 * 1024)} MiB limit of this format (its whole text is held "
+        "in memory): split it, in a working copy, to index it",
+    )
 
 
 def csv_to_lines(text: str, delimiter: str | None = None) -> str:

@@ -1,0 +1,85 @@
+"""An indexer process for the tests: ``python tests/index_driver.py CASE SOURCE... [options]``.
+
+It runs ``app.index`` as the CLI does, with the case's own settings.json, and can:
+
+- ``--hashing``: embed with the deterministic HashingEmbedder (phase 2 without a model file);
+- ``--events``: print every progress event as ``EVENT phase done total`` (flushed), so a test can act at a
+  chosen moment (kill the process, search);
+- ``--delete-at NAME`` / ``--modify-at NAME``: delete, or append a line to, the source file named NAME right
+  after the indexer has fingerprinted it (while it is being indexed);
+- print, last, ``RESULT {json}``: the report's counts and the peak RSS of this process and of its workers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import sys
+from pathlib import Path
+
+from arbiter_desktop import app
+from arbiter_desktop.embedding.base import HashingEmbedder
+from arbiter_desktop.indexing.job import Progress
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("case")
+    parser.add_argument("sources", nargs="+")
+    parser.add_argument("--hashing", action="store_true")
+    parser.add_argument("--events", action="store_true")
+    parser.add_argument("--delete-at", action="append", default=[])
+    parser.add_argument("--modify-at", action="append", default=[])
+    args = parser.parse_args()
+    acted: set[str] = set()
+
+    def on_progress(p: Progress) -> None:
+        if args.events:
+            sys.stdout.write(f"EVENT {p.phase} {p.done} {p.total}\n")
+            sys.stdout.flush()
+        if p.phase != "scan" or not p.current:
+            return
+        name = os.path.basename(p.current)
+        if name in args.delete_at and name not in acted:
+            acted.add(name)
+            os.unlink(p.current)
+        if name in args.modify_at and name not in acted:
+            acted.add(name)
+            with open(p.current, "a", encoding="utf-8") as handle:
+                handle.write("\nAjout pendant l'indexation : le scellé numéro 77 a été rouvert.\n")
+
+    embedder = HashingEmbedder() if args.hashing else None
+    with app.open_case(Path(args.case), create=True) as case:
+        report = app.index(case, [Path(s) for s in args.sources], on_progress=on_progress, embedder=embedder)
+    kib = 1024  # ru_maxrss is in KiB on Linux
+    result = {
+        "added": report.added,
+        "errors": report.errors,
+        "documents": report.documents,
+        "chunks": report.chunks,
+        "embedded": report.embedded,
+        "seconds": report.seconds,
+        "peak_rss_mb": _own_peak_rss_mb(),
+        "workers_peak_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * kib / 2**20,
+    }
+    sys.stdout.write("RESULT " + json.dumps(result) + "\n")
+    return 0
+
+
+def _own_peak_rss_mb() -> float:
+    """This process's peak RSS since it started. ru_maxrss keeps the parent's peak across fork and exec (a
+    test process that loaded PyTorch would count), /proc's VmHWM starts again with the program."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+if __name__ == "__main__":
+    sys.exit(main())

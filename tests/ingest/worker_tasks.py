@@ -1,0 +1,24 @@
+"""Misbehaving parsers for the worker-pool tests: module-level functions, so that spawned workers import them."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+from arbiter_desktop.domain import FileKind
+from arbiter_desktop.ingest.workers import Outcome, run_one
+
+
+def hang_on_hang(path: str, kind: FileKind, chunk_tokens: int, overlap: int) -> Outcome:
+    """A parser that never returns on files named ``hang*`` and extracts the others."""
+    if os.path.basename(path).startswith("hang"):
+        time.sleep(3600)
+    return run_one(path, kind, chunk_tokens, overlap)
+
+
+def crash_on_crash(path: str, kind: FileKind, chunk_tokens: int, overlap: int) -> Outcome:
+    """A parser that dies of a segmentation fault on files named ``crash*`` (a native library bug)."""
+    if os.path.basename(path).startswith("crash"):
+        os.kill(os.getpid(), signal.SIGSEGV)
+    return run_one(path, kind, chunk_tokens, overlap)
