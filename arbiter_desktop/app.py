@@ -85,6 +85,8 @@ DEMO_QUERIES = (
 
 @contextmanager
 def open_case(directory: Path, create: bool = False) -> Iterator[Case]:
+    """The case at ``directory``. A damaged case raises :class:`CaseDamaged`: its ``damages`` name each store and
+    its problem; when ``repairable``, :func:`repair` rebuilds them (offer it to the user)."""
     case = Case.open(directory, create=create)
     try:
         yield case

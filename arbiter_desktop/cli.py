@@ -433,7 +433,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_errors(args: argparse.Namespace) -> int:
-    with app.open_case(Path(args.case)) as case:
+    with app.open_case(Path(args.case)) as case, case.guard():
         errors = case.catalog.errors()
     if args.json:
         json.dump([{"path": e.path, "reason": e.reason.value, "message": e.message} for e in errors], sys.stdout)

@@ -8,6 +8,9 @@ It runs ``app.index`` as the CLI does, with the case's own settings.json, and ca
 - ``--delete-at NAME`` / ``--modify-at NAME``: delete, or append a line to, the source file named NAME right
   after the indexer has fingerprinted it (while it is being indexed);
 - print, last, ``RESULT {json}``: the report's counts and the peak RSS of this process and of its workers.
+
+Peak RSS is read from VmHWM in /proc (Linux), which starts afresh with each program: getrusage's maxrss would
+include the RSS of the test process that forked this one. The workers' peaks are sampled every 20 ms.
 """
 
 from __future__ import annotations
@@ -15,13 +18,42 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import sys
+import threading
 from pathlib import Path
+
+import psutil
 
 from arbiter_desktop import app
 from arbiter_desktop.embedding.base import HashingEmbedder
 from arbiter_desktop.indexing.job import Progress
+
+
+def peak_rss_mb(pid: int | str = "self") -> float:
+    """The peak resident set size of a process (VmHWM), in MiB; 0 if it is gone."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+class WorkerPeaks(threading.Thread):
+    """Samples the peak RSS of every descendant process until stopped."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.peak = 0.0
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        me = psutil.Process()
+        while not self.stopped.wait(0.02):
+            for child in me.children(recursive=True):
+                self.peak = max(self.peak, peak_rss_mb(child.pid))
 
 
 def main() -> int:
@@ -51,9 +83,12 @@ def main() -> int:
                 handle.write("\nAjout pendant l'indexation : le scellé numéro 77 a été rouvert.\n")
 
     embedder = HashingEmbedder() if args.hashing else None
+    workers = WorkerPeaks()
+    workers.start()
     with app.open_case(Path(args.case), create=True) as case:
         report = app.index(case, [Path(s) for s in args.sources], on_progress=on_progress, embedder=embedder)
-    kib = 1024  # ru_maxrss is in KiB on Linux
+    workers.stopped.set()
+    workers.join()
     result = {
         "added": report.added,
         "errors": report.errors,
@@ -61,24 +96,11 @@ def main() -> int:
         "chunks": report.chunks,
         "embedded": report.embedded,
         "seconds": report.seconds,
-        "peak_rss_mb": _own_peak_rss_mb(),
-        "workers_peak_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * kib / 2**20,
+        "peak_rss_mb": peak_rss_mb(),
+        "workers_peak_rss_mb": workers.peak,
     }
     sys.stdout.write("RESULT " + json.dumps(result) + "\n")
     return 0
-
-
-def _own_peak_rss_mb() -> float:
-    """This process's peak RSS since it started. ru_maxrss keeps the parent's peak across fork and exec (a
-    test process that loaded PyTorch would count), /proc's VmHWM starts again with the program."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 if __name__ == "__main__":

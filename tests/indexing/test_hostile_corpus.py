@@ -31,7 +31,7 @@ from arbiter_desktop.stores.case import Case
 INDEXED = "indexed"
 GIB = 1 << 30
 WORKER_MEMORY_MB = 1024
-MAIN_RSS_BOUND_MB = 600  # the indexer process: far below the 1 GB file it fingerprints
+MAIN_RSS_BOUND_MB = 400  # the indexer process: far below the 1 GB file it fingerprints
 XXE = b'<!DOCTYPE r [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
 LAUGHS = (
     b'<!DOCTYPE r [<!ENTITY lol "lol">'

@@ -1,0 +1,66 @@
+"""The air-gap scenario, run by tests/test_airgap.py under the guard of sitecustomize.py (every socket refused):
+
+    python scenario.py CASE SOURCE [--gguf MODEL] [--reranker FOLDER]
+
+Indexes SOURCE (extraction workers, and vectors with the GGUF model or the HashingEmbedder), searches it in
+every mode (full: reranked by the cross-encoder FOLDER), then checks that the guard does refuse a connection.
+Prints ``RESULT {json}`` last.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import sys
+from pathlib import Path
+
+import arbiter_desktop  # sets the offline switches of the libraries (checked below)
+from arbiter_desktop import app
+from arbiter_desktop.config.settings import Settings
+from arbiter_desktop.domain import SearchMode, SearchRequest
+from arbiter_desktop.embedding.base import Embedder, HashingEmbedder
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("case")
+    parser.add_argument("source")
+    parser.add_argument("--gguf", default="")
+    parser.add_argument("--reranker", default="")
+    args = parser.parse_args()
+    switches = {name: os.environ.get(name) for name in arbiter_desktop.OFFLINE_ENVIRONMENT}
+    settings = Settings(workers=1, embed_threads=1, embedder=args.gguf, reranker=args.reranker)
+    embedder: Embedder | None = app.open_embedder(settings, required=True) if args.gguf else HashingEmbedder()
+    reranker = app.open_reranker(settings) if args.reranker else None
+    modes = [SearchMode.LEXICAL, SearchMode.DENSE, SearchMode.HYBRID] + ([SearchMode.FULL] if reranker else [])
+    hits: dict[str, list[str]] = {}
+    with app.open_case(Path(args.case), create=True) as case:
+        case.settings = settings
+        report = app.index(case, [Path(args.source)], embedder=embedder)
+        for mode in modes:
+            result = app.search(case, SearchRequest("véhicule volé retrouvé", mode=mode, top=3), embedder, reranker)
+            hits[mode.value] = [Path(h.doc_path).name for h in result.hits]
+        reranked_by = result.reranker
+    try:
+        socket.create_connection(("192.0.2.1", 9), timeout=1)  # TEST-NET-1: must be refused by the guard
+        control = "connected"
+    except OSError as exc:
+        control = str(exc)
+    result_line = {
+        "switches": switches,
+        "documents": report.documents,
+        "errors": report.errors,
+        "embedded": report.embedded,
+        "hits": hits,
+        "reranked_by": reranked_by,
+        "control": control,
+        "torch_loaded": "torch" in sys.modules,
+    }
+    sys.stdout.write("RESULT " + json.dumps(result_line) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
