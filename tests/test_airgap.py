@@ -64,6 +64,7 @@ def _check(result: dict[str, object], log: list[str]) -> None:
     assert len(attempts) == 1 and "scenario.py:main" in attempts[0], attempts  # only the scenario's own probe
     assert "air-gapped" in str(result["control"])
     assert result["documents"] == len(TEXTS) and result["errors"] == 0 and result["embedded"] == len(TEXTS)
+    assert result["exported"] == ["a.pdf", "a.csv"]  # the case-file export runs air-gapped too
 
 
 def test_importing_the_package_sets_the_offline_switches() -> None:

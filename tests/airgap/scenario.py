@@ -43,6 +43,11 @@ def main() -> int:
             result = app.search(case, SearchRequest("véhicule volé retrouvé", mode=mode, top=3), embedder, reranker)
             hits[mode.value] = [Path(h.doc_path).name for h in result.hits]
         reranked_by = result.reranker
+        request = SearchRequest("véhicule volé retrouvé", mode=modes[-1], top=3)
+        results = app.search_results(result, request, app.result_models(result, embedder, reranker))
+        out = Path(args.case) / "exports"
+        out.mkdir(exist_ok=True)
+        exported = [Path(f.path).name for f in app.export(case, results, pdf=out / "a.pdf", csv=out / "a.csv")]
     try:
         socket.create_connection(("192.0.2.1", 9), timeout=1)  # TEST-NET-1: must be refused by the guard
         control = "connected"
@@ -55,6 +60,7 @@ def main() -> int:
         "embedded": report.embedded,
         "hits": hits,
         "reranked_by": reranked_by,
+        "exported": exported,
         "control": control,
         "torch_loaded": "torch" in sys.modules,
     }
