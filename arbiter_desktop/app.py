@@ -523,7 +523,7 @@ def semantic_model(settings: Settings) -> Path | None:
 def readonly_copy(source: Path) -> Path:
     """A read-only copy of an evidence file for the system viewer (a viewer that saves never touches the
     source). Copies live in the user data folder under ``viewer-copies/`` and are replaced on each opening."""
-    from arbiter_desktop.ingest.readonly import open_readonly
+    from arbiter_desktop.ingest.readonly import open_source
 
     folder = paths.data_dir() / "viewer-copies" / hashlib.sha256(str(source).encode()).hexdigest()[:16]
     folder.mkdir(parents=True, exist_ok=True)
@@ -531,7 +531,7 @@ def readonly_copy(source: Path) -> Path:
     if target.exists():
         target.chmod(0o600)
         target.unlink()
-    with os.fdopen(open_readonly(str(source)), "rb") as src, open(target, "wb") as dst:
+    with open_source(source) as src, open(target, "wb") as dst:
         shutil.copyfileobj(src, dst, 1024 * 1024)
     target.chmod(0o444)
     return target
@@ -584,18 +584,8 @@ def status(case: Case) -> CaseStatus:
 
 
 def save_case_settings(case_dir: Path, settings: Settings) -> None:
-    """Write the settings that differ from the defaults to the case's ``settings.json`` (atomically), so that
-    improved defaults of a later version still apply to the rest."""
-    defaults = Settings()
-    changed = {
-        f.name: getattr(settings, f.name)
-        for f in dataclasses.fields(Settings)
-        if getattr(settings, f.name) != getattr(defaults, f.name)
-    }
-    path = case_dir / "settings.json"
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(changed, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    """Write the case's ``settings.json`` (only what differs from the defaults)."""
+    settings.save(case_dir / "settings.json")
 
 
 def cases_dir() -> Path:

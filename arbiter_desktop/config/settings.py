@@ -91,8 +91,14 @@ class Settings:
         return cls(**data)
 
     def save(self, path: Path) -> None:
+        """Write the settings that differ from the defaults (atomically), so that improved defaults of a later
+        version still apply to the rest."""
+        defaults = Settings()
+        changed = {
+            f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) != getattr(defaults, f.name)
+        }
         tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(dataclasses.asdict(self), indent=2, ensure_ascii=False), encoding="utf-8")
+        tmp.write_text(json.dumps(changed, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         os.replace(tmp, path)
 
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import pypdfium2 as pdfium
 
 from arbiter_desktop.domain import ErrorReason, ExtractionError
-from arbiter_desktop.ingest.readonly import open_readonly
+from arbiter_desktop.ingest.readonly import open_source
 
 MAX_RENDER_BYTES = 400 * 1024 * 1024  # a PDF larger than this is previewed as text only
 
@@ -28,10 +27,10 @@ class PageImage:
 def render_pdf_page(path: Path, page: int, width_px: int = 900) -> PageImage:
     """Render page ``page`` (1-based) of the PDF at ``path`` about ``width_px`` pixels wide."""
     try:
-        fd = open_readonly(str(path))
+        handle = open_source(path)
     except OSError as exc:
         raise ExtractionError(ErrorReason.UNREADABLE, f"cannot open {path}: {exc.strerror}") from exc
-    with os.fdopen(fd, "rb") as handle:
+    with handle:
         data = handle.read(MAX_RENDER_BYTES + 1)
     if len(data) > MAX_RENDER_BYTES:
         raise ExtractionError(ErrorReason.TOO_LARGE, "the PDF is too large to render a page preview")
