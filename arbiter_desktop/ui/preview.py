@@ -119,15 +119,14 @@ class PreviewPane(QWidget):
         self.page_label.setText(self.tr("The page cannot be shown: %1").replace("%1", message))
 
     def next_match(self) -> None:
-        if self.view is not None and self.view.matches:
-            self.current = (self.current + 1) % len(self.view.matches)
-            self._render_text()
-            if self.page_button.isChecked():
-                self._request_page()
+        self._step(1)
 
     def previous_match(self) -> None:
+        self._step(-1)
+
+    def _step(self, delta: int) -> None:
         if self.view is not None and self.view.matches:
-            self.current = (self.current - 1) % len(self.view.matches)
+            self.current = (self.current + delta) % len(self.view.matches)
             self._render_text()
             if self.page_button.isChecked():
                 self._request_page()

@@ -148,9 +148,8 @@ class SearchWorker(QObject):
     @Slot(int, object, object, str, object)
     def export(self, number: int, pdf: Path | None, csv: Path | None, lang: str, rows: tuple[int, ...] | None) -> None:
         """Export the hits of search ``number`` (only ``rows`` when given) to a PDF and/or a CSV."""
-        last = self._last
-        if last is None or last[0] != number or self._case is None:
-            self.warning.emit(self.tr("Search again before exporting: these results are no longer current."))
+        last = self._current(number, self.tr("Search again before exporting: these results are no longer current."))
+        if last is None:
             return
         self.record(number)  # the search is in the log before its export
         _, request, result, _ = last
@@ -185,9 +184,8 @@ class SearchWorker(QObject):
     @Slot(int, str, object)
     def tag(self, number: int, tag: str, rows: tuple[int, ...]) -> None:
         """Tag hits ``rows`` of search ``number``."""
-        last = self._last
-        if last is None or last[0] != number or self._case is None:
-            self.warning.emit(self.tr("Search again before tagging: these results are no longer current."))
+        last = self._current(number, self.tr("Search again before tagging: these results are no longer current."))
+        if last is None or self._case is None:
             return
         result = last[2]
         hits = [result.hits[r] for r in rows if r < len(result.hits)]
@@ -220,6 +218,13 @@ class SearchWorker(QObject):
         self._close()
 
     # --- helpers --------------------------------------------------------------------------------------------------
+    def _current(self, number: int, stale: str) -> tuple[int, SearchRequest, SearchResult, bool] | None:
+        """The last search if it is search ``number`` (and a case is open); else say ``stale`` and None."""
+        if self._last is None or self._last[0] != number or self._case is None:
+            self.warning.emit(stale)
+            return None
+        return self._last
+
     def _get_embedder(self) -> Embedder | None:
         if self._embedder is None and self._case is not None:
             self._embedder = app.open_embedder(self._case.settings, required=True)
