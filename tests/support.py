@@ -34,3 +34,14 @@ def python_env(*first: Path, **variables: str) -> dict[str, str]:
 def driver_command(case_dir: Path, *sources: Path, options: tuple[str, ...] = ()) -> list[str]:
     """The command that runs ``tests/index_driver.py`` (an indexer process) on ``sources``."""
     return [sys.executable, str(INDEX_DRIVER), str(case_dir), *(str(s) for s in sources), *options]
+
+
+def new_case(directory: Path) -> Path:
+    """A case on disk with one extraction worker (tests run on small machines), as the desktop app opens it."""
+    from arbiter_desktop import app
+    from arbiter_desktop.config.settings import Settings
+
+    with app.open_case(directory, create=True):
+        pass
+    app.save_case_settings(directory, Settings(workers=1, extract_timeout_s=60))
+    return directory

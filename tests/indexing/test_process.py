@@ -6,10 +6,9 @@ import time
 from pathlib import Path
 
 import pytest
-from support import write
+from support import new_case, write
 
 from arbiter_desktop import app
-from arbiter_desktop.config.settings import Settings
 from arbiter_desktop.indexing.job import Progress
 from arbiter_desktop.indexing.process import Event, Failed, Finished, IndexProcess, Started
 
@@ -17,14 +16,6 @@ from arbiter_desktop.indexing.process import Event, Failed, Finished, IndexProce
 @pytest.fixture(autouse=True)
 def no_models(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ARBITER_MODELS_DIR", str(tmp_path / "no-models"))
-
-
-def _case(tmp_path: Path) -> Path:
-    directory = tmp_path / "case"
-    with app.open_case(directory, create=True):
-        pass
-    app.save_case_settings(directory, Settings(workers=1))
-    return directory
 
 
 def _until_end(process: IndexProcess, timeout_s: float = 120) -> list[Event]:
@@ -43,7 +34,7 @@ def test_a_run_reports_progress_and_its_report(tmp_path: Path) -> None:
     source = tmp_path / "src"
     for i in range(30):
         write(source, f"pv_{i}.txt", f"Procès-verbal {i} : audition à la gare.")
-    case_dir = _case(tmp_path)
+    case_dir = new_case(tmp_path / "case")
     process = app.start_indexing(case_dir, [source])
     events = _until_end(process)
     assert isinstance(events[0], Started)
@@ -59,7 +50,7 @@ def test_a_killed_run_is_reported_and_the_next_one_resumes(tmp_path: Path) -> No
     source = tmp_path / "src"
     for i in range(300):
         write(source, f"pv_{i:03d}.txt", f"Procès-verbal {i} : audition de MEZIANE à la gare.")
-    case_dir = _case(tmp_path)
+    case_dir = new_case(tmp_path / "case")
     process = app.start_indexing(case_dir, [source])
     seen: list[Event] = []
     while not any(isinstance(e, Progress) and e.phase == "text" and e.done > 0 for e in seen):
@@ -83,7 +74,7 @@ def test_cancel_stops_the_run_within_seconds(tmp_path: Path) -> None:
     source = tmp_path / "src"
     for i in range(400):
         write(source, f"pv_{i:03d}.txt", f"Procès-verbal {i}.")
-    case_dir = _case(tmp_path)
+    case_dir = new_case(tmp_path / "case")
     process = app.start_indexing(case_dir, [source])
     while not any(isinstance(e, Progress) for e in process.events()):
         time.sleep(0.02)

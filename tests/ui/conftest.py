@@ -7,8 +7,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from gui_support import new_case, open_window
+from gui_support import open_window
 from pytestqt.qtbot import QtBot
+from support import new_case
 
 from arbiter_desktop.ui.main_window import MainWindow
 

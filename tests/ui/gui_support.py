@@ -6,18 +6,8 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
-from arbiter_desktop import app
-from arbiter_desktop.config.settings import Settings
 from arbiter_desktop.ui import state as gui_state
 from arbiter_desktop.ui.main_window import MainWindow
-
-
-def new_case(directory: Path) -> Path:
-    """A case with one extraction worker (small machines)."""
-    with app.open_case(directory, create=True):
-        pass
-    app.save_case_settings(directory, Settings(workers=1, extract_timeout_s=60))
-    return directory
 
 
 def open_window(qtbot: QtBot, case_dir: Path) -> MainWindow:

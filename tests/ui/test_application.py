@@ -9,8 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from gui_support import new_case
-from support import write
+from support import new_case, write
 
 from arbiter_desktop import app
 from arbiter_desktop.cli import main
