@@ -58,7 +58,13 @@ def test_dropping_a_folder_indexes_it_and_results_appear(qtbot: QtBot, window: M
     report = blocker.args[0]
     assert isinstance(report, IndexReport)
     assert (report.added, report.errors, report.cancelled) == (3, 0, False)
-    qtbot.waitUntil(lambda: window.snapshot is not None and window.snapshot.status.documents == 3, timeout=10_000)
+
+    # a snapshot taken mid-run may already count the documents but not yet the files: wait for the final one
+    def counted() -> bool:
+        status = window.snapshot.status if window.snapshot is not None else None
+        return status is not None and (status.documents, status.files) == (3, 3)
+
+    qtbot.waitUntil(counted, timeout=10_000)
     assert window.sources.sources.topLevelItemCount() == 1
     assert window.sources.sources.topLevelItem(0).text(1) == "3"
 
