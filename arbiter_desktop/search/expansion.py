@@ -3,7 +3,8 @@
 "GAV prolongée" also searches "garde à vue"; "rdv gare" also "rendez-vous"; "insulte" also the insults people
 write. Lexicons are TSV files (term, variants, category, note) in ``resources/lexicons/`` merged with the case's
 own ``lexicon.tsv``. Expansion is symmetric and one hop: a query word equal to an entry's term or to one of its
-variants brings the term and the other variants. Every expansion applied is reported, and each one can be
+variants brings the term and the other variants; a word written in the feminine or the plural of a one-word form
+finds it too ("arnaquée" → the entry listing "arnaqué"). Every expansion applied is reported, and each one can be
 switched off for a query.
 """
 
@@ -50,6 +51,7 @@ class Entry:
 class Lexicon:
     entries: list[Entry] = field(default_factory=list)
     _by_form: dict[str, list[Entry]] = field(default_factory=dict)
+    _by_agreement: dict[str, list[Entry]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, files: Iterable[Path]) -> Lexicon:
@@ -82,9 +84,17 @@ class Lexicon:
             key = fold_phrase(form)
             if len(key) >= 2:
                 self._by_form.setdefault(key, []).append(entry)
+            if len(key) >= 3 and " " not in key:
+                for ending in AGREEMENT_ENDINGS:
+                    bucket = self._by_agreement.setdefault(key + ending, [])
+                    if entry not in bucket:
+                        bucket.append(entry)
 
     def lookup(self, key: str) -> list[Entry]:
-        return self._by_form.get(key, [])
+        """Entries with a form equal to ``key`` (folded); failing that, a one-word form that ``key`` writes in
+        the feminine or the plural ("arnaquées" finds the entry that lists "arnaqué", "policières" the one
+        that lists "policier")."""
+        return self._by_form.get(key) or self._by_agreement.get(key, [])
 
     def expand(self, query: str, disabled: Sequence[str] = ()) -> list[Expansion]:
         """Expansions for the words and expressions of ``query``, longest match first, without overlaps."""
@@ -108,6 +118,9 @@ class Lexicon:
                 break
             i += 1
         return found
+
+
+AGREEMENT_ENDINGS = ("s", "x", "e", "es")  # feminine and plural endings added to a single word
 
 
 def _applies(entry: Entry, written: str, key: str) -> bool:

@@ -33,6 +33,17 @@ def test_expansion_is_symmetric_and_longest_first() -> None:
     assert (expansion.start, expansion.end) == (19, 30)
 
 
+def test_a_word_written_in_the_feminine_or_plural_finds_its_entry() -> None:
+    lexicon = Lexicon()
+    lexicon.add(Entry("escroquerie", ("arnaque", "arnaqué"), "argent", "", "t"))
+    lexicon.add(Entry("mec", ("gars",), "argot", "", "t"))
+    for written in ("arnaquée", "arnaquées", "arnaqués", "ARNAQUES"):
+        (expansion,) = lexicon.expand(f"personne {written} au téléphone")
+        assert expansion.matched == written and "escroquerie" in expansion.alternatives
+    assert lexicon.expand("les gares") == []  # "gars" less its s is not "gare"
+    assert lexicon.expand("arnaquer") == []  # only the endings of gender and number
+
+
 def test_short_acronyms_must_be_typed_in_capitals(shipped: Lexicon) -> None:
     assert [e.matched for e in shipped.expand("CA de Lyon")] == ["CA"]
     assert all(e.matched.lower() != "ca" for e in shipped.expand("ça va"))
