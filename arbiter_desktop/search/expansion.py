@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import os
 import re
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -148,11 +149,28 @@ def lexicon_files(resources: Path, case_dir: Path | None = None) -> list[Path]:
     return files
 
 
+_LOADED: dict[tuple[tuple[str, int, int], ...], Lexicon] = {}
+_LOADED_LOCK = threading.Lock()
+
+
 def default_lexicon(case_dir: Path | None = None) -> Lexicon:
-    """The shipped lexicons merged with the case's own ``lexicon.tsv`` (when ``case_dir`` has one)."""
+    """The shipped lexicons merged with the case's own ``lexicon.tsv`` (when ``case_dir`` has one).
+
+    Every search and preview asks for it: the merged lexicon is kept while its files keep their size and
+    modification time (an edited case lexicon is read again at the next search). Treat it as read-only."""
     from arbiter_desktop.config.paths import resources_dir
 
-    return Lexicon.load(lexicon_files(resources_dir(), case_dir))
+    files = lexicon_files(resources_dir(), case_dir)
+    stats = [f.stat() for f in files]
+    key = tuple((str(f), st.st_mtime_ns, st.st_size) for f, st in zip(files, stats, strict=True))
+    with _LOADED_LOCK:
+        lexicon = _LOADED.get(key)
+        if lexicon is None:
+            lexicon = Lexicon.load(files)
+            if len(_LOADED) >= 8:  # a few cases open in turn; drop the oldest
+                del _LOADED[next(iter(_LOADED))]
+            _LOADED[key] = lexicon
+        return lexicon
 
 
 CASE_LEXICON = "lexicon.tsv"

@@ -28,7 +28,7 @@ from arbiter_desktop.domain import (
 )
 from arbiter_desktop.embedding.base import Embedder
 from arbiter_desktop.export.resultset import ResultSet
-from arbiter_desktop.ingest.render import PageImage, render_pdf_page
+from arbiter_desktop.ingest.render import PageImage, PdfPages
 from arbiter_desktop.search.rerank import Reranker
 from arbiter_desktop.stores.case import Case
 from arbiter_desktop.stores.catalog import SourceCounts
@@ -71,6 +71,7 @@ class SearchWorker(QObject):
         self._embedder: Embedder | None = None
         self._reranker: Reranker | None = None
         self._reranker_loaded = False
+        self._pages = PdfPages()  # the PDF last previewed stays open while the user pages through it
         self._lock = threading.Lock()
         self._latest_search = 0
         self._last: tuple[int, SearchRequest, SearchResult, bool] | None = None  # (number, request, result, unrecorded)
@@ -207,7 +208,7 @@ class SearchWorker(QObject):
     @Slot(int, str, int, int)
     def render_page(self, number: int, path: str, page: int, width: int) -> None:
         try:
-            image: PageImage = render_pdf_page(Path(path), page, width)
+            image: PageImage = self._pages.render(Path(path), page, width)
         except ExtractionError as exc:
             self.page_failed.emit(number, exc.message)
             return
@@ -254,6 +255,7 @@ class SearchWorker(QObject):
 
     def _close(self) -> None:
         self._last = None
+        self._pages.close()
         for model in (self._embedder, self._reranker):
             if model is not None:
                 model.close()

@@ -8,7 +8,13 @@ from support import write
 from arbiter_desktop import app
 from arbiter_desktop.domain import SearchRequest
 from arbiter_desktop.search.engine import dense_query
-from arbiter_desktop.search.expansion import Entry, Lexicon, default_lexicon, fold_phrase
+from arbiter_desktop.search.expansion import (
+    Entry,
+    Lexicon,
+    default_lexicon,
+    fold_phrase,
+    write_case_lexicon,
+)
 from arbiter_desktop.stores.case import Case
 
 
@@ -58,6 +64,9 @@ def test_case_lexicon_is_merged(tmp_path: Path) -> None:
     (tmp_path / "lexicon.tsv").write_text("term\tvariants\tcategory\tnote\ntito\tdylan ferrand\talias\t\n")
     lexicon = default_lexicon(tmp_path)
     assert lexicon.expand("Tito")[0].alternatives == ("dylan ferrand",)
+    assert default_lexicon(tmp_path) is lexicon  # kept while its files are unchanged
+    write_case_lexicon(tmp_path, [("tito", "dylan ferrand|le petit", "alias", "")])
+    assert default_lexicon(tmp_path).expand("Tito")[0].alternatives == ("dylan ferrand", "le petit")
 
 
 def test_bad_lexicon_file_is_refused_with_its_name(tmp_path: Path) -> None:
