@@ -237,13 +237,24 @@ class SearchEngine:
         if matches:  # only the sentences around the lexical matches can end up in the passage
             anchor = matches[0].start
             spans = sorted(spans, key=lambda s: abs(s[0] - anchor))[:MAX_SENTENCES]
-        else:
+        elif len(spans) > MAX_SENTENCES:
+            # a hit by meaning alone: find the passage-sized window of the chunk closest to the query first (in
+            # an SMS extraction, the message among the rows, not the header), then its closest sentence
+            windows = pack_sentences(spans, width)[:MAX_WINDOWS]
+            if len(windows) > 1:
+                best = self._closest(chunk.text, windows, meta.title)
+                spans = [s for s in spans if windows[best][0] <= s[0] and s[1] <= windows[best][1]]
             spans = spans[:MAX_SENTENCES]
         spans = [s for s in spans if s[1] - s[0] <= width] or spans
         if not spans:
             return None
-        vectors = self.embedder.embed_documents([chunk.text[a:b] for a, b in spans], [meta.title] * len(spans))
-        return spans[int(np.argmax(vectors @ self._query_vector))]
+        return spans[self._closest(chunk.text, spans, meta.title)]
+
+    def _closest(self, text: str, spans: Sequence[tuple[int, int]], title: str) -> int:
+        """Index of the span of ``text`` whose embedding is closest to the query's."""
+        assert self.embedder is not None and self._query_vector is not None
+        vectors = self.embedder.embed_documents([text[a:b] for a, b in spans], [title] * len(spans))
+        return int(np.argmax(vectors @ self._query_vector))
 
     def _collapse(self, ranked: Sequence[int], chunks: dict[int, Chunk], top: int) -> list[Chunk]:
         """The best ``hits_per_document`` chunks of each document, in rank order, up to ``top``."""
@@ -340,6 +351,18 @@ class SearchEngine:
 
 
 MAX_SENTENCES = 4  # sentences compared with the query per hit, nearest the lexical matches first
+MAX_WINDOWS = 8  # passage-sized windows compared with the query for a hit without lexical match
+
+
+def pack_sentences(spans: Sequence[tuple[int, int]], width: int) -> list[tuple[int, int]]:
+    """Consecutive sentences grouped into windows of at most ``width`` characters (a longer sentence alone)."""
+    windows: list[tuple[int, int]] = []
+    for start, end in spans:
+        if windows and end - windows[-1][0] <= width:
+            windows[-1] = (windows[-1][0], end)
+        else:
+            windows.append((start, end))
+    return windows
 
 
 DENSE_ALTERNATIVES = 2  # alternatives of each expansion added to the query text the embedding model reads

@@ -3,6 +3,8 @@
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
+import numpy.typing as npt
 import pytest
 from support import write
 
@@ -74,6 +76,33 @@ def test_the_sentence_closest_in_meaning_is_marked(case: Case, tmp_path: Path) -
     assert lexical.semantic_highlight is None
     second = app.search(case, SearchRequest(query="barrettes de cannabis saisies", mode=SearchMode.DENSE), embedder)
     assert all(h.semantic_highlight is None for h in second.hits[1:])  # only the top hit by default
+
+
+class MarkerEmbedder(HashingEmbedder):
+    """Texts holding "hosto" (and queries holding "qzx") point one way, every other text the other way."""
+
+    def __init__(self) -> None:
+        super().__init__(dim=2)
+
+    def _one(self, text: str) -> npt.NDArray[np.float32]:
+        near = "hosto" in text or "qzx" in text
+        return np.array([1.0, 0.0] if near else [0.0, 1.0], dtype=np.float32)
+
+
+def test_a_hit_by_meaning_alone_shows_its_closest_rows_not_the_header(case: Case, tmp_path: Path) -> None:
+    rows = [
+        f"0{day % 9 + 1}/03/2024;10:{day:02d};0600001234;0700005678;ok on se voit au hall {day}" for day in range(30)
+    ]
+    rows[21] = "22/03/2024;22:10;0600001234;0600004321;si t'as pas la thune samedi jte jure tu finis a l'hosto"
+    write(tmp_path / "src", "extraction_sms.csv", "date;heure;de;à;message\n" + "\n".join(rows) + "\n")
+    embedder = MarkerEmbedder()
+    app.index(case, [tmp_path / "src"], embedder=embedder)
+    hit = app.search(case, SearchRequest(query="qzx", mode=SearchMode.DENSE), embedder).hits[0]
+    assert not hit.highlights  # no word of the query is in the document
+    assert not hit.passage.startswith("date")
+    assert hit.semantic_highlight is not None
+    start, end = hit.semantic_highlight
+    assert "tu finis a l'hosto" in hit.passage[start:end]
 
 
 class ScriptedReranker:
