@@ -23,14 +23,13 @@ from typing import Any, TextIO
 
 from arbiter_desktop import __version__, app
 from arbiter_desktop.config.settings import Settings
-from arbiter_desktop.domain import FileKind, SearchMode, SearchRequest, SearchResult
+from arbiter_desktop.domain import NO_RERANKER, FileKind, SearchMode, SearchRequest, SearchResult
 from arbiter_desktop.export.labels import LANGUAGES
 from arbiter_desktop.export.resultset import ExportError, ModelInfo
 from arbiter_desktop.indexing.job import IndexReport, Progress
 from arbiter_desktop.indexing.repair import STORES, RepairReport
 from arbiter_desktop.indexing.verify import FileCheck, VerifyReport
 from arbiter_desktop.safetext import shown
-from arbiter_desktop.search.engine import NO_RERANKER
 from arbiter_desktop.stores.audit import AuditEntry
 from arbiter_desktop.stores.case import Case
 from arbiter_desktop.stores.tags import TagError, TaggedHit

@@ -238,3 +238,10 @@ class DocumentView:
 
     def page_span(self, number: int) -> PageSpan | None:
         return next((p for p in self.pages if p.number == number), None)
+
+
+# The note of a full-mode search without a reranker (the interface and the exports show it translated)
+NO_RERANKER = (
+    "no reranker installed: the full mode ranks as hybrid (put a cross-encoder folder or a GGUF reranker in "
+    "models/ to add the reranking stage)"
+)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from arbiter_desktop.domain import Coverage, Scores, SearchMode
+from arbiter_desktop.domain import NO_RERANKER, Coverage, Scores, SearchMode
 from arbiter_desktop.export.resultset import ExportContext, ExportHit, ModelInfo
 
 LANGUAGES = ("fr", "en")
@@ -42,6 +42,7 @@ _FR = {
     "audit_value": "dernière entrée n° {seq}, SHA-256 {hash}",
     "audit_empty": "vide",
     "notes": "Remarques",
+    "note_no_reranker": "aucun reclasseur installé : le mode complet classe comme le mode hybride",
     "legend": "Légende",
     "legend_value": "termes trouvés en gras sur fond jaune ; phrase la plus proche par le sens sur fond bleu",
     "no_hits": "Aucun résultat.",
@@ -117,6 +118,7 @@ _EN = {
     "audit_value": "last entry n° {seq}, SHA-256 {hash}",
     "audit_empty": "empty",
     "notes": "Notes",
+    "note_no_reranker": "no reranker installed: the full mode ranks as hybrid",
     "legend": "Legend",
     "legend_value": "matched terms in bold on yellow; the sentence closest in meaning on blue",
     "no_hits": "No hit.",
@@ -194,6 +196,10 @@ class Labels:
             return self.date(datetime.fromisoformat(text))
         except ValueError:
             return text
+
+    def note(self, note: str) -> str:
+        """A note of the search engine in this language (notes it does not know stay as written)."""
+        return self["note_no_reranker"] if note == NO_RERANKER else note
 
     def mode(self, mode: SearchMode | None) -> str:
         return self["mode_of_origin"] if mode is None else self[f"mode_{mode.value}"]

@@ -243,7 +243,7 @@ class _Writer:
         head = ctx.audit_head
         self.field(lb["audit"], lb["audit_value"].format(seq=head[0], hash=head[1]) if head else lb["audit_empty"])
         if res.notes:
-            self.field(lb["notes"], "\n".join(res.notes))
+            self.field(lb["notes"], "\n".join(lb.note(n) for n in res.notes))
         self.legend()
         self.rule()
 

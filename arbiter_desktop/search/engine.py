@@ -13,6 +13,7 @@ import numpy as np
 import numpy.typing as npt
 
 from arbiter_desktop.domain import (
+    NO_RERANKER,
     Chunk,
     Coverage,
     DocumentView,
@@ -44,12 +45,6 @@ from arbiter_desktop.stores.vectors import VectorStore, open_vector_store
 
 class ModeUnavailable(Exception):
     """A search mode that this installation cannot run; the message says why and what to do."""
-
-
-NO_RERANKER = (
-    "no reranker installed: the full mode ranks as hybrid (put a cross-encoder folder or a GGUF reranker in "
-    "models/ to add the reranking stage)"
-)
 
 
 def check_mode(mode: SearchMode, embedder: Embedder | None) -> None:

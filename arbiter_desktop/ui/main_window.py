@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from arbiter_desktop import app
-from arbiter_desktop.domain import FileKind, SearchMode, SearchRequest, SearchResult
+from arbiter_desktop.domain import NO_RERANKER, FileKind, SearchMode, SearchRequest, SearchResult
 from arbiter_desktop.indexing.job import IndexReport, Progress
 from arbiter_desktop.ingest.render import PageImage
 from arbiter_desktop.ui import state as gui_state
@@ -588,7 +588,7 @@ class MainWindow(QMainWindow):
             + coverage
         )
         for note in result.notes:
-            text += " · " + note
+            text += " · " + self._note(note)
         self.results_label.setText(text if result.hits else self.tr("No result for this search.") + coverage)
         if result.hits:
             self.results_view.setCurrentIndex(self.results.index(0))
@@ -596,6 +596,12 @@ class MainWindow(QMainWindow):
             self.preview.clear()
         self._audit_timer.start()
         self.results_shown.emit(result)
+
+    def _note(self, note: str) -> str:
+        """A note of the search engine, in the interface's language."""
+        if note == NO_RERANKER:
+            return self.tr("no reranker installed: the full mode ranks as hybrid")
+        return note
 
     def _search_failed(self, number: int, message: str) -> None:
         if number == self._search_number:

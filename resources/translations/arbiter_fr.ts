@@ -1,19 +1,20 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="fr" sourcelanguage="en">
 <context>
     <name>ExpansionChips</name>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="35" />
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="35"/>
         <source>Expansions:</source>
         <translation>Extensions :</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="52" />
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="52"/>
         <source>Click to switch this expansion off or on for this search</source>
         <translation>Cliquer pour désactiver ou réactiver cette extension pour cette recherche</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="62" />
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="62"/>
         <source>%1 (off)</source>
         <translation>%1 (désactivée)</translation>
     </message>
@@ -21,357 +22,366 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="144" />
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="148" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="145"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="149"/>
         <source>Case</source>
         <translation>Affaire</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="153" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="154"/>
         <source>New case…</source>
         <translation>Nouvelle affaire…</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="156" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="157"/>
         <source>Open case…</source>
         <translation>Ouvrir une affaire…</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="159" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="160"/>
         <source>Add folders…</source>
         <translation>Ajouter des dossiers…</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="162" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="163"/>
         <source>Look for changes in the sources</source>
         <translation>Rechercher les modifications des sources</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="165" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="166"/>
         <source>Settings…</source>
         <translation>Paramètres…</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="171" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="172"/>
         <source>Export</source>
         <translation>Exporter</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="177" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="178"/>
         <source>Export the results…</source>
         <translation>Exporter les résultats…</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="192" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="193"/>
         <source>Search the case… e.g. rdv gare, GAV prolongée, ZZ-417-XK</source>
-        <translation>Rechercher dans l'affaire… ex. rdv gare, GAV prolongée, ZZ-417-XK</translation>
+        <translation>Rechercher dans l&apos;affaire… ex. rdv gare, GAV prolongée, ZZ-417-XK</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="200" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="201"/>
         <source>Hybrid (words + meaning)</source>
         <translation>Hybride (mots + sens)</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="201" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="202"/>
         <source>Text</source>
         <translation>Texte</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="202" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="203"/>
         <source>Meaning</source>
         <translation>Sens</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="205" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="206"/>
         <source>Search mode</source>
         <translation>Mode de recherche</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="208" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="209"/>
         <source>All types</source>
         <translation>Tous les types</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="214" />
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="423" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="215"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="424"/>
         <source>All folders</source>
         <translation>Tous les dossiers</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="216" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="217"/>
         <source>Documents dated from</source>
         <translation>Documents datés à partir du</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="217" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="218"/>
         <source>Documents dated until</source>
-        <translation>Documents datés jusqu'au</translation>
+        <translation>Documents datés jusqu&apos;au</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="218" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="219"/>
         <source>Expansions</source>
         <translation>Extensions</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="220" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="221"/>
         <source>Also search abbreviations, synonyms and slang from the lexicons</source>
-        <translation>Chercher aussi les abréviations, synonymes et termes d'argot des lexiques</translation>
+        <translation>Chercher aussi les abréviations, synonymes et termes d&apos;argot des lexiques</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="226" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="227"/>
         <source>Filters:</source>
         <translation>Filtres :</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="227" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="228"/>
         <source>from</source>
         <translation>du</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="227" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="228"/>
         <source>to</source>
         <translation>au</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="268" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="269"/>
         <source>Indexing</source>
         <translation>Indexation</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="270" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="271"/>
         <source>Sources</source>
         <translation>Sources</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="304" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="305"/>
         <source>Ready</source>
         <translation>Prêt</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="326" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="327"/>
         <source>Recent cases</source>
         <translation>Affaires récentes</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="343" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="344"/>
         <source>Indexing in progress</source>
         <translation>Indexation en cours</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="344" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="345"/>
         <source>Indexing of this case is in progress. Stop it (it resumes next time) and switch case?</source>
-        <translation>L'indexation de cette affaire est en cours. L'arrêter (elle reprendra la prochaine fois) et changer d'affaire ?</translation>
+        <translation>L&apos;indexation de cette affaire est en cours. L&apos;arrêter (elle reprendra la prochaine fois) et changer d&apos;affaire ?</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="349" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="350"/>
         <source>No indexing in progress.</source>
         <translation>Aucune indexation en cours.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="354" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="355"/>
         <source>Opening %1…</source>
         <translation>Ouverture de %1…</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="358" />
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="367" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="359"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="368"/>
         <source>New case</source>
         <translation>Nouvelle affaire</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="358" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="359"/>
         <source>Case name (e.g. 2026-1234 STUPS Nord):</source>
-        <translation>Nom de l'affaire (ex. 2026-1234 STUPS Nord) :</translation>
+        <translation>Nom de l&apos;affaire (ex. 2026-1234 STUPS Nord) :</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="361" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="362"/>
         <source>Folder where the case is kept</source>
-        <translation>Dossier où conserver l'affaire</translation>
+        <translation>Dossier où conserver l&apos;affaire</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="367" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="368"/>
         <source>%1 exists and is not empty.</source>
-        <translation>%1 existe et n'est pas vide.</translation>
+        <translation>%1 existe et n&apos;est pas vide.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="373" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="374"/>
         <source>Open a case folder</source>
-        <translation>Ouvrir le dossier d'une affaire</translation>
+        <translation>Ouvrir le dossier d&apos;une affaire</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="378" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="379"/>
         <source>Folder to add to the case</source>
-        <translation>Dossier à ajouter à l'affaire</translation>
+        <translation>Dossier à ajouter à l&apos;affaire</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="393" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="394"/>
         <source>Resuming the indexing that was interrupted…</source>
-        <translation>Reprise de l'indexation interrompue…</translation>
+        <translation>Reprise de l&apos;indexation interrompue…</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="403" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="404"/>
         <source>No case open</source>
         <translation>Aucune affaire ouverte</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="404" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="405"/>
         <source>Cannot open the case</source>
-        <translation>Impossible d'ouvrir l'affaire</translation>
+        <translation>Impossible d&apos;ouvrir l&apos;affaire</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="410" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="411"/>
         <source>indexing</source>
         <translation>indexation en cours</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="410" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="411"/>
         <source>up to date</source>
         <translation>à jour</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="412" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="413"/>
         <source>Case: %1 — %2 documents · %3 errors · semantic coverage %4 · %5</source>
         <translation>Affaire : %1 — %2 documents · %3 erreurs · couverture sémantique %4 · %5</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="450" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="464"/>
         <source>Added to the case: %1</source>
-        <translation>Ajouté à l'affaire : %1</translation>
+        <translation>Ajouté à l&apos;affaire : %1</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="479" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="497"/>
         <source>Indexing failed.</source>
-        <translation>L'indexation a échoué.</translation>
+        <translation>L&apos;indexation a échoué.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="481" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="499"/>
         <source>Indexing failed</source>
-        <translation>Échec de l'indexation</translation>
+        <translation>Échec de l&apos;indexation</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="551" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="569"/>
         <source>Searching…</source>
         <translation>Recherche…</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="563" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="581"/>
         <source>meaning searched in %1 % of the case (indexing goes on)</source>
-        <translation>sens recherché dans %1 % de l'affaire (l'indexation continue)</translation>
+        <translation>sens recherché dans %1 % de l&apos;affaire (l&apos;indexation continue)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="567" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="585"/>
         <source>%n result(s)</source>
         <translation>
-            <numerusform>%n résultat</numerusform><numerusform>%n résultats</numerusform></translation>
+            <numerusform>%n résultat</numerusform>
+            <numerusform>%n résultats</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="569" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="587"/>
         <source>%1 ms</source>
         <translation>%1 ms</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="574" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="592"/>
         <source>No result for this search.</source>
         <translation>Aucun résultat pour cette recherche.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="585" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="603"/>
+        <source>no reranker installed: the full mode ranks as hybrid</source>
+        <translation>aucun reclasseur installé : le mode complet classe comme le mode hybride</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="609"/>
         <source>Search failed: %1</source>
         <translation>La recherche a échoué : %1</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="639" />
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="644" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="663"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="668"/>
         <source>relevant</source>
         <translation>pertinent</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="639" />
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="644" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="663"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="668"/>
         <source>to check</source>
         <translation>à vérifier</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="640" />
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="645" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="664"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="669"/>
         <source>Tag “%1”</source>
         <translation>Étiqueter « %1 »</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="647" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="671"/>
         <source>Other tag…</source>
         <translation>Autre étiquette…</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="650" />
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="671" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="674"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="695"/>
         <source>Export the selected results…</source>
         <translation>Exporter les résultats sélectionnés…</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="655" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="679"/>
         <source>Tag</source>
         <translation>Étiquette</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="655" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="679"/>
         <source>Tag for the selected results:</source>
         <translation>Étiquette pour les résultats sélectionnés :</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="665" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="689"/>
         <source>%n result(s) tagged “%1”</source>
         <translation>
-            <numerusform>%n résultat étiqueté « %1 »</numerusform><numerusform>%n résultats étiquetés « %1 »</numerusform></translation>
+            <numerusform>%n résultat étiqueté « %1 »</numerusform>
+            <numerusform>%n résultats étiquetés « %1 »</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="675" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="699"/>
         <source>Export a tag</source>
         <translation>Exporter une étiquette</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="682" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="706"/>
         <source>PDF and CSV (*.pdf)</source>
         <translation>PDF et CSV (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="682" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="706"/>
         <source>PDF (*.pdf)</source>
         <translation>PDF (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="682" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="706"/>
         <source>CSV (*.csv)</source>
         <translation>CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="685" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="709"/>
         <source>Export for the case file</source>
         <translation>Exporter pour le dossier de procédure</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="707" />
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="713" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="731"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="737"/>
         <source>Exporting…</source>
         <translation>Export en cours…</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="717" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="741"/>
         <source>Exported: %1 (SHA-256 in the audit log)</source>
-        <translation>Exporté : %1 (SHA-256 inscrite au journal d'audit)</translation>
+        <translation>Exporté : %1 (SHA-256 inscrite au journal d&apos;audit)</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="731" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="755"/>
         <source>Change the embedding model</source>
         <translation>Changer de modèle sémantique</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="733" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="757"/>
         <source>Every passage of the case will be embedded again with the new model, which can take hours; meanwhile search by meaning covers only what is done. Continue?</source>
-        <translation>Tous les passages de l'affaire seront recalculés avec le nouveau modèle, ce qui peut prendre des heures ; en attendant, la recherche par le sens ne couvre que ce qui est fait. Continuer ?</translation>
+        <translation>Tous les passages de l&apos;affaire seront recalculés avec le nouveau modèle, ce qui peut prendre des heures ; en attendant, la recherche par le sens ne couvre que ce qui est fait. Continuer ?</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="745" />
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="769"/>
         <source>The language changes at the next start.</source>
         <translation>La langue change au prochain démarrage.</translation>
     </message>
@@ -379,73 +389,73 @@
 <context>
     <name>PreviewPane</name>
     <message>
-        <location filename="../../arbiter_desktop/ui/preview.py" line="40" />
-        <location filename="../../arbiter_desktop/ui/preview.py" line="83" />
+        <location filename="../../arbiter_desktop/ui/preview.py" line="40"/>
+        <location filename="../../arbiter_desktop/ui/preview.py" line="83"/>
         <source>Select a result to read the document.</source>
         <translation>Sélectionnez un résultat pour lire le document.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/preview.py" line="45" />
+        <location filename="../../arbiter_desktop/ui/preview.py" line="45"/>
         <source>◀ Previous</source>
         <translation>◀ Précédent</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/preview.py" line="46" />
+        <location filename="../../arbiter_desktop/ui/preview.py" line="46"/>
         <source>Previous match (Shift+F3)</source>
         <translation>Occurrence précédente (Maj+F3)</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/preview.py" line="47" />
+        <location filename="../../arbiter_desktop/ui/preview.py" line="47"/>
         <source>Next ▶</source>
         <translation>Suivant ▶</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/preview.py" line="48" />
+        <location filename="../../arbiter_desktop/ui/preview.py" line="48"/>
         <source>Next match (F3)</source>
         <translation>Occurrence suivante (F3)</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/preview.py" line="50" />
+        <location filename="../../arbiter_desktop/ui/preview.py" line="50"/>
         <source>PDF page</source>
         <translation>Page PDF</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/preview.py" line="52" />
+        <location filename="../../arbiter_desktop/ui/preview.py" line="52"/>
         <source>Show the PDF page as printed</source>
-        <translation>Afficher la page PDF telle qu'imprimée</translation>
+        <translation>Afficher la page PDF telle qu&apos;imprimée</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/preview.py" line="53" />
+        <location filename="../../arbiter_desktop/ui/preview.py" line="53"/>
         <source>Open original</source>
-        <translation>Ouvrir l'original</translation>
+        <translation>Ouvrir l&apos;original</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/preview.py" line="54" />
+        <location filename="../../arbiter_desktop/ui/preview.py" line="54"/>
         <source>Opens a read-only copy in the system viewer; the source is not touched</source>
-        <translation>Ouvre une copie en lecture seule dans la visionneuse du système ; la source n'est pas touchée</translation>
+        <translation>Ouvre une copie en lecture seule dans la visionneuse du système ; la source n&apos;est pas touchée</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/preview.py" line="93" />
+        <location filename="../../arbiter_desktop/ui/preview.py" line="93"/>
         <source>This document is no longer in the case.</source>
-        <translation>Ce document ne fait plus partie de l'affaire.</translation>
+        <translation>Ce document ne fait plus partie de l&apos;affaire.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/preview.py" line="119" />
+        <location filename="../../arbiter_desktop/ui/preview.py" line="119"/>
         <source>The page cannot be shown: %1</source>
         <translation>La page ne peut pas être affichée : %1</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/preview.py" line="159" />
+        <location filename="../../arbiter_desktop/ui/preview.py" line="158"/>
         <source>Extract: characters %1 to %2 of %3.</source>
         <translation>Extrait : caractères %1 à %2 sur %3.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/preview.py" line="190" />
+        <location filename="../../arbiter_desktop/ui/preview.py" line="189"/>
         <source>page %1</source>
         <translation>page %1</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/preview.py" line="192" />
+        <location filename="../../arbiter_desktop/ui/preview.py" line="191"/>
         <source>match %1 / %2</source>
         <translation>occurrence %1 / %2</translation>
     </message>
@@ -453,65 +463,65 @@
 <context>
     <name>ProgressPanel</name>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="99" />
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="117" />
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="137" />
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="99"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="117"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="137"/>
         <source>Pause</source>
         <translation>Pause</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="100" />
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="100"/>
         <source>Cancel</source>
         <translation>Annuler</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="110" />
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="110"/>
         <source>No indexing in progress.</source>
         <translation>Aucune indexation en cours.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="117" />
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="117"/>
         <source>Resume</source>
         <translation>Reprendre</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="119" />
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="119"/>
         <source>Paused</source>
         <translation>En pause</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="123" />
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="143" />
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="123"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="143"/>
         <source>Looking for files…</source>
         <translation>Recherche des fichiers…</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="151" />
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="151"/>
         <source>Semantic indexing (search by meaning)</source>
         <translation>Indexation sémantique (recherche par le sens)</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="153" />
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="153"/>
         <source>%1 / %2 passages · %3 passages/s · about %4 left</source>
         <translation>%1 / %2 passages · %3 passages/s · reste environ %4</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="160" />
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="160"/>
         <source>Text indexing</source>
         <translation>Indexation du texte</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="162" />
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="162"/>
         <source>%1 / %2 files · %3 files/s · %4 MB of text · %5 errors · about %6 left</source>
         <translation>%1 / %2 fichiers · %3 fichiers/s · %4 Mo de texte · %5 erreurs · reste environ %6</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="174" />
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="174"/>
         <source>Indexing stopped: it resumes from where it stopped next time.</source>
-        <translation>Indexation arrêtée : elle reprendra là où elle s'est arrêtée.</translation>
+        <translation>Indexation arrêtée : elle reprendra là où elle s&apos;est arrêtée.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="177" />
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="177"/>
         <source>Indexed in %1: %2 added, %3 changed, %4 removed, %5 errors.</source>
         <translation>Indexé en %1 : %2 ajoutés, %3 modifiés, %4 retirés, %5 erreurs.</translation>
     </message>
@@ -519,48 +529,50 @@
 <context>
     <name>ResultsModel</name>
     <message>
-        <location filename="../../arbiter_desktop/ui/results_model.py" line="65" />
+        <location filename="../../arbiter_desktop/ui/results_model.py" line="65"/>
         <source>page %1</source>
         <translation>page %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../arbiter_desktop/ui/results_model.py" line="68" />
+        <location filename="../../arbiter_desktop/ui/results_model.py" line="68"/>
         <source>%n other copies</source>
         <translation>
-            <numerusform>%n autre copie</numerusform><numerusform>%n autres copies</numerusform></translation>
+            <numerusform>%n autre copie</numerusform>
+            <numerusform>%n autres copies</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/results_model.py" line="72" />
+        <location filename="../../arbiter_desktop/ui/results_model.py" line="72"/>
         <source>words: %1</source>
         <translation>mots : %1</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/results_model.py" line="74" />
+        <location filename="../../arbiter_desktop/ui/results_model.py" line="74"/>
         <source>expansion: %1</source>
         <translation>extension : %1</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/results_model.py" line="76" />
+        <location filename="../../arbiter_desktop/ui/results_model.py" line="76"/>
         <source>close in meaning (underlined)</source>
         <translation>proche par le sens (souligné)</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/results_model.py" line="78" />
+        <location filename="../../arbiter_desktop/ui/results_model.py" line="78"/>
         <source>by meaning</source>
         <translation>par le sens</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/results_model.py" line="84" />
+        <location filename="../../arbiter_desktop/ui/results_model.py" line="84"/>
         <source>score %1</source>
         <translation>score %1</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/results_model.py" line="88" />
+        <location filename="../../arbiter_desktop/ui/results_model.py" line="88"/>
         <source>meaning %1</source>
         <translation>sens %1</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/results_model.py" line="90" />
+        <location filename="../../arbiter_desktop/ui/results_model.py" line="90"/>
         <source>rerank %1</source>
         <translation>reclassement %1</translation>
     </message>
@@ -568,141 +580,141 @@
 <context>
     <name>SearchWorker</name>
     <message>
-        <location filename="../../arbiter_desktop/ui/search_worker.py" line="116" />
+        <location filename="../../arbiter_desktop/ui/search_worker.py" line="117"/>
         <source>No case is open.</source>
-        <translation>Aucune affaire n'est ouverte.</translation>
+        <translation>Aucune affaire n&apos;est ouverte.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/search_worker.py" line="145" />
+        <location filename="../../arbiter_desktop/ui/search_worker.py" line="146"/>
         <source>The search could not be recorded in the audit log: %1</source>
-        <translation>La recherche n'a pas pu être inscrite au journal d'audit : %1</translation>
+        <translation>La recherche n&apos;a pas pu être inscrite au journal d&apos;audit : %1</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/search_worker.py" line="153" />
+        <location filename="../../arbiter_desktop/ui/search_worker.py" line="152"/>
         <source>Search again before exporting: these results are no longer current.</source>
-        <translation>Relancez la recherche avant d'exporter : ces résultats ne sont plus à jour.</translation>
+        <translation>Relancez la recherche avant d&apos;exporter : ces résultats ne sont plus à jour.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/search_worker.py" line="190" />
+        <location filename="../../arbiter_desktop/ui/search_worker.py" line="188"/>
         <source>Search again before tagging: these results are no longer current.</source>
-        <translation>Relancez la recherche avant d'étiqueter : ces résultats ne sont plus à jour.</translation>
+        <translation>Relancez la recherche avant d&apos;étiqueter : ces résultats ne sont plus à jour.</translation>
     </message>
 </context>
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="40" />
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="40"/>
         <source>Settings</source>
         <translation>Paramètres</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="45" />
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="45"/>
         <source>Models</source>
         <translation>Modèles</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="46" />
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="46"/>
         <source>General</source>
         <translation>Général</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="47" />
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="185" />
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="47"/>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="185"/>
         <source>Case lexicon</source>
-        <translation>Lexique de l'affaire</translation>
+        <translation>Lexique de l&apos;affaire</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="62" />
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="62"/>
         <source>Default (%1)</source>
         <translation>Par défaut (%1)</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="68" />
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="68"/>
         <source>The one installed, if any</source>
-        <translation>Celui qui est installé, s'il y en a un</translation>
+        <translation>Celui qui est installé, s&apos;il y en a un</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="73" />
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="73"/>
         <source>Index and search by meaning (semantic)</source>
         <translation>Indexer et rechercher par le sens (sémantique)</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="80" />
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="80"/>
         <source>Models are files in %1. Changing the embedding model of a case re-embeds every passage, which can take hours; the previous vectors are kept until you confirm.</source>
-        <translation>Les modèles sont des fichiers dans %1. Changer le modèle sémantique d'une affaire recalcule tous ses passages, ce qui peut prendre des heures ; les vecteurs précédents sont conservés tant que vous n'avez pas confirmé.</translation>
+        <translation>Les modèles sont des fichiers dans %1. Changer le modèle sémantique d&apos;une affaire recalcule tous ses passages, ce qui peut prendre des heures ; les vecteurs précédents sont conservés tant que vous n&apos;avez pas confirmé.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="85" />
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="85"/>
         <source>Embedding model</source>
         <translation>Modèle sémantique</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="86" />
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="86"/>
         <source>Reranker</source>
         <translation>Reclassement</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="88" />
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="88"/>
         <source>Model threads</source>
         <translation>Threads des modèles</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="91" />
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="91"/>
         <source>No embedding model is installed: search is full-text only. Run `make setup`.</source>
-        <translation>Aucun modèle sémantique n'est installé : la recherche porte sur le texte seulement. Lancez `make setup`.</translation>
+        <translation>Aucun modèle sémantique n&apos;est installé : la recherche porte sur le texte seulement. Lancez `make setup`.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="100" />
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="100"/>
         <source>Name and rank, written in exports and in the audit log</source>
-        <translation>Nom et grade, inscrits dans les exports et le journal d'audit</translation>
+        <translation>Nom et grade, inscrits dans les exports et le journal d&apos;audit</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="105" />
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="105"/>
         <source>Operator</source>
         <translation>Opérateur</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="106" />
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="106"/>
         <source>Language (at next start)</source>
         <translation>Langue (au prochain démarrage)</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="114" />
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="114"/>
         <source>Words of this case and what they also mean (nicknames, code words, places). A search for the term also finds its variants; separate variants with |.</source>
-        <translation>Les mots propres à cette affaire et ce qu'ils désignent aussi (surnoms, mots codés, lieux). Une recherche du terme trouve aussi ses variantes ; séparez les variantes par |.</translation>
+        <translation>Les mots propres à cette affaire et ce qu&apos;ils désignent aussi (surnoms, mots codés, lieux). Une recherche du terme trouve aussi ses variantes ; séparez les variantes par |.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="121" />
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="121"/>
         <source>Term</source>
         <translation>Terme</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="121" />
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="121"/>
         <source>Variants</source>
         <translation>Variantes</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="121" />
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="121"/>
         <source>Category</source>
         <translation>Catégorie</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="121" />
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="121"/>
         <source>Note</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="127" />
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="127"/>
         <source>Add a term</source>
         <translation>Ajouter un terme</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="128" />
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="128"/>
         <source>Remove selected</source>
         <translation>Retirer la sélection</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="143" />
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="143"/>
         <source>%1 — %2 MB on disk, about %3 MB of memory</source>
         <translation>%1 — %2 Mo sur disque, environ %3 Mo de mémoire</translation>
     </message>
@@ -710,92 +722,92 @@
 <context>
     <name>SourcesPanel</name>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="194" />
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="194"/>
         <source>Drop folders or files anywhere on the window to add them to the case.</source>
-        <translation>Déposez des dossiers ou des fichiers n'importe où sur la fenêtre pour les ajouter à l'affaire.</translation>
+        <translation>Déposez des dossiers ou des fichiers n&apos;importe où sur la fenêtre pour les ajouter à l&apos;affaire.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="197" />
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="197"/>
         <source>Folder</source>
         <translation>Dossier</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="197" />
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="197"/>
         <source>Files</source>
         <translation>Fichiers</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="197" />
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="197"/>
         <source>Indexed</source>
         <translation>Indexés</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="197" />
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="197"/>
         <source>Errors</source>
         <translation>Erreurs</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="204" />
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="204"/>
         <source>Files not indexed</source>
         <translation>Fichiers non indexés</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="206" />
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="206"/>
         <source>File</source>
         <translation>Fichier</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="206" />
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="206"/>
         <source>Reason</source>
         <translation>Motif</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="226" />
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="226"/>
         <source>Files not indexed (%1)</source>
         <translation>Fichiers non indexés (%1)</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="230" />
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="230"/>
         <source>unsupported format</source>
         <translation>format non pris en charge</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="231" />
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="231"/>
         <source>encrypted</source>
         <translation>chiffré</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="232" />
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="232"/>
         <source>damaged</source>
         <translation>endommagé</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="233" />
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="233"/>
         <source>no text</source>
         <translation>aucun texte</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="234" />
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="234"/>
         <source>too large</source>
         <translation>trop volumineux</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="235" />
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="235"/>
         <source>too slow to read</source>
         <translation>lecture trop longue</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="236" />
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="236"/>
         <source>too much memory</source>
         <translation>mémoire excessive</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="237" />
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="237"/>
         <source>unreadable</source>
         <translation>illisible</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="238" />
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="238"/>
         <source>rejected for safety</source>
         <translation>rejeté par sécurité</translation>
     </message>
