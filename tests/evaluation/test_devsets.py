@@ -36,9 +36,11 @@ def test_police_dev_lexical_floor_and_the_gain_of_expansion() -> None:
     report = evaluate(dataset, SearchMode.LEXICAL)
     summary = report.summary()
     assert summary["queries"] == 50
-    assert summary["recall@5"] >= 0.76  # 0.787 when set; 0.643 without expansion
+    assert summary["recall@5"] >= 0.80  # 0.813 when set (0.787 before the everyday synonyms and the
+    # feminine/plural lookup); 0.643 without expansion
     by_category = report.by_category()
     assert by_category["ent"]["recall@5"] == 1.0  # exact entities in any spacing
-    assert by_category["abbr"]["recall@5"] >= 0.9  # 0.95 when set; 0.35 without expansion
+    assert by_category["abbr"]["recall@5"] >= 0.95  # 1.0 when set; 0.35 without expansion
+    assert by_category["impl"]["recall@5"] >= 0.2  # 0.233 when set (0.15 before); these need the dense side
     plain = evaluate(dataset, SearchMode.LEXICAL, expand=False).summary()
-    assert summary["ndcg@10"] >= plain["ndcg@10"] + 0.08  # 0.652 vs 0.540 when set
+    assert summary["ndcg@10"] >= plain["ndcg@10"] + 0.12  # 0.679 vs 0.540 when set
