@@ -64,6 +64,10 @@ class Settings:
     fusion_k: int = _setting(60, "Reciprocal rank fusion constant (fusion = rrf).")
     fusion_lexical_weight: float = _setting(1.0, "Weight of the full-text ranking in hybrid fusion.")
     fusion_dense_weight: float = _setting(1.0, "Weight of the semantic ranking in hybrid fusion.")
+    fusion_adaptive: bool = _setting(
+        True,
+        "Scale the full-text weight by the share of the query (weighted by rarity) that its best passages hold.",
+    )
 
     def __post_init__(self) -> None:
         for f in fields(self):

@@ -26,6 +26,7 @@ from arbiter_desktop.domain import (
     page_at,
 )
 from arbiter_desktop.embedding.base import Embedder
+from arbiter_desktop.search.coverage import COVERAGE_PASSAGES, lexical_coverage
 from arbiter_desktop.search.expansion import Lexicon
 from arbiter_desktop.search.fusion import reciprocal_rank_fusion, zscore_fusion
 from arbiter_desktop.search.highlight import (
@@ -37,6 +38,7 @@ from arbiter_desktop.search.highlight import (
     window_around,
 )
 from arbiter_desktop.search.lexical_query import Compiled, QueryCompiler
+from arbiter_desktop.search.query import is_natural, parse
 from arbiter_desktop.search.rerank import Reranker
 from arbiter_desktop.stores.case import Case
 from arbiter_desktop.stores.catalog import DocumentMeta
@@ -130,7 +132,7 @@ class SearchEngine:
             ranked = [c for c, _ in dense]
             fused = {}
         else:
-            fused = self._fuse(lexical, dense)
+            fused = self._fuse(request, expansions, lexical, dense)
             ranked = sorted(fused, key=lambda c: -fused[c])
         head = ranked[: max(RETRIEVAL_DEPTH, request.top * 5)]
         chunks = self.case.catalog.chunks(head)
@@ -192,19 +194,29 @@ class SearchEngine:
         reordered = sorted(head, key=lambda c: -scores[c])
         return reordered + [c for c in ranked if c not in scores], scores
 
-    def _fuse(self, lexical: list[tuple[float, int, int]], dense: list[tuple[int, float]]) -> dict[int, float]:
+    def _fuse(
+        self,
+        request: SearchRequest,
+        expansions: Sequence[Expansion],
+        lexical: list[tuple[float, int, int]],
+        dense: list[tuple[int, float]],
+    ) -> dict[int, float]:
         settings = self.case.settings
+        lexical_weight = settings.fusion_lexical_weight
+        if settings.fusion_adaptive and lexical and dense and is_natural(parse(request.query)):
+            top = self.case.catalog.chunks([c for _, c, _ in lexical[:COVERAGE_PASSAGES]])
+            lexical_weight *= lexical_coverage(
+                self.compiler, self.case.lexical, request.query, expansions, [c.text for c in top.values()]
+            )
         if settings.fusion == "rrf":
             return reciprocal_rank_fusion(
                 [
-                    (settings.fusion_lexical_weight, [c for _, c, _ in lexical]),
+                    (lexical_weight, [c for _, c, _ in lexical]),
                     (settings.fusion_dense_weight, [c for c, _ in dense]),
                 ],
                 k=settings.fusion_k,
             )
-        return zscore_fusion(
-            [(settings.fusion_lexical_weight, [(c, s) for s, c, _ in lexical]), (settings.fusion_dense_weight, dense)]
-        )
+        return zscore_fusion([(lexical_weight, [(c, s) for s, c, _ in lexical]), (settings.fusion_dense_weight, dense)])
 
     def _dense(self, request: SearchRequest, expansions: Sequence[Expansion]) -> list[tuple[int, float]]:
         assert self.embedder is not None
