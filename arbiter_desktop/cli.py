@@ -1,5 +1,5 @@
 """Command line: `arbiter gui | index | search | export | tag | tags | audit | status | errors | verify | repair |
-eval | demo`.
+eval | demo | selftest`.
 
 Drives the same engine as the GUI. Results go to stdout (text or JSON), progress and diagnostics to stderr.
 `export` writes a result set (a query's hits, or a tag's) to PDF and/or CSV; `tag` tags hits of a query by
@@ -643,6 +643,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_selftest(args: argparse.Namespace) -> int:
+    from arbiter_desktop import selftest
+
+    return selftest.run(Path(args.work) if args.work else None, sys.stdout, ProgressBar())
+
+
 def display_available() -> bool:
     """Whether a window can open: a display server, or a Qt platform chosen explicitly (offscreen, …)."""
     if os.environ.get("QT_QPA_PLATFORM"):
@@ -811,10 +817,21 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("demo", help="index the bundled fictional demo case and run sample searches")
     p.add_argument("--case", help="where to build the demo case (default: the user data folder)")
     p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser(
+        "selftest",
+        help="check this installation end to end: index the demo case, search, export a PDF, open the window "
+        "offscreen (also `--selftest`)",
+    )
+    p.add_argument("--work", help="run in this folder and keep it (default: a temporary folder, removed)")
+    p.set_defaults(func=cmd_selftest)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["--selftest"]:  # the offline bundle's documented spelling
+        argv[0] = "selftest"
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args))

@@ -8,13 +8,18 @@ from pathlib import Path
 
 
 def app_root() -> Path:
-    """The folder holding ``resources/`` and ``models/``: the repository, or the frozen bundle's folder."""
+    """The folder holding ``models/``: the repository, or the offline bundle's folder (that of its executable)."""
     if getattr(sys, "frozen", False):
         return Path(sys.executable).resolve().parent
     return Path(__file__).resolve().parents[2]
 
 
 def resources_dir() -> Path:
+    """The read-only resources (lexicons, fonts, translations, demo documents): ``resources/`` of the repository,
+    or, in the offline bundle, of its contents folder (``_internal/``, where PyInstaller puts data files)."""
+    bundle = getattr(sys, "_MEIPASS", None)
+    if getattr(sys, "frozen", False) and bundle:
+        return Path(bundle) / "resources"
     return app_root() / "resources"
 
 

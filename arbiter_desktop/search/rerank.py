@@ -24,6 +24,7 @@ import logging
 import os
 import re
 import struct
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,6 +43,10 @@ WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin")
 INSTALL_HINT = (
     "install PyTorch and sentence-transformers in the app's venv (`pip install torch==2.13.0 "
     "sentence-transformers==5.1.2`), or use a GGUF reranker"
+)
+BUNDLE_HINT = (
+    "this offline bundle was built without PyTorch: use a GGUF reranker, or install the bundle's full variant "
+    "(built with `make installer VARIANT=full`)"
 )
 RERANK_TEMPLATE_KEY = "tokenizer.chat_template.rerank"
 TEMPLATE_FIELD = re.compile(r"(\{query\}|\{document\})")
@@ -241,7 +246,8 @@ def import_torch_stack() -> tuple[Any, Any]:
         torch = importlib.import_module("torch")
         sentence_transformers = importlib.import_module("sentence_transformers")
     except ImportError as exc:
-        message = f"a cross-encoder reranker needs PyTorch and sentence-transformers ({exc}): {INSTALL_HINT}"
+        hint = BUNDLE_HINT if getattr(sys, "frozen", False) else INSTALL_HINT
+        message = f"a cross-encoder reranker needs PyTorch and sentence-transformers ({exc}): {hint}"
         raise ModelError(message) from exc
     return torch, sentence_transformers
 

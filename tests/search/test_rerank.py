@@ -146,6 +146,9 @@ def test_cross_encoder_without_torch_says_what_to_install(tmp_path: Path, monkey
     monkeypatch.setitem(sys.modules, "sentence_transformers", None)  # makes the import fail
     with pytest.raises(ModelError, match=r"sentence-transformers==5\.1\.2"):
         open_reranker(folder)
+    monkeypatch.setattr(sys, "frozen", True, raising=False)  # the offline bundle: no pip there
+    with pytest.raises(ModelError, match=r"built without PyTorch: use a GGUF reranker.*VARIANT=full"):
+        open_reranker(folder)
 
 
 # --- the tiny cross-encoder (PyTorch) --------------------------------------------------------------------
