@@ -1,16 +1,16 @@
 """Safety checks for zip-based office documents (DOCX, ODT), run before a parser opens them.
 
 Sizes come from the zip's central directory, so a decompression bomb is refused without being inflated; XML
-members are then streamed through defusedxml, which refuses DTDs, entity declarations and external references.
+members are then streamed through expat with handlers that refuse DTDs, entity declarations and external
+references (the checks of defusedxml, without ElementTree's per-token Python callback, which made the scan 80 %
+of the time spent on a DOCX).
 """
 
 from __future__ import annotations
 
 import zipfile
-from typing import BinaryIO
-
-from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import DefusedXMLParser, ParseError
+from typing import Any, BinaryIO
+from xml.parsers import expat
 
 from arbiter_desktop.domain import ErrorReason, ExtractionError
 
@@ -23,11 +23,32 @@ _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _XML_SUFFIXES = (".xml", ".rels")
 
 
-class _NullTarget:
-    """An ElementTree parser target that keeps nothing: the scan only needs the parser's checks."""
+class _Hostile(Exception):
+    """A construct that a document part must not hold (raised from an expat handler)."""
 
-    def close(self) -> None:
-        return None
+
+def _scanner(forbid_dtd: bool) -> Any:
+    """An expat parser that keeps nothing and raises _Hostile on a DTD (if ``forbid_dtd``), an entity
+    declaration or an external reference."""
+
+    def doctype(name: str, system_id: str | None, public_id: str | None, internal_subset: bool) -> None:
+        if forbid_dtd:
+            raise _Hostile(f"document type declaration <!DOCTYPE {name}>")
+        if system_id or public_id:
+            raise _Hostile(f"external document type {system_id or public_id}")
+
+    def entity(name: str, *_: object) -> None:
+        raise _Hostile(f"entity declaration {name}")
+
+    def external(context: str | None, base: str | None, system_id: str | None, public_id: str | None) -> int:
+        raise _Hostile(f"external reference {system_id or public_id}")
+
+    parser = expat.ParserCreate()
+    parser.StartDoctypeDeclHandler = doctype
+    parser.EntityDeclHandler = entity
+    parser.UnparsedEntityDeclHandler = entity
+    parser.ExternalEntityRefHandler = external
+    return parser
 
 
 def check_zip_package(source: BinaryIO) -> None:
@@ -71,25 +92,25 @@ def _check_sizes(infos: list[zipfile.ZipInfo]) -> None:
 
 
 def _scan_xml(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
-    """Stream a member through defusedxml. Members named .xml/.rels must be well-formed, without DOCTYPE;
+    """Stream a member through the scanning parser. Members named .xml/.rels must be well-formed, without DOCTYPE;
     any other member that looks like markup (parsers pick parts by content type, not by name) must at
     least declare no entity and reference nothing external (an HTML part may carry <!DOCTYPE html>)."""
     named_xml = info.filename.lower().endswith(_XML_SUFFIXES)
-    parser = DefusedXMLParser(target=_NullTarget(), forbid_dtd=named_xml, forbid_entities=True, forbid_external=True)
+    parser = _scanner(forbid_dtd=named_xml)
     try:
         with archive.open(info) as member:
             chunk = member.read(_CHUNK)
             if not named_xml and not _looks_like_markup(chunk):
                 return  # images, fonts, binaries
             while chunk:
-                parser.feed(chunk)
+                parser.Parse(chunk, False)
                 chunk = member.read(_CHUNK)
-        parser.close()
-    except DefusedXmlException as exc:
+        parser.Parse(b"", True)
+    except _Hostile as exc:
         raise ExtractionError(
-            ErrorReason.HOSTILE, f"XML part {info.filename} declares a DTD or entities: {exc!r}"
+            ErrorReason.HOSTILE, f"XML part {info.filename} declares a DTD or entities: {exc}"
         ) from exc
-    except ParseError as exc:
+    except expat.ExpatError as exc:
         if named_xml:
             raise ExtractionError(ErrorReason.CORRUPT, f"malformed XML in {info.filename}: {exc}") from exc
 
