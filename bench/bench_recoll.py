@@ -322,7 +322,8 @@ def run(
             log(f"  {kind} alone ({written.files[kind]} files)…")
             count = written.files[kind]
             size = sum(p.stat().st_size for p in path.iterdir())
-            text = round(written.text_bytes * count / written.count)  # kinds hold near-equal shares of the text
+            offset = list(written.files).index(kind)  # write_documents gives the kinds in turn
+            text = sum(len(f"{d.title}\n\n{d.text}".encode()) for d in documents[offset :: len(written.files)])
             report["per_kind"][kind] = side_by_side(path, (count, size, text), recoll_first=n % 2 == 1)
     return report
 

@@ -235,7 +235,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"\n=== Summary ({latest['code']}) — {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB; "
         f"load average {latest['load']['before']} before, {latest['load']['after']} after ==="
     )
-    print(table(summary_rows(latest), ["figure", "value", "aim", "load 1 min"]))
+    print(table(summary_rows(latest), ["figure", "value", "aim", "load 1 min"], left=4))
     kept = [name for name in parts if name not in only]
     if kept:
         print(f"(from the previous run: {', '.join(kept)})")
