@@ -21,8 +21,9 @@ once before). Throughput = files / wall seconds; MB/s of the files' bytes and of
 of each run's process tree are given too: on a machine shared with other jobs they move less than wall time.
 Then a check that each tool made every kind searchable: the count per kind (Recoll: ``recollq -E -Q
 ext:KIND``; Arbiter: its catalog), and a probe on a sample of files of each kind: two words of the body must
-find the file (Recoll: ``recollq "filename:NAME w1 w2"``; Arbiter: a lexical search). With ``--per-kind``
-(the default) each kind is also indexed alone, in a folder of its own, by both tools: where the time goes.
+find the file (Recoll: ``recollq "filename:NAME w1 w2"``; Arbiter: ``chemin:NAME AND w``, a lexical search
+for each word). With ``--per-kind`` (the default) each kind is also indexed alone, in a folder of its own, by
+both tools: where the time goes.
 
 Without ``recollindex`` the comparison is skipped with the command that installs it.
 """
@@ -239,9 +240,12 @@ def arbiter_probes(case_dir: Path, chosen: dict[str, list[tuple[str, str, str]]]
         for kind, items in chosen.items():
             hits = 0
             for name, w1, w2 in items:
-                request = SearchRequest(f"{w1} {w2}", top=50, mode=SearchMode.LEXICAL)
-                result = app.search(case, request, audit=False)
-                hits += any(name in {Path(p).name for p in (h.doc_path, *h.other_paths)} for h in result.hits)
+                words = 0
+                for word in (w1, w2):  # each word, in any chunk of the file (as Recoll's document-level AND)
+                    request = SearchRequest(f"chemin:{Path(name).stem} AND {word}", top=10, mode=SearchMode.LEXICAL)
+                    result = app.search(case, request, audit=False)
+                    words += any(name in {Path(p).name for p in (h.doc_path, *h.other_paths)} for h in result.hits)
+                hits += words == 2
             found[kind] = f"{hits}/{len(items)}"
     return found
 

@@ -42,6 +42,7 @@ from bench.common import RESULTS, git_head, load_average, machine, python_env, r
 PARTS = ("recoll", "embedding", "search", "gui")
 LATEST = RESULTS / "latest.json"
 DEFAULT_MODELS_DIR = Path(__file__).resolve().parents[1] / "models"
+QT_CHATTER = frozenset({"This plugin does not support propagateSizeHints()"})  # the offscreen platform, per window
 
 
 def _say(message: str) -> None:
@@ -86,7 +87,11 @@ def part_gui(args: argparse.Namespace) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="bench-gui-") as tmp:
         out = Path(tmp) / "gui.json"
         env = python_env(QT_QPA_PLATFORM="offscreen")
-        done = run_python(["-m", "bench.bench_gui_stall", "--json", str(out), "--max-seconds", "180"], env=env)
+        command = ["-m", "bench.bench_gui_stall", "--json", str(out), "--max-seconds", "180"]
+        done = run_python(command, env=env, capture_output=True)
+        for line in (done.stdout + done.stderr).splitlines():
+            if line not in QT_CHATTER:
+                print(line)
         if done.returncode != 0 or not out.exists():
             return {"skipped": f"bench_gui_stall failed (exit code {done.returncode}): see its output above"}
         report: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
