@@ -4,11 +4,15 @@
         [--base 2048] [--json OUT]
 
 The cases are synthetic (bench/synthetic.py says how they are made): written straight through the app's stores,
-kept in ``bench/.cache/`` so that a second run only searches. Each scale is then searched in a fresh process
-(its memory is that scale's alone), exactly as the app searches: ``SearchEngine(case, embedder, lexicon,
-reranker).search(SearchRequest(query, top=10, mode=M))`` with the case's default settings — expansions, the
-passage and its highlights, and in the dense, hybrid and full modes the embedding of the query and the marking
-of the sentence closest in meaning (a few sentence embeddings for the first hit). The queries are real: the 50
+kept in ``bench/.cache/`` so that a second run only searches. Building them is CPU-bound in the app's own store
+code (the entity regexes and tantivy for the text, usearch's graph for the sign bits): on the 2-core development
+machine the 1M-chunk case took about 30 minutes once (100k: 4 minutes), and about 2.3 GB of disk.
+
+Each scale is then searched in a fresh process (its memory is that scale's alone), exactly as the app searches:
+``SearchEngine(case, embedder, lexicon, reranker).search(SearchRequest(query, top=10, mode=M))`` with the case's
+default settings — expansions, the passage and its highlights, and in the dense, hybrid and full modes the
+embedding of the query and the marking of the sentence closest in meaning (a few sentence embeddings for the
+first hit). The queries are real: the 50
 police_dev queries then a seeded sample of piaf_v1.1 questions, embedded by the engine as they come.
 
 * ``lexical``: French BM25 over the tantivy index; ``dense``: binary top-400 by exact hamming scan, rescored with

@@ -183,7 +183,9 @@ def summary_rows(latest: dict[str, Any]) -> list[list[object]]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser = argparse.ArgumentParser(
+        prog="python -m bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--only", default=",".join(PARTS), help=f"parts to run, comma-separated: {', '.join(PARTS)}")
     parser.add_argument("--gemma", action="store_true", help="embedding part: EmbeddingGemma-300M too")
     parser.add_argument("--chunks", type=int, default=48, help="embedding part: chunks embedded per engine")
