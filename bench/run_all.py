@@ -182,6 +182,82 @@ def summary_rows(latest: dict[str, Any]) -> list[list[object]]:
     return rows
 
 
+def markdown(latest: dict[str, Any]) -> str:
+    """The README's table of the latest figures (``python -m bench --markdown``)."""
+    parts = latest["parts"]
+    m = latest["machine"]
+    lines = [
+        f"Measured {latest['generated_at'][:10]} (code {latest['code']}) on {m['cpu']}, {m['cores']} cores, "
+        f"{m['memory_gb']:.0f} GB, shared with other jobs:",
+        f"load average {latest['load']['before'][0]} before the run, {latest['load']['after'][0]} after (each "
+        "part's load is in `bench/results/latest.json`).",
+        "",
+        "| figure | Arbiter | anchor (same run) | aim |",
+        "|---|---|---|---|",
+    ]
+    recoll = parts.get("recoll", {}).get("figures", {})
+    if "mixed" in recoll:
+        folder, mixed = recoll["folder"], recoll["mixed"]
+        a, r = mixed["arbiter"], mixed["recoll"]
+        lines.append(
+            f"| text indexing, {sum(folder['files'].values()):,} PDF/DOCX/ODT/TXT files ({folder['file_mb']} MB) "
+            f"| {a['files_per_s']:.0f} files/s, {a['file_mb_per_s']:.2f} MB/s | Recoll {recoll['recoll_version']}: "
+            f"{r['files_per_s']:.0f} files/s, {r['file_mb_per_s']:.2f} MB/s → **{recoll['recoll_ratio']:.2f}×** "
+            "| ≥ 2× |"
+        )
+        kinds = ", ".join(f"{k.upper()} {v['ratio']:.2f}×" for k, v in recoll.get("per_kind", {}).items())
+        if kinds:
+            lines.append(f"| … each kind alone, Arbiter ÷ Recoll | {kinds} | | |")
+    embedding = parts.get("embedding", {}).get("figures", {})
+    for model in embedding.get("models", []):
+        rows = model["rows"]
+        llama = [r for r in rows if r["engine"] == "llama.cpp"]
+        torch = [r for r in rows if r["engine"] == "pytorch"]
+
+        def cells(engine_rows: list[dict[str, Any]]) -> str:
+            speed = " / ".join(f"{r['chunks_per_s']:.2f}" for r in engine_rows)
+            tokens = " / ".join(f"{r['tokens_per_s']:.0f}" for r in engine_rows)
+            share = " / ".join(f"{100 * r['fraction_of_numpy_gemm_peak']:.0f}%" for r in engine_rows)
+            return f"{speed} chunks/s ({tokens} tokens/s; {share} of the fp32 GEMM peak)"
+
+        threads = " / ".join(str(r["threads"]) for r in llama)
+        ratios = (latest.get("embed_vs_torch_ratio") or {}).get(model["key"], {})
+        shown = " / ".join(f"{ratios[str(r['threads'])]:.2f}×" for r in llama if str(r["threads"]) in ratios)
+        anchor = f"PyTorch fp32, same weights: {cells(torch)} → **{shown}**" if torch else "no PyTorch reference"
+        lines.append(f"| embedding, {model['label']}, {threads} threads | {cells(llama)} | {anchor} | ≥ 1× |")
+    search = parts.get("search", {}).get("figures", {})
+    scales = search.get("scales", {})
+    if scales:
+        names = " / ".join(f"{int(s) // 1000:,}k" if int(s) < 1_000_000 else f"{int(s) // 1_000_000}M" for s in scales)
+        labels = {
+            "lexical": "lexical",
+            "dense": "dense",
+            "hybrid": "hybrid",
+            "full": "full (no reranker installed: hybrid's path)",
+            "hybrid_ranking": "hybrid, ranking only (no sentence marking)",
+        }
+        for mode, label in labels.items():
+            values = " / ".join(
+                f"{f['modes'][mode]['p50_ms']:.0f}–{f['modes'][mode]['p95_ms']:.0f}" for f in scales.values()
+            )
+            aim = "hybrid p95 ≤ 100 ms at 100k" if mode == "hybrid" else ""
+            lines.append(f"| search p50–p95 ms, {label}, {names} chunks | {values} | | {aim} |")
+        rss = " / ".join(f"{f['memory_mb']['after']['peak_rss']:,.0f}" for f in scales.values())
+        model_rss = next(iter(scales.values()))["memory_mb"]["before_case"]["rss"]
+        lines.append(
+            f"| peak RSS of the search process, {names} chunks | {rss} MB (of which {model_rss:.0f} MB before "
+            "the case opens: Python, libraries, the model) | | |"
+        )
+    gui = parts.get("gui", {}).get("figures", {})
+    if "gui_max_stall_ms" in gui:
+        lines.append(
+            f"| longest event-loop stall of the window while indexing (p99) | {gui['gui_max_stall_ms']:.0f} ms "
+            f"({gui['indexing']['p99_ms']:.0f} ms) | the same window idle: {gui['idle']['max_ms']:.0f} ms "
+            f"({gui['idle']['p99_ms']:.0f} ms) | ≤ 50 ms |"
+        )
+    return "\n".join(lines)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -195,7 +271,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--search-gemma", action="store_true", help="search part: EmbeddingGemma instead of e5")
     parser.add_argument("--no-per-kind", action="store_true", help="recoll part: the mixed folder only")
     parser.add_argument("--out", type=Path, default=LATEST, help="where the figures go")
+    parser.add_argument("--markdown", action="store_true", help="only print the README table of the --out figures")
     args = parser.parse_args(argv)
+    if args.markdown:
+        print(markdown(json.loads(args.out.read_text(encoding="utf-8"))))
+        return 0
     only = [p.strip() for p in args.only.split(",") if p.strip()]
     unknown = sorted(set(only) - set(PARTS))
     if unknown:
@@ -211,6 +291,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         except (OSError, ValueError):
             previous = {}
     parts = {name: previous[name] for name in PARTS if name in previous and name not in only}
+    code = git_head()  # the code that runs (a later commit must not claim these figures)
     load_before = load_average()
     started = time.perf_counter()
     for name in (p for p in PARTS if p in only):
@@ -227,7 +308,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         }
     latest: dict[str, Any] = {
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "code": git_head(),
+        "code": code,
         "machine": machine(),
         "load": {"before": load_before, "after": load_average()},
         "run_seconds": round(time.perf_counter() - started, 1),
