@@ -7,7 +7,7 @@ export OMP_WAIT_POLICY := PASSIVE
 # llama.cpp built portable: a native build uses instructions (AMX, AVX-512) that older CPUs lack
 export CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON
 
-.PHONY: setup models run test lint typecheck pytest eval translations installer clean
+.PHONY: setup models run test lint typecheck pytest eval bench translations installer clean
 
 setup: $(STAMP) models
 
@@ -51,6 +51,12 @@ eval: setup
 VARIANT ?= default
 installer: setup
 	$(PY) installer/build.py --variant $(VARIANT)
+
+# The benchmark suite (figures, not tests: bench/run_all.py; README, "Benchmarks"). Parts: BENCH_ARGS="--only
+# recoll,search"; EmbeddingGemma too: BENCH_ARGS=--gemma. Recoll's part needs `apt-get install -y recoll
+# python3-lxml` (it says so and skips itself otherwise).
+bench: setup
+	QT_QPA_PLATFORM=offscreen $(PY) -m bench $(BENCH_ARGS)
 
 # After changing strings of the interface: collect them into the French catalogue (translate the new ones in
 # resources/translations/arbiter_fr.ts, e.g. with pyside6-linguist), then compile it.

@@ -1,7 +1,10 @@
 """Embedding throughput, side by side in one run: llama.cpp (the app's embedder) against PyTorch float32.
 
-    .venv/bin/python bench/bench_embedding.py [--models e5,embeddinggemma] [--chunks 48] [--threads 1,2]
+    .venv/bin/python -m bench.bench_embedding [--models e5,embeddinggemma] [--chunks 48] [--threads 1,2]
         [--repeat 1] [--json OUT]
+
+The GGUF models are read from ``$ARBITER_MODELS_DIR`` (as the app does), else ``models/``. The suite
+(``python -m bench``) runs this with multilingual-e5-small only unless it is given ``--gemma``.
 
 Both engines embed the same chunks with the same prompted strings, one text per forward pass, with T threads:
 
@@ -55,7 +58,6 @@ os.environ["OMP_WAIT_POLICY"] = "PASSIVE"
 import argparse
 import importlib.util
 import json
-import platform
 import subprocess
 import sys
 import tempfile
@@ -71,6 +73,7 @@ import numpy as np
 import numpy.typing as npt
 
 ROOT = Path(__file__).resolve().parents[1]
+MODELS_DIR = Path(os.environ.get("ARBITER_MODELS_DIR") or ROOT / "models")  # as arbiter_desktop.config.paths
 EVALDATA = ROOT.parent / "shared" / "evaldata"
 SOURCES = (EVALDATA / "police_dev" / "corpus.jsonl", EVALDATA / "piaf_v1.1" / "corpus.jsonl")
 RESULTS = ROOT / "bench" / "results" / "embedding.json"
@@ -111,13 +114,11 @@ class ModelSpec:
 
 
 MODELS = {
-    "e5": ModelSpec(
-        "e5", "multilingual-e5-small Q4_0", ROOT / "models" / "multilingual-e5-small-q4_0.gguf", "xlmr-gguf"
-    ),
+    "e5": ModelSpec("e5", "multilingual-e5-small Q4_0", MODELS_DIR / "multilingual-e5-small-q4_0.gguf", "xlmr-gguf"),
     "embeddinggemma": ModelSpec(
         "embeddinggemma",
         "EmbeddingGemma-300M Q8_0",
-        ROOT / "models" / "embeddinggemma-300m-q8_0.gguf",
+        MODELS_DIR / "embeddinggemma-300m-q8_0.gguf",
         "sentence-transformers",
     ),
 }
@@ -523,23 +524,6 @@ def summarise(run: EngineRun, arch: Architecture, other: EngineRun | None) -> di
     return row
 
 
-def load_average() -> list[float]:
-    try:
-        return [round(x, 2) for x in os.getloadavg()]
-    except OSError:
-        return []
-
-
-def cpu_name() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
 def print_report(report: dict[str, Any]) -> None:
     machine = report["machine"]
     print(
@@ -712,22 +696,37 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.gemm_worker:
         gemm_worker()
         return 0
+    report = run(args.models, args.chunks, args.threads, args.repeat)
+    print_report(report)
+    text = json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(text, encoding="utf-8")
+    if args.json is not None:
+        args.json.write_text(text, encoding="utf-8")
+    return 0
+
+
+def run(models: Sequence[str], count: int, threads: Sequence[int], repeat: int = 1) -> dict[str, Any]:
+    """Every model of ``models`` (keys of MODELS) with llama.cpp and PyTorch at each thread count, and the GEMM
+    peaks around them: the report that :func:`print_report` prints."""
     import llama_cpp
 
+    from bench.common import cpu_name, load_average
+
     load_before = load_average()
-    chunks = load_chunks(args.chunks)
-    print(f"numpy GEMM peak at {args.threads} thread(s)…", file=sys.stderr, flush=True)
-    peaks_before = {t: numpy_peak(t) for t in args.threads}
+    chunks = load_chunks(count)
+    print(f"numpy GEMM peak at {threads} thread(s)…", file=sys.stderr, flush=True)
+    peaks_before = {t: numpy_peak(t) for t in threads}
     python, why_not = build_venv_python()
     if python is None:
         print(f"PyTorch reference skipped: {why_not}", file=sys.stderr)
-    models = [bench_model(MODELS[key], chunks, args.threads, args.repeat, python) for key in args.models]
+    results = [bench_model(MODELS[key], chunks, threads, repeat, python) for key in models]
     print("numpy GEMM peak again…", file=sys.stderr, flush=True)
-    peaks_after = {t: numpy_peak(t) for t in args.threads}
+    peaks_after = {t: numpy_peak(t) for t in threads}
     # The machine's peak is the best it showed: the other jobs' load varies over the run.
-    peaks = {t: max(peaks_before[t], peaks_after[t]) for t in args.threads}
+    peaks = {t: max(peaks_before[t], peaks_after[t]) for t in threads}
     torch_peaks: dict[str, float] = {}
-    for model in models:
+    for model in results:
         for row in model["rows"]:
             row["fraction_of_numpy_gemm_peak"] = row["useful_gflops_per_s"] / peaks[row["threads"]]
             if "torch_gemm_gflops" in row:
@@ -750,20 +749,27 @@ def main(argv: Sequence[str] | None = None) -> int:
             "estimate_mean": float(np.mean([c.estimate for c in chunks])),
             "ids": [c.source for c in chunks],
         },
-        "repeat": args.repeat,
+        "repeat": repeat,
         "peak_gflops": {str(t): p for t, p in peaks.items()},
         "numpy_gemm_gflops_before": {str(t): p for t, p in peaks_before.items()},
         "numpy_gemm_gflops_after": {str(t): p for t, p in peaks_after.items()},
         "torch_gemm_gflops": torch_peaks,
-        "models": models,
+        "models": results,
     }
-    print_report(report)
-    text = json.dumps(report, indent=2, ensure_ascii=False) + "\n"
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(text, encoding="utf-8")
-    if args.json is not None:
-        args.json.write_text(text, encoding="utf-8")
-    return 0
+    return report
+
+
+def speed_ratios(report: dict[str, Any]) -> dict[str, dict[str, float]]:
+    """llama.cpp chunks/s over PyTorch's, per model and thread count (where PyTorch ran)."""
+    ratios: dict[str, dict[str, float]] = {}
+    for model in report["models"]:
+        rows = model["rows"]
+        for row in (r for r in rows if r["engine"] == "llama.cpp"):
+            torch_row = next((r for r in rows if r["engine"] == "pytorch" and r["threads"] == row["threads"]), None)
+            if torch_row is not None:
+                ratio = row["chunks_per_s"] / torch_row["chunks_per_s"]
+                ratios.setdefault(model["key"], {})[str(row["threads"])] = round(ratio, 3)
+    return ratios
 
 
 if __name__ == "__main__":

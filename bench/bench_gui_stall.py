@@ -5,7 +5,7 @@ indexing process) while a search runs every half second and its results are draw
 reference, in the same process and the same window, is the same window idle for the same time (the floor: what
 the machine and Qt cost with nothing to do). Aim: longest stall ≤ 50 ms.
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python bench/bench_gui_stall.py [--max-seconds 180] [--semantic]
+    QT_QPA_PLATFORM=offscreen .venv/bin/python -m bench.bench_gui_stall [--max-seconds 180] [--semantic]
 
 Without --semantic the case is full-text only (the semantic phase runs in the same indexing process; pass the
 flag to measure it as well, with the installed embedding model).
@@ -23,10 +23,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench_indexing import write_files
-
 from arbiter_desktop import app
 from arbiter_desktop.config.settings import Settings
+from bench.bench_indexing import write_files
+from bench.common import load_average
 
 ROOT = Path(__file__).resolve().parents[1]
 TICK_MS = 5
@@ -41,6 +41,7 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="write the figures to this file")
     args = parser.parse_args()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    load_before = load_average()
 
     from PySide6.QtCore import QElapsedTimer, QTimer
     from PySide6.QtWidgets import QApplication
@@ -146,7 +147,19 @@ def main() -> None:
     for name, f in (("indexing + searching", run), ("idle (reference)", ref)):
         print(f"{name:<28}{f['max_ms']:>8.1f}ms{f['p99_ms']:>8.1f}ms{f['median_ms']:>8.2f}ms{f['ticks']:>10}")
     if args.json:
-        args.json.write_text(json.dumps({"gui_max_stall_ms": run["max_ms"], "indexing": run, "idle": ref}, indent=2))
+        figures_json = {
+            "gui_max_stall_ms": run["max_ms"],
+            "indexing": run,
+            "idle": ref,
+            "files": len(texts),
+            "text_mb": round(size / 1e6, 2),
+            "indexing_s": round(seconds, 1),
+            "completed": not getattr(report, "cancelled", True),
+            "searches_shown": searches["shown"],
+            "load_before": load_before,
+            "load_after": load_average(),
+        }
+        args.json.write_text(json.dumps(figures_json, indent=2))
 
 
 if __name__ == "__main__":

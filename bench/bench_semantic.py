@@ -4,7 +4,7 @@ For each data set: embedding throughput while indexing; nDCG@10 / Recall@5 of le
 int8 rescoring, as shipped), dense with exact float search (the reference the quantised store must match)
 and hybrid; the ratio binary+int8 / float; index sizes per 1,000 chunks; peak RSS.
 
-    .venv/bin/python bench/bench_semantic.py --model models/multilingual-e5-small-q4_0.gguf \\
+    .venv/bin/python -m bench.bench_semantic --model models/multilingual-e5-small-q4_0.gguf \\
         --dataset ../shared/evaldata/police_dev --dataset ../shared/evaldata/piaf_v1.1 [--threads 2]
 """
 
@@ -69,7 +69,7 @@ def float_dense(ready: EvalCase, rec: Recording, lexicon: Lexicon) -> dict[str, 
     ids = [int(r[0]) for r in rows]
     matrix = np.stack([rec.documents[(str(r[1]), str(r[2]))] for r in rows])
     chunks = ready.case.catalog.chunks(ids)
-    metas = ready.case.catalog.documents_meta({c.document_id for c in chunks.values()})
+    metas = ready.case.catalog.documents_meta(sorted({c.document_id for c in chunks.values()}))
     recall5: list[float] = []
     ndcg: list[float] = []
     for query_id, text in ready.dataset.queries.items():
@@ -93,7 +93,7 @@ def run_dataset(path: Path, embedder: GgufEmbedder, settings: Settings, modes: S
     dataset = beir.load(path)
     rec = Recording(embedder)
     out: dict[str, Any] = {"dataset": dataset.name}
-    with indexed(dataset, rec, settings) as ready:  # type: ignore[arg-type]
+    with indexed(dataset, rec, settings) as ready:
         chunks = ready.case.catalog.counts()["chunks"]
         out["chunks"] = chunks
         out["embed_chunks_per_s"] = round(chunks / rec.seconds, 2)
@@ -106,7 +106,7 @@ def run_dataset(path: Path, embedder: GgufEmbedder, settings: Settings, modes: S
             "tantivy": round(folder_mb(directory / "lexical") * per_k, 3),
         }
         lexicon = default_lexicon()
-        engine = SearchEngine(ready.case, rec, lexicon)  # type: ignore[arg-type]
+        engine = SearchEngine(ready.case, rec, lexicon)
         for mode in modes:
             report = ready.run(engine, mode)
             summary = report.summary()

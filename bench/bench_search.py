@@ -1,0 +1,326 @@
+"""Search latency p50/p95 per mode at 10k, 100k and 1M chunks, and the memory of each, in one run.
+
+    .venv/bin/python -m bench.bench_search [--scales 10000,100000,1000000] [--queries 100] [--model e5]
+        [--base 2048] [--json OUT]
+
+The cases are synthetic (bench/synthetic.py says how they are made): written straight through the app's stores,
+kept in ``bench/.cache/`` so that a second run only searches. Building them is CPU-bound in the app's own store
+code (the entity regexes and tantivy for the text, usearch's graph for the sign bits): on the 2-core development
+machine the 1M-chunk case took about 30 minutes once (100k: 4 minutes), and about 2.3 GB of disk.
+
+Each scale is then searched in a fresh process (its memory is that scale's alone), exactly as the app searches:
+``SearchEngine(case, embedder, lexicon, reranker).search(SearchRequest(query, top=10, mode=M))`` with the case's
+default settings — expansions, the passage and its highlights, and in the dense, hybrid and full modes the
+embedding of the query and the marking of the sentence closest in meaning (a few sentence embeddings for the
+first hit). The queries are real: the 50
+police_dev queries then a seeded sample of piaf_v1.1 questions, embedded by the engine as they come.
+
+* ``lexical``: French BM25 over the tantivy index; ``dense``: binary top-400 by exact hamming scan, rescored with
+  the int8 rows; ``hybrid``: both, z-score fusion; ``full``: hybrid then the reranker over the head — with no
+  reranker installed (none ships) it ranks as hybrid and adds a note, so it measures the same path;
+* ``hybrid, ranking only``: hybrid with ``semantic_highlights=0``, to tell the ranking from the sentence marking.
+
+Each query runs once per mode, the modes in turn (rotated from one query to the next) so that the other jobs'
+load falls on every mode alike; a few queries first warm the caches and are not counted. Memory (from
+/proc/self/status): peak resident (VmHWM) and resident at the end, anonymous and file-backed (memory-mapped
+index files count in the latter), and the same process before opening the case (Python, libraries and the
+model) for reference.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from arbiter_desktop.domain import SearchMode, SearchRequest
+from arbiter_desktop.embedding.base import Embedder
+from bench.common import CACHE, load_average, memory_mb, percentile, python_env, run_python, table
+from bench.synthetic import (
+    BLOCK,
+    CHUNKS_PER_DOCUMENT,
+    NOISE,
+    REPLACED,
+    VOCABULARY,
+    WINDOW_WORDS,
+    BuiltCase,
+    build_case,
+    iter_queries,
+    load_base,
+)
+
+SCALES = (10_000, 100_000, 1_000_000)
+MODEL_FILES = {"e5": "multilingual-e5-small-q4_0.gguf", "embeddinggemma": "embeddinggemma-300m-q8_0.gguf"}
+MODES = ("lexical", "dense", "hybrid", "full", "hybrid_ranking")
+WARMUP = 5
+
+HOW = (
+    "synthetic cases written through the app's stores (Catalog, LexicalStore.add_chunks, VectorStore.add/save) and "
+    "searched by its SearchEngine. Text: each chunk is a window (≤ {window} words) of one of {base} base passages "
+    "of codes_penal_cpp + piaf_v1.1, with {replaced:.0%} of its words replaced by names drawn (Zipf) from a "
+    "synthetic vocabulary of {vocabulary:,}, half of them with 20–40 words of another passage, and a line of "
+    "random entities (procedure and phone numbers, plate, seal); {per_doc} chunks per document. Vectors: the real "
+    "embedding of the chunk's base passage plus Gaussian noise (norm {noise}; cosine ≈ 0.89), normalised. Queries: "
+    "real texts (police_dev, piaf_v1.1), embedded by the engine."
+)
+
+
+def model_file(key: str) -> Path:
+    from arbiter_desktop.config import paths
+
+    return paths.models_dir() / MODEL_FILES[key]
+
+
+# ----------------------------------------------------------------------------- one scale, in its own process
+
+
+def measure(case_dir: Path, embedder: Embedder, queries: Sequence[str], warmup: int = WARMUP) -> dict[str, Any]:
+    """Latencies per mode on the case at ``case_dir`` (this process opens it), and this process's memory."""
+    from arbiter_desktop import app
+    from arbiter_desktop.search.engine import SearchEngine
+    from arbiter_desktop.search.expansion import default_lexicon
+    from arbiter_desktop.stores.case import Case
+
+    memory_before = memory_mb()
+    load_before = load_average()
+    started = time.perf_counter()
+    case = Case.open(case_dir)
+    try:
+        reranker = app.open_reranker(case.settings)
+        engine = SearchEngine(case, embedder, default_lexicon(case.directory), reranker)
+        ranking_only = case.settings.replace(semantic_highlights=0)
+        default = case.settings
+
+        def search(query: str, mode: str) -> tuple[float, int, tuple[str, ...]]:
+            case.settings = ranking_only if mode == "hybrid_ranking" else default
+            real = SearchMode.HYBRID if mode == "hybrid_ranking" else SearchMode(mode)
+            begun = time.perf_counter()
+            result = engine.search(SearchRequest(query, top=10, mode=real))
+            return (time.perf_counter() - begun) * 1000, len(result.hits), result.notes
+
+        search(queries[0], "hybrid")  # opens the stores: counted in open_s, not in the latencies
+        open_s = time.perf_counter() - started
+        for query in queries[:warmup]:
+            for mode in MODES:
+                search(query, mode)
+        timings: dict[str, list[float]] = {m: [] for m in MODES}
+        hits: dict[str, list[int]] = {m: [] for m in MODES}
+        notes: dict[str, set[str]] = {m: set() for m in MODES}
+        for n, query in enumerate(queries):
+            for mode in MODES[n % len(MODES) :] + MODES[: n % len(MODES)]:
+                ms, count, said = search(query, mode)
+                timings[mode].append(ms)
+                hits[mode].append(count)
+                notes[mode].update(said)
+        embed_ms: list[float] = []
+        for query in queries:
+            begun = time.perf_counter()
+            embedder.embed_queries([query])
+            embed_ms.append((time.perf_counter() - begun) * 1000)
+        counts = case.catalog.counts()
+    finally:
+        case.close()
+    return {
+        "chunks": counts["chunks"],
+        "documents": counts["documents"],
+        "embedded": counts["embedded"],
+        "queries": len(queries),
+        "open_s": round(open_s, 2),
+        "reranker": None if reranker is None else reranker.identity.name,
+        "modes": {
+            m: {
+                "p50_ms": round(percentile(timings[m], 50), 1),
+                "p95_ms": round(percentile(timings[m], 95), 1),
+                "mean_ms": round(sum(timings[m]) / len(timings[m]), 1),
+                "max_ms": round(max(timings[m]), 1),
+                "mean_hits": round(sum(hits[m]) / len(hits[m]), 1),
+                "notes": sorted(notes[m]),
+            }
+            for m in MODES
+        },
+        "query_embedding_ms": {"p50": round(percentile(embed_ms, 50), 1), "p95": round(percentile(embed_ms, 95), 1)},
+        "memory_mb": {"before_case": memory_before, "after": memory_mb()},
+        "load_before": load_before,
+        "load_after": load_average(),
+    }
+
+
+def worker(case_dir: Path, model: Path, queries: int, out: Path) -> None:
+    """A fresh process for one scale: the app's embedder (default settings but the model), then :func:`measure`."""
+    from arbiter_desktop import app
+    from arbiter_desktop.config.settings import Settings
+
+    embedder = app.open_embedder(Settings(embedder=str(model)), required=True)
+    assert embedder is not None
+    try:
+        figures = measure(case_dir, embedder, list(iter_queries(queries)))
+    finally:
+        embedder.close()
+    out.write_text(json.dumps(figures, indent=2, ensure_ascii=False), encoding="utf-8")
+
+
+def builder(chunks: int, model: Path, base_count: int, out: Path) -> None:
+    """A process that builds (or finds) the case of ``chunks`` chunks."""
+    from arbiter_desktop.embedding.gguf import GgufEmbedder
+
+    embedder = GgufEmbedder(model)
+    try:
+        base = load_base(embedder, base_count, log=_log)
+    finally:
+        embedder.close()
+    built = build_case(chunks, base, log=_log)
+    out.write_text(_built(built), encoding="utf-8")
+
+
+def _built(built: BuiltCase) -> str:
+    return json.dumps(
+        {
+            "directory": str(built.directory),
+            "chunks": built.chunks,
+            "documents": built.documents,
+            "build_seconds": built.build_seconds,
+            "mean_words": built.mean_words,
+            "disk_mb": built.disk_mb,
+            "cached": built.cached,
+        }
+    )
+
+
+def _log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+# ----------------------------------------------------------------------------- the run
+
+
+def _child(args: Sequence[str], out: Path) -> dict[str, Any]:
+    done = run_python(["-m", "bench.bench_search", *args, "--out", str(out)], env=python_env())
+    if done.returncode != 0 or not out.exists():
+        raise RuntimeError(f"bench.bench_search {' '.join(args)} failed (exit code {done.returncode})")
+    data: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
+    return data
+
+
+def run(
+    scales: Sequence[int] = SCALES,
+    queries: int = 100,
+    model_key: str = "e5",
+    base_count: int = 2048,
+    log: Callable[[str], None] = print,
+) -> dict[str, Any]:
+    model = model_file(model_key)
+    if not model.exists():
+        why = f"{model} is absent: run `make models` (or set ARBITER_MODELS_DIR to the folder that holds it)"
+        log(f"search benchmark skipped: {why}")
+        return {"skipped": why}
+    report: dict[str, Any] = {
+        "model": model.name,
+        "how": HOW.format(
+            window=WINDOW_WORDS,
+            base=base_count,
+            replaced=REPLACED,
+            vocabulary=VOCABULARY,
+            per_doc=CHUNKS_PER_DOCUMENT,
+            noise=NOISE,
+        ),
+        "queries": queries,
+        "warmup_queries": WARMUP,
+        "scales": {},
+    }
+    with tempfile.TemporaryDirectory(prefix="bench-search-") as tmp:
+        for scale in scales:
+            log(f"case of {scale:,} chunks (built once, in blocks of {BLOCK:,}; kept in {CACHE})…")
+            built = _child(["--build", str(scale), "--model", str(model), "--base", str(base_count)], Path(tmp) / "b")
+            log(f"searching {scale:,} chunks: {queries} queries × {len(MODES)} modes, in a fresh process…")
+            args = ["--worker", built["directory"], "--model", str(model), "--queries", str(queries)]
+            figures = _child(args, Path(tmp) / f"w{scale}")
+            report["scales"][str(scale)] = {"case": {k: v for k, v in built.items() if k != "directory"}, **figures}
+    return report
+
+
+def summary(
+    report: dict[str, Any],
+) -> tuple[dict[str, dict[str, float]], dict[str, dict[str, float]], dict[str, float]]:
+    """(p95 per scale and mode, p50 per scale and mode, peak RSS per scale) for latest.json."""
+    p95: dict[str, dict[str, float]] = {}
+    p50: dict[str, dict[str, float]] = {}
+    rss: dict[str, float] = {}
+    for scale, figures in report.get("scales", {}).items():
+        p95[scale] = {m: v["p95_ms"] for m, v in figures["modes"].items()}
+        p50[scale] = {m: v["p50_ms"] for m, v in figures["modes"].items()}
+        rss[scale] = figures["memory_mb"]["after"].get("peak_rss", float("nan"))
+    return p95, p50, rss
+
+
+def print_report(report: dict[str, Any]) -> None:
+    if "skipped" in report:
+        print(f"search benchmark skipped: {report['skipped']}")
+        return
+    print(f"\nSearch latency, {report['model']}, {report['queries']} real queries per mode (top 10)")
+    print(f"how: {report['how']}")
+    rows = []
+    for scale, f in report["scales"].items():
+        for mode, m in f["modes"].items():
+            label = "hybrid, ranking only" if mode == "hybrid_ranking" else mode
+            load = f"{f['load_before'][0]:.1f} → {f['load_after'][0]:.1f}" if f["load_before"] else "?"
+            rows.append([f"{int(scale):,}", label, m["p50_ms"], m["p95_ms"], m["max_ms"], m["mean_hits"], load])
+    print(table(rows, ["chunks", "mode", "p50 ms", "p95 ms", "max ms", "hits", "load 1 min"]))
+    rows = []
+    for scale, f in report["scales"].items():
+        before, after = f["memory_mb"]["before_case"], f["memory_mb"]["after"]
+        case = f["case"]
+        rows.append(
+            [
+                f"{int(scale):,}",
+                after.get("peak_rss"),
+                after.get("rss"),
+                after.get("rss_anon"),
+                after.get("rss_file"),
+                before.get("rss"),
+                f["open_s"],
+                f["query_embedding_ms"]["p50"],
+                case["build_seconds"],
+                round(sum(case["disk_mb"].values())),
+            ]
+        )
+    header = ["chunks", "peak RSS MB", "RSS MB", "anon", "file", "before case", "open s", "q-embed ms", "build s"]
+    print(table(rows, [*header, "disk MB"]))
+    notes = {n for f in report["scales"].values() for n in f["modes"]["full"]["notes"]}
+    for note in sorted(notes):
+        print(f"full mode: {note}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("--scales", default=",".join(str(s) for s in SCALES), help="chunk counts, comma-separated")
+    parser.add_argument("--queries", type=int, default=100, help="queries per mode and scale")
+    parser.add_argument("--model", default="e5", help="e5 (default) or embeddinggemma; a path with --worker")
+    parser.add_argument("--base", type=int, default=2048, help="real passages embedded as the vectors' base")
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument("--worker", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--build", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    if args.worker is not None:
+        worker(args.worker, Path(args.model), args.queries, args.out)
+        return 0
+    if args.build is not None:
+        builder(args.build, Path(args.model), args.base, args.out)
+        return 0
+    scales = [int(s) for s in args.scales.split(",") if s.strip()]
+    report = run(scales, args.queries, args.model, args.base)
+    print_report(report)
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,335 @@
+"""The benchmark suite: the product against the tools investigators would otherwise use, side by side, one run.
+
+    .venv/bin/python -m bench [--only recoll,embedding,search,gui] [--gemma] [--scales 10000,100000,1000000]
+        [--queries 100] [--out bench/results/latest.json]
+    make bench
+
+Parts (each also runs alone: ``python -m bench.bench_<part> --help``):
+
+* ``recoll``: text indexing throughput, Arbiter (``index --no-semantic``) against Recoll's ``recollindex`` on
+  the same folder of 4,892 PDF, DOCX, ODT and TXT files (bench_recoll.py). Aim: at least 2× Recoll.
+* ``embedding``: the app's embedder (llama.cpp) against a PyTorch float32 pass of the same weights on the same
+  chunks, 1 and 2 threads, as a share of the numpy float32 GEMM rate measured in the same run
+  (bench_embedding.py; multilingual-e5-small, and EmbeddingGemma with ``--gemma``). Aim: at least PyTorch.
+* ``search``: latency p50/p95 of the lexical, dense, hybrid and full modes at 10k, 100k and 1M chunks of
+  synthetic cases, and the memory of each scale in a fresh process (bench_search.py, bench/synthetic.py).
+  Aim: hybrid p95 ≤ 100 ms at 100k chunks.
+* ``gui``: the longest stall of the window's event loop while it indexes (bench_gui_stall.py, offscreen).
+
+Prints a summary table and writes ``bench/results/latest.json``: the headline figures (``recoll_ratio``,
+``embed_vs_torch_ratio``, ``search_p95_ms``, ``rss_mb``, ``gui_max_stall_ms``), the machine and its load, and
+each part's full figures. With ``--only``, the parts not run keep their figures from the previous file (each
+part carries its own date and load). These are figures, not tests: nothing here fails on a time. Other jobs
+on the machine move them: the load average is recorded around each part, and every comparison is measured
+side by side in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from bench.common import RESULTS, git_head, load_average, machine, python_env, run_python, table
+
+PARTS = ("recoll", "embedding", "search", "gui")
+LATEST = RESULTS / "latest.json"
+DEFAULT_MODELS_DIR = Path(__file__).resolve().parents[1] / "models"
+QT_CHATTER = frozenset({"This plugin does not support propagateSizeHints()"})  # the offscreen platform, per window
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+# ----------------------------------------------------------------------------- the parts
+
+
+def part_recoll(args: argparse.Namespace) -> dict[str, Any]:
+    from bench import bench_recoll
+
+    report = bench_recoll.run(per_kind=not args.no_per_kind, log=_say)
+    bench_recoll.print_report(report)
+    return report
+
+
+def part_embedding(args: argparse.Namespace) -> dict[str, Any]:
+    from bench import bench_embedding
+
+    models = ["e5", "embeddinggemma"] if args.gemma else ["e5"]
+    missing = [str(bench_embedding.MODELS[m].gguf) for m in models if not bench_embedding.MODELS[m].gguf.exists()]
+    if missing:
+        why = f"{', '.join(missing)} absent: run `make models` (or set ARBITER_MODELS_DIR)"
+        _say(f"embedding benchmark skipped: {why}")
+        return {"skipped": why}
+    report = bench_embedding.run(models, args.chunks, [1, 2])
+    bench_embedding.print_report(report)
+    return report
+
+
+def part_search(args: argparse.Namespace) -> dict[str, Any]:
+    from bench import bench_search
+
+    scales = [int(s) for s in args.scales.split(",") if s.strip()]
+    report = bench_search.run(scales, args.queries, "embeddinggemma" if args.search_gemma else "e5", args.base, _say)
+    bench_search.print_report(report)
+    return report
+
+
+def part_gui(args: argparse.Namespace) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory(prefix="bench-gui-") as tmp:
+        out = Path(tmp) / "gui.json"
+        env = python_env(QT_QPA_PLATFORM="offscreen")
+        command = ["-m", "bench.bench_gui_stall", "--json", str(out), "--max-seconds", "180"]
+        done = run_python(command, env=env, capture_output=True)
+        for line in (done.stdout + done.stderr).splitlines():
+            if line not in QT_CHATTER:
+                print(line)
+        if done.returncode != 0 or not out.exists():
+            return {"skipped": f"bench_gui_stall failed (exit code {done.returncode}): see its output above"}
+        report: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
+    return report
+
+
+RUNNERS: dict[str, Callable[[argparse.Namespace], dict[str, Any]]] = {
+    "recoll": part_recoll,
+    "embedding": part_embedding,
+    "search": part_search,
+    "gui": part_gui,
+}
+
+
+# ----------------------------------------------------------------------------- latest.json
+
+
+def headline(parts: dict[str, Any]) -> dict[str, Any]:
+    """The headline keys of latest.json, from each part's figures (None where a part did not run)."""
+    from bench.bench_embedding import speed_ratios
+    from bench.bench_search import summary
+
+    recoll = parts.get("recoll", {}).get("figures", {})
+    embedding = parts.get("embedding", {}).get("figures", {})
+    search = parts.get("search", {}).get("figures", {})
+    gui = parts.get("gui", {}).get("figures", {})
+    p95, p50, rss = summary(search) if "scales" in search else ({}, {}, {})
+    return {
+        "recoll_ratio": recoll.get("recoll_ratio"),
+        "embed_vs_torch_ratio": speed_ratios(embedding) if "models" in embedding else None,
+        "search_p95_ms": p95 or None,
+        "search_p50_ms": p50 or None,
+        "rss_mb": rss or None,
+        "gui_max_stall_ms": gui.get("gui_max_stall_ms"),
+    }
+
+
+def summary_rows(latest: dict[str, Any]) -> list[list[object]]:
+    """The summary table: figure, value, aim, load around its part."""
+    parts = latest["parts"]
+
+    def load(name: str) -> str:
+        part = parts.get(name, {})
+        before, after = part.get("load_before") or ["?"], part.get("load_after") or ["?"]
+        return f"{before[0]} → {after[0]}"
+
+    rows: list[list[object]] = []
+    ratio = latest.get("recoll_ratio")
+    if ratio is not None:
+        recoll = parts["recoll"]["figures"]
+        kinds = ", ".join(f"{k} {v['ratio']:.2f}×" for k, v in recoll.get("per_kind", {}).items())
+        rows.append(["text indexing, Arbiter / Recoll files/s", f"{ratio:.2f}×", "≥ 2×", load("recoll")])
+        mixed = recoll["mixed"]
+        for tool in ("arbiter", "recoll"):
+            r = mixed[tool]
+            value = f"{r['files_per_s']:.0f} files/s, {r['file_mb_per_s']:.2f} MB/s"
+            rows.append([f"  {tool}: files/s, file MB/s", value, "", ""])
+        if kinds:
+            rows.append(["  per kind, Arbiter / Recoll", kinds, "", ""])
+    embedding = parts.get("embedding", {}).get("figures", {})
+    for model in embedding.get("models", []):
+        for row in (r for r in model["rows"] if r["engine"] == "llama.cpp"):
+            ratio_t = (latest.get("embed_vs_torch_ratio") or {}).get(model["key"], {}).get(str(row["threads"]))
+            torch_row = next(
+                (r for r in model["rows"] if r["engine"] == "pytorch" and r["threads"] == row["threads"]), None
+            )
+            label = f"embedding {model['key']}, {row['threads']} thr: llama.cpp / PyTorch"
+            shown = "-" if ratio_t is None else f"{ratio_t:.2f}×"
+            rows.append([label, shown, "≥ 1×", load("embedding")])
+            detail = f"{row['chunks_per_s']:.2f} chunks/s, {row['tokens_per_s']:.0f} tok/s, "
+            detail += f"{100 * row['fraction_of_numpy_gemm_peak']:.0f}% of GEMM"
+            if torch_row is not None:
+                detail += f" (PyTorch {torch_row['chunks_per_s']:.2f}/s, "
+                detail += f"{100 * torch_row['fraction_of_numpy_gemm_peak']:.0f}%)"
+            rows.append(["  llama.cpp", detail, "", ""])
+    for scale, modes in (latest.get("search_p95_ms") or {}).items():
+        p50 = (latest.get("search_p50_ms") or {}).get(scale, {})
+        shown = ", ".join(f"{m} {p50.get(m, '?')}/{v}" for m, v in modes.items() if m != "hybrid_ranking")
+        aim = "hybrid p95 ≤ 100" if scale == "100000" else ""
+        rows.append([f"search p50/p95 ms, {int(scale):,} chunks", shown, aim, load("search")])
+        rows.append([f"  peak RSS, {int(scale):,} chunks", f"{latest['rss_mb'][scale]:.0f} MB", "", ""])
+    stall = latest.get("gui_max_stall_ms")
+    if stall is not None:
+        idle = parts["gui"]["figures"]["idle"]["max_ms"]
+        rows.append(
+            ["GUI event loop, longest stall while indexing", f"{stall} ms (idle {idle} ms)", "≤ 50 ms", load("gui")]
+        )
+    return rows
+
+
+def markdown(latest: dict[str, Any]) -> str:
+    """The README's table of the latest figures (``python -m bench --markdown``)."""
+    parts = latest["parts"]
+    m = latest["machine"]
+    lines = [
+        f"Measured {latest['generated_at'][:10]} (code {latest['code']}) on {m['cpu']}, {m['cores']} cores, "
+        f"{m['memory_gb']:.0f} GB, shared with other jobs:",
+        f"load average {latest['load']['before'][0]} before the run, {latest['load']['after'][0]} after (each "
+        "part's load is in `bench/results/latest.json`).",
+        "",
+        "| figure | Arbiter | anchor (same run) | aim |",
+        "|---|---|---|---|",
+    ]
+    recoll = parts.get("recoll", {}).get("figures", {})
+    if "mixed" in recoll:
+        folder, mixed = recoll["folder"], recoll["mixed"]
+        a, r = mixed["arbiter"], mixed["recoll"]
+        lines.append(
+            f"| text indexing, {sum(folder['files'].values()):,} PDF/DOCX/ODT/TXT files ({folder['file_mb']} MB) "
+            f"| {a['files_per_s']:.0f} files/s, {a['file_mb_per_s']:.2f} MB/s | Recoll {recoll['recoll_version']}: "
+            f"{r['files_per_s']:.0f} files/s, {r['file_mb_per_s']:.2f} MB/s → **{recoll['recoll_ratio']:.2f}×** "
+            "| ≥ 2× |"
+        )
+        kinds = ", ".join(f"{k.upper()} {v['ratio']:.2f}×" for k, v in recoll.get("per_kind", {}).items())
+        if kinds:
+            lines.append(f"| … each kind alone, Arbiter ÷ Recoll | {kinds} | | |")
+    embedding = parts.get("embedding", {}).get("figures", {})
+    for model in embedding.get("models", []):
+        rows = model["rows"]
+        llama = [r for r in rows if r["engine"] == "llama.cpp"]
+        torch = [r for r in rows if r["engine"] == "pytorch"]
+
+        def cells(engine_rows: list[dict[str, Any]]) -> str:
+            speed = " / ".join(f"{r['chunks_per_s']:.2f}" for r in engine_rows)
+            tokens = " / ".join(f"{r['tokens_per_s']:.0f}" for r in engine_rows)
+            share = " / ".join(f"{100 * r['fraction_of_numpy_gemm_peak']:.0f}%" for r in engine_rows)
+            return f"{speed} chunks/s ({tokens} tokens/s; {share} of the fp32 GEMM peak)"
+
+        threads = " / ".join(str(r["threads"]) for r in llama)
+        ratios = (latest.get("embed_vs_torch_ratio") or {}).get(model["key"], {})
+        shown = " / ".join(f"{ratios[str(r['threads'])]:.2f}×" for r in llama if str(r["threads"]) in ratios)
+        anchor = f"PyTorch fp32, same weights: {cells(torch)} → **{shown}**" if torch else "no PyTorch reference"
+        lines.append(f"| embedding, {model['label']}, {threads} threads | {cells(llama)} | {anchor} | ≥ 1× |")
+    search = parts.get("search", {}).get("figures", {})
+    scales = search.get("scales", {})
+    if scales:
+        names = " / ".join(f"{int(s) // 1000:,}k" if int(s) < 1_000_000 else f"{int(s) // 1_000_000}M" for s in scales)
+        labels = {
+            "lexical": "lexical",
+            "dense": "dense",
+            "hybrid": "hybrid",
+            "full": "full (no reranker installed: hybrid's path)",
+            "hybrid_ranking": "hybrid, ranking only (no sentence marking)",
+        }
+        for mode, label in labels.items():
+            values = " / ".join(
+                f"{f['modes'][mode]['p50_ms']:.0f}–{f['modes'][mode]['p95_ms']:.0f}" for f in scales.values()
+            )
+            aim = "hybrid p95 ≤ 100 ms at 100k" if mode == "hybrid" else ""
+            lines.append(f"| search p50–p95 ms, {label}, {names} chunks | {values} | | {aim} |")
+        rss = " / ".join(f"{f['memory_mb']['after']['peak_rss']:,.0f}" for f in scales.values())
+        model_rss = next(iter(scales.values()))["memory_mb"]["before_case"]["rss"]
+        lines.append(
+            f"| peak RSS of the search process, {names} chunks | {rss} MB (of which {model_rss:.0f} MB before "
+            "the case opens: Python, libraries, the model) | | |"
+        )
+    gui = parts.get("gui", {}).get("figures", {})
+    if "gui_max_stall_ms" in gui:
+        lines.append(
+            f"| longest event-loop stall of the window while indexing (p99) | {gui['gui_max_stall_ms']:.0f} ms "
+            f"({gui['indexing']['p99_ms']:.0f} ms) | the same window idle: {gui['idle']['max_ms']:.0f} ms "
+            f"({gui['idle']['p99_ms']:.0f} ms) | ≤ 50 ms |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--only", default=",".join(PARTS), help=f"parts to run, comma-separated: {', '.join(PARTS)}")
+    parser.add_argument("--gemma", action="store_true", help="embedding part: EmbeddingGemma-300M too")
+    parser.add_argument("--chunks", type=int, default=48, help="embedding part: chunks embedded per engine")
+    parser.add_argument("--scales", default="10000,100000,1000000", help="search part: chunk counts")
+    parser.add_argument("--queries", type=int, default=100, help="search part: queries per mode and scale")
+    parser.add_argument("--base", type=int, default=2048, help="search part: real passages embedded as the base")
+    parser.add_argument("--search-gemma", action="store_true", help="search part: EmbeddingGemma instead of e5")
+    parser.add_argument("--no-per-kind", action="store_true", help="recoll part: the mixed folder only")
+    parser.add_argument("--out", type=Path, default=LATEST, help="where the figures go")
+    parser.add_argument("--markdown", action="store_true", help="only print the README table of the --out figures")
+    args = parser.parse_args(argv)
+    if args.markdown:
+        print(markdown(json.loads(args.out.read_text(encoding="utf-8"))))
+        return 0
+    only = [p.strip() for p in args.only.split(",") if p.strip()]
+    unknown = sorted(set(only) - set(PARTS))
+    if unknown:
+        parser.error(f"unknown part(s) {unknown}: choose among {', '.join(PARTS)}")
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    if "ARBITER_MODELS_DIR" not in os.environ and not any(DEFAULT_MODELS_DIR.glob("*.gguf")):
+        _say(f"no model in {DEFAULT_MODELS_DIR}: set ARBITER_MODELS_DIR to the folder that holds them")
+
+    previous: dict[str, Any] = {}
+    if args.out.exists():
+        try:
+            previous = json.loads(args.out.read_text(encoding="utf-8")).get("parts", {})
+        except (OSError, ValueError):
+            previous = {}
+    parts = {name: previous[name] for name in PARTS if name in previous and name not in only}
+    code = git_head()  # the code that runs (a later commit must not claim these figures)
+    load_before = load_average()
+    started = time.perf_counter()
+    for name in (p for p in PARTS if p in only):
+        _say(f"\n=== {name} ===")
+        begun = time.perf_counter()
+        part_load = load_average()
+        figures = RUNNERS[name](args)
+        parts[name] = {
+            "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "seconds": round(time.perf_counter() - begun, 1),
+            "load_before": part_load,
+            "load_after": load_average(),
+            "figures": figures,
+        }
+    latest: dict[str, Any] = {
+        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "code": code,
+        "machine": machine(),
+        "load": {"before": load_before, "after": load_average()},
+        "run_seconds": round(time.perf_counter() - started, 1),
+        "parts_run": only,
+        **headline(parts),
+        "parts": {name: parts[name] for name in PARTS if name in parts},
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(latest, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
+    m = latest["machine"]
+    print(
+        f"\n=== Summary ({latest['code']}) — {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB; "
+        f"load average {latest['load']['before']} before, {latest['load']['after']} after ==="
+    )
+    print(table(summary_rows(latest), ["figure", "value", "aim", "load 1 min"], left=4))
+    kept = [name for name in parts if name not in only]
+    if kept:
+        print(f"(from the previous run: {', '.join(kept)})")
+    print(f"figures written to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
