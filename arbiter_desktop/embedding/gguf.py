@@ -23,6 +23,10 @@ from arbiter_desktop.embedding.profiles import POOLING_UNSPECIFIED, ModelProfile
 log = logging.getLogger(__name__)
 
 GGUF_MAGIC = b"GGUF"
+# Families run with llama.cpp's flash attention: measured on multilingual-e5-small (2 threads, French passages),
+# 0.63 → 0.96 passages/s with vectors agreeing at cosine ≥ 0.99996; EmbeddingGemma gained ~5 % and drifted to
+# 0.9992 from the exact computation, so it keeps the plain path (its faithfulness to PyTorch stays ≥ 0.999).
+FLASH_ATTENTION_FAMILIES = frozenset({"e5"})
 
 
 class ModelError(Exception):
@@ -85,6 +89,7 @@ class GgufEmbedder:
             "n_ubatch": self.n_ctx,
             "n_threads": threads,
             "n_threads_batch": threads,
+            "flash_attn": self.profile.family in FLASH_ATTENTION_FAMILIES,
             "verbose": False,
         }
         if self.profile.pooling != POOLING_UNSPECIFIED:

@@ -59,3 +59,26 @@ def test_light_model_prompts_dimension_and_ranking() -> None:
         assert list(np.argmax(queries @ docs.T, axis=1)) == [0, 1, 2]
     finally:
         embedder.close()
+
+
+@pytest.mark.skipif(not LIGHT.exists(), reason=f"{LIGHT} not provisioned (make setup)")
+def test_flash_attention_gives_the_vectors_of_the_plain_computation() -> None:
+    import llama_cpp
+
+    texts = [
+        "passage: Le mis en cause a été placé en garde à vue puis la mesure a été prolongée.",
+        "passage: " + "Le témoin a vu un véhicule gris quitter le parking de la gare. " * 12,
+    ]
+    embedder = GgufEmbedder(LIGHT, threads=2)
+    plain = llama_cpp.Llama(
+        str(LIGHT), embedding=True, n_ctx=512, n_batch=512, n_ubatch=512, pooling_type=1, verbose=False
+    )
+    try:
+        assert embedder._llama.context_params.flash_attn_type == llama_cpp.LLAMA_FLASH_ATTN_TYPE_ENABLED
+        ours = np.array([embedder._llama.embed(t, normalize=True) for t in texts])
+        reference = np.array([plain.embed(t, normalize=True) for t in texts])
+        assert plain.context_params.flash_attn_type == llama_cpp.LLAMA_FLASH_ATTN_TYPE_DISABLED
+        assert np.sum(ours * reference, axis=1).min() >= 0.9999
+    finally:
+        embedder.close()
+        plain.close()
