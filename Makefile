@@ -4,8 +4,6 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 export OMP_WAIT_POLICY := PASSIVE
-# llama.cpp built portable: a native build uses instructions (AMX, AVX-512) that older CPUs lack
-export CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON
 
 .PHONY: setup models run test lint typecheck pytest eval bench translations installer clean
 
@@ -20,9 +18,13 @@ models: $(STAMP)
 	if [ $$rc -eq 3 ]; then echo "EmbeddingGemma could not be fetched: the light model (multilingual-e5-small) is used"; \
 	elif [ $$rc -ne 0 ]; then exit $$rc; fi
 
-$(STAMP): pyproject.toml
+# llama-cpp-python is built first, with llama.cpp's CPU code for every x86-64 generation (the best one is chosen at
+# run time: a native build crashes on older CPUs, a portable one leaves AVX-512 unused); the wheel is cached in
+# ~/.cache/arbiter-desktop/wheels, so only the first set-up of a machine compiles (11 minutes on 2 idle cores, longer when busy).
+$(STAMP): pyproject.toml installer/llama_runtime.py
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) installer/llama_runtime.py
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 

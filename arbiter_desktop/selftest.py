@@ -30,6 +30,7 @@ from arbiter_desktop import __version__, app
 from arbiter_desktop.config import paths
 from arbiter_desktop.config.models import resolve_embedder
 from arbiter_desktop.domain import SearchMode, SearchRequest, SearchResult
+from arbiter_desktop.embedding.llama_backend import ensure_cpu_backend
 from arbiter_desktop.export.resultset import ModelInfo
 from arbiter_desktop.indexing import process
 from arbiter_desktop.indexing.job import IndexReport, Progress
@@ -147,7 +148,11 @@ class SelfTest:
         embedder = resolve_embedder("")
         if embedder is None:
             raise StepFailed(f"no embedding model in {models} (expected embeddinggemma-300m-q8_0.gguf)")
-        size = f"{embedder.name} ({embedder.stat().st_size / 2**20:.0f} MiB)"
+        try:
+            cpu = ensure_cpu_backend().describe()
+        except (ImportError, OSError, RuntimeError) as exc:
+            raise StepFailed(f"llama.cpp cannot run here: {exc}") from exc
+        size = f"{embedder.name} ({embedder.stat().st_size / 2**20:.0f} MiB), {cpu}"
         sums = models / SHA256SUMS
         if not sums.exists():
             return f"{size}; no {SHA256SUMS} in {models}: hashes not checked"

@@ -32,6 +32,7 @@ from typing import Any, BinaryIO, Literal, Protocol
 
 from arbiter_desktop import set_offline
 from arbiter_desktop.embedding.gguf import GGUF_MAGIC, ModelError, file_sha256
+from arbiter_desktop.embedding.llama_backend import ensure_cpu_backend
 from arbiter_desktop.embedding.profiles import POOLING_RANK
 
 log = logging.getLogger(__name__)
@@ -362,9 +363,14 @@ class RerankTemplate:
 def import_llama_cpp() -> Any:
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # OpenMP threads must not spin between calls
     try:
-        return importlib.import_module("llama_cpp")
+        lib = importlib.import_module("llama_cpp")
     except ImportError as exc:  # pragma: no cover - the set-up installs it
         raise ModelError("llama-cpp-python is not installed: run `make setup`") from exc
+    try:
+        ensure_cpu_backend()
+    except RuntimeError as exc:
+        raise ModelError(str(exc)) from exc
+    return lib
 
 
 class GgufReranker:

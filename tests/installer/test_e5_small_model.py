@@ -35,6 +35,8 @@ if not MODEL.is_file():
     )
 llama_cpp = pytest.importorskip("llama_cpp", reason="llama-cpp-python is not installed")
 
+from arbiter_desktop.embedding.llama_backend import ensure_cpu_backend  # noqa: E402
+
 # French police-style passages (accents, apostrophes, abbreviations); QUERY matches PASSAGES[QUERY_MATCH].
 PASSAGES = [
     "Le suspect a été interpellé à 6 h 15 à son domicile de Villeurbanne, puis placé en garde à vue.",
@@ -92,6 +94,7 @@ def installer() -> ModuleType:
 
 @pytest.fixture(scope="module")
 def llm() -> Iterator[Any]:
+    ensure_cpu_backend()  # llama.cpp's CPU variant for this processor, as the app registers it
     model = llama_cpp.Llama(
         model_path=str(MODEL), embedding=True, pooling_type=1, n_ctx=512, verbose=False, n_threads=2
     )

@@ -75,6 +75,9 @@ def load_installer() -> ModuleType:
 if not MODEL.is_file():
     pytest.skip(f"{MODEL.relative_to(REPO)} absent: {SETUP_HINT}", allow_module_level=True)
 llama_cpp = pytest.importorskip("llama_cpp", reason="llama-cpp-python is not installed")
+
+from arbiter_desktop.embedding.gguf import GgufEmbedder  # noqa: E402
+
 INSTALLED = load_installer()
 WHERE = INSTALLED.default_locations()
 if not INSTALLED.build_venv_is_ready(WHERE.build_venv):
@@ -95,9 +98,12 @@ def query_text() -> str:
 
 @pytest.fixture(scope="module")
 def llm() -> Iterator[Any]:
-    model = llama_cpp.Llama(model_path=str(MODEL), embedding=True, n_ctx=2048, verbose=False, n_threads=2)
-    yield model
-    model.close()
+    """The model as the app runs it: its CPU variant for this processor, flash attention, its context size."""
+    embedder = GgufEmbedder(MODEL, threads=2)
+    assert embedder.cpu.variant  # the variant registered for this processor
+    assert embedder._llama.context_params.flash_attn_type == llama_cpp.LLAMA_FLASH_ATTN_TYPE_ENABLED
+    yield embedder._llama
+    embedder.close()
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,183 @@
+"""Build and install llama-cpp-python with llama.cpp's CPU code for every x86-64 processor generation.
+
+A llama.cpp built for one instruction set is either slow or fragile: a native build crashes with "Illegal
+instruction" on an older CPU, a portable AVX2 build leaves AVX-512/VNNI unused (EmbeddingGemma ran at 0.97 passages/s
+portable vs 1.62 with the processor's own variant + flash attention, 2 threads, on an AMD EPYC with AVX-512). So
+llama.cpp is built with ``GGML_BACKEND_DL`` + ``GGML_CPU_ALL_VARIANTS``: one ``libggml-cpu-<variant>.so`` per
+generation (x64, sse42, sandybridge, haswell, skylakex, icelake, zen4, alderlake, sapphirerapids…), and at run time
+llama.cpp loads the best one the processor supports (arbiter_desktop/embedding/llama_backend.py registers them).
+
+The pinned sdist (SHA-256 checked; the same file the EmbeddingGemma converter comes from) is built once into a wheel
+kept under ``~/.cache/arbiter-desktop/wheels/<key>/`` (the key covers the sdist and the build options: pip's own
+wheel cache ignores CMAKE_ARGS and would hand back a build with other options), then installed into the running
+Python. Idempotent: nothing happens when the installed llama-cpp-python already has the variants.
+
+Usage (``make setup`` runs it before installing the project)::
+
+    python installer/llama_runtime.py [--cache DIR] [--check]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from importlib import metadata
+from pathlib import Path
+
+VERSION = "0.3.36"
+SDIST_NAME = f"llama_cpp_python-{VERSION}.tar.gz"
+SDIST_SHA256 = "832db0699007f1be95a7e41ef12e88926b02ba836461e36a36372db2760c1a2e"
+# CMAKE_INSTALL_BINDIR: where llama.cpp installs its backend libraries (by default bin/, outside the package);
+# LLAVA_BUILD=OFF: no libmtmd (multimodal chat), which the app never loads.
+CMAKE_ARGS = (
+    "-DGGML_BACKEND_DL=ON",
+    "-DGGML_CPU_ALL_VARIANTS=ON",
+    "-DGGML_NATIVE=OFF",
+    "-DCMAKE_INSTALL_BINDIR=llama_cpp/lib",
+    "-DLLAVA_BUILD=OFF",
+)
+# Variants every x86-64 build of this version has: the installed package must hold at least these.
+REQUIRED_VARIANTS = ("x64", "sse42", "sandybridge", "haswell", "skylakex", "icelake", "zen4", "alderlake")
+
+EXIT_OK, EXIT_BUILD, EXIT_USAGE = 0, 1, 2
+
+
+def log(message: str) -> None:
+    print(f"[llama.cpp] {message}", flush=True)
+
+
+def build_key() -> str:
+    return hashlib.sha256("\n".join((SDIST_SHA256, *CMAKE_ARGS)).encode()).hexdigest()[:16]
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 22):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def default_cache() -> Path:
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "arbiter-desktop"
+
+
+def installed_variants() -> set[str] | None:
+    """The CPU variants of the installed llama-cpp-python ``VERSION`` (None: not installed, or another version)."""
+    try:
+        dist = metadata.distribution("llama_cpp_python")
+    except metadata.PackageNotFoundError:
+        return None
+    if dist.version != VERSION:
+        return None
+    names = {Path(str(f)).name for f in dist.files or () if "/lib/" in f"/{f}"}
+    prefix = "libggml-cpu-"
+    return {n[len(prefix) : -len(".so")] for n in names if n.startswith(prefix) and n.endswith(".so")}
+
+
+def is_installed() -> bool:
+    variants = installed_variants()
+    return variants is not None and set(REQUIRED_VARIANTS) <= variants
+
+
+def fetch_sdist(downloads: Path) -> Path:
+    path = downloads / SDIST_NAME
+    if path.is_file() and sha256_file(path) == SDIST_SHA256:
+        return path
+    downloads.mkdir(parents=True, exist_ok=True)
+    log(f"downloading the llama-cpp-python {VERSION} sdist")
+    with tempfile.TemporaryDirectory(prefix=".download-", dir=downloads) as folder:
+        command = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--no-cache-dir",
+                   "--disable-pip-version-check", "--no-binary", ":all:", "--dest", folder,
+                   f"llama-cpp-python=={VERSION}"]  # fmt: skip
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+        got = Path(folder) / SDIST_NAME
+        if done.returncode != 0 or not got.is_file():
+            raise BuildError(
+                f"could not download llama-cpp-python=={VERSION} from the package registry "
+                f"({(done.stderr or done.stdout).strip()[-500:]}); put {SDIST_NAME} in {downloads} and run again"
+            )
+        actual = sha256_file(got)
+        if actual != SDIST_SHA256:
+            raise BuildError(f"{SDIST_NAME}: SHA-256 {actual}, expected {SDIST_SHA256}: the registry file changed")
+        os.replace(got, path)
+    return path
+
+
+class BuildError(Exception):
+    pass
+
+
+def cached_wheel(wheels: Path) -> Path | None:
+    found = sorted(wheels.glob(f"llama_cpp_python-{VERSION}-*.whl"))
+    return found[0] if found else None
+
+
+def build_wheel(sdist: Path, wheels: Path) -> Path:
+    jobs = str(os.cpu_count() or 2)
+    env = {**os.environ, "CMAKE_ARGS": " ".join(CMAKE_ARGS), "CMAKE_BUILD_PARALLEL_LEVEL": jobs}
+    log(f"compiling llama.cpp with every x86-64 CPU variant ({jobs} jobs; about 11 minutes on 2 idle cores, once)")
+    started = time.monotonic()
+    wheels.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".build-", dir=wheels.parent) as folder:
+        logfile = Path(folder) / "build.log"
+        with logfile.open("w") as out:
+            command = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-cache-dir",
+                       "--disable-pip-version-check", "-v", str(sdist), "-w", folder]  # fmt: skip
+            done = subprocess.run(command, stdout=out, stderr=subprocess.STDOUT, env=env, check=False)
+        built = sorted(Path(folder).glob("*.whl"))
+        if done.returncode != 0 or not built:
+            lines = logfile.read_text(errors="replace").splitlines()[-40:]
+            raise BuildError("the llama.cpp build failed (a C/C++ compiler and cmake are needed):\n" + "\n".join(lines))
+        wheels.mkdir(parents=True, exist_ok=True)
+        target = wheels / built[0].name
+        os.replace(built[0], target)
+    log(f"built {target.name} in {(time.monotonic() - started) / 60:.0f} min")
+    return target
+
+
+def install(wheel: Path) -> None:
+    log(f"installing {wheel.name}")
+    command = [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-deps",
+               "--force-reinstall", str(wheel)]  # fmt: skip
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise BuildError(f"pip could not install {wheel}: {(done.stderr or done.stdout).strip()[-500:]}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("--cache", type=Path, default=default_cache(), help="downloads and wheels (%(default)s)")
+    parser.add_argument("--check", action="store_true", help="only say whether the right build is installed")
+    args = parser.parse_args(argv)
+    if args.check:
+        ok = is_installed()
+        log("installed with its CPU variants" if ok else "not installed with its CPU variants")
+        return EXIT_OK if ok else EXIT_BUILD
+    if is_installed():
+        log(f"llama-cpp-python {VERSION} with its CPU variants is installed")
+        return EXIT_OK
+    cache = args.cache.expanduser().absolute()
+    wheels = cache / "wheels" / f"llama_cpp_python-{VERSION}-{build_key()}"
+    try:
+        wheel = cached_wheel(wheels)
+        if wheel is None:
+            wheel = build_wheel(fetch_sdist(cache / "downloads"), wheels)
+        install(wheel)
+    except BuildError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BUILD
+    if not is_installed():
+        print(f"error: the installed llama-cpp-python lacks CPU variants {REQUIRED_VARIANTS}", file=sys.stderr)
+        return EXIT_BUILD
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,99 @@
+"""llama.cpp's CPU code chosen for this processor (embedding/llama_backend.py, built by installer/llama_runtime.py)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from arbiter_desktop.config import paths
+from arbiter_desktop.config.models import LIGHT_EMBEDDER
+from arbiter_desktop.embedding.llama_backend import ensure_cpu_backend
+
+REPO = Path(__file__).resolve().parents[2]
+LIGHT = paths.models_dir() / LIGHT_EMBEDDER
+# The variants that make a difference on a processor with these flags (llama.cpp scores them by the instruction
+# sets they were compiled for; the best supported one must win).
+AVX512_VARIANTS = {"skylakex", "cannonlake", "cascadelake", "icelake", "cooperlake", "zen4", "sapphirerapids"}
+AVX2_VARIANTS = AVX512_VARIANTS | {"haswell", "alderlake"}
+
+
+def load_runtime_script() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("arbiter_llama_runtime", REPO / "installer" / "llama_runtime.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def cpu_flags() -> set[str]:
+    with open("/proc/cpuinfo", encoding="utf-8") as info:
+        for line in info:
+            if line.startswith("flags"):
+                return set(line.split(":", 1)[1].split())
+    return set()
+
+
+def test_the_setup_installs_every_cpu_variant() -> None:
+    backend = ensure_cpu_backend()
+    assert set(load_runtime_script().REQUIRED_VARIANTS) <= set(backend.available), backend.available
+
+
+def test_the_best_variant_for_this_processor_is_chosen() -> None:
+    backend = ensure_cpu_backend()
+    assert backend.variant in backend.available, backend  # exactly one variant mapped, one of the build's
+    flags = cpu_flags()
+    if "avx512f" in flags:
+        assert backend.variant in AVX512_VARIANTS
+    elif "avx2" in flags:
+        assert backend.variant in AVX2_VARIANTS
+    assert backend.variant in backend.describe()
+    assert ensure_cpu_backend() is backend  # registered once per process
+
+
+@pytest.mark.skipif(not LIGHT.exists(), reason=f"{LIGHT} not provisioned (make setup)")
+def test_a_model_loads_from_any_working_directory(tmp_path: Path) -> None:
+    """llama.cpp itself looks for its CPU libraries only beside the executable and in the working directory."""
+    code = (
+        "import json, sys; from pathlib import Path\n"
+        "from arbiter_desktop.embedding.gguf import GgufEmbedder\n"
+        "e = GgufEmbedder(Path(sys.argv[1]), threads=1)\n"
+        "v = e.embed_queries(['garde à vue prolongée'])\n"
+        "print(json.dumps({'variant': e.cpu.variant, 'dim': int(v.shape[1])}))\n"
+    )
+    env = {**os.environ, "OMP_WAIT_POLICY": "PASSIVE", "PYTHONPATH": str(REPO)}
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(LIGHT)], cwd=tmp_path, env=env, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    answer = json.loads(done.stdout.strip().splitlines()[-1])
+    assert answer["dim"] == 384 and answer["variant"] == ensure_cpu_backend().variant
+
+
+def test_runtime_script_is_idempotent_and_keyed_by_its_options(monkeypatch: pytest.MonkeyPatch) -> None:
+    script = load_runtime_script()
+    assert script.main(["--check"]) == 0  # the set-up installed the build with its variants
+    key = script.build_key()
+    monkeypatch.setattr(script, "CMAKE_ARGS", (*script.CMAKE_ARGS, "-DGGML_OPENMP=OFF"))
+    assert script.build_key() != key  # other build options never reuse a cached wheel
+    monkeypatch.setattr(script, "build_wheel", lambda *_: pytest.fail("rebuilt although installed"))
+    assert script.main([]) == 0
+
+
+def test_runtime_script_says_what_to_do_when_the_sdist_cannot_be_fetched(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    script = load_runtime_script()
+    monkeypatch.setattr(script, "is_installed", lambda: False)
+    failed = subprocess.CompletedProcess([], 1, "", "ERROR: No matching distribution found")
+    monkeypatch.setattr(script.subprocess, "run", lambda *a, **k: failed)
+    assert script.main(["--cache", str(tmp_path)]) == script.EXIT_BUILD
+    err = capsys.readouterr().err
+    assert "No matching distribution" in err
+    assert f"put {script.SDIST_NAME} in {tmp_path / 'downloads'}" in err
