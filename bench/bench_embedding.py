@@ -530,7 +530,7 @@ def print_report(report: dict[str, Any]) -> None:
         f"\nCPU: {machine['cpu']}, {machine['cores']} cores; load average {machine['load_before']} before, "
         f"{machine['load_after']} after (other jobs share this machine: figures move with their load)"
     )
-    print(f"llama.cpp build: {machine['llama_cpp_system_info']}")
+    print(f"llama.cpp build: {machine.get('llama_cpp_cpu', '')}: {machine['llama_cpp_system_info']}")
     print(
         f"chunks: {report['chunks']['count']} ({report['chunks']['sources']}), chunker estimate mean "
         f"{report['chunks']['estimate_mean']:.0f} tokens (cut at {CHUNK_TOKENS})"
@@ -711,6 +711,7 @@ def run(models: Sequence[str], count: int, threads: Sequence[int], repeat: int =
     peaks around them: the report that :func:`print_report` prints."""
     import llama_cpp
 
+    from arbiter_desktop.embedding.llama_backend import ensure_cpu_backend
     from bench.common import cpu_name, load_average
 
     load_before = load_average()
@@ -741,6 +742,7 @@ def run(models: Sequence[str], count: int, threads: Sequence[int], repeat: int =
             "load_after": load_average(),
             "llama_cpp": llama_cpp.__version__,
             "llama_cpp_system_info": llama_cpp.llama_print_system_info().decode().strip(),
+            "llama_cpp_cpu": ensure_cpu_backend().describe(),
             "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY"),
         },
         "chunks": {

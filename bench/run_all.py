@@ -69,7 +69,7 @@ def part_embedding(args: argparse.Namespace) -> dict[str, Any]:
         why = f"{', '.join(missing)} absent: run `make models` (or set ARBITER_MODELS_DIR)"
         _say(f"embedding benchmark skipped: {why}")
         return {"skipped": why}
-    report = bench_embedding.run(models, args.chunks, [1, 2])
+    report = bench_embedding.run(models, args.chunks, [1, 2], repeat=2)  # the faster of two passes each
     bench_embedding.print_report(report)
     return report
 
