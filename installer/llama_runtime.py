@@ -10,7 +10,8 @@ llama.cpp loads the best one the processor supports (arbiter_desktop/embedding/l
 The pinned sdist (SHA-256 checked; the same file the EmbeddingGemma converter comes from) is built once into a wheel
 kept under ``~/.cache/arbiter-desktop/wheels/<key>/`` (the key covers the sdist and the build options: pip's own
 wheel cache ignores CMAKE_ARGS and would hand back a build with other options), then installed into the running
-Python. Idempotent: nothing happens when the installed llama-cpp-python already has the variants.
+Python. Idempotent: nothing happens when the installed llama-cpp-python is that build (pip's record of the wheel it
+was installed from names the key).
 
 Usage (``make setup`` runs it before installing the project)::
 
@@ -21,9 +22,11 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import os
 import subprocess
 import sys
+import tarfile
 import tempfile
 import time
 from collections.abc import Sequence
@@ -45,6 +48,22 @@ CMAKE_ARGS = (
 # Variants every x86-64 build of this version has: the installed package must hold at least these.
 REQUIRED_VARIANTS = ("x64", "sse42", "sandybridge", "haswell", "skylakex", "icelake", "zen4", "alderlake")
 
+# Changes to llama.cpp's sources before the build: (file in the sdist, exact text, replacement). Each must match
+# once, or the build stops (the pinned sdist changed).
+# - An embedding context reserves no logits: llama.cpp reserves vocabulary × tokens floats for logits in every
+#   context, models without a language-model head included, and zero-fills them: 489 MiB for multilingual-e5-small
+#   (250,002 tokens × 512 × 4 B), 512 MiB for EmbeddingGemma, in every process that holds a model (the indexer,
+#   the window's search worker). Every reader of that buffer in llama.cpp checks for its absence; the app never
+#   asks an embedding or reranking context for logits (llama_cpp.Llama.embed reads the pooled embeddings).
+PATCHES = (
+    (
+        f"llama_cpp_python-{VERSION}/vendor/llama.cpp/src/llama-context.cpp",
+        "    bool has_logits     = true;\n    bool has_embd       = cparams.embeddings;\n",
+        "    bool has_logits     = !cparams.embeddings; // Arbiter Desktop: no logits buffer for embeddings\n"
+        "    bool has_embd       = cparams.embeddings;\n",
+    ),
+)
+
 EXIT_OK, EXIT_BUILD, EXIT_USAGE = 0, 1, 2
 
 
@@ -53,7 +72,8 @@ def log(message: str) -> None:
 
 
 def build_key() -> str:
-    return hashlib.sha256("\n".join((SDIST_SHA256, *CMAKE_ARGS)).encode()).hexdigest()[:16]
+    parts = (SDIST_SHA256, *CMAKE_ARGS, *(text for patch in PATCHES for text in patch))
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
 
 
 def sha256_file(path: Path) -> str:
@@ -81,9 +101,19 @@ def installed_variants() -> set[str] | None:
     return {n[len(prefix) : -len(".so")] for n in names if n.startswith(prefix) and n.endswith(".so")}
 
 
+def installed_build_key() -> str:
+    """The build key in the name of the cached wheel folder the installed package came from ("" if not from one)."""
+    try:
+        url = metadata.distribution("llama_cpp_python").read_text("direct_url.json") or ""
+    except metadata.PackageNotFoundError:
+        return ""
+    return json.loads(url).get("url", "").rsplit("/", 2)[-2].rpartition("-")[2] if url else ""
+
+
 def is_installed() -> bool:
     variants = installed_variants()
-    return variants is not None and set(REQUIRED_VARIANTS) <= variants
+    complete = variants is not None and set(REQUIRED_VARIANTS) <= variants
+    return complete and installed_build_key() == build_key()
 
 
 def fetch_sdist(downloads: Path) -> Path:
@@ -119,6 +149,19 @@ def cached_wheel(wheels: Path) -> Path | None:
     return found[0] if found else None
 
 
+def unpack_patched(sdist: Path, folder: Path) -> Path:
+    """The sdist extracted into ``folder`` with PATCHES applied; returns the source tree."""
+    with tarfile.open(sdist) as archive:
+        archive.extractall(folder, filter="data")
+    for member, old, new in PATCHES:
+        path = folder / member
+        text = path.read_text(encoding="utf-8")
+        if text.count(old) != 1:
+            raise BuildError(f"{member}: the text to change was not found once; the pinned sdist changed")
+        path.write_text(text.replace(old, new), encoding="utf-8")
+    return folder / f"llama_cpp_python-{VERSION}"
+
+
 def build_wheel(sdist: Path, wheels: Path) -> Path:
     jobs = str(os.cpu_count() or 2)
     env = {**os.environ, "CMAKE_ARGS": " ".join(CMAKE_ARGS), "CMAKE_BUILD_PARALLEL_LEVEL": jobs}
@@ -127,9 +170,10 @@ def build_wheel(sdist: Path, wheels: Path) -> Path:
     wheels.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".build-", dir=wheels.parent) as folder:
         logfile = Path(folder) / "build.log"
+        source = unpack_patched(sdist, Path(folder) / "src")
         with logfile.open("w") as out:
             command = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-cache-dir",
-                       "--disable-pip-version-check", "-v", str(sdist), "-w", folder]  # fmt: skip
+                       "--disable-pip-version-check", "-v", str(source), "-w", folder]  # fmt: skip
             done = subprocess.run(command, stdout=out, stderr=subprocess.STDOUT, env=env, check=False)
         built = sorted(Path(folder).glob("*.whl"))
         if done.returncode != 0 or not built:

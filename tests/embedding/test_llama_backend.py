@@ -78,12 +78,13 @@ def test_a_model_loads_from_any_working_directory(tmp_path: Path) -> None:
 
 def test_runtime_script_is_idempotent_and_keyed_by_its_options(monkeypatch: pytest.MonkeyPatch) -> None:
     script = load_runtime_script()
-    assert script.main(["--check"]) == 0  # the set-up installed the build with its variants
-    key = script.build_key()
-    monkeypatch.setattr(script, "CMAKE_ARGS", (*script.CMAKE_ARGS, "-DGGML_OPENMP=OFF"))
-    assert script.build_key() != key  # other build options never reuse a cached wheel
+    assert script.main(["--check"]) == 0  # the set-up installed this very build (its key), with its variants
     monkeypatch.setattr(script, "build_wheel", lambda *_: pytest.fail("rebuilt although installed"))
     assert script.main([]) == 0
+    key = script.build_key()
+    monkeypatch.setattr(script, "CMAKE_ARGS", (*script.CMAKE_ARGS, "-DGGML_OPENMP=OFF"))
+    assert script.build_key() != key  # other build options never reuse a cached wheel…
+    assert not script.is_installed()  # …nor count as installed
 
 
 def test_runtime_script_says_what_to_do_when_the_sdist_cannot_be_fetched(
@@ -97,3 +98,47 @@ def test_runtime_script_says_what_to_do_when_the_sdist_cannot_be_fetched(
     err = capsys.readouterr().err
     assert "No matching distribution" in err
     assert f"put {script.SDIST_NAME} in {tmp_path / 'downloads'}" in err
+
+
+def _sdist(path: Path, member: str, text: str) -> Path:
+    import io
+    import tarfile
+
+    with tarfile.open(path, "w:gz") as archive:
+        data = text.encode()
+        info = tarfile.TarInfo(member)
+        info.size = len(data)
+        archive.addfile(info, io.BytesIO(data))
+    return path
+
+
+def test_runtime_script_patches_the_sources_or_stops(tmp_path: Path) -> None:
+    script = load_runtime_script()
+    member, old, new = script.PATCHES[0]
+    sdist = _sdist(tmp_path / "good.tar.gz", member, f"// before\n{old}// after\n")
+    tree = script.unpack_patched(sdist, tmp_path / "good")
+    assert tree.name == f"llama_cpp_python-{script.VERSION}"
+    assert (tmp_path / "good" / member).read_text() == f"// before\n{new}// after\n"
+    changed = _sdist(tmp_path / "changed.tar.gz", member, "    bool has_logits = true;\n")
+    with pytest.raises(script.BuildError, match="pinned sdist changed"):
+        script.unpack_patched(changed, tmp_path / "changed")
+
+
+@pytest.mark.skipif(not LIGHT.exists(), reason=f"{LIGHT} not provisioned (make setup)")
+def test_an_embedding_model_does_not_hold_a_logits_buffer(tmp_path: Path) -> None:
+    """llama.cpp as released reserves vocabulary × tokens floats of logits (489 MiB for e5's 250k tokens at 512)."""
+    code = (
+        "import json, sys; from pathlib import Path\n"
+        "from arbiter_desktop.embedding.gguf import GgufEmbedder\n"
+        "e = GgufEmbedder(Path(sys.argv[1]), threads=1)\n"
+        "e.embed_documents(['Le témoin a vu un véhicule gris quitter le parking de la gare. ' * 40], ['PV'])\n"
+        "peak = [int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('VmHWM')][0]\n"
+        "print(json.dumps({'peak_kib': peak}))\n"
+    )
+    env = {**os.environ, "OMP_WAIT_POLICY": "PASSIVE", "PYTHONPATH": str(REPO)}
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(LIGHT)], cwd=tmp_path, env=env, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    peak_mib = json.loads(done.stdout.strip().splitlines()[-1])["peak_kib"] / 1024
+    assert peak_mib < 300, f"peak RSS {peak_mib:.0f} MiB with a 64 MiB model"
