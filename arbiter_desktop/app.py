@@ -195,6 +195,10 @@ class ModelFile:
 
 
 TORCH_RAM_BYTES = 450 * 1024 * 1024  # PyTorch and sentence-transformers themselves, measured loaded on CPU
+# A GGUF model's buffers beyond its weights, measured loaded and after a 512-token passage: multilingual-e5-small
+# 64 MiB file → +210 MiB resident, EmbeddingGemma 318 MiB → +370 MiB (llama.cpp built without the logits buffer of
+# embedding contexts: installer/llama_runtime.py).
+GGUF_RAM_BYTES = 128 * 1024 * 1024
 
 
 def installed_models(models: Path | None = None) -> list[ModelFile]:
@@ -211,7 +215,7 @@ def installed_models(models: Path | None = None) -> list[ModelFile]:
         if path.is_file() and path.suffix == ".gguf":
             size = path.stat().st_size
             role = "reranker" if is_gguf_reranker(path) else "embedder"
-            found.append(ModelFile(path.name, path, role, size, int(size * 1.15) + 64 * 1024 * 1024))
+            found.append(ModelFile(path.name, path, role, size, int(size * 1.15) + GGUF_RAM_BYTES))
         elif path.is_dir() and is_cross_encoder_folder(path):
             weights = weights_file(path)
             size = weights.stat().st_size if weights is not None else 0
