@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import importlib
 import json
 import logging
 import os
@@ -69,18 +70,25 @@ def check_model_file(path: Path) -> None:
             raise ModelError(f"{path} is not a GGUF model file (damaged or wrong format): provision it again")
 
 
+def load_llama_cpp() -> Any:
+    """The llama_cpp module, with llama.cpp's CPU variant for this processor registered (before any model)."""
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # OpenMP threads must not spin between calls
+    try:
+        lib = importlib.import_module("llama_cpp")
+    except ImportError as exc:  # pragma: no cover - the set-up installs it
+        raise ModelError("llama-cpp-python is not installed: run `make setup`") from exc
+    try:
+        ensure_cpu_backend()
+    except RuntimeError as exc:
+        raise ModelError(str(exc)) from exc
+    return lib
+
+
 class GgufEmbedder:
     def __init__(self, path: Path, threads: int = 2, n_ctx: int = 512) -> None:
         check_model_file(path)
-        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-        try:
-            from llama_cpp import Llama
-        except ImportError as exc:  # pragma: no cover - the set-up installs it
-            raise ModelError("llama-cpp-python is not installed: run `make setup`") from exc
-        try:
-            self.cpu = ensure_cpu_backend()
-        except RuntimeError as exc:
-            raise ModelError(str(exc)) from exc
+        Llama = load_llama_cpp().Llama
+        self.cpu = ensure_cpu_backend()  # registered by load_llama_cpp: what it chose
         probe = Llama(str(path), vocab_only=True, verbose=False)
         metadata = {str(k): str(v) for k, v in probe.metadata.items()}
         probe.close()

@@ -31,8 +31,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, Literal, Protocol
 
 from arbiter_desktop import set_offline
-from arbiter_desktop.embedding.gguf import GGUF_MAGIC, ModelError, file_sha256
-from arbiter_desktop.embedding.llama_backend import ensure_cpu_backend
+from arbiter_desktop.embedding.gguf import GGUF_MAGIC, ModelError, file_sha256, load_llama_cpp
 from arbiter_desktop.embedding.profiles import POOLING_RANK
 
 log = logging.getLogger(__name__)
@@ -360,19 +359,6 @@ class RerankTemplate:
             yield pending, True
 
 
-def import_llama_cpp() -> Any:
-    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # OpenMP threads must not spin between calls
-    try:
-        lib = importlib.import_module("llama_cpp")
-    except ImportError as exc:  # pragma: no cover - the set-up installs it
-        raise ModelError("llama-cpp-python is not installed: run `make setup`") from exc
-    try:
-        ensure_cpu_backend()
-    except RuntimeError as exc:
-        raise ModelError(str(exc)) from exc
-    return lib
-
-
 class GgufReranker:
     """A reranker GGUF run by llama-cpp-python with RANK pooling: the score is the first value that the
     classification head gives for the pair (Qwen3-Reranker: the probability of "yes")."""
@@ -384,7 +370,7 @@ class GgufReranker:
         if not header.is_reranker:
             raise ModelError(f"{path} is not a reranker (an embedding model?): its GGUF metadata says no ranking")
         warn_if_unfaithful(path, header)
-        self._lib = import_llama_cpp()
+        self._lib = load_llama_cpp()
         context = int(header.metadata.get(f"{header.arch}.context_length") or n_ctx)
         self.n_ctx = max(64, min(n_ctx, context))
         self._llama: Any = self._load(path, threads)
