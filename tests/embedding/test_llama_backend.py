@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -40,6 +41,23 @@ def cpu_flags() -> set[str]:
     return set()
 
 
+def run_with_light_model(body: str, cwd: Path) -> dict[str, Any]:
+    """Run ``body`` in a fresh Python process (from ``cwd``) after ``e = GgufEmbedder(light model)``; the JSON it
+    prints last."""
+    code = (
+        "import json, sys; from pathlib import Path\n"
+        "from arbiter_desktop.embedding.gguf import GgufEmbedder\n"
+        "e = GgufEmbedder(Path(sys.argv[1]), threads=1)\n" + body
+    )
+    env = {**os.environ, "OMP_WAIT_POLICY": "PASSIVE", "PYTHONPATH": str(REPO)}
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(LIGHT)], cwd=cwd, env=env, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    answer: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return answer
+
+
 def test_the_setup_installs_every_cpu_variant() -> None:
     backend = ensure_cpu_backend()
     assert set(load_runtime_script().REQUIRED_VARIANTS) <= set(backend.available), backend.available
@@ -60,19 +78,11 @@ def test_the_best_variant_for_this_processor_is_chosen() -> None:
 @pytest.mark.skipif(not LIGHT.exists(), reason=f"{LIGHT} not provisioned (make setup)")
 def test_a_model_loads_from_any_working_directory(tmp_path: Path) -> None:
     """llama.cpp itself looks for its CPU libraries only beside the executable and in the working directory."""
-    code = (
-        "import json, sys; from pathlib import Path\n"
-        "from arbiter_desktop.embedding.gguf import GgufEmbedder\n"
-        "e = GgufEmbedder(Path(sys.argv[1]), threads=1)\n"
+    answer = run_with_light_model(
         "v = e.embed_queries(['garde à vue prolongée'])\n"
-        "print(json.dumps({'variant': e.cpu.variant, 'dim': int(v.shape[1])}))\n"
+        "print(json.dumps({'variant': e.cpu.variant, 'dim': int(v.shape[1])}))\n",
+        tmp_path,
     )
-    env = {**os.environ, "OMP_WAIT_POLICY": "PASSIVE", "PYTHONPATH": str(REPO)}
-    done = subprocess.run(
-        [sys.executable, "-c", code, str(LIGHT)], cwd=tmp_path, env=env, capture_output=True, text=True, check=False
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    answer = json.loads(done.stdout.strip().splitlines()[-1])
     assert answer["dim"] == 384 and answer["variant"] == ensure_cpu_backend().variant
 
 
@@ -127,18 +137,11 @@ def test_runtime_script_patches_the_sources_or_stops(tmp_path: Path) -> None:
 @pytest.mark.skipif(not LIGHT.exists(), reason=f"{LIGHT} not provisioned (make setup)")
 def test_an_embedding_model_does_not_hold_a_logits_buffer(tmp_path: Path) -> None:
     """llama.cpp as released reserves vocabulary × tokens floats of logits (489 MiB for e5's 250k tokens at 512)."""
-    code = (
-        "import json, sys; from pathlib import Path\n"
-        "from arbiter_desktop.embedding.gguf import GgufEmbedder\n"
-        "e = GgufEmbedder(Path(sys.argv[1]), threads=1)\n"
+    answer = run_with_light_model(
         "e.embed_documents(['Le témoin a vu un véhicule gris quitter le parking de la gare. ' * 40], ['PV'])\n"
         "peak = [int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('VmHWM')][0]\n"
-        "print(json.dumps({'peak_kib': peak}))\n"
+        "print(json.dumps({'peak_kib': peak}))\n",
+        tmp_path,
     )
-    env = {**os.environ, "OMP_WAIT_POLICY": "PASSIVE", "PYTHONPATH": str(REPO)}
-    done = subprocess.run(
-        [sys.executable, "-c", code, str(LIGHT)], cwd=tmp_path, env=env, capture_output=True, text=True, check=False
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    peak_mib = json.loads(done.stdout.strip().splitlines()[-1])["peak_kib"] / 1024
+    peak_mib = answer["peak_kib"] / 1024
     assert peak_mib < 300, f"peak RSS {peak_mib:.0f} MiB with a 64 MiB model"
