@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import hashlib
+import importlib.util
 import json
 import os
 import shutil
@@ -39,6 +40,7 @@ import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from types import ModuleType
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -206,10 +208,22 @@ PARTS: tuple[Part, ...] = (
     ),
 )
 
-# llama.cpp's converter, as vendored in this exact llama-cpp-python sdist (the runtime the app uses).
-LLAMA_CPP_PYTHON_VERSION = "0.3.36"
-SDIST_NAME = f"llama_cpp_python-{LLAMA_CPP_PYTHON_VERSION}.tar.gz"
-SDIST_SHA256 = "832db0699007f1be95a7e41ef12e88926b02ba836461e36a36372db2760c1a2e"
+
+def _load_runtime_script() -> ModuleType:
+    """installer/llama_runtime.py, which pins the llama-cpp-python sdist the app's runtime is built from."""
+    path = Path(__file__).resolve().parents[1] / "llama_runtime.py"
+    spec = importlib.util.spec_from_file_location("arbiter_installer_llama_runtime", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+# llama.cpp's converter, as vendored in this exact llama-cpp-python sdist (the runtime the app uses, pinned once).
+RUNTIME = _load_runtime_script()
+LLAMA_CPP_PYTHON_VERSION: str = RUNTIME.VERSION
+SDIST_NAME: str = RUNTIME.SDIST_NAME
+SDIST_SHA256: str = RUNTIME.SDIST_SHA256
 VENDOR_PREFIX = f"llama_cpp_python-{LLAMA_CPP_PYTHON_VERSION}/vendor/llama.cpp/"
 CONVERTER_MEMBERS = ("convert_hf_to_gguf.py", "conversion/", "gguf-py/", "LICENSE")
 
@@ -348,12 +362,7 @@ def log(message: str) -> None:
     print(f"[embeddinggemma] {message}", file=sys.stderr, flush=True)
 
 
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while block := handle.read(1 << 22):
-            digest.update(block)
-    return digest.hexdigest()
+sha256_file = RUNTIME.sha256_file
 
 
 def has_sha256(path: Path, expected: str) -> bool:
