@@ -218,7 +218,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BUILD
     if not is_installed():
-        print(f"error: the installed llama-cpp-python lacks CPU variants {REQUIRED_VARIANTS}", file=sys.stderr)
+        found = f"CPU variants {sorted(installed_variants() or ())}, build key {installed_build_key() or 'none'}"
+        wanted = f"at least {REQUIRED_VARIANTS}, key {build_key()}"
+        print(f"error: the installed llama-cpp-python is not this build ({found}; expected {wanted})", file=sys.stderr)
         return EXIT_BUILD
     return EXIT_OK
 
