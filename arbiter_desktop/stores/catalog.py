@@ -30,7 +30,7 @@ from arbiter_desktop.domain import (
 from arbiter_desktop.safetext import escape_surrogates
 from arbiter_desktop.stores.damage import CATALOG, Damage, StoreDamaged
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 1  # the base schema below; later additions are named migrations (MIGRATIONS)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -78,6 +78,13 @@ CREATE TABLE IF NOT EXISTS errors (
     message TEXT NOT NULL,
     at REAL NOT NULL);
 """
+
+
+# Additive changes to the base schema, applied in this order when a catalog is opened, each once: its name is
+# recorded in ``meta`` as ``migration:NAME`` in the same transaction as its statements. A migration only adds
+# (tables, columns with defaults, indexes), so that a case written by an earlier version opens unchanged and gains
+# what the new version records from its next indexing run. Append new ones at the end; never edit a released one.
+MIGRATIONS: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +169,22 @@ class Catalog:
         version = int(self.meta("schema_version") or 0)
         if version != SCHEMA_VERSION:
             raise RuntimeError(f"{path}: catalog schema version {version}, this app reads version {SCHEMA_VERSION}")
+        self._migrate(MIGRATIONS)
+
+    def _migrate(self, migrations: Sequence[tuple[str, str]]) -> None:
+        """Apply the migrations not yet recorded in this catalog, each in a transaction of its own."""
+        for name, script in migrations:
+            if self.meta(f"migration:{name}") is not None:
+                continue
+            with self.transaction():
+                for statement in _statements(script):
+                    self.db.execute(statement)
+                self.set_meta(f"migration:{name}", str(time.time()))
+
+    def migrations(self) -> list[str]:
+        """Names of the migrations this catalog has received."""
+        rows = self.db.execute("SELECT key FROM meta WHERE key LIKE 'migration:%' ORDER BY key")
+        return [str(r[0]).removeprefix("migration:") for r in rows]
 
     def close(self) -> None:
         self.db.close()
@@ -468,6 +491,20 @@ class Catalog:
             "embedded": one("SELECT COUNT(*) FROM chunks WHERE embedded=1"),
             "errors": one("SELECT COUNT(*) FROM errors"),
         }
+
+
+def _statements(script: str) -> list[str]:
+    """The SQL statements of ``script`` (split where SQLite says a statement is complete)."""
+    statements: list[str] = []
+    current = ""
+    for line in script.splitlines(keepends=True):
+        current += line
+        if sqlite3.complete_statement(current):
+            statements.append(current.strip())
+            current = ""
+    if current.strip():
+        raise ValueError(f"incomplete SQL statement in a migration: {current.strip()[:80]}")
+    return statements
 
 
 def _pages(raw: str) -> tuple[PageSpan, ...]:

@@ -19,6 +19,11 @@ import tantivy
 from arbiter_desktop.stores.damage import LEXICAL, Damage, StoreDamaged
 from arbiter_desktop.textfold import fold
 
+# The index's format: bump it whenever build_schema() or an analyzer changes. An index written in another format
+# is reported as a damage that a repair fixes by rebuilding it from the catalog's text (no source is read again).
+FORMAT = 1
+FORMAT_FILE = "arbiter-format"  # in the index folder; an index without it predates the marker: format 1
+
 FRENCH = "fr_stem"  # lowercase, elision, ASCII folding, French stemming
 EXACT = "fr_exact"  # lowercase, elision, ASCII folding — no stemming (names, exact words)
 ENTITY = "entity"  # whitespace-separated normalised entities (plates, phones, e-mails…)
@@ -141,6 +146,15 @@ def folders_of(path: str) -> list[str]:
     return [str(p) for p in parts if str(p) not in (".", "")]
 
 
+def _read_format(directory: Path) -> int:
+    try:
+        return int((directory / FORMAT_FILE).read_text(encoding="ascii").strip())
+    except FileNotFoundError:
+        return 1
+    except (OSError, ValueError):
+        return 0
+
+
 # --- the store --------------------------------------------------------------------------------------------
 
 
@@ -155,6 +169,14 @@ class LexicalStore:
         self.directory = directory
         if must_exist and not (directory / "meta.json").exists():
             raise self._damaged("its meta.json is missing (the index is gone or was moved)")
+        existed = (directory / "meta.json").exists()
+        if existed:
+            found = _read_format(directory)
+            if found != FORMAT:
+                raise self._damaged(
+                    f"it was written in format {found} by another version of the app (this one reads format "
+                    f"{FORMAT}): a repair rebuilds it from the catalog's text"
+                )
         directory.mkdir(parents=True, exist_ok=True)
         self.schema = build_schema()
         try:
@@ -163,6 +185,8 @@ class LexicalStore:
             raise self._damaged(str(exc)) from exc
         for name, analyzer in analyzers().items():
             self.index.register_tokenizer(name, analyzer)
+        if not existed:
+            (directory / FORMAT_FILE).write_text(f"{FORMAT}\n", encoding="ascii")
         self._writer: Any = None
 
     def _damaged(self, problem: str) -> StoreDamaged:

@@ -79,3 +79,22 @@ def test_store_add_search_delete(tmp_path: Path) -> None:
     store.reload()
     assert store.num_chunks() == 1
     store.close_writer()
+
+
+def test_an_index_of_another_format_is_reported_for_a_rebuild(tmp_path: Path) -> None:
+    from arbiter_desktop.stores import lexical
+    from arbiter_desktop.stores.damage import StoreDamaged
+
+    folder = tmp_path / "lexical"
+    LexicalStore(folder)
+    assert (folder / lexical.FORMAT_FILE).read_text().strip() == str(lexical.FORMAT)
+    LexicalStore(folder, must_exist=True)  # the same format opens
+    (folder / lexical.FORMAT_FILE).write_text(f"{lexical.FORMAT + 1}\n")
+    with pytest.raises(StoreDamaged, match="format"):
+        LexicalStore(folder, must_exist=True)
+    (folder / lexical.FORMAT_FILE).unlink()  # an index from before the marker is format 1
+    if lexical.FORMAT == 1:
+        LexicalStore(folder, must_exist=True)
+    else:
+        with pytest.raises(StoreDamaged, match="format 1"):
+            LexicalStore(folder, must_exist=True)

@@ -1,0 +1,56 @@
+"""The catalog's named migrations: applied once, in order, atomically; an old catalog opens and gains them."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from arbiter_desktop.stores.catalog import Catalog
+
+ADD_NOTES = ("notes", "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL);")
+ADD_COLUMN = (
+    "documents_flag",
+    "ALTER TABLE documents ADD COLUMN flag INTEGER NOT NULL DEFAULT 0;\nCREATE INDEX documents_flag ON documents(flag);",
+)
+
+
+def test_migrations_apply_once_and_in_order(tmp_path: Path) -> None:
+    catalog = Catalog(tmp_path / "catalog.sqlite")
+    try:
+        catalog._migrate([ADD_NOTES, ADD_COLUMN])
+        catalog._migrate([ADD_NOTES, ADD_COLUMN])  # a second opening changes nothing (CREATE would fail)
+        assert catalog.migrations() == ["documents_flag", "notes"]
+        columns = {row[1] for row in catalog.db.execute("PRAGMA table_info(documents)")}
+        assert "flag" in columns
+        catalog.db.execute("INSERT INTO notes (body) VALUES ('x')")
+    finally:
+        catalog.close()
+
+
+def test_a_failing_migration_leaves_nothing_half_done(tmp_path: Path) -> None:
+    broken = ("broken", "CREATE TABLE half (id INTEGER);\nCREATE TABLE half (id INTEGER);")
+    catalog = Catalog(tmp_path / "catalog.sqlite")
+    try:
+        with pytest.raises(sqlite3.OperationalError):
+            catalog._migrate([broken])
+        assert catalog.migrations() == []
+        tables = {row[0] for row in catalog.db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        assert "half" not in tables
+    finally:
+        catalog.close()
+
+
+def test_a_catalog_written_before_migrations_existed_opens(tmp_path: Path) -> None:
+    path = tmp_path / "catalog.sqlite"
+    Catalog(path).close()
+    db = sqlite3.connect(path)
+    db.execute("DELETE FROM meta WHERE key LIKE 'migration:%'")
+    db.commit()
+    db.close()
+    catalog = Catalog(path)
+    try:
+        assert catalog.counts()["documents"] == 0
+    finally:
+        catalog.close()
