@@ -134,19 +134,20 @@ def open_session(
     create: bool = False,
     overrides: Mapping[str, Any] | None = None,
     preload: bool = False,
-    loaders: ModelLoaders = MODELS,
+    loaders: ModelLoaders | None = None,
 ) -> CaseSession:
     """The case at ``directory`` opened for work (close it, or use it as a context manager).
 
     ``overrides`` change settings of the case's ``settings.json`` for this session only (a command line's
     ``--model``, ``--operator``…). With ``preload``, the embedding model starts loading in the background at
     once, beside the opening of the case's stores. A damaged case raises :class:`CaseDamaged`: its ``damages``
-    name each store and its problem; when ``repairable``, :func:`repair` rebuilds them (offer it to the user)."""
+    name each store and its problem; when ``repairable``, :func:`repair` rebuilds them (offer it to the user).
+    ``loaders``: how the models load (default: :data:`MODELS`, the GGUF files of models/)."""
     directory = directory.resolve()
     settings = load_settings(directory)
     if overrides:
         settings = settings.replace(**overrides)
-    return CaseSession.open(directory, settings, loaders, create=create, preload=preload)
+    return CaseSession.open(directory, settings, loaders or MODELS, create=create, preload=preload)
 
 
 RUN_MARKER = "indexing.pending"  # in the case folder while a run started by the app has not completed

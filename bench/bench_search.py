@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from arbiter_desktop.domain import SearchMode, SearchRequest
+from arbiter_desktop.session import ModelLoaders
 from bench.common import CACHE, load_average, memory_mb, percentile, python_env, run_python, table
 from bench.synthetic import (
     BLOCK,
@@ -79,15 +80,23 @@ def model_file(key: str) -> Path:
 # ----------------------------------------------------------------------------- one scale, in its own process
 
 
-def measure(case_dir: Path, model: Path, queries: Sequence[str], warmup: int = WARMUP) -> dict[str, Any]:
+def measure(
+    case_dir: Path,
+    queries: Sequence[str],
+    warmup: int = WARMUP,
+    model: Path | None = None,
+    loaders: ModelLoaders | None = None,
+) -> dict[str, Any]:
     """Latencies per mode on the case at ``case_dir``, opened by this process as the window opens it (a session,
-    the model loading in the background), and this process's memory."""
+    the embedding model ``model`` loading in the background; ``loaders``: stand-in models), and this process's
+    memory."""
     from arbiter_desktop import app
 
     memory_before = memory_mb()
     load_before = load_average()
     started = time.perf_counter()
-    with app.open_session(case_dir, overrides={"embedder": str(model)}, preload=True) as session:
+    overrides = {"embedder": str(model)} if model is not None else {}
+    with app.open_session(case_dir, overrides=overrides, preload=True, loaders=loaders) as session:
         embedder = session.embedder(required=True)
         assert embedder is not None
         reranker = session.reranker()
@@ -146,7 +155,7 @@ def measure(case_dir: Path, model: Path, queries: Sequence[str], warmup: int = W
 
 def worker(case_dir: Path, model: Path, queries: int, out: Path) -> None:
     """A fresh process for one scale: the case opened with the model, then :func:`measure`."""
-    figures = measure(case_dir, model, list(iter_queries(queries)))
+    figures = measure(case_dir, list(iter_queries(queries)), model=model)
     out.write_text(json.dumps(figures, indent=2, ensure_ascii=False), encoding="utf-8")
 
 
