@@ -95,7 +95,7 @@ def load_llama_cpp() -> Any:
     # (a model loading in the background while the command line prints its report). Its log callback already
     # drops llama.cpp's messages below ERROR when quiet: the redirection is switched off.
     for module in ("llama_cpp.llama", "llama_cpp._internals"):
-        importlib.import_module(module).suppress_stdout_stderr = _KeepOutput
+        importlib.import_module(module).__dict__["suppress_stdout_stderr"] = _KeepOutput
     try:
         ensure_cpu_backend()
     except RuntimeError as exc:
