@@ -1,0 +1,221 @@
+"""Spreadsheets (XLSX, XLS, ODS through calamine; CSV/TSV): one page per sheet, each row with its column headers.
+
+A row reads "appelant : 06 12 34 56 78 ; appelé : 07 87 65 43 21 ; date : 2024-03-14", so that a passage about
+one call carries the names of its columns. The header row is the first of the sheet's first rows whose cells are
+all labels (text with a letter, no number, date or phone) and that spans most of the sheet's columns: title rows
+above it ("Facture détaillée de la ligne …") are kept as they are. Without such a row, cells are joined with " ; ".
+
+Values are written as a person reads them: text exactly as stored (a phone number stored as text keeps its
+leading zero and its spaces), whole numbers without ".0" and never in exponent notation (612345678, not
+6.12E+08), other numbers with a decimal comma, dates as 2024-03-14 (with the time when it is not midnight),
+durations as 00:04:12, booleans as VRAI / FAUX. A numeric cell whose display format pads it with zeros shows
+without them: calamine does not expose number formats.
+
+Sheets are bounded: past ``MAX_CELLS`` cells in a workbook (or ``MAX_ROWS`` rows in a sheet) the rest is not
+read, and the page ends with a note saying how many rows were left out.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import BinaryIO
+
+from arbiter_desktop.domain import ErrorReason, Extraction, ExtractionError
+from arbiter_desktop.ingest.extractors.normalize import join_pages
+from arbiter_desktop.ingest.extractors.text import MAX_TEXT_BYTES, read_bytes
+from arbiter_desktop.ingest.filetypes import decode_text
+from arbiter_desktop.ingest.readonly import open_source
+
+MAX_CELLS = 2_000_000  # cells read in one workbook (the rest is left out, with a note)
+MAX_ROWS = 200_000  # rows read in one sheet
+HEADER_SCAN_ROWS = 12  # rows searched for the header row (title rows may come first)
+CELL_SEPARATOR = " ; "
+LABEL_SEPARATOR = " : "
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_LETTER = re.compile(r"[^\W\d_]")
+_NUMBERISH = re.compile(r"^[\s+()./:-]*\d[\d\s+()./:,-]*$")  # numbers, phones, dates written as text
+
+Cell = object  # a value as calamine or the CSV reader gives it
+
+
+def extract(path: Path) -> Extraction:
+    """XLSX, XLS or ODS: one page per sheet, labelled with the sheet's name."""
+    from python_calamine import CalamineError, CalamineWorkbook, PasswordError
+
+    with open_source(path) as handle:
+        if handle.read(8) == _OLE_MAGIC and _is_encrypted_package(handle):
+            raise ExtractionError(
+                ErrorReason.ENCRYPTED,
+                "the workbook is password-protected (an encrypted package): remove the password in a working copy",
+            )
+        handle.seek(0)
+        try:
+            workbook = CalamineWorkbook.from_filelike(handle)
+        except PasswordError as exc:
+            raise ExtractionError(ErrorReason.ENCRYPTED, "the workbook is password-protected") from exc
+        except (CalamineError, ValueError) as exc:
+            raise _damaged(exc) from exc
+        budget = [MAX_CELLS]
+        pages: list[tuple[str, str]] = []
+        notes: list[str] = []
+        try:
+            for name in workbook.sheet_names:
+                sheet = workbook.get_sheet_by_name(name)
+                text, cut = render_rows(sheet.iter_rows(), budget)
+                pages.append((text, f"feuille : {name}"))
+                if cut:
+                    notes.append(f"{name}: {cut} rows not read")
+        except PasswordError as exc:
+            raise ExtractionError(ErrorReason.ENCRYPTED, "the workbook is password-protected") from exc
+        except (CalamineError, ValueError) as exc:
+            raise _damaged(exc) from exc
+    text, spans = join_pages(pages)
+    fields = {"sheets": str(len(pages))}
+    if notes:
+        fields["truncated"] = "; ".join(notes)
+    return Extraction(text=text, pages=spans, fields=fields)
+
+
+def extract_csv(path: Path) -> Extraction:
+    """CSV or TSV: one page, each row with its column headers."""
+    text = decode_text(read_bytes(path, MAX_TEXT_BYTES))
+    rows = csv_rows(text, "\t" if path.suffix.lower() == ".tsv" else None)
+    if rows is None:  # not delimited after all: the text as it is
+        body, spans = join_pages([(text, "")])
+        return Extraction(text=body, pages=spans)
+    rendered, cut = render_rows(rows, [MAX_CELLS])
+    body, spans = join_pages([(rendered, "")])
+    fields = {"truncated": f"{cut} rows not read"} if cut else {}
+    return Extraction(text=body, pages=spans, fields=fields)
+
+
+def csv_rows(text: str, delimiter: str | None = None) -> list[list[str]] | None:
+    """The rows of a delimited text (delimiter sniffed among , ; tab |), or None when it is not one."""
+    if delimiter is None:
+        try:
+            delimiter = csv.Sniffer().sniff(text[:16384], delimiters=",;\t|").delimiter
+        except csv.Error:
+            return None
+    try:
+        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error:
+        return None
+
+
+def render_rows(rows: Iterable[Sequence[Cell]], budget: list[int]) -> tuple[str, int]:
+    """The rows as lines (with their headers once the header row is found); ``budget`` holds the cells left to
+    read, shared by the sheets of a workbook. Returns the text and the number of rows left out."""
+    lines: list[str] = []
+    header: list[str] | None = None
+    pending: list[list[str]] = []  # the first rows, kept until the header row is known
+    cut = 0
+    for number, row in enumerate(rows):
+        cells = [format_cell(value) for value in row]
+        while cells and not cells[-1]:
+            cells.pop()
+        if budget[0] <= 0 or number >= MAX_ROWS:
+            cut += 1 if cells else 0
+            continue
+        budget[0] -= max(1, len(cells))
+        if header is None and number < HEADER_SCAN_ROWS:
+            pending.append(cells)
+            continue
+        if header is None:
+            header = _flush_pending(pending, lines)
+        lines.append(_row_line(cells, header))
+    if header is None:
+        _flush_pending(pending, lines)
+    if cut:
+        lines.append(f"[… {cut} ligne(s) non lue(s) : limite de {MAX_CELLS} cellules ou {MAX_ROWS} lignes]")
+    return "\n".join(line for line in lines if line), cut
+
+
+def _flush_pending(pending: list[list[str]], lines: list[str]) -> list[str]:
+    """Write the rows held back, with the header found among them (or [] when there is none)."""
+    width = max((sum(1 for c in cells if c) for cells in pending), default=0)
+    header: list[str] = []
+    at = -1
+    for index, cells in enumerate(pending):
+        filled = [c for c in cells if c]
+        later = pending[index + 1 :]
+        if len(filled) >= 2 and 2 * len(filled) >= width and all(_is_label(c) for c in filled) and later:
+            header, at = cells, index
+            break
+    for index, cells in enumerate(pending):
+        if index == at:
+            lines.append(CELL_SEPARATOR.join(c for c in cells if c))
+        else:
+            lines.append(_row_line(cells, header if index > at >= 0 else []))
+    pending.clear()
+    return header
+
+
+def _row_line(cells: Sequence[str], header: Sequence[str]) -> str:
+    parts = []
+    for index, cell in enumerate(cells):
+        if not cell:
+            continue
+        label = header[index] if index < len(header) else ""
+        parts.append(f"{label}{LABEL_SEPARATOR}{cell}" if label else cell)
+    return CELL_SEPARATOR.join(parts)
+
+
+def _is_label(cell: str) -> bool:
+    return bool(_LETTER.search(cell)) and not _NUMBERISH.match(cell) and len(cell) <= 80
+
+
+def format_cell(value: Cell) -> str:
+    """A cell as it reads on screen (see the module's doc)."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool):
+        return "VRAI" if value else "FAUX"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return _number(value)
+    if isinstance(value, dt.datetime):
+        if (value.hour, value.minute, value.second, value.microsecond) == (0, 0, 0, 0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ", timespec="seconds" if value.second else "minutes")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dt.time):
+        return value.isoformat(timespec="seconds" if value.second else "minutes")
+    if isinstance(value, dt.timedelta):
+        seconds = int(value.total_seconds())
+        sign = "-" if seconds < 0 else ""
+        hours, rest = divmod(abs(seconds), 3600)
+        return f"{sign}{hours:02d}:{rest // 60:02d}:{rest % 60:02d}"
+    return " ".join(str(value).split())
+
+
+def _number(value: float) -> str:
+    if value != value or value in (float("inf"), float("-inf")):
+        return str(value)
+    if value.is_integer() and abs(value) < 1e21:
+        return str(int(value))
+    text = format(Decimal(repr(value)), "f")  # never in exponent notation
+    return text.rstrip("0").rstrip(".").replace(".", ",")
+
+
+def _is_encrypted_package(handle: BinaryIO) -> bool:
+    """An OOXML workbook saved with a password is an OLE file holding an "EncryptedPackage" stream."""
+    import olefile
+
+    handle.seek(0)
+    try:
+        with olefile.OleFileIO(handle) as ole:
+            return bool(ole.exists("EncryptedPackage"))
+    except (OSError, ValueError, IndexError, TypeError, RecursionError):
+        return False
+
+
+def _damaged(exc: Exception) -> ExtractionError:
+    return ExtractionError(ErrorReason.CORRUPT, f"damaged spreadsheet: {exc}")
