@@ -250,7 +250,7 @@ def _ole_kind(source: IO[bytes], name: str) -> FileKind:
     try:
         with olefile.OleFileIO(source) as ole:
             streams = {"/".join(entry) for entry in ole.listdir(streams=True, storages=False)}
-    except (OSError, ValueError, IndexError, TypeError, RecursionError, MemoryError):
+    except Exception:  # a damaged OLE directory: the extractor of its extension says what is wrong
         return _OLE_BY_SUFFIX.get(Path(name).suffix.lower(), FileKind.UNKNOWN)  # damaged: the extractor says so
     if "WordDocument" in streams:
         return FileKind.DOC
@@ -275,9 +275,15 @@ def _compressed_kind(source: IO[bytes]) -> FileKind:
     source.seek(0)
     magic = source.read(6)
     source.seek(0)
-    opener = {b"\x1f\x8b": gzip.GzipFile, b"BZ": bz2.BZ2File, b"\xfd7": lzma.LZMAFile}[magic[:2]]
     try:
-        with opener(source) as stream:
+        stream: IO[bytes]
+        if magic.startswith(b"\x1f\x8b"):
+            stream = gzip.GzipFile(fileobj=source)
+        elif magic.startswith(b"BZh"):
+            stream = bz2.BZ2File(source)
+        else:
+            stream = lzma.LZMAFile(source)
+        with stream:
             block = stream.read(512)
     except (OSError, EOFError, lzma.LZMAError, ValueError):
         return FileKind.UNKNOWN
