@@ -10,8 +10,9 @@ import codecs
 import io
 import re
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import IO
+from typing import IO, cast
 
 from charset_normalizer import from_bytes
 
@@ -266,24 +267,29 @@ def _ole_kind(source: IO[bytes], name: str) -> FileKind:
 _OLE_BY_SUFFIX = {".doc": FileKind.DOC, ".xls": FileKind.XLS, ".msg": FileKind.MSG, ".dot": FileKind.DOC}
 
 
+def _gzip_opener(source: IO[bytes]) -> IO[bytes]:
+    import gzip
+
+    return cast(IO[bytes], gzip.GzipFile(fileobj=source))
+
+
 def _compressed_kind(source: IO[bytes]) -> FileKind:
     """TAR when a gzip, bzip2 or xz stream holds a tar archive (its first block says "ustar"), else UNKNOWN."""
     import bz2
-    import gzip
     import lzma
 
     source.seek(0)
     magic = source.read(6)
     source.seek(0)
+    opener: Callable[[IO[bytes]], IO[bytes]]
+    if magic.startswith(b"\x1f\x8b"):
+        opener = _gzip_opener
+    elif magic.startswith(b"BZh"):
+        opener = bz2.BZ2File
+    else:
+        opener = lzma.LZMAFile
     try:
-        stream: IO[bytes]
-        if magic.startswith(b"\x1f\x8b"):
-            stream = gzip.GzipFile(fileobj=source)
-        elif magic.startswith(b"BZh"):
-            stream = bz2.BZ2File(source)
-        else:
-            stream = lzma.LZMAFile(source)
-        with stream:
+        with opener(source) as stream:
             block = stream.read(512)
     except (OSError, EOFError, lzma.LZMAError, ValueError):
         return FileKind.UNKNOWN

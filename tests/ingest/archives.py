@@ -37,11 +37,13 @@ def write_tar(path: Path, members: Mapping[str, bytes], mode: str = "w:gz") -> P
 
 def ratio_bomb(path: Path, size: int = 64 * 1024 * 1024) -> Path:
     """One member of ``size`` zero bytes (compresses about 1000 times)."""
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        with archive.open("zeros.txt", "w", force_zip64=True) as member:
-            block = b"\0" * (1024 * 1024)
-            for _ in range(size // len(block)):
-                member.write(block)
+    with (
+        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive,
+        archive.open("zeros.txt", "w", force_zip64=True) as member,
+    ):
+        block = b"\0" * (1024 * 1024)
+        for _ in range(size // len(block)):
+            member.write(block)
     return path
 
 
@@ -64,10 +66,29 @@ def overlapping_zip(path: Path, entries: int = 20) -> Path:
     central = b""
     for index in range(entries):
         entry = f"f{index}.txt".encode()
-        central += struct.pack(
-            "<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, 8, 0, 0, crc, len(payload), 1_000_000, len(entry), 0, 0, 0,
-            0, 0, 0,
-        ) + entry
+        central += (
+            struct.pack(
+                "<IHHHHHHIIIHHHHHII",
+                0x02014B50,
+                20,
+                20,
+                0,
+                8,
+                0,
+                0,
+                crc,
+                len(payload),
+                1_000_000,
+                len(entry),
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+            )
+            + entry
+        )
     end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, entries, entries, len(central), len(body), 0)
     path.write_bytes(body + central + end)
     return path
