@@ -331,6 +331,7 @@ def record_search(
             },
             "hits": len(result.hits),
             "results": [f"{h.sha256}:{h.page}" for h in result.hits],
+            **_containers(result.hits),
             "generation": case.catalog.generation(),
             "coverage": {"chunks": result.coverage.chunks, "embedded": result.coverage.embedded},
             "embedder": models.get("embedder"),
@@ -340,6 +341,12 @@ def record_search(
 
 
 # --- audit trail, tags and exports ---------------------------------------------------------------------------
+
+
+def _containers(hits: Sequence[Hit]) -> dict[str, Any]:
+    """For hits on members of containers: their containers' SHA-256, by hit (nothing when there is none)."""
+    found = {f"{h.sha256}:{h.page}": [sha for _, sha in h.containers] for h in hits if h.containers}
+    return {"containers": found} if found else {}
 
 
 def record(case: Case, event: str, data: dict[str, Any]) -> AuditEntry:

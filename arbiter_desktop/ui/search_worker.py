@@ -60,6 +60,8 @@ class SearchWorker(QObject):
     document_ready = Signal(int, object)  # request number, DocumentView | None
     page_ready = Signal(int, object)  # request number, PageImage
     page_failed = Signal(int, str)
+    original_ready = Signal(str)  # a read-only copy of a document's original, for the system viewer
+    original_failed = Signal(str)
     failed = Signal(str)  # opening the case failed
     warning = Signal(str)  # something the user must know (the audit log could not be written)
     exported = Signal(object)  # list[ExportedFile]
@@ -213,6 +215,21 @@ class SearchWorker(QObject):
             self.page_failed.emit(number, exc.message)
             return
         self.page_ready.emit(number, image)
+
+    @Slot(str)
+    def copy_original(self, path: str) -> None:
+        """A read-only copy of a file, or of a member of a container (extracted from it), for the viewer."""
+        try:
+            if app.is_member(path):
+                if self._case is None:
+                    return
+                copy = app.member_copy(self._case, path)
+            else:
+                copy = app.readonly_copy(Path(path))
+        except (OSError, ExtractionError, *app.UserError) as exc:
+            self.original_failed.emit(str(getattr(exc, "message", exc)))
+            return
+        self.original_ready.emit(str(copy))
 
     @Slot()
     def shutdown(self) -> None:
