@@ -101,11 +101,26 @@ def csv_rows(text: str, delimiter: str | None = None) -> list[list[str]] | None:
         try:
             delimiter = csv.Sniffer().sniff(text[:16384], delimiters=",;\t|").delimiter
         except csv.Error:
-            return None
+            delimiter = _common_delimiter(text[:16384])  # the sniffer gives up on title lines above the table
+            if delimiter is None:
+                return None
     try:
         return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error:
         return None
+
+
+def _common_delimiter(sample: str) -> str | None:
+    """The delimiter that splits most of the sample's lines the same number of times (at least half of them)."""
+    lines = [line for line in sample.splitlines()[:200] if line.strip()]
+    best: tuple[int, str] | None = None
+    for candidate in (";", "\t", ",", "|"):
+        counts = [line.count(candidate) for line in lines]
+        usual = max(set(counts), key=counts.count) if counts else 0
+        agreeing = counts.count(usual)
+        if usual and 2 * agreeing >= len(lines) and (best is None or agreeing > best[0]):
+            best = (agreeing, candidate)
+    return best[1] if best else None
 
 
 def render_rows(rows: Iterable[Sequence[Cell]], budget: list[int]) -> tuple[str, int]:
