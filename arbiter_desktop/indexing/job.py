@@ -278,15 +278,16 @@ class Indexer:
                     for job, outcome in pool.run(jobs):
                         errors_before = tracker.errors
                         if tracker.is_member_job(job):
-                            members += tracker.finished(job, outcome, self._add_member_document)
-                            total += 1
+                            found = tracker.finished(job, outcome, self._add_member_document)
                             done += 1
                         else:
-                            members += self._file_outcome(job, outcome, groups[job.key], moved, report, tracker)
+                            found = self._file_outcome(job, outcome, groups[job.key], moved, report, tracker)
                             done += len(groups[job.key])
+                        members += found
+                        total += len(found)  # members of containers count as files to read
                         report.errors += tracker.errors - errors_before
                         pending_in_batch += 1
-                        self._emit("text", done, total + len(members), job.path, report)
+                        self._emit("text", done, total, job.path, report)
                         stop = self.control.checkpoint()
                         if pending_in_batch >= self.settings.batch_files or stop:
                             catalog.db.execute("COMMIT")

@@ -35,7 +35,6 @@ from arbiter_desktop.ingest.readonly import open_source
 
 SERIALISATION = "pst-mime-1"
 _DISPLAY_TO, _DISPLAY_CC = 0x0E04, 0x0E03
-_TOP_FOLDERS = frozenset({"", "Top of Personal Folders", "Début du fichier de données Outlook", "Root - Mailbox"})
 
 
 def pst_members(path: Path, folder: Path, limits: ArchiveLimits, only: str | None = None) -> list[Member]:
@@ -73,6 +72,7 @@ def _walk(
     left: list[int],
     only: str | None,
     taken: set[str],
+    depth: int = 0,
 ) -> None:
     for index in range(node.get_number_of_sub_messages()):
         if len(members) >= limits.max_entries:
@@ -130,8 +130,10 @@ def _walk(
     for index in range(node.get_number_of_sub_folders()):
         sub = node.get_sub_folder(index)
         name = " ".join((_text(sub.get_name) or "").split())
-        path = names if name in _TOP_FOLDERS and not names else [*names, name.replace(LOCATION_SEPARATOR, " > ")]
-        _walk(sub, path, folder, limits, members, left, only, taken)
+        # the root's own sub-folders are the stores ("Top of Personal Folders", in the language of the Outlook that
+        # wrote the file): their names are left out of locations
+        path = [*names, name.replace(LOCATION_SEPARATOR, " > ")] if depth else names
+        _walk(sub, path, folder, limits, members, left, only, taken, depth + 1)
 
 
 def _inner(names: list[str], subject: str, taken: set[str]) -> str:
