@@ -289,6 +289,7 @@ class SearchWorker(QObject):
 
     def _close(self) -> None:
         self._last = None
+        self._member_copies.clear()
         self._pages.close()
         for model in (self._embedder, self._reranker):
             if model is not None:
