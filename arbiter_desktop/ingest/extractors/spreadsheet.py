@@ -21,10 +21,10 @@ import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from arbiter_desktop.domain import ErrorReason, Extraction, ExtractionError
 from arbiter_desktop.ingest.extractors.normalize import join_pages
@@ -187,28 +187,36 @@ def _is_label(cell: str) -> bool:
 
 def format_cell(value: Cell) -> str:
     """A cell as it reads on screen (see the module's doc)."""
-    if value is None or value == "":
+    formatter = _FORMATTERS.get(type(value))
+    if formatter is not None:
+        return formatter(value)
+    if value is None:
         return ""
-    if isinstance(value, bool):
-        return "VRAI" if value else "FAUX"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return _number(value)
-    if isinstance(value, dt.datetime):
-        if (value.hour, value.minute, value.second, value.microsecond) == (0, 0, 0, 0):
-            return value.date().isoformat()
-        return value.isoformat(sep=" ", timespec="seconds" if value.second else "minutes")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, dt.time):
-        return value.isoformat(timespec="seconds" if value.second else "minutes")
-    if isinstance(value, dt.timedelta):
-        seconds = int(value.total_seconds())
-        sign = "-" if seconds < 0 else ""
-        hours, rest = divmod(abs(seconds), 3600)
-        return f"{sign}{hours:02d}:{rest // 60:02d}:{rest % 60:02d}"
+    for kind, convert in _FORMATTERS.items():  # subclasses of the types above
+        if isinstance(value, kind):
+            return convert(value)
     return " ".join(str(value).split())
+
+
+def _text(value: Any) -> str:
+    return " ".join(value.split())
+
+
+def _datetime(value: Any) -> str:
+    if (value.hour, value.minute, value.second, value.microsecond) == (0, 0, 0, 0):
+        return str(value.date().isoformat())
+    return str(value.isoformat(sep=" ", timespec="seconds" if value.second else "minutes"))
+
+
+def _time(value: Any) -> str:
+    return str(value.isoformat(timespec="seconds" if value.second else "minutes"))
+
+
+def _duration(value: Any) -> str:
+    seconds = int(value.total_seconds())
+    sign = "-" if seconds < 0 else ""
+    hours, rest = divmod(abs(seconds), 3600)
+    return f"{sign}{hours:02d}:{rest // 60:02d}:{rest % 60:02d}"
 
 
 def _number(value: float) -> str:
@@ -218,6 +226,18 @@ def _number(value: float) -> str:
         return str(int(value))
     text = format(Decimal(repr(value)), "f")  # never in exponent notation
     return text.rstrip("0").rstrip(".").replace(".", ",")
+
+
+_FORMATTERS: dict[type, Callable[[Any], str]] = {
+    str: _text,
+    bool: lambda v: "VRAI" if v else "FAUX",
+    int: str,
+    float: lambda v: _number(v),
+    dt.datetime: _datetime,
+    dt.date: lambda v: str(v.isoformat()),
+    dt.time: _time,
+    dt.timedelta: _duration,
+}
 
 
 def _is_encrypted_package(handle: BinaryIO) -> bool:
