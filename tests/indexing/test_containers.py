@@ -164,3 +164,37 @@ def test_a_member_over_its_declared_size_is_refused(tmp_path: Path) -> None:
         copy_capped(io.BytesIO(b"x" * 5000), tmp_path / "m", cap=10_000, declared=100)
     assert caught.value.reason is ErrorReason.HOSTILE
     assert not (tmp_path / "m").exists()
+
+
+def test_a_container_left_half_read_is_read_again(case: Case, tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    scelle = write_zip(src / "scelle.zip", {"a.txt": b"Audition de MEZIANE.", "b.txt": b"Rapport sur FERRAND."})
+    app.index(case, [src])
+    # as a run stopped after the container was listed, before its members were read
+    with case.catalog.transaction():
+        case.catalog.db.execute("UPDATE members SET document_id=NULL WHERE inner_path='b.txt'")
+    app.index(case, [src])
+    assert _hits(case, "ferrand") == [f"{scelle}{SEP}b.txt"]
+    assert case.catalog.files_with_unread_members() == set()
+    assert case.lexical.num_chunks() == app.status(case).chunks
+
+
+def test_exports_and_audit_cite_the_containers(case: Case, tmp_path: Path) -> None:
+    import hashlib
+    import json
+
+    src = tmp_path / "src"
+    src.mkdir()
+    scelle = write_zip(src / "scelle.zip", {"pv.txt": b"Perquisition chez DURBEC."})
+    app.index(case, [src])
+    request = SearchRequest(query="durbec")
+    result = app.search(case, request)
+    container_sha = hashlib.sha256(scelle.read_bytes()).hexdigest()
+    assert result.hits[0].containers == ((str(scelle), container_sha),)
+    csv_path = tmp_path / "export.csv"
+    app.export(case, app.search_results(result, request), csv=csv_path)
+    assert f"{scelle} ({container_sha})" in csv_path.read_text(encoding="utf-8-sig")
+    searches = [e for e in case.audit.entries() if getattr(e, "event", "") == "search"]
+    entry = json.dumps(searches[-1].data)  # type: ignore[union-attr]
+    assert container_sha in entry

@@ -141,3 +141,27 @@ def test_presentation_slides_in_order(tmp_path: Path) -> None:
     result = extractors.extract(path, FileKind.PPTX)
     assert result.text == "Premier : synthèse de l'affaire\n\nSecond : surveillance de la gare"
     assert [s.label for s in result.pages] == ["diapositive 1", "diapositive 2"]
+
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"  # made with LibreOffice: see fixtures/README.md
+
+
+def test_excel_97_workbook_written_by_libreoffice() -> None:
+    path = FIXTURES / "fadette.xls"
+    assert detect_kind(path) is FileKind.XLS
+    result = extractors.extract(path, FileKind.XLS)
+    assert result.text.split("\n") == [
+        "Relevé ligne 06 45 11 88 22",
+        "date ; appelant ; appelé ; durée",
+        "date : 2024-03-14 ; appelant : 0645118822 ; appelé : 0787654321 ; durée : 252",
+        "date : 2024-03-15 ; appelant : 0645118822 ; appelé : 0612345678 ; durée : 12,5",
+    ]
+
+
+def test_word_97_document_written_by_libreoffice() -> None:
+    path = FIXTURES / "pv.doc"
+    assert detect_kind(path) is FileKind.DOC
+    assert extractors.extract(path, FileKind.DOC).text == (
+        "PROCÈS-VERBAL DE SAISIE\nLe scellé n° 7 contient un téléphone ORBIX, numéro de série ORB-4471-KX.\n"
+        "Fait à Valbrenne, le 13 mars 2024 — l’officier de police judiciaire."
+    )
