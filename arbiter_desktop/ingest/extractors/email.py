@@ -14,7 +14,7 @@ from email.parser import BytesParser
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 
-from arbiter_desktop.domain import ErrorReason, Extraction, ExtractionError, FileKind
+from arbiter_desktop.domain import CONTAINER_KINDS, ErrorReason, Extraction, ExtractionError, FileKind
 from arbiter_desktop.ingest import extractors
 from arbiter_desktop.ingest.extractors.html import LATIN1_ALIASES, html_to_text
 from arbiter_desktop.ingest.extractors.normalize import join_pages, normalize_text
@@ -114,6 +114,9 @@ def add_attachment_bytes(payload: bytes, name: str, collected: Collected, label:
     with tempfile.TemporaryDirectory(prefix="arbiter-attachment-") as folder:
         temporary = Path(folder) / f"attachment{suffix}"
         temporary.write_bytes(payload)
+        if kind in CONTAINER_KINDS:
+            _add_archive(temporary, kind, Path(folder) / "members", collected, label, depth)
+            return
         result = extractors.extract(temporary, kind)
     spans = [span for span in result.pages if span.end > span.start]
     for span in spans:
@@ -123,6 +126,27 @@ def add_attachment_bytes(payload: bytes, name: str, collected: Collected, label:
         elif len(spans) > 1:
             page_label = f"{label}, p. {span.number}"
         collected.pages.append((result.text[span.start : span.end], page_label))
+
+
+def _add_archive(path: Path, kind: FileKind, scratch: Path, collected: Collected, label: str, depth: int) -> None:
+    """An attached archive: each member's pages, labelled "pièce jointe : a.zip > dossier/pv.pdf" (members that
+    cannot be read are noted as skipped). The archive limits of ingest/containers apply."""
+    from arbiter_desktop.ingest.containers import ArchiveLimits, expand
+
+    if depth >= MAX_DEPTH:
+        raise ExtractionError(ErrorReason.HOSTILE, "archives nested too deep")
+    members, _ = expand(path, kind, scratch, ArchiveLimits())
+    for member in members:
+        where = f"{label} > {member.inner}"
+        if member.reason is not None:
+            collected.skipped.append(f"{where} ({member.reason.value})")
+            continue
+        try:
+            add_attachment_bytes(Path(member.file).read_bytes(), member.inner, collected, where, depth + 1)
+        except ExtractionError as exc:
+            collected.skipped.append(f"{where} ({exc.reason.value})")
+        except Exception:  # a parser bug on one member must not lose the message
+            collected.skipped.append(f"{where} ({ErrorReason.CORRUPT.value})")
 
 
 def add_inner_message(message: EmailMessage, collected: Collected, label: str, depth: int) -> None:
