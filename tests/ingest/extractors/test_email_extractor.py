@@ -197,7 +197,7 @@ def test_an_attached_archive_gives_the_pages_of_its_members(tmp_path: Path) -> N
 
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("pv/audition.txt", "Audition de Karim MEZIANE.".encode())
+        archive.writestr("pv/audition.txt", b"Audition de Karim MEZIANE.")
         archive.writestr("photo.jpg", b"\xff\xd8\xff\xe0" + bytes(64))
     message = EmailMessage(policy=default)
     message["From"] = "greffe@exemple.fr"
