@@ -247,6 +247,8 @@ class Indexer:
                 with catalog.transaction():
                     catalog.upsert_file(source_id, fp, existing)
                     catalog.mark_pending(existing)  # its list of paths changed
+                    if fp.kind not in CONTAINER_KINDS:
+                        catalog.delete_members(fp.path)  # it held an archive before
                 report.duplicates += 1
                 self._count(report, known)
                 done += 1
@@ -344,6 +346,8 @@ class Indexer:
             if head.kind in CONTAINER_KINDS:
                 holders = [Holder(fp.path, None, fp.path, 0) for _, _, fp, _ in group]
                 return tracker.expanded(holders, head.sha256, outcome.members)
+            for _, _, fp, _ in group:
+                catalog.delete_members(fp.path)  # the path held an archive before: its members leave
         elif group:
             assert isinstance(outcome, Failed)
             for source_id, _, fp, _ in group:

@@ -198,3 +198,17 @@ def test_exports_and_audit_cite_the_containers(case: Case, tmp_path: Path) -> No
     searches = [e for e in case.audit.entries() if getattr(e, "event", "") == "search"]
     entry = json.dumps(searches[-1].data)  # type: ignore[union-attr]
     assert container_sha in entry
+
+
+def test_an_archive_replaced_by_a_plain_file_loses_its_members(case: Case, tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    path = write_zip(src / "piece", {"a.txt": b"Audition de MEZIANE."})
+    app.index(case, [src])
+    assert _hits(case, "meziane") == [f"{path}{SEP}a.txt"]
+    path.write_text("Rapport sur FERRAND.", encoding="utf-8")
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 1_000_000_000))
+    app.index(case, [src])
+    assert _hits(case, "meziane") == []
+    assert _hits(case, "ferrand") == [str(path)]
+    assert case.catalog.members_of(str(path)) == []

@@ -94,16 +94,19 @@ def _zip_name(info: zipfile.ZipInfo) -> str:
         return raw.decode("cp850", errors="replace")
 
 
+def _raw_name_length(info: zipfile.ZipInfo) -> int:
+    """Bytes of the entry's name in its local header (UTF-8 when flagged, else one byte a character: cp437)."""
+    if info.flag_bits & _UTF8_FLAG:
+        return len(info.orig_filename.encode("utf-8", errors="replace"))
+    return len(info.orig_filename.encode("cp437", errors="replace"))
+
+
 def _check_overlaps(infos: list[zipfile.ZipInfo]) -> None:
-    """Refuse entries whose data overlap (several entries reading the same compressed bytes: a bomb)."""
+    """Refuse entries whose data overlap (several entries reading the same compressed bytes: a bomb). Each entry
+    takes at least its local header, its name and its compressed data (the local extra field is not counted, so
+    that nothing legitimate is refused)."""
     spans = sorted(
-        (
-            info.header_offset,
-            info.header_offset
-            + _LOCAL_HEADER
-            + len(info.orig_filename.encode("utf-8", "replace"))
-            + info.compress_size,
-        )
+        (info.header_offset, info.header_offset + _LOCAL_HEADER + _raw_name_length(info) + info.compress_size)
         for info in infos
     )
     for (start, end), (next_start, _) in itertools.pairwise(spans):
