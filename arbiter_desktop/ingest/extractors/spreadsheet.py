@@ -21,6 +21,7 @@ import csv
 import datetime as dt
 import io
 import re
+import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -54,6 +55,9 @@ def extract(path: Path) -> Extraction:
                 ErrorReason.ENCRYPTED,
                 "the workbook is password-protected (an encrypted package): remove the password in a working copy",
             )
+        handle.seek(0)
+        if _zip_package(handle):
+            _check_package(handle)
         handle.seek(0)
         try:
             workbook = CalamineWorkbook.from_filelike(handle)
@@ -252,5 +256,28 @@ def _is_encrypted_package(handle: BinaryIO) -> bool:
         return False
 
 
+def _zip_package(handle: BinaryIO) -> bool:
+    handle.seek(0)
+    return handle.read(4) == b"PK\x03\x04"
+
+
+def _check_package(handle: BinaryIO) -> None:
+    """XLSX and ODS packages: sizes checked from the zip directory before calamine inflates anything (a bomb is
+    refused as for DOCX), and an ODS saved with a password (its manifest has encryption data) is reported as
+    encrypted."""
+    from arbiter_desktop.ingest.extractors.odt import refuse_encrypted
+    from arbiter_desktop.ingest.extractors.safezip import check_sizes
+
+    try:
+        handle.seek(0)
+        with zipfile.ZipFile(handle) as archive:
+            check_sizes(archive.infolist())
+    except (zipfile.BadZipFile, EOFError, ValueError, OSError) as exc:
+        raise _damaged(exc) from exc
+    refuse_encrypted(handle)
+
+
 def _damaged(exc: Exception) -> ExtractionError:
+    if "password" in str(exc).lower() or "encrypt" in str(exc).lower():
+        return ExtractionError(ErrorReason.ENCRYPTED, "the workbook is password-protected")
     return ExtractionError(ErrorReason.CORRUPT, f"damaged spreadsheet: {exc}")

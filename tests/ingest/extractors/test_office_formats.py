@@ -165,3 +165,23 @@ def test_word_97_document_written_by_libreoffice() -> None:
         "PROCÈS-VERBAL DE SAISIE\nLe scellé n° 7 contient un téléphone ORBIX, numéro de série ORB-4471-KX.\n"
         "Fait à Valbrenne, le 13 mars 2024 — l’officier de police judiciaire."
     )
+
+
+def test_workbook_packages_are_checked_before_calamine_reads_them(tmp_path: Path) -> None:
+    plain = write_ods(tmp_path / "clair.ods", {"Appels": BILL[2:4]})
+    sheet = tmp_path / "verrou.ods"
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(sheet, "w") as package:
+        for info in source.infolist():  # the same package, its manifest saying the content is encrypted
+            data = source.read(info)
+            if info.filename == "META-INF/manifest.xml":
+                data = b'<manifest:manifest><manifest:encryption-data manifest:checksum="x"/></manifest:manifest>'
+            package.writestr(info, data)
+    with pytest.raises(ExtractionError) as caught:
+        extractors.extract(sheet, FileKind.ODS)
+    assert caught.value.reason is ErrorReason.ENCRYPTED
+    bomb = write_xlsx(tmp_path / "bombe.xlsx", {"Appels": BILL})
+    with zipfile.ZipFile(bomb, "a", zipfile.ZIP_DEFLATED) as package:
+        package.writestr("xl/media/zeros.bin", bytes(8 * 1024 * 1024))
+    with pytest.raises(ExtractionError) as caught:
+        extractors.extract(bomb, FileKind.XLSX)
+    assert caught.value.reason is ErrorReason.HOSTILE
