@@ -75,7 +75,10 @@ def test_members_are_documents_located_in_their_container(case: Case, tmp_path: 
     copy = app.member_copy(case, location, tmp_path / "copies" / "audition.txt")
     assert copy.read_bytes() == "Audition de Karim MEZIANE, témoin du vol.".encode()
     assert not os.access(copy, os.W_OK) or os.geteuid() == 0
-    assert app.member_copy(case, nested, tmp_path / "copies" / "notes.txt").read_bytes() == b"Rendez-vous avec FERRAND au port."
+    assert (
+        app.member_copy(case, nested, tmp_path / "copies" / "notes.txt").read_bytes()
+        == b"Rendez-vous avec FERRAND au port."
+    )
 
     again = app.index(case, [src])
     assert (again.added, again.changed, again.errors) == (0, 0, 0)
