@@ -406,6 +406,7 @@ class CaseSession:
                 },
                 "hits": len(result.hits),
                 "results": [f"{h.sha256}:{h.page}" for h in result.hits],
+                **_containers(result.hits),
                 "generation": self.case.catalog.generation(),
                 "coverage": {"chunks": result.coverage.chunks, "embedded": result.coverage.embedded},
                 "embedder": models.get("embedder"),
@@ -539,6 +540,12 @@ class CaseSession:
                 },
             )
         return written
+
+
+def _containers(hits: Sequence[Hit]) -> dict[str, Any]:
+    """For hits on members of containers: their containers' SHA-256, by hit (nothing when there is none)."""
+    found = {f"{h.sha256}:{h.page}": [sha for _, sha in h.containers] for h in hits if h.containers}
+    return {"containers": found} if found else {}
 
 
 def _model(name: str, sha256: str) -> dict[str, str]:

@@ -19,6 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from arbiter_desktop.domain import (
+    LOCATION_SEPARATOR,
     NO_RERANKER,
     Chunk,
     Coverage,
@@ -415,6 +416,7 @@ class SearchEngine:
                 highlights=(),
                 matched_terms=(),
                 scores=scores,
+                containers=self.case.catalog.containers_of(paths[0]) if LOCATION_SEPARATOR in paths[0] else (),
             )
             hits.append(self._hit(ranked, chunk, meta, find_matches(chunk.text, compiled.matchers), None, width))
         return hits

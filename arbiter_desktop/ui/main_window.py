@@ -121,13 +121,18 @@ class MainWindow(QMainWindow):
         self.worker.tagged.connect(self._tagged)
         self._document_requested.connect(self.worker.load_document)
         self._page_requested.connect(self.worker.render_page)
+        self._original_requested.connect(self.worker.copy_original)
+        self.worker.original_ready.connect(lambda path: QDesktopServices.openUrl(QUrl.fromLocalFile(path)))
+        self.worker.original_failed.connect(
+            lambda message: QMessageBox.warning(
+                self, "Arbiter Desktop", self.tr("The original cannot be opened: %1").replace("%1", message)
+            )
+        )
         self._refresh_requested.connect(self.worker.refresh)
         self._settings_requested.connect(self.worker.save_settings)
         self._state_save_requested.connect(self.worker.save_state)
         self._marks_requested.connect(self.worker.mark)
-        self._original_requested.connect(self.worker.copy_original)
         self.worker.marked.connect(self._marked)
-        self.worker.original_ready.connect(self._open_copy)
         self._shutdown_requested.connect(self.worker.shutdown, Qt.ConnectionType.BlockingQueuedConnection)
         self.worker.case_opened.connect(self._case_opened)
         self.worker.snapshot_ready.connect(self._show_snapshot)
@@ -709,10 +714,6 @@ class MainWindow(QMainWindow):
     def _page_ready(self, number: int, image: PageImage) -> None:
         if number == self._page_number:
             self.preview.show_page_image(image)
-
-    def _open_copy(self, path: str) -> None:
-        """The read-only copy of the original is ready: hand it to the system viewer."""
-        QDesktopServices.openUrl(QUrl.fromLocalFile(path))
 
     def _page_failed(self, number: int, message: str) -> None:
         if number == self._page_number:

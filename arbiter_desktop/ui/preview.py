@@ -28,7 +28,7 @@ WINDOW_CHARS = 20_000  # a longer document is shown as the part around the curre
 
 class PreviewPane(QWidget):
     page_wanted = Signal(str, int)  # path, page number: the window asks the worker for the image
-    original_wanted = Signal(str)  # path of the evidence file: the window asks the worker for a read-only copy
+    original_wanted = Signal(str)  # path or member location: the window asks the worker for a read-only copy
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -141,7 +141,7 @@ class PreviewPane(QWidget):
     def open_original(self) -> None:
         if self.view is None:
             return
-        self.original_wanted.emit(self.view.path)
+        self.original_wanted.emit(self.view.path)  # copied off the GUI thread (a member is extracted first)
 
     def _render_text(self) -> None:
         view = self.view
