@@ -110,31 +110,7 @@ def result_to_json(result: SearchResult) -> dict[str, Any]:
         "reranker": result.reranker,
         "notes": list(result.notes),
         "elapsed_ms": round(result.elapsed_ms, 2),
-        "hits": [
-            {
-                "rank": h.rank,
-                "doc_path": h.doc_path,
-                "other_paths": list(h.other_paths),
-                "title": h.title,
-                "sha256": h.sha256,
-                "page": h.page,
-                "chunk_id": h.chunk_id,
-                "score": round(h.score, 6),
-                "passage": h.passage,
-                "highlights": [list(span) for span in h.highlights],
-                "matched_terms": list(h.matched_terms),
-                "expansions": list(h.expansions),
-                "semantic_highlight": list(h.semantic_highlight) if h.semantic_highlight else None,
-                "containers": [{"path": path, "sha256": sha} for path, sha in h.containers],
-                "scores": {
-                    "bm25": h.scores.bm25,
-                    "dense": h.scores.dense,
-                    "fused": h.scores.fused,
-                    "rerank": h.scores.rerank,
-                },
-            }
-            for h in result.hits
-        ],
+        "hits": [h.to_json() for h in result.hits],  # the hit's snapshot (domain.Hit.to_json)
     }
 
 
@@ -273,7 +249,7 @@ def cmd_tag(args: argparse.Namespace) -> int:
             )
         hits = [result.hits[r - 1] for r in dict.fromkeys(args.rank)]
         added = session.tag(args.tag, result, hits)
-    new = {(a.target.sha256, a.target.passage_start) for a in added}
+    new = {(a.hit.sha256, a.hit.passage_start) for a in added}
     for h in hits:
         state = "tagged" if (h.sha256, h.passage_start) in new else "already tagged"
         sys.stdout.write(f"{h.rank:>3}. {h.doc_path} (p. {h.page})  {state} «{args.tag.strip()}»\n")
@@ -281,21 +257,15 @@ def cmd_tag(args: argparse.Namespace) -> int:
 
 
 def _tagged_json(t: TaggedHit) -> dict[str, Any]:
-    target = t.target
+    """A tagged hit: its snapshot as a search's JSON gives it (with the chunk span that identifies it), the query
+    and mode it came from, when and by whom it was tagged."""
     return {
         "id": t.id,
         "tag": t.tag,
-        "sha256": target.sha256,
-        "chunk": [target.chunk_start, target.chunk_end],
-        "page": target.page,
-        "doc_path": target.doc_path,
-        "other_paths": list(target.other_paths),
-        "title": target.title,
-        "passage": target.passage,
-        "highlights": [list(h) for h in target.highlights],
-        "query": target.query,
-        "mode": target.mode.value,
-        "rank": target.rank,
+        **t.hit.to_json(),
+        "chunk": list(t.hit.chunk_span()),
+        "query": t.query,
+        "mode": t.mode.value,
         "tagged_at": t.tagged_at,
         "operator": t.operator,
     }
@@ -328,13 +298,11 @@ def cmd_tags(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
         return 0
     for t in tagged:
-        target = t.target
-        sys.stdout.write(f"#{t.id}  {target.doc_path} (p. {target.page})  SHA-256 {target.sha256}\n")
-        sys.stdout.write(f"     {_marked(target.passage, target.highlights, sys.stdout.isatty())}\n")
+        hit = t.hit
+        sys.stdout.write(f"#{t.id}  {hit.doc_path} (p. {hit.page})  SHA-256 {hit.sha256}\n")
+        sys.stdout.write(f"     {_marked(hit.passage, hit.highlights, sys.stdout.isatty())}\n")
         who = f" by {t.operator}" if t.operator else ""
-        sys.stdout.write(
-            f"     from «{target.query}» ({target.mode.value}, rank {target.rank}), tagged {t.tagged_at}{who}\n"
-        )
+        sys.stdout.write(f"     from «{t.query}» ({t.mode.value}, rank {hit.rank}), tagged {t.tagged_at}{who}\n")
     sys.stdout.write(f"{len(tagged)} hit(s) tagged «{tagged[0].tag}»\n")
     return 0
 

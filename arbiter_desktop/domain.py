@@ -7,9 +7,10 @@ carries them in signals, the stores persist them.
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 
 class FileKind(enum.StrEnum):
@@ -188,13 +189,19 @@ class Scores:
 
 @dataclass(frozen=True, slots=True)
 class Hit:
+    """A hit as the user saw it: the one snapshot that the result list, tags, exports (PDF, CSV), the command
+    line's JSON and the audit trail share (:meth:`to_json` / :meth:`from_json` for the ones that keep it).
+
+    To extend it: add a field with a default (old snapshots lack it); a field whose JSON form is not its value
+    as it is (a tuple, a dataclass) gets its pair of converters in ``_HIT_JSON`` below."""
+
     rank: int
     doc_path: str
     other_paths: tuple[str, ...]
     sha256: str
     title: str
     page: int
-    chunk_id: int
+    chunk_id: int  # catalog ids: valid in the case as it is now (a tag keeps the content: sha256 and chunk span)
     document_id: int
     score: float
     passage: str
@@ -207,6 +214,69 @@ class Hit:
     # for a member of a container (doc_path "scelle.zip › a.pdf"): each enclosing container, outermost first, as
     # (location, SHA-256 of its bytes)
     containers: tuple[tuple[str, str], ...] = ()
+    chunk_start: int = -1  # the character span of the hit's chunk in the document text (-1: not known)
+    chunk_end: int = -1
+
+    def chunk_span(self) -> tuple[int, int]:
+        """The chunk's span in the document (the passage's when the chunk's is not known)."""
+        if self.chunk_start >= 0:
+            return self.chunk_start, self.chunk_end
+        return self.passage_start, self.passage_start + len(self.passage)
+
+    def citation(self) -> dict[str, object]:
+        """How the audit trail names the hit: by content (SHA-256 and chunk span), page and path."""
+        return {"sha256": self.sha256, "chunk": list(self.chunk_span()), "page": self.page, "path": self.doc_path}
+
+    def to_json(self) -> dict[str, object]:
+        """Every field, in JSON's types (the stable schema of ``arbiter search --json``'s hits)."""
+        out: dict[str, object] = {}
+        for name in self.__dataclass_fields__:
+            value = getattr(self, name)
+            codec = _HIT_JSON.get(name)
+            out[name] = codec[0](value) if codec else value
+        return out
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, object]) -> Hit:
+        """A hit read back from :meth:`to_json`'s form; fields it lacks take their default (older snapshots)."""
+        values: dict[str, object] = {}
+        for name in cls.__dataclass_fields__:
+            if name in data:
+                codec = _HIT_JSON.get(name)
+                values[name] = codec[1](data[name]) if codec else data[name]
+        return cls(**values)  # type: ignore[arg-type]
+
+
+def _pairs(value: object) -> tuple[tuple[int, int], ...]:
+    return tuple((int(a), int(b)) for a, b in value)  # type: ignore[attr-defined]
+
+
+def _strings(value: object) -> tuple[str, ...]:
+    return tuple(str(v) for v in value)  # type: ignore[attr-defined]
+
+
+def _optional_pair(value: object) -> tuple[int, int] | None:
+    return None if value is None else (int(value[0]), int(value[1]))  # type: ignore[index]
+
+
+def _scores(value: object) -> Scores:
+    data = dict(value)  # type: ignore[call-overload]
+    return Scores(**{k: data.get(k) for k in ("bm25", "dense", "fused", "rerank")})
+
+
+# Hit fields whose JSON form differs from their value: (to JSON, from JSON).
+_HIT_JSON: dict[str, tuple[Callable[[Any], object], Callable[[object], Any]]] = {
+    "other_paths": (list, _strings),
+    "highlights": (lambda v: [list(p) for p in v], _pairs),
+    "matched_terms": (list, _strings),
+    "expansions": (list, _strings),
+    "semantic_highlight": (lambda v: list(v) if v is not None else None, _optional_pair),
+    "scores": (lambda s: {"bm25": s.bm25, "dense": s.dense, "fused": s.fused, "rerank": s.rerank}, _scores),
+    "containers": (
+        lambda v: [{"path": path, "sha256": sha} for path, sha in v],
+        lambda v: tuple((str(c["path"]), str(c["sha256"])) for c in v),  # type: ignore[attr-defined]
+    ),
+}
 
 
 @dataclass(frozen=True, slots=True)

@@ -55,7 +55,7 @@ from arbiter_desktop.search.expansion import default_lexicon
 from arbiter_desktop.search.rerank import Reranker
 from arbiter_desktop.stores.audit import AuditEntry, AuditError, now_iso, system_user
 from arbiter_desktop.stores.case import Case
-from arbiter_desktop.stores.tags import TaggedHit, TagTarget
+from arbiter_desktop.stores.tags import TaggedHit
 from arbiter_desktop.stores.vectors import drop_other_models
 
 log = logging.getLogger(__name__)
@@ -422,32 +422,9 @@ class CaseSession:
     def tag(self, tag: str, result: SearchResult, hits: Sequence[Hit], audit: bool = True) -> list[TaggedHit]:
         """Tag ``hits`` of ``result``; returns those newly tagged (a hit already carrying the tag is left as it is).
 
-        A tagged hit is kept by its content (SHA-256 and the character span of its chunk) with a snapshot of the
-        passage and of the query, so it survives re-indexing."""
-        chunks = self.case.catalog.chunks([h.chunk_id for h in hits])
-        targets: list[TagTarget] = []
-        for h in hits:
-            chunk = chunks.get(h.chunk_id)
-            start, end = (chunk.start, chunk.end) if chunk else (h.passage_start, h.passage_start + len(h.passage))
-            targets.append(
-                TagTarget(
-                    sha256=h.sha256,
-                    chunk_start=start,
-                    chunk_end=end,
-                    passage_start=h.passage_start,
-                    page=h.page,
-                    doc_path=h.doc_path,
-                    other_paths=h.other_paths,
-                    title=h.title,
-                    passage=h.passage,
-                    highlights=h.highlights,
-                    scores=h.scores,
-                    query=result.query,
-                    mode=result.mode,
-                    rank=h.rank,
-                )
-            )
-        added = self.case.tags.add(tag, targets, now_iso(), self.settings.operator)
+        A tagged hit is kept by its content (SHA-256 and the character span of its chunk) with its snapshot as
+        shown (passage, matched words, expansions, closest sentence…) and its query, so it survives re-indexing."""
+        added = self.case.tags.add(tag, hits, result.query, result.mode, now_iso(), self.settings.operator)
         if audit:
             self.record(
                 "tag",
@@ -455,7 +432,7 @@ class CaseSession:
                     "action": "add",
                     "tag": tag.strip(),
                     "query": result.query,
-                    "hits": [_tag_ref(t) for t in targets],
+                    "hits": [h.citation() for h in hits],
                     "added": len(added),
                 },
             )
@@ -470,7 +447,7 @@ class CaseSession:
                 {
                     "action": "remove",
                     "tag": tag.strip(),
-                    "hits": [_tag_ref(t.target) for t in removed],
+                    "hits": [t.hit.citation() for t in removed],
                     "ids": list(ids),
                 },
             )
@@ -481,7 +458,7 @@ class CaseSession:
         tagged = self.case.tags.hits(tag)
         catalog = self.case.catalog
         current: dict[str, tuple[str, ...]] = {}
-        for sha in {t.target.sha256 for t in tagged}:
+        for sha in {t.hit.sha256 for t in tagged}:
             document_id = catalog.document_id_for(sha)
             found = catalog.paths_of(document_id) if document_id is not None else ()
             if found:
@@ -550,12 +527,3 @@ def _containers(hits: Sequence[Hit]) -> dict[str, Any]:
 
 def _model(name: str, sha256: str) -> dict[str, str]:
     return {"name": name, "sha256": sha256}
-
-
-def _tag_ref(target: TagTarget) -> dict[str, Any]:
-    return {
-        "sha256": target.sha256,
-        "chunk": [target.chunk_start, target.chunk_end],
-        "page": target.page,
-        "path": target.doc_path,
-    }

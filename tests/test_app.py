@@ -1,5 +1,6 @@
 """The composition root's case-file functions: audit records, exports of a real case, tags across re-indexing."""
 
+import csv
 import hashlib
 import io
 import json
@@ -100,20 +101,21 @@ def test_tags_survive_reindexing_and_follow_their_content(case: Case, tmp_path: 
     session_of(case).tag("à vérifier", result, [hit])
     (tagged,) = case.tags.hits("à vérifier")
     chunk = case.catalog.chunks([hit.chunk_id])[hit.chunk_id]
-    assert (tagged.target.chunk_start, tagged.target.chunk_end) == (chunk.start, chunk.end)
+    assert tagged.hit.chunk_span() == (chunk.start, chunk.end) and tagged.hit == hit  # the snapshot as shown
 
     sms.write_text(SMS + " Modifié.", encoding="utf-8")  # other documents change, come and go
     write(src, "nouveau.txt", "Audition du témoin PERRIN.")
     pv.rename(src / "renommé.txt")  # the tagged content moves
     session_of(case).index([src])
     (moved,) = session_of(case).tagged_results("à vérifier").hits
-    assert moved.in_index and moved.sha256 == hit.sha256 and moved.doc_path.endswith("renommé.txt")
-    assert moved.passage == hit.passage and moved.query == "garde à vue" and moved.origin_rank == 1
+    assert moved.in_index and moved.hit.sha256 == hit.sha256 and moved.hit.doc_path.endswith("renommé.txt")
+    assert moved.hit.passage == hit.passage and moved.tagged is not None and moved.tagged.query == "garde à vue"
+    assert moved.hit.rank == 1
 
     (src / "renommé.txt").write_text(PV.replace("14h30", "15h00"), encoding="utf-8")  # the content itself changes
     session_of(case).index([src])
     (gone,) = session_of(case).tagged_results("à vérifier").hits
-    assert not gone.in_index and gone.sha256 == hit.sha256 and gone.doc_path == hit.doc_path
+    assert not gone.in_index and gone.hit.sha256 == hit.sha256 and gone.hit.doc_path == hit.doc_path
     pdf = tmp_path / "tag.pdf"
     session_of(case).export(session_of(case).tagged_results("à vérifier"), pdf=pdf)
     text = _pdf_text(pdf)
@@ -163,3 +165,33 @@ def test_a_semantic_export_cites_the_embedding_model(case: Case, tmp_path: Path)
     index, search, _ = (e.data for e in _entries(case))
     assert index["embedder"] == search["embedder"] == {"name": "hashing-256", "sha256": embedder.identity.sha256}
     assert search["mode"] == "hybrid" and search["coverage"] == {"chunks": 2, "embedded": 2}
+
+
+def test_a_tag_export_keeps_why_the_hit_matched(case: Case, tmp_path: Path) -> None:
+    """Tags keep the hit's whole snapshot: a tag's export shows its matched words, its expansions and the
+    sentence closest in meaning as the query's export did."""
+    src = tmp_path / "src"
+    write(src, "pv.txt", PV)
+    write(src, "sms.txt", SMS)
+    session = session_of(case, HashingEmbedder())
+    session.index([src])
+    request = SearchRequest("GAV de MEZIANE", mode=SearchMode.HYBRID)
+    result = session.search(request)
+    hit = result.hits[0]
+    assert hit.matched_terms and hit.expansions and hit.semantic_highlight is not None
+    session.tag("pertinent", result, [hit])
+    out = tmp_path / "out"
+    out.mkdir()
+    session.export(session.search_results(result, request), csv=out / "query.csv")
+    session.export(session.tagged_results("pertinent"), csv=out / "tag.csv")
+    query_row, tag_row = (
+        next(csv.DictReader(io.StringIO((out / name).read_text(encoding="utf-8-sig")), delimiter=";"))
+        for name in ("query.csv", "tag.csv")
+    )
+    a, b = hit.semantic_highlight
+    for column, value in (
+        ("Termes trouvés", ", ".join(hit.matched_terms)),
+        ("Via extension", "; ".join(hit.expansions)),
+        ("Phrase la plus proche par le sens", hit.passage[a:b]),
+    ):
+        assert value and query_row[column] == tag_row[column] == value

@@ -34,6 +34,7 @@ COLUMNS = (
     ("passage", False),
     ("highlighted", False),
     ("highlight_offsets", False),
+    ("semantic_sentence", False),
     ("score_main", True),
     ("score_bm25", True),
     ("score_dense", True),
@@ -71,15 +72,17 @@ def header(labels: Labels) -> list[str]:
     return [labels[key] for key, _ in COLUMNS]
 
 
-def _row(hit: ExportHit, results: ResultSet, context: ExportContext, labels: Labels) -> dict[str, str]:
+def _row(entry: ExportHit, results: ResultSet, context: ExportContext, labels: Labels) -> dict[str, str]:
     tag_export = bool(results.tag)
+    hit, tagged = entry.hit, entry.tagged
     main = hit.scores.rerank
     for candidate in (hit.scores.fused, hit.scores.dense, hit.scores.bm25):
         if main is None:
             main = candidate
     head = context.audit_head
+    sentence = hit.semantic_highlight
     return {
-        "rank": str(hit.rank),
+        "rank": str(entry.rank),
         "document": hit.doc_path,
         "other_paths": " | ".join(hit.other_paths),
         "sha256": hit.sha256,
@@ -89,6 +92,7 @@ def _row(hit: ExportHit, results: ResultSet, context: ExportContext, labels: Lab
         "passage": hit.passage,
         "highlighted": " | ".join(hit.passage[a:b] for a, b in hit.highlights),
         "highlight_offsets": " ".join(f"{a}-{b}" for a, b in hit.highlights),
+        "semantic_sentence": hit.passage[sentence[0] : sentence[1]] if sentence else "",
         "score_main": labels.number(main),
         "score_bm25": labels.number(hit.scores.bm25),
         "score_dense": labels.number(hit.scores.dense),
@@ -96,11 +100,11 @@ def _row(hit: ExportHit, results: ResultSet, context: ExportContext, labels: Lab
         "score_rerank": labels.number(hit.scores.rerank),
         "matched_terms": ", ".join(hit.matched_terms),
         "via_expansion": "; ".join(hit.expansions),
-        "query": results.query if not tag_export else hit.query,
-        "mode": labels.mode(results.mode if not tag_export else hit.mode),
-        "origin_query": labels.origin(hit) if hit.query else "",
-        "tagged": labels.tagged(hit) if hit.tagged else "",
-        "absent": "" if hit.in_index else labels["absent_value"],
+        "query": tagged.query if tagged is not None else results.query,
+        "mode": labels.mode(tagged.mode if tagged is not None else results.mode),
+        "origin_query": labels.origin(tagged) if tagged is not None else "",
+        "tagged": labels.tagged(tagged) if tagged is not None else "",
+        "absent": "" if entry.in_index else labels["absent_value"],
         "tag": results.tag,
         "expansions": labels.expansions(results.expansions) if not tag_export else "",
         "filters": labels.filters(results.filters) if not tag_export else "",

@@ -8,7 +8,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from arbiter_desktop.domain import NO_RERANKER, Coverage, Scores, SearchMode
-from arbiter_desktop.export.resultset import ExportContext, ExportHit, ModelInfo
+from arbiter_desktop.export.resultset import ExportContext, ModelInfo
+from arbiter_desktop.stores.tags import TaggedHit
 
 LANGUAGES = ("fr", "en")
 
@@ -64,6 +65,7 @@ _FR = {
     "score_rerank": "reclassement",
     "matched_terms": "Termes trouvés",
     "via_expansion": "Via extension",
+    "semantic_sentence": "Phrase la plus proche par le sens",
     "origin_query": "Requête d'origine",
     "origin_value": "« {query} » (mode {mode}, rang {rank})",
     "tagged": "Étiqueté",
@@ -141,6 +143,7 @@ _EN = {
     "score_rerank": "rerank",
     "matched_terms": "Matched terms",
     "via_expansion": "Via expansion",
+    "semantic_sentence": "Sentence closest in meaning",
     "origin_query": "Original query",
     "origin_value": "“{query}” (mode {mode}, rank {rank})",
     "tagged": "Tagged",
@@ -239,8 +242,10 @@ class Labels:
         ]
         return " · ".join(f"{name} {self.number(value) or '—'}" for name, value in parts)
 
-    def origin(self, hit: ExportHit) -> str:
-        return self["origin_value"].format(query=hit.query, mode=self.mode(hit.mode), rank=hit.origin_rank)
+    def origin(self, tagged: TaggedHit) -> str:
+        return self["origin_value"].format(query=tagged.query, mode=self.mode(tagged.mode), rank=tagged.hit.rank)
 
-    def tagged(self, hit: ExportHit) -> str:
-        return self["tagged_value"].format(date=self.iso_date(hit.tagged), who=hit.tagged_by or self["operator_unset"])
+    def tagged(self, tagged: TaggedHit) -> str:
+        return self["tagged_value"].format(
+            date=self.iso_date(tagged.tagged_at), who=tagged.operator or self["operator_unset"]
+        )

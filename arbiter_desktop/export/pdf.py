@@ -24,6 +24,7 @@ from fpdf.enums import XPos, YPos
 from fpdf.fonts import TTFFont
 
 from arbiter_desktop.config import paths
+from arbiter_desktop.domain import Hit
 from arbiter_desktop.export.labels import Labels
 from arbiter_desktop.export.resultset import ExportContext, ExportError, ExportHit, ResultSet
 
@@ -261,9 +262,10 @@ class _Writer:
             x += 5.5
         pdf.set_y(end)
 
-    def hit(self, hit: ExportHit) -> None:
+    def hit(self, entry: ExportHit) -> None:
         pdf, lb = self.pdf, self.labels
-        fields = self.hit_fields(hit)
+        hit = entry.hit
+        fields = self.hit_fields(entry)
         lines = self.passage_lines(hit)
         height = 11.0 + sum(self.field_height(v) for _, v in fields) + len(lines) * LINE + 4.0
         if height <= pdf.page_break_trigger - pdf.t_margin:  # keep a hit on one page when it fits on one
@@ -275,7 +277,7 @@ class _Writer:
         pdf.set_font(FONT, "B", 10)
         pdf.set_fill_color(*BAR)
         name = hit.doc_path.rsplit("/", 1)[-1] or hit.doc_path
-        header = f"{lb['hit'].format(rank=hit.rank)} — {name} — {lb['page'].lower()} {hit.page}"
+        header = f"{lb['hit'].format(rank=entry.rank)} — {name} — {lb['page'].lower()} {hit.page}"
         pdf.multi_cell(0, 6, self.text(header), fill=True, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.ln(1)
         for label, value in fields:
@@ -285,8 +287,9 @@ class _Writer:
         pdf.ln(1.5)
         self.rule(light=True)
 
-    def hit_fields(self, hit: ExportHit) -> list[tuple[str, str]]:
+    def hit_fields(self, entry: ExportHit) -> list[tuple[str, str]]:
         lb = self.labels
+        hit, tagged = entry.hit, entry.tagged
         fields = [(lb["document"], hit.doc_path)]
         if hit.other_paths:
             fields.append((lb["other_paths"], "\n".join(hit.other_paths)))
@@ -295,11 +298,10 @@ class _Writer:
             fields.append((lb["containers"], "\n".join(f"{path} — {sha}" for path, sha in hit.containers)))
         if hit.title:
             fields.append((lb["doc_title"], hit.title))
-        if hit.query:
-            fields.append((lb["origin_query"], lb.origin(hit)))
-        if hit.tagged:
-            fields.append((lb["tagged"], lb.tagged(hit)))
-        if not hit.in_index:
+        if tagged is not None:
+            fields.append((lb["origin_query"], lb.origin(tagged)))
+            fields.append((lb["tagged"], lb.tagged(tagged)))
+        if not entry.in_index:
             fields.append((lb["absent"], lb["absent_value"]))
         fields.append((lb["scores"], lb.scores(hit.scores)))
         if hit.matched_terms:
@@ -315,7 +317,7 @@ class _Writer:
         lines = sum(1 + int(pdf.get_string_width(part) // room) for part in self.text(value).split("\n"))
         return lines * FIELD_LINE
 
-    def passage_lines(self, hit: ExportHit) -> list[list[Piece]]:
+    def passage_lines(self, hit: Hit) -> list[list[Piece]]:
         pdf = self.pdf
         limit = pdf.w - pdf.r_margin - pdf.l_margin - PASSAGE_INDENT
         styled = passage_styles(self.text(hit.passage), hit.highlights, hit.semantic_highlight)

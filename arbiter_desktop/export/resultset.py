@@ -7,10 +7,10 @@ and the CSV writers read these dataclasses only; nothing here touches a store or
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
-from arbiter_desktop.domain import Coverage, Scores, SearchMode, SearchRequest, SearchResult
+from arbiter_desktop.domain import Coverage, Hit, SearchMode, SearchRequest, SearchResult
 from arbiter_desktop.stores.tags import TaggedHit
 
 
@@ -37,25 +37,13 @@ class ModelInfo:
 
 @dataclass(frozen=True, slots=True)
 class ExportHit:
-    rank: int
-    doc_path: str
-    other_paths: tuple[str, ...]
-    sha256: str
-    title: str
-    page: int
-    passage: str
-    highlights: tuple[tuple[int, int], ...]  # character offsets in ``passage``
-    scores: Scores
-    matched_terms: tuple[str, ...] = ()
-    expansions: tuple[str, ...] = ()  # labels of the expansions that matched in the passage
-    semantic_highlight: tuple[int, int] | None = None  # the sentence closest to the query in meaning
-    query: str = ""  # tag exports: the query the hit came from
-    mode: SearchMode | None = None  # tag exports: the mode of that query
-    origin_rank: int = 0  # tag exports: the hit's rank in that query's results
-    tagged: str = ""  # tag exports: when the hit was tagged (ISO 8601)
-    tagged_by: str = ""
+    """A hit as an export prints it: the hit's snapshot (as the result list showed it, or as it was tagged), its
+    number in the export, and for a tag's export where it came from."""
+
+    rank: int  # its number in this export
+    hit: Hit
+    tagged: TaggedHit | None = None  # tag exports: the query, mode and rank it came from, when and by whom
     in_index: bool = True  # tag exports: False when the document's content is no longer in the case
-    containers: tuple[tuple[str, str], ...] = ()  # a member's enclosing containers: (location, SHA-256)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,24 +73,6 @@ class ExportContext:
 
 
 def from_search(result: SearchResult, request: SearchRequest, models: Sequence[ModelInfo] = ()) -> ResultSet:
-    hits = tuple(
-        ExportHit(
-            rank=h.rank,
-            doc_path=h.doc_path,
-            other_paths=h.other_paths,
-            sha256=h.sha256,
-            title=h.title,
-            page=h.page,
-            passage=h.passage,
-            highlights=h.highlights,
-            scores=h.scores,
-            matched_terms=h.matched_terms,
-            expansions=h.expansions,
-            semantic_highlight=h.semantic_highlight,
-            containers=h.containers,
-        )
-        for h in result.hits
-    )
     return ResultSet(
         query=result.query,
         tag="",
@@ -111,7 +81,7 @@ def from_search(result: SearchResult, request: SearchRequest, models: Sequence[M
         filters=request_filters(request),
         coverage=result.coverage,
         models=tuple(models),
-        hits=hits,
+        hits=tuple(ExportHit(h.rank, h) for h in result.hits),
         notes=result.notes,
     )
 
@@ -119,31 +89,13 @@ def from_search(result: SearchResult, request: SearchRequest, models: Sequence[M
 def from_tag(
     tag: str, tagged: Sequence[TaggedHit], current_paths: Mapping[str, tuple[str, ...]], coverage: Coverage
 ) -> ResultSet:
-    """The hits of a tag; ``current_paths`` gives, by SHA-256, the paths of the contents still in the case."""
+    """The hits of a tag; ``current_paths`` gives, by SHA-256, the paths of the contents still in the case (a
+    hit is cited where its content is now)."""
     hits: list[ExportHit] = []
     for number, t in enumerate(tagged, start=1):
-        target = t.target
-        paths = current_paths.get(target.sha256)
-        doc_path, others = (paths[0], paths[1:]) if paths else (target.doc_path, target.other_paths)
-        hits.append(
-            ExportHit(
-                rank=number,
-                doc_path=doc_path,
-                other_paths=tuple(others),
-                sha256=target.sha256,
-                title=target.title,
-                page=target.page,
-                passage=target.passage,
-                highlights=target.highlights,
-                scores=target.scores,
-                query=target.query,
-                mode=target.mode,
-                origin_rank=target.rank,
-                tagged=t.tagged_at,
-                tagged_by=t.operator,
-                in_index=paths is not None,
-            )
-        )
+        paths = current_paths.get(t.hit.sha256)
+        hit = replace(t.hit, doc_path=paths[0], other_paths=tuple(paths[1:])) if paths else t.hit
+        hits.append(ExportHit(number, hit, t, in_index=paths is not None))
     return ResultSet(
         query="",
         tag=tagged[0].tag if tagged else tag,

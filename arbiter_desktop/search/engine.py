@@ -417,6 +417,8 @@ class SearchEngine:
                 matched_terms=(),
                 scores=scores,
                 containers=self.case.catalog.containers_of(paths[0]) if LOCATION_SEPARATOR in paths[0] else (),
+                chunk_start=chunk.start,
+                chunk_end=chunk.end,
             )
             hits.append(self._hit(ranked, chunk, meta, find_matches(chunk.text, compiled.matchers), None, width))
         return hits

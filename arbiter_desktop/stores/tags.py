@@ -2,9 +2,10 @@
 
 A tagged hit is identified by its document's SHA-256 and the character span of its chunk in the document text
 (with the page and path as seen when it was tagged), never by catalog ids, which change when a document is
-indexed again. It keeps a snapshot of what the investigator saw: the passage and its highlights, the scores,
-and the query and mode it came from. A tagged hit therefore survives the re-indexing of other documents, and
-still cites its content (by SHA-256) if its file is later moved or removed.
+indexed again. It keeps the snapshot of what the investigator saw — the :class:`~arbiter_desktop.domain.Hit` as
+the result list showed it (passage, highlights, matched words, expansions, the sentence closest in meaning,
+scores, containers), in its JSON form — and the query and mode it came from. A tagged hit therefore survives the
+re-indexing of other documents, and still cites its content (by SHA-256) if its file is later moved or removed.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from arbiter_desktop.domain import Scores, SearchMode
+from arbiter_desktop.domain import Hit, Scores, SearchMode
 
 TAGS_FILE = "tags.sqlite"
 MAX_TAG_LENGTH = 64
@@ -43,6 +44,7 @@ CREATE TABLE IF NOT EXISTS tagged (
     rank INTEGER NOT NULL,
     tagged_at TEXT NOT NULL,        -- ISO 8601 with offset
     operator TEXT NOT NULL,
+    hit TEXT,                       -- the whole snapshot (Hit.to_json); NULL in files written before it was kept
     UNIQUE (tag, sha256, chunk_start, chunk_end));
 CREATE INDEX IF NOT EXISTS tagged_tag ON tagged(tag);
 """
@@ -53,30 +55,12 @@ class TagError(Exception):
 
 
 @dataclass(frozen=True, slots=True)
-class TagTarget:
-    """A hit about to be tagged: everything a tag keeps of it."""
-
-    sha256: str
-    chunk_start: int
-    chunk_end: int
-    passage_start: int
-    page: int
-    doc_path: str
-    other_paths: tuple[str, ...]
-    title: str
-    passage: str
-    highlights: tuple[tuple[int, int], ...]
-    scores: Scores
-    query: str
-    mode: SearchMode
-    rank: int
-
-
-@dataclass(frozen=True, slots=True)
 class TaggedHit:
     id: int
     tag: str
-    target: TagTarget
+    hit: Hit  # the snapshot of the hit as shown when it was tagged
+    query: str  # the query it came from
+    mode: SearchMode
     tagged_at: str
     operator: str
 
@@ -99,43 +83,51 @@ class TagStore:
         self.db = sqlite3.connect(path, isolation_level=None, timeout=30.0, check_same_thread=False)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.executescript(_SCHEMA)
+        columns = {str(row[1]) for row in self.db.execute("PRAGMA table_info(tagged)")}
+        if "hit" not in columns:  # a file of an earlier version: its rows keep what their columns hold
+            self.db.execute("ALTER TABLE tagged ADD COLUMN hit TEXT")
 
     def close(self) -> None:
         self.db.close()
 
-    def add(self, tag: str, targets: Sequence[TagTarget], tagged_at: str, operator: str) -> list[TaggedHit]:
-        """Tag ``targets``; returns the hits newly tagged (a hit already carrying the tag is left as it is)."""
+    def add(
+        self, tag: str, hits: Sequence[Hit], query: str, mode: SearchMode, tagged_at: str, operator: str
+    ) -> list[TaggedHit]:
+        """Tag ``hits`` (of a search of ``query`` in ``mode``); returns the hits newly tagged (a hit already
+        carrying the tag is left as it is)."""
         name = tag_name(tag)
         added: list[TaggedHit] = []
         self.db.execute("BEGIN IMMEDIATE")
         try:
-            for t in targets:
+            for hit in hits:
+                start, end = hit.chunk_span()
                 cur = self.db.execute(
                     "INSERT OR IGNORE INTO tagged (tag, sha256, chunk_start, chunk_end, passage_start, page, doc_path,"
-                    " other_paths, title, passage, highlights, scores, query, mode, rank, tagged_at, operator)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    " other_paths, title, passage, highlights, scores, query, mode, rank, tagged_at, operator, hit)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         name,
-                        t.sha256,
-                        t.chunk_start,
-                        t.chunk_end,
-                        t.passage_start,
-                        t.page,
-                        t.doc_path,
-                        json.dumps(list(t.other_paths), ensure_ascii=False),
-                        t.title,
-                        t.passage,
-                        json.dumps([list(h) for h in t.highlights]),
-                        json.dumps(_scores_dict(t.scores)),
-                        t.query,
-                        t.mode.value,
-                        t.rank,
+                        hit.sha256,
+                        start,
+                        end,
+                        hit.passage_start,
+                        hit.page,
+                        hit.doc_path,
+                        json.dumps(list(hit.other_paths), ensure_ascii=False),
+                        hit.title,
+                        hit.passage,
+                        json.dumps([list(h) for h in hit.highlights]),
+                        json.dumps(_scores_dict(hit.scores)),
+                        query,
+                        mode.value,
+                        hit.rank,
                         tagged_at,
                         operator,
+                        json.dumps(hit.to_json(), ensure_ascii=False),
                     ),
                 )
                 if cur.rowcount:
-                    added.append(TaggedHit(int(cur.lastrowid or 0), name, t, tagged_at, operator))
+                    added.append(TaggedHit(int(cur.lastrowid or 0), name, hit, query, mode, tagged_at, operator))
         except BaseException:
             self.db.execute("ROLLBACK")
             raise
@@ -181,29 +173,36 @@ class TagStore:
 
 _COLUMNS = (
     "id, tag, sha256, chunk_start, chunk_end, passage_start, page, doc_path, other_paths, title, passage,"
-    " highlights, scores, query, mode, rank, tagged_at, operator"
+    " highlights, scores, query, mode, rank, tagged_at, operator, hit"
 )
 
 
 def _row(r: Sequence[Any]) -> TaggedHit:
-    scores = json.loads(r[12])
-    target = TagTarget(
-        sha256=str(r[2]),
-        chunk_start=int(r[3]),
-        chunk_end=int(r[4]),
-        passage_start=int(r[5]),
-        page=int(r[6]),
-        doc_path=str(r[7]),
-        other_paths=tuple(json.loads(r[8])),
-        title=str(r[9]),
-        passage=str(r[10]),
-        highlights=tuple((int(a), int(b)) for a, b in json.loads(r[11])),
-        scores=Scores(scores["bm25"], scores["dense"], scores["fused"], scores["rerank"]),
-        query=str(r[13]),
-        mode=SearchMode(r[14]),
-        rank=int(r[15]),
-    )
-    return TaggedHit(int(r[0]), str(r[1]), target, str(r[16]), str(r[17]))
+    if r[18] is not None:
+        hit = Hit.from_json(json.loads(r[18]))
+    else:  # tagged by an earlier version: the snapshot is what the columns kept
+        scores = json.loads(r[12])
+        kept = Scores(scores["bm25"], scores["dense"], scores["fused"], scores["rerank"])
+        main = next((s for s in (kept.rerank, kept.fused, kept.dense, kept.bm25) if s is not None), 0.0)
+        hit = Hit(
+            rank=int(r[15]),
+            doc_path=str(r[7]),
+            other_paths=tuple(json.loads(r[8])),
+            sha256=str(r[2]),
+            title=str(r[9]),
+            page=int(r[6]),
+            chunk_id=-1,
+            document_id=-1,
+            score=main,
+            passage=str(r[10]),
+            passage_start=int(r[5]),
+            highlights=tuple((int(a), int(b)) for a, b in json.loads(r[11])),
+            matched_terms=(),
+            scores=kept,
+            chunk_start=int(r[3]),
+            chunk_end=int(r[4]),
+        )
+    return TaggedHit(int(r[0]), str(r[1]), hit, str(r[13]), SearchMode(r[14]), str(r[16]), str(r[17]))
 
 
 def _scores_dict(scores: Scores) -> dict[str, float | None]:

@@ -5,8 +5,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from arbiter_desktop.domain import Coverage, Scores, SearchMode
+from arbiter_desktop.domain import Coverage, Hit, Scores, SearchMode
 from arbiter_desktop.export.resultset import ExportContext, ExportHit, ModelInfo, ResultSet
+from arbiter_desktop.stores.tags import TaggedHit
 
 PARIS_SUMMER = timezone(timedelta(hours=2), "CEST")
 
@@ -31,25 +32,45 @@ def context() -> ExportContext:
 
 @pytest.fixture
 def make_hit() -> MakeHit:
+    """An export's hit; ``query``, ``mode``, ``origin_rank``, ``tagged`` and ``tagged_by`` make it a tag's."""
+
     def make(
         rank: int = 1, passage: str = "Le mis en cause a été placé en garde à vue à 14h30.", **changes: object
     ) -> ExportHit:
         start = passage.find("garde à vue")
+        origin = {k: changes.pop(k) for k in ("query", "mode", "origin_rank", "tagged", "tagged_by") if k in changes}
+        in_index = bool(changes.pop("in_index", True))
         fields: dict[str, object] = {
-            "rank": rank,
+            "rank": int(origin.get("origin_rank", rank)),  # type: ignore[call-overload]
             "doc_path": f"/dossiers/affaire-gourdon/procédure/pv_{rank:02d}.txt",
             "other_paths": (),
             "sha256": f"{rank:02d}" * 32,
             "title": "",
             "page": 3,
+            "chunk_id": rank,
+            "document_id": rank,
+            "score": 1.5,
             "passage": passage,
+            "passage_start": 0,
             "highlights": ((start, start + len("garde à vue")),) if start >= 0 else (),
             "scores": Scores(bm25=5.25, dense=0.8125, fused=1.5, rerank=None),
             "matched_terms": ("garde à vue",),
             "expansions": ("GAV → garde à vue",),
         }
         fields.update(changes)
-        return ExportHit(**fields)  # type: ignore[arg-type]
+        hit = Hit(**fields)  # type: ignore[arg-type]
+        tagged = None
+        if origin:
+            tagged = TaggedHit(
+                id=1,
+                tag="à vérifier",
+                hit=hit,
+                query=str(origin.get("query", "")),
+                mode=origin.get("mode", SearchMode.LEXICAL),  # type: ignore[arg-type]
+                tagged_at=str(origin.get("tagged", "")),
+                operator=str(origin.get("tagged_by", "")),
+            )
+        return ExportHit(rank, hit, tagged, in_index)
 
     return make
 

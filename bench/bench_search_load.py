@@ -1,0 +1,325 @@
+"""Searching while a folder is indexed and embedded on the same cores: the window's search path, and what the
+searches cost the indexing.
+
+    .venv/bin/python -m bench.bench_search_load --case DIR --folder DIR [--model M] [--seconds 90]
+        [--interval 0.5] [--strategies none,nice,pause,threads] [--json OUT]
+
+The searched case (``--case``, e.g. a synthetic case of bench/synthetic.py) is copied, and ``--folder`` is indexed
+into the copy by an indexer process — the app's own indexing (a case session's ``index``: extraction workers, full
+text, then the embedding model) — while this process searches the copy as the window does: one case session, the
+model loaded once, hybrid queries returning the hit list first (``marks=0``), every ``--interval`` seconds, each
+timed. The indexer commits as it goes, so the searches also pay for following its commits (reloads).
+
+Each strategy is one run of ``--seconds`` (the indexer stopped at the end); the reference runs, in the same
+invocation, are the searches alone (quiet) and the indexing alone. Figures: search p50/p95/max, quiet and per
+strategy; the indexer's throughput (files extracted, then chunks embedded, per second of its run, from its
+progress events) with and without searches, against the share of the time the searches themselves took.
+
+Strategies, all measured in the same run:
+
+* ``none``: nothing: the indexer's embedding threads compete with the search for the cores;
+* ``nice``: the indexing process runs at a lower priority (``nice`` 19: the scheduler gives a busy search the
+  cores at once, and the indexer everything that is left);
+* ``pause``: while a search runs (a flag the searcher raises in the case folder), the indexer waits before
+  embedding its next chunk;
+* ``threads``: while a search runs, the indexer embeds its next chunk with one thread instead of all.
+
+``pause`` and ``threads`` act between chunks (an EmbeddingGemma chunk takes about a second on two cores), ``nice``
+at once; only the one chosen is in the app (see README, "Search while indexing").
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import mmap
+import os
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from bench.common import load_average, percentile, python_env, table
+from bench.synthetic import iter_queries
+
+STRATEGIES = ("none", "nice", "pause", "threads")
+FLAG_FILE = "searching.bench"  # in the case folder: float64 "a search runs until" (epoch s), for pause/threads
+FLAG_HOLD_S = 5.0  # a search that died leaves a flag that expires after this
+PAUSE_MAX_S = 2.0  # the longest the indexer waits for a search
+
+
+class Flag:
+    """A search-running flag shared through a memory-mapped file in the case folder."""
+
+    def __init__(self, path: Path) -> None:
+        if not path.exists():
+            path.write_bytes(struct.pack("d", 0.0))
+        self._file = path.open("r+b")
+        self._map = mmap.mmap(self._file.fileno(), 8)
+
+    def raise_(self) -> None:
+        self._map[:8] = struct.pack("d", time.time() + FLAG_HOLD_S)
+
+    def lower(self) -> None:
+        self._map[:8] = struct.pack("d", 0.0)
+
+    def active(self) -> bool:
+        return bool(struct.unpack("d", self._map[:8])[0] > time.time())
+
+
+# ----------------------------------------------------------------------------- the indexer process
+
+
+class Yielding:
+    """An embedder that yields to searches between chunks (``pause`` or ``threads``)."""
+
+    def __init__(self, inner: Any, strategy: str, flag: Flag, threads: int) -> None:
+        self.inner = inner
+        self.identity = inner.identity
+        self.strategy = strategy
+        self.flag = flag
+        self.threads = threads
+        self._current = threads
+
+    def _set_threads(self, n: int) -> None:
+        if n != self._current:
+            import llama_cpp
+
+            llama_cpp.llama_set_n_threads(self.inner._llama._ctx.ctx, n, n)
+            self._current = n
+
+    def _yield(self) -> None:
+        if self.strategy == "pause":
+            waited = 0.0
+            while self.flag.active() and waited < PAUSE_MAX_S:
+                time.sleep(0.005)
+                waited += 0.005
+        elif self.strategy == "threads":
+            self._set_threads(1 if self.flag.active() else self.threads)
+
+    def embed_documents(self, texts: Sequence[str], titles: Sequence[str]) -> Any:
+        rows = []
+        for text, title in zip(texts, titles, strict=True):
+            self._yield()
+            rows.append(self.inner.embed_documents([text], [title])[0])
+        return np.stack(rows) if rows else self.inner.embed_documents([], [])
+
+    def embed_queries(self, texts: Sequence[str]) -> Any:
+        return self.inner.embed_queries(texts)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+def indexer(case_dir: Path, folder: Path, model: Path, strategy: str) -> None:
+    """The indexing process: ``folder`` into ``case_dir`` with the model, printing its progress with times."""
+    import dataclasses
+
+    from arbiter_desktop import app
+
+    if strategy == "nice":
+        os.nice(19)
+    loaders = app.MODELS
+    if strategy in ("pause", "threads"):
+        flag = Flag(case_dir / FLAG_FILE)
+
+        def load(settings: Any) -> Any:
+            inner = app.load_embedder(settings)
+            return Yielding(inner, strategy, flag, settings.embed_threads)
+
+        loaders = dataclasses.replace(loaders, embedder=load)
+    started = time.monotonic()
+
+    def progress(p: Any) -> None:
+        print(f"EVENT {time.monotonic() - started:.3f} {p.phase} {p.done} {p.total}", flush=True)
+
+    with app.open_session(case_dir, overrides={"embedder": str(model)}, loaders=loaders) as session:
+        session.index([folder], on_progress=progress, audit=False)
+    print(f"DONE {time.monotonic() - started:.3f}", flush=True)
+
+
+def _rates(events: list[tuple[float, str, int]], until: float) -> dict[str, float]:
+    """Files extracted and chunks embedded per second over the indexer's run (up to ``until`` s)."""
+    rates: dict[str, float] = {}
+    for phase, unit in (("text", "files_per_s"), ("semantic", "chunks_per_s")):
+        seen = [(t, done) for t, p, done in events if p == phase and t <= until]
+        if len(seen) >= 2 and seen[-1][0] > seen[0][0]:
+            rates[unit] = round((seen[-1][1] - seen[0][1]) / (seen[-1][0] - seen[0][0]), 3)
+            rates[f"{phase}_seconds"] = round(seen[-1][0] - seen[0][0], 1)
+    return rates
+
+
+class Indexing:
+    """An indexer process started on a copy of the case, with its progress events collected."""
+
+    def __init__(self, case_dir: Path, folder: Path, model: Path, strategy: str) -> None:
+        command = [sys.executable, "-m", "bench.bench_search_load", "--indexer", str(case_dir)]
+        command += ["--folder", str(folder), "--model", str(model), "--strategy", strategy]
+        self.process = subprocess.Popen(command, env=python_env(), stdout=subprocess.PIPE, text=True)
+        self.events: list[tuple[float, str, int]] = []
+        self.started = time.monotonic()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            parts = line.split()
+            if parts[:1] == ["EVENT"]:
+                self.events.append((float(parts[1]), parts[2], int(parts[3])))
+
+    def stop(self) -> dict[str, float]:
+        elapsed = time.monotonic() - self.started
+        self.process.terminate()
+        try:
+            self.process.wait(30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(10)
+        self._reader.join(5)
+        return _rates(self.events, elapsed)
+
+
+# ----------------------------------------------------------------------------- the searches
+
+
+def searches(session: Any, queries: Sequence[str], seconds: float, interval: float, flag: Flag | None) -> dict[str, Any]:
+    """Hybrid searches as the window runs them (hit list first), one every ``interval`` s for ``seconds``."""
+    from arbiter_desktop.domain import SearchMode, SearchRequest
+
+    timings: list[float] = []
+    started = time.monotonic()
+    n = 0
+    while time.monotonic() - started < seconds:
+        query = queries[n % len(queries)]
+        n += 1
+        if flag is not None:
+            flag.raise_()
+        begun = time.perf_counter()
+        session.search(SearchRequest(query, top=50, mode=SearchMode.HYBRID), audit=False, marks=0)
+        timings.append((time.perf_counter() - begun) * 1000)
+        if flag is not None:
+            flag.lower()
+        time.sleep(interval)
+    wall = time.monotonic() - started
+    return {
+        "searches": len(timings),
+        "p50_ms": round(percentile(timings, 50), 1),
+        "p95_ms": round(percentile(timings, 95), 1),
+        "max_ms": round(max(timings), 1),
+        "search_share": round(sum(timings) / 1000 / wall, 3),
+    }
+
+
+def run(
+    case: Path,
+    folder: Path,
+    model: Path,
+    seconds: float,
+    interval: float,
+    strategies: Sequence[str],
+    queries: int = 60,
+    log: Any = print,
+) -> dict[str, Any]:
+    from arbiter_desktop import app
+
+    texts = list(iter_queries(queries))
+    report: dict[str, Any] = {"case": str(case), "folder": str(folder), "model": model.name, "seconds": seconds}
+    report["interval_s"] = interval
+    report["load_before"] = load_average()
+    with tempfile.TemporaryDirectory(prefix="bench-load-") as tmp:
+        copy = Path(tmp) / "case"
+
+        def fresh() -> Path:
+            if copy.exists():
+                shutil.rmtree(copy)
+            shutil.copytree(case, copy)
+            return copy
+
+        log("searches alone (quiet)…")
+        with app.open_session(fresh(), overrides={"embedder": str(model)}, preload=True) as session:
+            session.search(app_request(texts[0]), audit=False, marks=0)  # the model loaded, the stores opened
+            report["quiet"] = searches(session, texts, seconds, interval, None)
+        log("indexing alone…")
+        alone = Indexing(fresh(), folder, model, "none")
+        time.sleep(seconds)
+        report["indexing_alone"] = alone.stop()
+        report["strategies"] = {}
+        for strategy in strategies:
+            log(f"searching while indexing, strategy {strategy}…")
+            directory = fresh()
+            with app.open_session(directory, overrides={"embedder": str(model)}, preload=True) as session:
+                session.search(app_request(texts[0]), audit=False, marks=0)
+                flag = Flag(directory / FLAG_FILE) if strategy in ("pause", "threads") else None
+                running = Indexing(directory, folder, model, strategy)
+                figures = searches(session, texts, seconds, interval, flag)
+                figures["indexing"] = running.stop()
+            report["strategies"][strategy] = figures
+    report["load_after"] = load_average()
+    return report
+
+
+def app_request(query: str) -> Any:
+    from arbiter_desktop.domain import SearchMode, SearchRequest
+
+    return SearchRequest(query, top=50, mode=SearchMode.HYBRID)
+
+
+def print_report(report: dict[str, Any]) -> None:
+    alone = report["indexing_alone"]
+    print(f"\nSearch while indexing ({report['model']}, a search every {report['interval_s']} s, {report['seconds']} s each)")
+    rows = [["quiet (no indexing)", *(report["quiet"][k] for k in ("p50_ms", "p95_ms", "max_ms")), "", "", ""]]
+    for name, f in report["strategies"].items():
+        idx = f["indexing"]
+        rows.append(
+            [
+                f"while indexing: {name}",
+                f["p50_ms"],
+                f["p95_ms"],
+                f["max_ms"],
+                f"{idx.get('files_per_s', '—')} / {alone.get('files_per_s', '—')}",
+                f"{idx.get('chunks_per_s', '—')} / {alone.get('chunks_per_s', '—')}",
+                f["search_share"],
+            ]
+        )
+    header = ["", "p50 ms", "p95 ms", "max ms", "files/s (alone)", "chunks/s (alone)", "search share"]
+    print(table(rows, header))
+    print(f"load {report['load_before']} → {report['load_after']}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("--case", type=Path, help="the case to search (copied)")
+    parser.add_argument("--folder", type=Path, help="the folder indexed meanwhile")
+    parser.add_argument("--model", type=Path, default=Path("models/embeddinggemma-300m-q8_0.gguf"))
+    parser.add_argument("--seconds", type=float, default=90.0)
+    parser.add_argument("--interval", type=float, default=0.5)
+    parser.add_argument("--strategies", default=",".join(STRATEGIES))
+    parser.add_argument("--json", type=Path)
+    parser.add_argument("--indexer", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--strategy", default="none", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    if args.indexer is not None:
+        indexer(args.indexer, args.folder, args.model.resolve(), args.strategy)
+        return 0
+    if args.case is None or args.folder is None:
+        parser.error("--case and --folder are required")
+    strategies = [s for s in args.strategies.split(",") if s]
+    report = run(args.case, args.folder, args.model.resolve(), args.seconds, args.interval, strategies)
+    print_report(report)
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
