@@ -15,9 +15,13 @@ from support import write
 
 from arbiter_desktop import app
 from arbiter_desktop.domain import SearchResult
+from arbiter_desktop.embedding.base import HashingEmbedder
 from arbiter_desktop.indexing.job import IndexReport
+from arbiter_desktop.session import ModelLoaders
+from arbiter_desktop.ui.html import SEMANTIC_STYLE
 from arbiter_desktop.ui.main_window import MainWindow
 from arbiter_desktop.ui.results_model import HtmlRole
+from arbiter_desktop.ui.search_worker import Marks
 
 INDEXING_TIMEOUT_MS = 120_000
 
@@ -272,3 +276,37 @@ def test_members_of_an_archive_their_original_and_the_errors_by_reason(
     copy = Path(blocker.args[0])
     assert copy.read_text(encoding="utf-8") == "Audition de Karim MEZIANE au sujet du vol."
     qtbot.waitUntil(lambda: bool(opened), timeout=5_000)
+
+
+def test_the_hit_list_shows_first_then_the_closest_sentences_of_the_hits_on_screen(
+    qtbot: QtBot, case_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In a search by meaning the hits come without their sentence marks; those of the hits on screen arrive
+    after, in place, from the search thread."""
+    embedder = HashingEmbedder()
+    models = ModelLoaders(
+        embedder=lambda _settings: embedder, reranker=lambda _settings: None, embedder_file=lambda _settings: Path("x")
+    )
+    monkeypatch.setattr(app, "MODELS", models)
+    src = tmp_path / "src"
+    report = "Le rapport commence par le contexte. Les policiers ont saisi des barrettes de cannabis dans la cave."
+    for i in range(12):
+        write(src, f"rapport_{i:02d}.txt", f"{report} Pièce numéro {i}.")
+    with app.open_session(case_dir) as session:
+        session.index([src])
+    window = open_window(qtbot, case_dir)
+    assert window.mode.currentData() == "hybrid"  # the case has vectors: hybrid by default
+    marked: list[Marks] = []
+    window.hits_marked.connect(marked.append)
+    result = _search(qtbot, window, "barrettes de cannabis saisies")
+    assert len(result.hits) == 12 and all(h.semantic_highlight is None for h in result.hits)
+    qtbot.waitUntil(lambda: len(marked) >= 1, timeout=20_000)
+    shown = window.visible_rows()
+    qtbot.waitUntil(lambda: {row for m in marked for row in m.hits} >= set(shown), timeout=20_000)
+    hit = window.results.hit(0)
+    assert hit is not None and hit.semantic_highlight is not None
+    start, end = hit.semantic_highlight
+    assert hit.passage[start:end].startswith("Les policiers ont saisi")
+    assert window.result is not None and window.result.hits[0] == hit  # what tags and exports take
+    assert SEMANTIC_STYLE in str(window.results.index(0).data(HtmlRole))  # drawn underlined in place
+    window.close()
