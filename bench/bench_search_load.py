@@ -191,7 +191,9 @@ class Indexing:
 # ----------------------------------------------------------------------------- the searches
 
 
-def searches(session: Any, queries: Sequence[str], seconds: float, interval: float, flag: Flag | None) -> dict[str, Any]:
+def searches(
+    session: Any, queries: Sequence[str], seconds: float, interval: float, flag: Flag | None
+) -> dict[str, Any]:
     """Hybrid searches as the window runs them (hit list first), one every ``interval`` s for ``seconds``."""
     from arbiter_desktop.domain import SearchMode, SearchRequest
 
@@ -275,7 +277,8 @@ def app_request(query: str) -> Any:
 
 def print_report(report: dict[str, Any]) -> None:
     alone = report["indexing_alone"]
-    print(f"\nSearch while indexing ({report['model']}, a search every {report['interval_s']} s, {report['seconds']} s each)")
+    every = f"a search every {report['interval_s']} s, {report['seconds']} s each"
+    print(f"\nSearch while indexing ({report['model']}, {every})")
     rows = [["quiet (no indexing)", *(report["quiet"][k] for k in ("p50_ms", "p95_ms", "max_ms")), "", "", ""]]
     for name, f in report["strategies"].items():
         idx = f["indexing"]
