@@ -53,6 +53,7 @@ from arbiter_desktop.indexing.job import Indexer, IndexReport, JobControl, Progr
 from arbiter_desktop.search.engine import ModeUnavailable, SearchEngine
 from arbiter_desktop.search.expansion import default_lexicon
 from arbiter_desktop.search.rerank import Reranker
+from arbiter_desktop.stores.activity import SearchActivity
 from arbiter_desktop.stores.audit import AuditEntry, AuditError, now_iso, system_user
 from arbiter_desktop.stores.case import Case
 from arbiter_desktop.stores.tags import TaggedHit
@@ -172,6 +173,7 @@ class CaseSession:
         self._embedder: ModelSlot[Embedder] = embedder or ModelSlot("embedder", lambda: loaders.embedder(settings))
         self._reranker: ModelSlot[Reranker] = ModelSlot("reranker", lambda: loaders.reranker(settings))
         self.engine = SearchEngine(case)
+        self.activity = SearchActivity(case.directory)  # tells an indexer beside it that a search runs
         self._closed = False
         if preload:
             self.preload()
@@ -212,6 +214,8 @@ class CaseSession:
             return
         self._closed = True
         try:
+            self.engine.close()
+            self.activity.close()
             self._embedder.close()
             self._reranker.close()
         finally:
@@ -289,8 +293,17 @@ class CaseSession:
             if embedder is not None and reembed:
                 drop_other_models(self.directory, embedder.identity)
                 data["reembed"] = True
-            with self.case.guard():
-                report = Indexer(self.case, control, on_progress, embedder).run(roots)
+            control = control or JobControl()
+            control.wait_also(self.activity.hold)  # a search in the case, here or in another process, goes first
+            hold = getattr(embedder, "hold_while", None)
+            if hold is not None:
+                hold(self.activity.active)
+            try:
+                with self.case.guard():
+                    report = Indexer(self.case, control, on_progress, embedder).run(roots)
+            finally:
+                if hold is not None:
+                    hold(None)
         except BaseException as exc:
             if audit:
                 with contextlib.suppress(AuditError):  # the original error matters more
@@ -337,7 +350,8 @@ class CaseSession:
         started = time.perf_counter()
         engine = self._ready(request.mode)
         with self.case.guard():
-            result = engine.search(request)
+            with self.activity.searching():  # an indexer of the case holds still meanwhile
+                result = engine.search(request)
             count = self.settings.semantic_highlights if marks is None else marks
             if count > 0 and result.mode is not SearchMode.LEXICAL and result.hits:
                 marked = engine.mark(request, result.hits[:count])

@@ -22,10 +22,14 @@ Strategies, all measured in the same run:
   cores at once, and the indexer everything that is left);
 * ``pause``: while a search runs (a flag the searcher raises in the case folder), the indexer waits before
   embedding its next chunk;
-* ``threads``: while a search runs, the indexer embeds its next chunk with one thread instead of all.
+* ``threads``: while a search runs, the indexer embeds its next chunk with one thread instead of all;
+* ``nice10``: ``nice`` at 10 (the indexer keeps a larger share against the other processes of the machine);
+* ``hold``: while a search runs, the indexer's embedding holds still where it is, inside the model's computation
+  (llama.cpp calls back between the operations of its graph: the callback waits while the flag is up; the other
+  threads of the model wait at the next barrier, asleep with ``OMP_WAIT_POLICY=PASSIVE``).
 
-``pause`` and ``threads`` act between chunks (an EmbeddingGemma chunk takes about a second on two cores), ``nice``
-at once; only the one chosen is in the app (see README, "Search while indexing").
+``pause`` and ``threads`` act between chunks (an EmbeddingGemma chunk takes about a second on two cores); ``nice``
+and ``hold`` at once. Only the one chosen is in the app (see README, "Search while indexing").
 """
 
 from __future__ import annotations
@@ -50,7 +54,7 @@ import numpy as np
 from bench.common import load_average, percentile, python_env, table
 from bench.synthetic import iter_queries
 
-STRATEGIES = ("none", "nice", "pause", "threads")
+STRATEGIES = ("none", "nice", "nice10", "pause", "threads", "hold")
 FLAG_FILE = "searching.bench"  # in the case folder: float64 "a search runs until" (epoch s), for pause/threads
 FLAG_HOLD_S = 5.0  # a search that died leaves a flag that expires after this
 PAUSE_MAX_S = 2.0  # the longest the indexer waits for a search
@@ -88,6 +92,18 @@ class Yielding:
         self.flag = flag
         self.threads = threads
         self._current = threads
+        if strategy == "hold":
+            import llama_cpp
+
+            def hold(_data: Any) -> bool:
+                waited = 0.0
+                while self.flag.active() and waited < PAUSE_MAX_S:
+                    time.sleep(0.002)
+                    waited += 0.002
+                return False  # never abort: only wait
+
+            self._callback = llama_cpp.ggml_abort_callback(hold)
+            llama_cpp.llama_set_abort_callback(inner._llama._ctx.ctx, self._callback, None)
 
     def _set_threads(self, n: int) -> None:
         if n != self._current:
@@ -127,8 +143,10 @@ def indexer(case_dir: Path, folder: Path, model: Path, strategy: str) -> None:
 
     if strategy == "nice":
         os.nice(19)
+    if strategy == "nice10":
+        os.nice(10)
     loaders = app.MODELS
-    if strategy in ("pause", "threads"):
+    if strategy in ("pause", "threads", "hold"):
         flag = Flag(case_dir / FLAG_FILE)
 
         def load(settings: Any) -> Any:
@@ -260,7 +278,7 @@ def run(
             directory = fresh()
             with app.open_session(directory, overrides={"embedder": str(model)}, preload=True) as session:
                 session.search(app_request(texts[0]), audit=False, marks=0)
-                flag = Flag(directory / FLAG_FILE) if strategy in ("pause", "threads") else None
+                flag = Flag(directory / FLAG_FILE) if strategy in ("pause", "threads", "hold") else None
                 running = Indexing(directory, folder, model, strategy)
                 figures = searches(session, texts, seconds, interval, flag)
                 figures["indexing"] = running.stop()

@@ -16,6 +16,7 @@ from arbiter_desktop import app
 from arbiter_desktop.config.settings import Settings
 from arbiter_desktop.domain import SearchMode, SearchRequest
 from arbiter_desktop.embedding.base import HashingEmbedder, Vectors
+from arbiter_desktop.indexing.job import JobControl
 from arbiter_desktop.search.engine import ModeUnavailable
 from arbiter_desktop.session import CaseSession, ModelLoaders, ModelSlot
 
@@ -34,6 +35,7 @@ class CountingEmbedder(HashingEmbedder):
         self.queries: list[str] = []
         self.documents = 0
         self.closed = 0
+        self.busy: object = None
 
     def embed_queries(self, texts: Sequence[str]) -> Vectors:
         self.queries += list(texts)
@@ -187,3 +189,43 @@ def test_a_filter_keeps_the_same_documents_by_words_and_by_meaning(tmp_path: Pat
                 for mode in (SearchMode.LEXICAL, SearchMode.DENSE)
             }
             assert found[SearchMode.LEXICAL] == found[SearchMode.DENSE] == [f"{tmp_path}/src/scelles/2024/pv.txt"]
+
+
+class HoldingEmbedder(CountingEmbedder):
+    """Records how the session asks it to hold for searches."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.holds: list[bool] = []  # for each hold_while call: whether it set a condition
+        self.seen: list[bool] = []  # what the condition said at each embedding
+
+    def hold_while(self, busy: object) -> None:
+        self.holds.append(busy is not None)
+        self.busy = busy
+
+    def embed_documents(self, texts: Sequence[str], titles: Sequence[str]) -> Vectors:
+        if callable(self.busy):
+            self.seen.append(bool(self.busy()))
+        return super().embed_documents(texts, titles)
+
+
+def test_indexing_holds_while_a_search_of_the_case_runs(tmp_path: Path) -> None:
+    """A search raises the case's flag; an indexer of the case (here or in another process) holds meanwhile,
+    between files and batches and inside the model's computation."""
+    loaders = Loaders()
+    loaders.embedder = HoldingEmbedder()
+    write(tmp_path / "src", "a.txt", REPORT)
+    with _case(tmp_path, loaders) as indexing, _case(tmp_path, Loaders()) as searching:
+        control = JobControl()
+        waits: list[float] = []
+        control.wait_also(lambda: waits.append(time.monotonic()))
+        with searching.activity.searching():
+            assert indexing.activity.active()
+            thread = threading.Thread(target=indexing.index, args=([tmp_path / "src"], control))
+            thread.start()
+            time.sleep(0.3)
+            assert thread.is_alive()  # held at its first checkpoint while the search runs
+        thread.join(30)
+        assert loaders.embedder.holds == [True, False]  # the model held while indexing, released after
+        assert loaders.embedder.seen == [False]  # not held once the search ended
+        assert waits  # the caller's own waits still run

@@ -12,7 +12,8 @@ import importlib
 import json
 import logging
 import os
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,7 @@ GGUF_MAGIC = b"GGUF"
 # on the portable build, equal to the plain computation at cosine ≥ 0.9999 (test_gguf_embedder). Other families keep
 # the plain path until measured.
 FLASH_ATTENTION_FAMILIES = frozenset({"e5", "embeddinggemma"})
+HOLD_STEP_S = 0.002  # how often a held computation looks again (see GgufEmbedder.hold_while)
 
 
 class ModelError(Exception):
@@ -157,6 +159,25 @@ class GgufEmbedder:
 
     def embed_queries(self, texts: Sequence[str]) -> Vectors:
         return self._embed([self.profile.query(t.strip()) for t in texts])
+
+    def hold_while(self, busy: Callable[[], bool] | None) -> None:
+        """While ``busy()`` says so, the model's computation holds still where it is: llama.cpp calls back between
+        two operations of its graph, the callback waits, and the model's other threads wait asleep at the next
+        barrier (``OMP_WAIT_POLICY=PASSIVE``). An indexer gives a search the cores within one operation this way,
+        and loses nothing of the chunk in hand. ``None`` takes the hold away."""
+        lib = load_llama_cpp()
+        if busy is None:
+            self._hold = None
+            lib.llama_set_abort_callback(self._llama.ctx, lib.ggml_abort_callback(0), None)
+            return
+
+        def hold(_data: object) -> bool:
+            while busy():
+                time.sleep(HOLD_STEP_S)
+            return False  # never abort: only wait
+
+        self._hold = lib.ggml_abort_callback(hold)  # kept: llama.cpp holds a pointer to it
+        lib.llama_set_abort_callback(self._llama.ctx, self._hold, None)
 
     def count_tokens(self, text: str) -> int:
         return len(self._llama.tokenize(text.encode("utf-8"), add_bos=False))

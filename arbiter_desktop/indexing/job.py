@@ -93,6 +93,11 @@ class JobControl:
         self._cancel = cancel if cancel is not None else threading.Event()
         self._running = running if running is not None else threading.Event()
         self._running.set()
+        self._waits: list[Callable[[], None]] = []
+
+    def wait_also(self, wait: Callable[[], None]) -> None:
+        """Call ``wait`` at each checkpoint, before pause and cancel are looked at (e.g. hold while a search runs)."""
+        self._waits.append(wait)
 
     def cancel(self) -> None:
         self._cancel.set()
@@ -114,6 +119,8 @@ class JobControl:
 
     def checkpoint(self) -> bool:
         """Block while paused; True if the job must stop."""
+        for wait in self._waits:
+            wait()
         while not self._running.wait(0.2):
             pass
         return self._cancel.is_set()

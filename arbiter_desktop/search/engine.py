@@ -9,9 +9,11 @@ sentence embeddings per hit, so the window asks for it after the hit list is on 
 
 from __future__ import annotations
 
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from typing import Any
 
@@ -91,6 +93,8 @@ class SearchEngine:
         self._vectors: VectorStore | None = None
         self._vectors_generation = -1
         self._query_vectors: OrderedDict[tuple[str, str], npt.NDArray[np.float32]] = OrderedDict()
+        self._query_lock = threading.Lock()
+        self._embedder_thread: ThreadPoolExecutor | None = None
         self._coverage: tuple[int, Coverage] | None = None
 
     def check_mode(self, mode: SearchMode) -> None:
@@ -123,14 +127,16 @@ class SearchEngine:
         assert self.embedder is not None
         text = dense_query(request.query, expansions)
         key = (self.embedder.identity.sha256, text)
-        vector = self._query_vectors.get(key)
-        if vector is None:
-            vector = self.embedder.embed_queries([text])[0]
+        with self._query_lock:
+            vector = self._query_vectors.get(key)
+            if vector is not None:
+                self._query_vectors.move_to_end(key)
+                return vector
+        vector = np.asarray(self.embedder.embed_queries([text])[0], dtype=np.float32)
+        with self._query_lock:
             self._query_vectors[key] = vector
             while len(self._query_vectors) > QUERY_VECTORS_KEPT:
                 self._query_vectors.popitem(last=False)
-        else:
-            self._query_vectors.move_to_end(key)
         return vector
 
     def _expansions(self, request: SearchRequest) -> list[Expansion]:
@@ -158,16 +164,20 @@ class SearchEngine:
         """The result, or None when the index is ahead of the catalog snapshot (unless ``last``)."""
         self.refresh()
         expansions = self._expansions(request)
+        fused_modes = (SearchMode.HYBRID, SearchMode.FULL)
+        embedding: Future[npt.NDArray[np.float32]] | None = None
+        if request.mode in (SearchMode.DENSE, *fused_modes) and self._dense_possible(request):
+            # the query's embedding (model code, outside the GIL) runs while the full-text side is searched
+            embedding = self._embedding_thread().submit(self.query_vector, request, expansions)
         compiled = self.compiler.compile(request.query, expansions)
         filters = Filters.of(request)
         lexical: list[tuple[float, int, int]] = []
         dense: list[tuple[int, float]] = []
-        fused_modes = (SearchMode.HYBRID, SearchMode.FULL)
         if request.mode in (SearchMode.LEXICAL, *fused_modes):
             query = self._filtered(compiled.query, filters)
             lexical = self.case.lexical.search(query, limit=max(RETRIEVAL_DEPTH, request.top * 5))
-        if request.mode in (SearchMode.DENSE, *fused_modes):
-            dense = self._dense(request, expansions, filters)
+        if embedding is not None:
+            dense = self._dense(embedding.result(), filters)
         bm25 = {c: score for score, c, _ in lexical}
         cosine = dict(dense)
         if request.mode is SearchMode.LEXICAL:
@@ -261,13 +271,24 @@ class SearchEngine:
             )
         return zscore_fusion([(lexical_weight, [(c, s) for s, c, _ in lexical]), (settings.fusion_dense_weight, dense)])
 
-    def _dense(
-        self, request: SearchRequest, expansions: Sequence[Expansion], filters: Filters
-    ) -> list[tuple[int, float]]:
-        assert self.embedder is not None
-        if self._vectors is None or not len(self._vectors) or not request.query.strip():
-            return []
-        vector = self.query_vector(request, expansions)
+    def _dense_possible(self, request: SearchRequest) -> bool:
+        return bool(
+            self.embedder is not None and self._vectors is not None and len(self._vectors) and request.query.strip()
+        )
+
+    def _embedding_thread(self) -> ThreadPoolExecutor:
+        if self._embedder_thread is None:
+            self._embedder_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="query-embedding")
+        return self._embedder_thread
+
+    def close(self) -> None:
+        """Stop the engine's thread (the session closes it with the case)."""
+        if self._embedder_thread is not None:
+            self._embedder_thread.shutdown(wait=True)
+            self._embedder_thread = None
+
+    def _dense(self, vector: npt.NDArray[np.float32], filters: Filters) -> list[tuple[int, float]]:
+        assert self._vectors is not None
         settings = self.settings
         # with filters, more candidates: the filters are checked after the vector search
         depth = RETRIEVAL_DEPTH * (FILTERED_DEPTH_FACTOR if filters else 1)

@@ -123,3 +123,39 @@ def test_a_model_loading_in_the_background_loses_none_of_the_output(tmp_path: Pa
     lines = done.stdout.splitlines()
     printed = int(lines[-1].split()[1])
     assert [line for line in lines if line.startswith("line ")] == [f"line {n}" for n in range(printed)]
+
+
+@pytest.mark.skipif(not LIGHT.exists(), reason=f"{LIGHT} not provisioned (make setup)")
+def test_a_held_computation_waits_where_it_is_and_loses_nothing() -> None:
+    """hold_while: the model's computation holds still while the condition says so (a search runs), then goes
+    on and gives the same vector."""
+    import threading
+    import time
+
+    embedder = GgufEmbedder(LIGHT, threads=2)
+    text = "Le mis en cause a été placé en garde à vue à 14h30 puis entendu par les enquêteurs. " * 12
+    try:
+        expected = embedder.embed_documents([text], [""])
+        searching = threading.Event()
+        searching.set()
+        asked: list[float] = []
+
+        def busy() -> bool:
+            asked.append(time.monotonic())
+            return searching.is_set()
+
+        embedder.hold_while(busy)
+        out: list[np.ndarray] = []
+        thread = threading.Thread(target=lambda: out.append(embedder.embed_documents([text], [""])))
+        thread.start()
+        time.sleep(0.5)
+        assert thread.is_alive() and asked  # held inside the computation
+        searching.clear()
+        thread.join(60)
+        assert out and np.allclose(out[0], expected, atol=1e-6)
+        embedder.hold_while(None)
+        calls = len(asked)
+        embedder.embed_documents([text], [""])
+        assert len(asked) == calls  # the hold taken away
+    finally:
+        embedder.close()
