@@ -15,21 +15,20 @@ invocation, are the searches alone (quiet) and the indexing alone. Figures: sear
 strategy; the indexer's throughput (files extracted, then chunks embedded, per second of its run, from its
 progress events) with and without searches, against the share of the time the searches themselves took.
 
-Strategies, all measured in the same run:
+Strategies, each against the same reference in the same run:
 
-* ``none``: nothing: the indexer's embedding threads compete with the search for the cores;
-* ``nice``: the indexing process runs at a lower priority (``nice`` 19: the scheduler gives a busy search the
-  cores at once, and the indexer everything that is left);
-* ``pause``: while a search runs (a flag the searcher raises in the case folder), the indexer waits before
-  embedding its next chunk;
-* ``threads``: while a search runs, the indexer embeds its next chunk with one thread instead of all;
-* ``nice10``: ``nice`` at 10 (the indexer keeps a larger share against the other processes of the machine);
-* ``hold``: while a search runs, the indexer's embedding holds still where it is, inside the model's computation
-  (llama.cpp calls back between the operations of its graph: the callback waits while the flag is up; the other
-  threads of the model wait at the next barrier, asleep with ``OMP_WAIT_POLICY=PASSIVE``).
+* ``hold`` (the app's): the searcher raises the case's search flag (stores/activity.py); the indexer holds while
+  it is up — between files and batches, and inside the embedding model's computation (llama.cpp calls back
+  between the operations of its graph; the callback waits, the model's other threads sleep at the barrier);
+* ``off``: the reference: the flag never reaches the indexer, whose threads compete with the search for the cores;
+* ``nice``: ``off``, and the indexing process at a lower priority (``nice`` 10): the scheduler gives a busy search
+  most of the cores at once, but the indexer also yields to every other process of the machine;
+* ``pause``: ``off``, and the indexer waits before embedding its next chunk while a search runs (a flag of this
+  benchmark);
+* ``threads``: ``off``, and the indexer embeds its next chunk with one thread instead of all while a search runs.
 
-``pause`` and ``threads`` act between chunks (an EmbeddingGemma chunk takes about a second on two cores); ``nice``
-and ``hold`` at once. Only the one chosen is in the app (see README, "Search while indexing").
+``pause`` and ``threads`` act between chunks only (an EmbeddingGemma chunk takes about a second on two cores).
+Search latencies are also given by the indexer's phase at the time (text: extraction and full text; semantic).
 """
 
 from __future__ import annotations
@@ -51,10 +50,12 @@ from typing import Any
 
 import numpy as np
 
+from arbiter_desktop.stores.activity import SearchActivity
 from bench.common import load_average, percentile, python_env, table
 from bench.synthetic import iter_queries
 
-STRATEGIES = ("none", "nice", "nice10", "pause", "threads", "hold")
+STRATEGIES = ("off", "hold", "nice", "pause", "threads")
+SHIPPED = ("off", "hold")  # what the suite runs: the reference and the app's way
 FLAG_FILE = "searching.bench"  # in the case folder: float64 "a search runs until" (epoch s), for pause/threads
 FLAG_HOLD_S = 5.0  # a search that died leaves a flag that expires after this
 PAUSE_MAX_S = 2.0  # the longest the indexer waits for a search
@@ -66,8 +67,8 @@ class Flag:
     def __init__(self, path: Path) -> None:
         if not path.exists():
             path.write_bytes(struct.pack("d", 0.0))
-        self._file = path.open("r+b")
-        self._map = mmap.mmap(self._file.fileno(), 8)
+        with path.open("r+b") as handle:
+            self._map = mmap.mmap(handle.fileno(), 8)
 
     def raise_(self) -> None:
         self._map[:8] = struct.pack("d", time.time() + FLAG_HOLD_S)
@@ -92,18 +93,6 @@ class Yielding:
         self.flag = flag
         self.threads = threads
         self._current = threads
-        if strategy == "hold":
-            import llama_cpp
-
-            def hold(_data: Any) -> bool:
-                waited = 0.0
-                while self.flag.active() and waited < PAUSE_MAX_S:
-                    time.sleep(0.002)
-                    waited += 0.002
-                return False  # never abort: only wait
-
-            self._callback = llama_cpp.ggml_abort_callback(hold)
-            llama_cpp.llama_set_abort_callback(inner._llama._ctx.ctx, self._callback, None)
 
     def _set_threads(self, n: int) -> None:
         if n != self._current:
@@ -142,11 +131,9 @@ def indexer(case_dir: Path, folder: Path, model: Path, strategy: str) -> None:
     from arbiter_desktop import app
 
     if strategy == "nice":
-        os.nice(19)
-    if strategy == "nice10":
         os.nice(10)
     loaders = app.MODELS
-    if strategy in ("pause", "threads", "hold"):
+    if strategy in ("pause", "threads"):
         flag = Flag(case_dir / FLAG_FILE)
 
         def load(settings: Any) -> Any:
@@ -194,6 +181,13 @@ class Indexing:
             if parts[:1] == ["EVENT"]:
                 self.events.append((float(parts[1]), parts[2], int(parts[3])))
 
+    def phase(self) -> str:
+        """The indexer's phase now ("text" while extracting and sending the full text, then "semantic")."""
+        if not self.events:
+            return ""
+        last = self.events[-1][1]
+        return "semantic" if last == "semantic" else "text" if last in ("scan", "text", "lexical") else last
+
     def stop(self) -> dict[str, float]:
         elapsed = time.monotonic() - self.started
         self.process.terminate()
@@ -209,18 +203,37 @@ class Indexing:
 # ----------------------------------------------------------------------------- the searches
 
 
+def _figures(timings: Sequence[float]) -> dict[str, Any]:
+    if not timings:
+        return {"searches": 0}
+    return {
+        "searches": len(timings),
+        "p50_ms": round(percentile(list(timings), 50), 1),
+        "p95_ms": round(percentile(list(timings), 95), 1),
+        "max_ms": round(max(timings), 1),
+    }
+
+
 def searches(
-    session: Any, queries: Sequence[str], seconds: float, interval: float, flag: Flag | None
+    session: Any,
+    queries: Sequence[str],
+    seconds: float,
+    interval: float,
+    flag: Flag | None,
+    indexing: Indexing | None = None,
 ) -> dict[str, Any]:
-    """Hybrid searches as the window runs them (hit list first), one every ``interval`` s for ``seconds``."""
+    """Hybrid searches as the window runs them (hit list first), one every ``interval`` s for ``seconds``; with
+    ``indexing``, their latencies by the indexer's phase at the time as well."""
     from arbiter_desktop.domain import SearchMode, SearchRequest
 
     timings: list[float] = []
+    by_phase: dict[str, list[float]] = {}
     started = time.monotonic()
     n = 0
     while time.monotonic() - started < seconds:
         query = queries[n % len(queries)]
         n += 1
+        phase = indexing.phase() if indexing is not None else ""
         if flag is not None:
             flag.raise_()
         begun = time.perf_counter()
@@ -228,14 +241,14 @@ def searches(
         timings.append((time.perf_counter() - begun) * 1000)
         if flag is not None:
             flag.lower()
+        if phase in ("text", "semantic"):
+            by_phase.setdefault(phase, []).append(timings[-1])
         time.sleep(interval)
     wall = time.monotonic() - started
     return {
-        "searches": len(timings),
-        "p50_ms": round(percentile(timings, 50), 1),
-        "p95_ms": round(percentile(timings, 95), 1),
-        "max_ms": round(max(timings), 1),
+        **_figures(timings),
         "search_share": round(sum(timings) / 1000 / wall, 3),
+        "by_phase": {phase: _figures(values) for phase, values in sorted(by_phase.items())},
     }
 
 
@@ -269,7 +282,7 @@ def run(
             session.search(app_request(texts[0]), audit=False, marks=0)  # the model loaded, the stores opened
             report["quiet"] = searches(session, texts, seconds, interval, None)
         log("indexing alone…")
-        alone = Indexing(fresh(), folder, model, "none")
+        alone = Indexing(fresh(), folder, model, "off")
         time.sleep(seconds)
         report["indexing_alone"] = alone.stop()
         report["strategies"] = {}
@@ -277,13 +290,49 @@ def run(
             log(f"searching while indexing, strategy {strategy}…")
             directory = fresh()
             with app.open_session(directory, overrides={"embedder": str(model)}, preload=True) as session:
+                if strategy != "hold":  # the app's flag kept from the indexer (raised in a folder of its own)
+                    session.activity = SearchActivity(Path(tmp))
                 session.search(app_request(texts[0]), audit=False, marks=0)
-                flag = Flag(directory / FLAG_FILE) if strategy in ("pause", "threads", "hold") else None
+                flag = Flag(directory / FLAG_FILE) if strategy in ("pause", "threads") else None
                 running = Indexing(directory, folder, model, strategy)
-                figures = searches(session, texts, seconds, interval, flag)
+                figures = searches(session, texts, seconds, interval, flag, running)
                 figures["indexing"] = running.stop()
             report["strategies"][strategy] = figures
     report["load_after"] = load_average()
+    return report
+
+
+def suite(
+    scale: int = 100_000,
+    model_key: str = "embeddinggemma",
+    base_count: int = 512,
+    seconds: float = 90.0,
+    strategies: Sequence[str] = SHIPPED,
+    log: Any = print,
+) -> dict[str, Any]:
+    """The suite's part: the search benchmark's case of ``scale`` chunks (built or found in bench/.cache/), and
+    codes_penal_cpp written out as files (3,374 text files, once) as the folder indexed meanwhile."""
+    from bench import bench_search
+    from bench.bench_indexing import write_files
+    from bench.common import CACHE, EVALDATA
+
+    model = bench_search.model_file(model_key)
+    corpus = EVALDATA / "codes_penal_cpp" / "corpus.jsonl"
+    missing = [str(p) for p in (model, corpus) if not p.exists()]
+    if missing:
+        why = f"{', '.join(missing)} absent (run `make models`; the data sets live in ../shared/evaldata)"
+        log(f"search-while-indexing benchmark skipped: {why}")
+        return {"skipped": why}
+    with tempfile.TemporaryDirectory(prefix="bench-load-build-") as tmp:
+        args = ["--build", str(scale), "--model", str(model), "--base", str(base_count)]
+        built = bench_search._child(args, Path(tmp) / "built.json")
+    folder = CACHE / "load-folder"
+    if not (folder / "done").exists():
+        shutil.rmtree(folder, ignore_errors=True)
+        write_files(corpus, folder / "files")
+        (folder / "done").write_text("", encoding="utf-8")
+    report = run(Path(built["directory"]), folder / "files", model, seconds, 0.5, strategies, log=log)
+    report["chunks"] = built["chunks"]
     return report
 
 
@@ -300,9 +349,10 @@ def print_report(report: dict[str, Any]) -> None:
     rows = [["quiet (no indexing)", *(report["quiet"][k] for k in ("p50_ms", "p95_ms", "max_ms")), "", "", ""]]
     for name, f in report["strategies"].items():
         idx = f["indexing"]
+        phases = "; ".join(f"{p} {v.get('p50_ms')}/{v.get('p95_ms')}" for p, v in f.get("by_phase", {}).items())
         rows.append(
             [
-                f"while indexing: {name}",
+                f"while indexing: {name} ({phases})",
                 f["p50_ms"],
                 f["p95_ms"],
                 f["max_ms"],
@@ -323,10 +373,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--model", type=Path, default=Path("models/embeddinggemma-300m-q8_0.gguf"))
     parser.add_argument("--seconds", type=float, default=90.0)
     parser.add_argument("--interval", type=float, default=0.5)
-    parser.add_argument("--strategies", default=",".join(STRATEGIES))
+    parser.add_argument("--strategies", default=",".join(SHIPPED), help=f"among {', '.join(STRATEGIES)}")
     parser.add_argument("--json", type=Path)
     parser.add_argument("--indexer", type=Path, help=argparse.SUPPRESS)
-    parser.add_argument("--strategy", default="none", help=argparse.SUPPRESS)
+    parser.add_argument("--strategy", default="off", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     if args.indexer is not None:

@@ -77,3 +77,37 @@ def test_the_suite_refuses_an_unknown_part(capsys: pytest.CaptureFixture[str]) -
     with pytest.raises(SystemExit):
         run_all.main(["--only", "recoll,nothing"])
     assert "unknown part" in capsys.readouterr().err
+
+
+def test_search_while_indexing_figures(tmp_path: Path) -> None:
+    """The load part's arithmetic: the indexer's rates from its progress events, the flag of the strategies that
+    yield between chunks, and the headline ratios against the indexing alone."""
+    from bench import bench_search_load
+
+    events = [(0.0, "scan", 0), (1.0, "text", 10), (3.0, "text", 110), (4.0, "semantic", 0), (14.0, "semantic", 12)]
+    assert bench_search_load._rates(events, 20.0) == {
+        "files_per_s": 50.0,
+        "text_seconds": 2.0,
+        "chunks_per_s": 1.2,
+        "semantic_seconds": 10.0,
+    }
+    flag = bench_search_load.Flag(tmp_path / "flag")
+    assert not flag.active()
+    flag.raise_()
+    assert bench_search_load.Flag(tmp_path / "flag").active()
+    flag.lower()
+    assert not flag.active()
+    load = {
+        "quiet": {"p50_ms": 50.0, "p95_ms": 80.0},
+        "indexing_alone": {"files_per_s": 100.0, "chunks_per_s": 2.0},
+        "strategies": {
+            "off": {"p50_ms": 200.0, "p95_ms": 400.0, "search_share": 0.3, "indexing": {"chunks_per_s": 1.9}},
+            "hold": {"p50_ms": 60.0, "p95_ms": 90.0, "search_share": 0.1, "indexing": {"chunks_per_s": 1.8}},
+        },
+    }
+    headline = run_all.load_headline(load)
+    assert headline == {
+        "quiet_p95_ms": 80.0,
+        "off": {"p95_ms": 400.0, "search_share": 0.3, "chunks_per_s_ratio": 0.95},
+        "hold": {"p95_ms": 90.0, "search_share": 0.1, "chunks_per_s_ratio": 0.9},
+    }
