@@ -290,6 +290,8 @@ def markdown(latest: dict[str, Any]) -> str:
             "first_screen_marks": "then the closest sentences of the first 8 hybrid hits (after the list shows)",
         }
         for mode, label in labels.items():
+            if not all(mode in f["modes"] for f in scales.values()):
+                continue  # figures of an earlier version of the part
             values = " / ".join(
                 f"{f['modes'][mode]['p50_ms']:.0f}–{f['modes'][mode]['p95_ms']:.0f}" for f in scales.values()
             )
@@ -302,8 +304,11 @@ def markdown(latest: dict[str, Any]) -> str:
             "the case opens: Python, libraries, the model) | | |"
         )
         opened = " / ".join(f"{f.get('open_s')} s, {f.get('first_search_ms', 0):.0f} ms" for f in scales.values())
+        if not all("first_search_ms" in f for f in scales.values()):
+            opened = ""
         label = f"opening the case, then its first hybrid search (model loading), {names} chunks"
-        lines.append(f"| {label} | {opened} | | 1M: ≤ 2 s, ≤ 1.5 s |")
+        if opened:
+            lines.append(f"| {label} | {opened} | | 1M: ≤ 2 s, ≤ 1.5 s |")
     load = parts.get("load", {}).get("figures", {})
     if "strategies" in load:
         alone = load["indexing_alone"]

@@ -23,7 +23,9 @@ from arbiter_desktop.domain import DocumentView, FileKind, Hit
 from arbiter_desktop.ingest.render import PageImage
 from arbiter_desktop.ui.html import document_html, escape
 
-WINDOW_CHARS = 20_000  # a longer document is shown as the part around the current match
+# a longer document is shown as the part around the current match: laying out 20,000 characters with their marks
+# held the GUI thread 43–53 ms, 8,000 about 11 ms (measured under load)
+WINDOW_CHARS = 8_000
 
 
 class PreviewPane(QWidget):

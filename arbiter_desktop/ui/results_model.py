@@ -21,11 +21,13 @@ class ResultsModel(QAbstractListModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._hits: tuple[Hit, ...] = ()
+        self._html: dict[int, str] = {}  # rows drawn as rich text (the delegate asks at each paint and size)
         self._mode = SearchMode.LEXICAL
 
     def set_hits(self, hits: tuple[Hit, ...], mode: SearchMode) -> None:
         self.beginResetModel()
         self._hits = hits
+        self._html = {}
         self._mode = mode
         self.endResetModel()
 
@@ -37,6 +39,7 @@ class ResultsModel(QAbstractListModel):
                 hits[row] = hit
         self._hits = tuple(hits)
         for row in changed:
+            self._html.pop(row, None)
             if 0 <= row < len(hits):
                 index = self.index(row)
                 self.dataChanged.emit(index, index)
@@ -68,7 +71,10 @@ class ResultsModel(QAbstractListModel):
         if role == HitRole:
             return hit
         if role == HtmlRole:
-            return self.hit_html(hit)
+            html = self._html.get(index.row())
+            if html is None:
+                html = self._html[index.row()] = self.hit_html(hit)
+            return html
         return None
 
     def hit_html(self, hit: Hit) -> str:
