@@ -25,13 +25,14 @@ class FileKind(enum.StrEnum):
     HTML = "html"
     EML = "eml"
     MBOX = "mbox"
+    IMAGE = "image"  # a photo or scan of pages (JPEG, PNG, TIFF, BMP, WebP): its text comes from OCR
     UNKNOWN = "unknown"
 
 
 class ErrorReason(enum.StrEnum):
     """Why a file could not be indexed: shown to the user next to the file."""
 
-    UNSUPPORTED = "unsupported"  # a format the app does not read (images, executables…)
+    UNSUPPORTED = "unsupported"  # a format the app does not read (executables, audio…)
     ENCRYPTED = "encrypted"  # password-protected document
     CORRUPT = "corrupt"  # the parser could not read the file
     EMPTY = "empty"  # no text could be extracted
@@ -60,6 +61,12 @@ class PageSpan:
     start: int
     end: int
     label: str = ""  # e.g. "pièce jointe : rapport.pdf, p. 2"; empty for plain pages
+    confidence: float | None = None  # text recognised by OCR: the engine's mean word confidence (0–100); else None
+
+    @property
+    def recognised(self) -> bool:
+        """Is this page's text recognised by OCR (rather than read from the file)?"""
+        return self.confidence is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +78,7 @@ class Extraction:
     title: str = ""
     fields: Mapping[str, str] = field(default_factory=dict)  # from, to, date, subject, author…
     date: datetime | None = None
+    ocr_pages: tuple[int, ...] = ()  # pages whose text is to be recognised (no text layer, or an unusable one)
 
     def page_at(self, offset: int) -> int:
         return page_at(self.pages, offset)
@@ -85,6 +93,32 @@ def page_at(pages: tuple[PageSpan, ...] | list[PageSpan], offset: int) -> int:
         else:
             break
     return number
+
+
+OCR_BOX_SCALE = 10_000  # OCR word boxes are in 1/10,000 of the page's width and height
+
+
+@dataclass(frozen=True, slots=True)
+class OcrWord:
+    """A word recognised by OCR: where it is in its page's text, and on the page."""
+
+    start: int  # character offsets in the page text
+    end: int
+    box: tuple[int, int, int, int]  # x0, y0, x1, y1 in 1/OCR_BOX_SCALE of the upright page's width and height
+    confidence: float
+
+
+@dataclass(frozen=True, slots=True)
+class RecognisedPage:
+    """A page read by OCR."""
+
+    page: int  # 1-based
+    text: str
+    confidence: float  # mean word confidence, 0–100 (0 when no word was found)
+    rotation: int  # degrees (counter-clockwise) the page image was turned to read it upright: 0, 90, 180, 270
+    width: int  # pixels of the upright image read
+    height: int
+    words: tuple[OcrWord, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,6 +223,18 @@ class Hit:
     scores: Scores
     expansions: tuple[str, ...] = ()  # labels of the expansions that matched in the passage
     semantic_highlight: tuple[int, int] | None = None  # the passage's sentence closest to the query in meaning
+    ocr_confidence: float | None = None  # the hit's page was recognised by OCR, with this mean confidence (0–100)
+
+
+def page_span_at(pages: tuple[PageSpan, ...] | list[PageSpan], offset: int) -> PageSpan | None:
+    """The page span that holds character ``offset`` (see :func:`page_at`), or None without a page map."""
+    found: PageSpan | None = pages[0] if pages else None
+    for span in pages:
+        if span.start <= offset:
+            found = span
+        else:
+            break
+    return found
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,8 +15,11 @@ Sources may change under the job: a file deleted or written to between the walk 
 is never recorded with a fingerprint that does not match the text indexed. It is read again (up to
 ``CHANGE_RETRIES`` times), then reported as ``changed``; a file that disappeared is reported as ``unreadable``.
 
+Scanned pages and photos are recognised in a phase of their own (1b, :mod:`arbiter_desktop.indexing.ocr_phase`)
+once the native text of every document is in the index.
+
 The job knows nothing of Qt: it reports :class:`Progress` through a callback and checks a
-:class:`JobControl` between files for pause and cancel.
+:class:`JobControl` between files (and between OCR pages) for pause and cancel.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from typing import Protocol
 
 from arbiter_desktop.domain import ErrorReason, FileError, FileFingerprint, FileKind
 from arbiter_desktop.embedding.base import Embedder
+from arbiter_desktop.indexing.ocr_phase import OcrPhase, OcrReport
 from arbiter_desktop.ingest.discovery import Seen, Skipped, fingerprint, restat, walk
 from arbiter_desktop.ingest.workers import Extracted, ExtractionPool, Failed, Job
 from arbiter_desktop.safetext import path_key
@@ -44,13 +48,14 @@ FLUSH_DOCUMENTS = 1000  # documents sent to the full-text index per commit when 
 
 @dataclass(frozen=True, slots=True)
 class Progress:
-    phase: str  # "scan", "text", "lexical" (a backlog of documents sent to the index), "semantic", "done"
-    done: int
+    phase: str  # "scan", "text", "lexical" (a backlog of documents sent to the index), "ocr", "semantic", "done"
+    done: int  # files; pages in the "ocr" phase; chunks in the "semantic" phase
     total: int
     current: str
     errors: int
     text_bytes: int
     elapsed_s: float
+    eta_s: float | None = None  # time left in the phase, when the phase estimates it (the "ocr" phase does)
 
 
 @dataclass
@@ -70,6 +75,7 @@ class IndexReport:
     generation: int = 0
     embedded: int = 0  # chunks embedded in this run
     embed_seconds: float = 0.0
+    ocr: OcrReport = field(default_factory=OcrReport)  # phase 1b: pages recognised, cached, awaiting
 
 
 class EventLike(Protocol):
@@ -193,6 +199,8 @@ class Indexer:
 
         self._process(to_process, report)
         self._flush(report)
+        if not report.cancelled:
+            self._ocr(report)
         self.case.lexical.close_writer()
         if self.embedder is not None and not report.cancelled:
             self._embed(report)
@@ -405,6 +413,22 @@ class Indexer:
             indexed.append(document_id)
         return indexed
 
+    def _ocr(self, report: IndexReport) -> None:
+        """Phase 1b: recognise the pages awaiting OCR (indexing/ocr_phase.py), after the native text."""
+
+        def count_errors(files: int) -> None:
+            report.errors += files
+
+        phase = OcrPhase(
+            self.case,
+            checkpoint=self.control.checkpoint,
+            flush=lambda: self._flush(report),
+            emit=lambda done, total, current, eta: self._emit("ocr", done, total, current, report, eta),
+            on_errors=count_errors,
+        )
+        report.ocr, cancelled = phase.run()
+        report.cancelled = report.cancelled or cancelled
+
     def _embed(self, report: IndexReport) -> None:
         """Phase 2: embed the chunks that have no vector yet, in batches, saving every few seconds."""
         assert self.embedder is not None and self.vectors is not None
@@ -472,7 +496,9 @@ class Indexer:
             self.case.catalog.record_error(source_id, fp, reason, message)
         report.errors += 1
 
-    def _emit(self, phase: str, done: int, total: int, current: str, report: IndexReport) -> None:
+    def _emit(
+        self, phase: str, done: int, total: int, current: str, report: IndexReport, eta_s: float | None = None
+    ) -> None:
         self.on_progress(
             Progress(
                 phase=phase,
@@ -482,5 +508,6 @@ class Indexer:
                 errors=report.errors,
                 text_bytes=report.text_bytes,
                 elapsed_s=time.monotonic() - self._started,
+                eta_s=eta_s,
             )
         )

@@ -98,6 +98,8 @@ def _add_attachment(part: EmailMessage, name: str, collected: _Collected, label:
     kind = detect_kind_bytes(payload, name)
     if kind is FileKind.UNKNOWN:
         raise ExtractionError(ErrorReason.UNSUPPORTED, "unsupported attachment format")
+    if kind is FileKind.IMAGE:  # OCR reads documents, not yet the members of a message
+        raise ExtractionError(ErrorReason.UNSUPPORTED, "image attachment (not recognised by OCR)")
     if kind is FileKind.EML:
         _add_inner_message(_parse(payload), collected, label, depth)
         return
@@ -106,6 +108,8 @@ def _add_attachment(part: EmailMessage, name: str, collected: _Collected, label:
         temporary = Path(folder) / f"attachment{suffix}"
         temporary.write_bytes(payload)
         result = extractors.extract(temporary, kind)
+    if result.ocr_pages and not result.text.strip():
+        raise ExtractionError(ErrorReason.EMPTY, "scanned pages only (not recognised by OCR)")
     spans = [span for span in result.pages if span.end > span.start]
     for span in spans:
         page_label = label
