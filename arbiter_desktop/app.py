@@ -172,6 +172,12 @@ def index(
                 "documents": report.documents,
                 "chunks": report.chunks,
                 "embedded": report.embedded,
+                "ocr": {
+                    "pages": report.ocr.pages,
+                    "cached": report.ocr.cached,
+                    "failed_pages": report.ocr.failed_pages,
+                    "awaiting_pages": report.ocr.awaiting_pages,
+                },
                 "generation": report.generation,
                 "cancelled": report.cancelled,
             },
@@ -429,8 +435,14 @@ def tagged_results(case: Case, tag: str) -> ResultSet:
         found = case.catalog.paths_of(document_id) if document_id is not None else ()
         if found:
             current[sha] = found
+    recognised: dict[tuple[str, int], float] = {}
+    ids = [i for i in (case.catalog.document_id_for(sha) for sha in current) if i is not None]
+    for meta in case.catalog.documents_meta(ids).values():
+        for span in meta.pages:
+            if span.confidence is not None:
+                recognised[(meta.sha256, span.number)] = span.confidence
     counts = case.catalog.counts()
-    return from_tag(tag, tagged, current, Coverage(chunks=counts["chunks"], embedded=counts["embedded"]))
+    return from_tag(tag, tagged, current, Coverage(chunks=counts["chunks"], embedded=counts["embedded"]), recognised)
 
 
 def export_context(case: Case) -> ExportContext:
@@ -577,6 +589,7 @@ def default_mode(case: Case, settings: Settings) -> SearchMode:
 def status(case: Case) -> CaseStatus:
     with case.guard():
         counts = case.catalog.counts()
+        awaiting_documents, awaiting_pages = case.catalog.ocr_backlog()
     return CaseStatus(
         documents=counts["documents"],
         files=counts["files"],
@@ -584,6 +597,8 @@ def status(case: Case) -> CaseStatus:
         embedded=counts["embedded"],
         errors=counts["errors"],
         generation=case.catalog.generation(),
+        awaiting_ocr_documents=awaiting_documents,
+        awaiting_ocr_pages=awaiting_pages,
     )
 
 

@@ -263,6 +263,8 @@ class CaseStatus:
     embedded: int
     errors: int
     generation: int
+    awaiting_ocr_documents: int = 0  # documents with scanned pages not yet recognised
+    awaiting_ocr_pages: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -52,6 +52,8 @@ _FR = {
     "other_paths": "Copies identiques",
     "sha256": "SHA-256 du document",
     "page": "Page",
+    "text_source": "Origine du texte",
+    "ocr_value": "texte reconnu (OCR), confiance {confidence} %",
     "doc_title": "Titre",
     "passage": "Passage",
     "highlighted": "Extraits surlignés",
@@ -128,6 +130,8 @@ _EN = {
     "other_paths": "Identical copies",
     "sha256": "Document SHA-256",
     "page": "Page",
+    "text_source": "Text source",
+    "ocr_value": "recognised text (OCR), confidence {confidence}%",
     "doc_title": "Title",
     "passage": "Passage",
     "highlighted": "Highlighted text",
@@ -236,6 +240,12 @@ class Labels:
             (self["score_rerank"], scores.rerank),
         ]
         return " · ".join(f"{name} {self.number(value) or '—'}" for name, value in parts)
+
+    def text_source(self, confidence: float | None) -> str:
+        """How the hit's page text was obtained: "" when read from the file, else OCR with its confidence."""
+        if confidence is None:
+            return ""
+        return self["ocr_value"].format(confidence=f"{confidence:.0f}")
 
     def origin(self, hit: ExportHit) -> str:
         return self["origin_value"].format(query=hit.query, mode=self.mode(hit.mode), rank=hit.origin_rank)

@@ -291,6 +291,8 @@ class _Writer:
         if hit.other_paths:
             fields.append((lb["other_paths"], "\n".join(hit.other_paths)))
         fields += [(lb["sha256"], hit.sha256), (lb["page"], str(hit.page))]
+        if hit.ocr_confidence is not None:
+            fields.append((lb["text_source"], lb.text_source(hit.ocr_confidence)))
         if hit.title:
             fields.append((lb["doc_title"], hit.title))
         if hit.query:

@@ -55,6 +55,7 @@ class ExportHit:
     tagged: str = ""  # tag exports: when the hit was tagged (ISO 8601)
     tagged_by: str = ""
     in_index: bool = True  # tag exports: False when the document's content is no longer in the case
+    ocr_confidence: float | None = None  # the page's text was recognised by OCR, with this mean confidence
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +99,7 @@ def from_search(result: SearchResult, request: SearchRequest, models: Sequence[M
             matched_terms=h.matched_terms,
             expansions=h.expansions,
             semantic_highlight=h.semantic_highlight,
+            ocr_confidence=h.ocr_confidence,
         )
         for h in result.hits
     )
@@ -115,9 +117,14 @@ def from_search(result: SearchResult, request: SearchRequest, models: Sequence[M
 
 
 def from_tag(
-    tag: str, tagged: Sequence[TaggedHit], current_paths: Mapping[str, tuple[str, ...]], coverage: Coverage
+    tag: str,
+    tagged: Sequence[TaggedHit],
+    current_paths: Mapping[str, tuple[str, ...]],
+    coverage: Coverage,
+    recognised: Mapping[tuple[str, int], float] | None = None,
 ) -> ResultSet:
-    """The hits of a tag; ``current_paths`` gives, by SHA-256, the paths of the contents still in the case."""
+    """The hits of a tag; ``current_paths`` gives, by SHA-256, the paths of the contents still in the case;
+    ``recognised``, by (SHA-256, page), the OCR confidence of the pages whose text was recognised."""
     hits: list[ExportHit] = []
     for number, t in enumerate(tagged, start=1):
         target = t.target
@@ -140,6 +147,7 @@ def from_tag(
                 tagged=t.tagged_at,
                 tagged_by=t.operator,
                 in_index=paths is not None,
+                ocr_confidence=(recognised or {}).get((target.sha256, target.page)),
             )
         )
     return ResultSet(

@@ -140,6 +140,10 @@ class OcrPhase:
                         else:
                             document.changed = True
                         self.report.pages += 1
+                    elif isinstance(outcome, Failed) and outcome.reason is ErrorReason.UNSUPPORTED:
+                        self.report.note = outcome.message  # the engine cannot start: no page is to blame
+                        self.flush()
+                        return False
                     else:
                         assert isinstance(outcome, Failed)
                         document.failures[page] = (outcome.reason, outcome.message)
@@ -215,3 +219,13 @@ def _no_text(document: _Document) -> tuple[ErrorReason, str]:
         page, (reason, message) = min(document.failures.items())
         return reason, f"OCR could not read any of its {pages} page(s): page {page}: {message}"
     return ErrorReason.EMPTY, f"no text: OCR recognised nothing on its {pages} page(s) (blank, or not a page of text)"
+
+
+def duration_text(seconds: float) -> str:
+    """A time left as people say it: "~40 s", "~3 min", "~1 h 20 min"."""
+    if seconds < 60:
+        return f"~{max(1, round(seconds / 10) * 10)} s"
+    minutes = round(seconds / 60)
+    if minutes < 60:
+        return f"~{minutes} min"
+    return f"~{minutes // 60} h {minutes % 60:02d} min"

@@ -19,11 +19,13 @@ from arbiter_desktop.domain import (
     DocumentView,
     Expansion,
     Hit,
+    PageSpan,
     Scores,
     SearchMode,
     SearchRequest,
     SearchResult,
     page_at,
+    page_span_at,
 )
 from arbiter_desktop.embedding.base import Embedder
 from arbiter_desktop.search.coverage import COVERAGE_PASSAGES, lexical_coverage
@@ -352,9 +354,16 @@ class SearchEngine:
                     scores=scores,
                     expansions=passage.expansions,
                     semantic_highlight=marked,
+                    ocr_confidence=_page_confidence(meta.pages, start),
                 )
             )
         return hits
+
+
+def _page_confidence(pages: Sequence[PageSpan], offset: int) -> float | None:
+    """The OCR confidence of the page holding ``offset``, None when its text was read from the file."""
+    span = page_span_at(list(pages), offset)
+    return span.confidence if span is not None else None
 
 
 MAX_SENTENCES = 4  # sentences compared with the query per hit, nearest the lexical matches first

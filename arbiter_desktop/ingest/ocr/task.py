@@ -29,7 +29,7 @@ def recognise_page(
         return _engine(config).recognise(image, page)
     except ExtractionError as exc:
         return Failed(exc.reason, exc.message)
-    except OcrUnavailable as exc:
+    except OcrUnavailable as exc:  # not the page's fault: the phase stops and the pages keep waiting
         return Failed(ErrorReason.UNSUPPORTED, str(exc))
     except MemoryError:
         return Failed(ErrorReason.MEMORY, f"page {page}: the OCR ran out of its memory limit")
