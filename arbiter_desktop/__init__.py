@@ -5,7 +5,6 @@ transformers and datasets, telemetry). The workstations are air-gapped: models a
 A value already set in the environment is kept, so that a test can observe the defaults being applied.
 """
 
-import contextlib
 import os
 
 __version__ = "0.1.0"
@@ -31,19 +30,3 @@ def set_offline(force: bool = False) -> None:
 
 
 set_offline()
-
-
-def _load_ocr_engine_first() -> None:
-    """Load libtesseract (``tesserocr``) before any other native library.
-
-    usearch's extension links its own copy of the C++ standard library statically; its "unique" symbols (locale
-    facets) then take precedence in the process, and a libtesseract loaded after it cannot parse its own models
-    ("unicharset.cpp:843 failed", "Failed to init API"). Loaded first, both work (tests/ingest/ocr/test_engine.py
-    checks it in a fresh process). Every process of the app imports this package before anything else, including
-    the extraction workers, which re-import the main module of the process that started them.
-    """
-    with contextlib.suppress(ImportError):  # a pinned dependency; if absent, the OCR phase reports it missing
-        import tesserocr  # noqa: F401
-
-
-_load_ocr_engine_first()

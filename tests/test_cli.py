@@ -16,11 +16,11 @@ def case_dir(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
     src = tmp_path / "src"
     write(src, "pv.txt", "Le mis en cause MEZIANE a été placé en garde à vue à 14h30.")
     write(src, "sms.txt", "rdv gare 18h, ramène le liquide. Tel 06 12 34 56 78")
-    (src / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
+    (src / "programme.txt").write_bytes(b"\x7fELF\x02\x01\x01" + bytes(range(256)) * 8)
     case = tmp_path / "case"
     assert main(["index", str(case), str(src), "--no-semantic"]) == 1  # finished, with one file in error
     out = capsys.readouterr()
-    assert "2 added" in out.out and "image.txt" in out.out and "unsupported" in out.out
+    assert "2 added" in out.out and "programme.txt" in out.out and "unsupported" in out.out
     return case
 
 
@@ -67,7 +67,7 @@ def test_status_and_errors(case_dir: Path, capsys: pytest.CaptureFixture[str]) -
     assert status["generation"] >= 1
     assert main(["errors", str(case_dir), "--json"]) == 0
     (error,) = json.loads(capsys.readouterr().out)
-    assert error["path"].endswith("image.txt") and error["reason"] == "unsupported"
+    assert error["path"].endswith("programme.txt") and error["reason"] == "unsupported"
 
 
 def test_bad_input_gets_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

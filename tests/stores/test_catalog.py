@@ -7,12 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from arbiter_desktop.stores.catalog import Catalog
+from arbiter_desktop.stores import catalog as catalog_module
+from arbiter_desktop.stores.catalog import MIGRATIONS, Catalog
+
+RELEASED = [name for name, _ in MIGRATIONS]  # applied by every opening
 
 ADD_NOTES = ("notes", "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL);")
 ADD_COLUMN = (
     "documents_flag",
-    "ALTER TABLE documents ADD COLUMN flag INTEGER NOT NULL DEFAULT 0;\nCREATE INDEX documents_flag ON documents(flag);",
+    "ALTER TABLE documents ADD COLUMN flag INTEGER NOT NULL DEFAULT 0;\n"
+    "CREATE INDEX documents_flag ON documents(flag);",
 )
 
 
@@ -21,7 +25,7 @@ def test_migrations_apply_once_and_in_order(tmp_path: Path) -> None:
     try:
         catalog._migrate([ADD_NOTES, ADD_COLUMN])
         catalog._migrate([ADD_NOTES, ADD_COLUMN])  # a second opening changes nothing (CREATE would fail)
-        assert catalog.migrations() == ["documents_flag", "notes"]
+        assert catalog.migrations() == sorted(["documents_flag", "notes", *RELEASED])
         columns = {row[1] for row in catalog.db.execute("PRAGMA table_info(documents)")}
         assert "flag" in columns
         catalog.db.execute("INSERT INTO notes (body) VALUES ('x')")
@@ -35,7 +39,7 @@ def test_a_failing_migration_leaves_nothing_half_done(tmp_path: Path) -> None:
     try:
         with pytest.raises(sqlite3.OperationalError):
             catalog._migrate([broken])
-        assert catalog.migrations() == []
+        assert catalog.migrations() == sorted(RELEASED)
         tables = {row[0] for row in catalog.db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         assert "half" not in tables
     finally:
@@ -44,13 +48,16 @@ def test_a_failing_migration_leaves_nothing_half_done(tmp_path: Path) -> None:
 
 def test_a_catalog_written_before_migrations_existed_opens(tmp_path: Path) -> None:
     path = tmp_path / "catalog.sqlite"
-    Catalog(path).close()
-    db = sqlite3.connect(path)
-    db.execute("DELETE FROM meta WHERE key LIKE 'migration:%'")
+    db = sqlite3.connect(path)  # the base schema only, as the first version wrote it
+    db.executescript(catalog_module._SCHEMA)
+    db.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(catalog_module.SCHEMA_VERSION),))
+    db.execute("INSERT INTO meta VALUES ('generation', '0')")
     db.commit()
     db.close()
     catalog = Catalog(path)
     try:
         assert catalog.counts()["documents"] == 0
+        assert catalog.migrations() == sorted(RELEASED)
+        assert catalog.ocr_backlog() == (0, 0)  # the OCR migration's column and table are there
     finally:
         catalog.close()

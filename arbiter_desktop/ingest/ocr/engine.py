@@ -148,9 +148,12 @@ class Engine:
             raise ExtractionError(ErrorReason.CORRUPT, f"the OCR engine could not read page {page}")
         words: list[tuple[str, float, tuple[int, int, int, int], str]] = []  # text, confidence, box, separator
         iterator = api.GetIterator()
-        if iterator is not None:
+        if iterator is not None and not iterator.Empty(tesserocr.RIL.WORD):
             for item in tesserocr.iterate_level(iterator, tesserocr.RIL.WORD):
-                raw = item.GetUTF8Text(tesserocr.RIL.WORD)
+                try:
+                    raw = item.GetUTF8Text(tesserocr.RIL.WORD)
+                except RuntimeError:  # "No text returned": an element without a word
+                    continue
                 text = _CONTROL.sub("", unicodedata.normalize("NFC", raw or ""))
                 box = item.BoundingBox(tesserocr.RIL.WORD)
                 if not text or box is None:

@@ -23,8 +23,8 @@ MIN_CHARS = 25
 MAX_GARBAGE = 0.10
 MIN_WORDS = 12
 MIN_WORDLIKE = 0.5
-BLANK_DPI = 18  # resolution of the rendering that tells a blank page
-INK_LEVEL = 160  # a pixel darker than this (0–255) is ink
+BLANK_DPI = 36  # resolution of the rendering that tells a blank page
+INK_LEVEL = 200  # a pixel darker than this (0–255) is ink
 
 _WORD = re.compile(r"[^\W\d_]{3,}")
 _VOWELS = frozenset("aeiouyàâäéèêëîïôöùûüÿœæAEIOUYÀÂÄÉÈÊËÎÏÔÖÙÛÜŸŒÆ")

@@ -1,0 +1,177 @@
+"""Phase 1b: scanned pages and photos become searchable, page-exact, with their OCR provenance; the OCR cache makes
+a second run, a moved file or the same scan twice recognise nothing; a cancelled run resumes where it stopped;
+a scan without text, a decompression bomb and OCR switched off are each reported as such."""
+
+from __future__ import annotations
+
+import shutil
+import struct
+import zlib
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from scans import render_page, scanned_pdf, typed_and_scanned_pdf
+from support import write
+
+from arbiter_desktop import app
+from arbiter_desktop.domain import ErrorReason, FileKind, SearchRequest
+from arbiter_desktop.indexing.job import JobControl, Progress
+from arbiter_desktop.stores.case import Case
+from arbiter_desktop.stores.ocr_cache import CACHE_FILE, OcrCache
+
+TYPED = (
+    "Procès-verbal de constatations. Le douze mars, nous, officier de police judiciaire, constatons que la vitrine "
+    "de la bijouterie est brisée."
+)
+
+
+def _hits(case: Case, query: str) -> list[tuple[str, int, float | None]]:
+    result = app.search(case, SearchRequest(query=query, top=10), audit=False)
+    return [(Path(h.doc_path).name, h.page, h.ocr_confidence) for h in result.hits]
+
+
+@pytest.fixture
+def sources(tmp_path: Path) -> Path:
+    src = tmp_path / "src"
+    scanned_pdf(
+        src / "pv_scanne.pdf",
+        [render_page(["Audition de Mme Hélène DURAND, témoin."]), render_page(["Elle a vu la moto KAWASAKI verte."])],
+    )
+    typed_and_scanned_pdf(src / "mixte.pdf", TYPED, render_page(["Scellé numéro quatre : un téléphone SAMSUNG."]))
+    photo = render_page(["Plainte de M. Gérard PICHON pour vol."], width=1000).rotate(90, expand=True)
+    photo.convert("RGB").save(src / "photo_plainte.jpg", "JPEG", quality=90)
+    write(src, "note.txt", "Note de service sans rapport.")
+    return src
+
+
+def test_scans_and_photos_become_searchable_page_exact(case: Case, sources: Path) -> None:
+    phases: list[Progress] = []
+    report = app.index(case, [sources], on_progress=phases.append)
+    assert report.failed == []
+    assert report.ocr.pages == 4 and report.ocr.documents == 3 and report.ocr.awaiting_pages == 0
+    assert _hits(case, "DURAND") == [("pv_scanne.pdf", 1, pytest.approx(90, abs=10))]
+    assert _hits(case, "KAWASAKI") == [("pv_scanne.pdf", 2, pytest.approx(90, abs=10))]
+    assert _hits(case, "SAMSUNG") == [("mixte.pdf", 2, pytest.approx(90, abs=10))]  # the scanned page
+    assert _hits(case, "bijouterie") == [("mixte.pdf", 1, None)]  # the typed page: text of the file
+    assert [h[0] for h in _hits(case, "PICHON")] == ["photo_plainte.jpg"]  # a photo taken sideways
+    ocr = [p for p in phases if p.phase == "ocr"]
+    assert ocr[-1].done == ocr[-1].total == 4
+    assert any(p.eta_s is not None for p in ocr[:-1])
+    text_done = max(i for i, p in enumerate(phases) if p.phase == "text")
+    assert text_done < phases.index(ocr[0])  # the typed text first, then OCR
+
+    document = case.catalog.document_id_for(_sha(case, "mixte.pdf"))
+    assert document is not None
+    page = case.catalog.ocr_page(document, 2)
+    assert page is not None and page.rotation == 0 and page.failure == ""
+    row = case.catalog.document(document)
+    assert row is not None
+    span = row.pages[1]
+    words = [row.text[span.start + w.start : span.start + w.end] for w in page.words]
+    assert "SAMSUNG." in words or "SAMSUNG" in words
+    assert case.lexical.num_chunks() == app.status(case).chunks
+
+    again = app.index(case, [sources])  # nothing changed: no page recognised again
+    assert (again.ocr.pages, again.ocr.cached, again.unchanged) == (0, 0, 4)
+
+
+def test_the_cache_spares_a_moved_file_and_a_new_case(case: Case, sources: Path, tmp_path: Path) -> None:
+    app.index(case, [sources])
+    (sources / "classement").mkdir()
+    shutil.move(sources / "pv_scanne.pdf", sources / "classement" / "pv_scanne_renomme.pdf")
+    shutil.copy(sources / "photo_plainte.jpg", sources / "copie.jpg")  # the same scan twice
+    moved = app.index(case, [sources])
+    assert (moved.ocr.pages, moved.ocr.cached, moved.duplicates, moved.removed) == (0, 0, 2, 1)
+    assert [h[0] for h in _hits(case, "KAWASAKI")] == ["pv_scanne_renomme.pdf"]
+
+    # the same scans indexed again from scratch in this case folder: the cache answers
+    for name in ("catalog.sqlite", "catalog.sqlite-wal", "catalog.sqlite-shm"):
+        (case.directory / name).unlink(missing_ok=True)
+    shutil.rmtree(case.directory / "lexical")
+    fresh = Case.open(case.directory)
+    fresh.settings = case.settings
+    try:
+        report = app.index(fresh, [sources])
+        assert report.ocr.pages == 0 and report.ocr.cached == 4
+        assert [h[0] for h in _hits(fresh, "DURAND")] == ["pv_scanne_renomme.pdf"]
+    finally:
+        fresh.close()
+
+
+def test_a_cancelled_run_resumes_without_reading_pages_again(case: Case, tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    lines = ["Première page : audition.", "Deuxième page : le témoin KARIM.", "Troisième page : signatures."]
+    scanned_pdf(src / "pv_long.pdf", [render_page([line]) for line in lines])
+    control = JobControl()
+
+    def stop_after_first_page(p: Progress) -> None:
+        if p.phase == "ocr" and p.done >= 1:
+            control.cancel()
+
+    first = app.index(case, [src], control=control, on_progress=stop_after_first_page)
+    assert first.cancelled and first.ocr.pages == 1  # one worker: the page in flight is dropped
+    assert app.status(case).awaiting_ocr_pages == 3  # the document is completed only when all its pages are read
+    cached = OcrCache(case.directory / CACHE_FILE)
+    assert cached.count() == 1
+    cached.close()
+    second = app.index(case, [src])
+    assert (second.ocr.cached, second.ocr.pages) == (1, 2)
+    assert app.status(case).awaiting_ocr_pages == 0
+    assert _hits(case, "KARIM") == [("pv_long.pdf", 2, pytest.approx(90, abs=10))]
+
+
+def test_ocr_off_leaves_documents_awaiting_then_on_completes_them(case: Case, sources: Path) -> None:
+    case.settings = case.settings.replace(ocr=False)
+    report = app.index(case, [sources])
+    assert report.failed == [] and report.ocr.pages == 0 and "switched off" in report.ocr.note
+    status = app.status(case)
+    assert (status.awaiting_ocr_documents, status.awaiting_ocr_pages) == (3, 4)
+    assert [h[0] for h in _hits(case, "bijouterie")] == ["mixte.pdf"]  # the typed page is searchable meanwhile
+    case.settings = case.settings.replace(ocr=True, ocr_max_pages=1)
+    limited = app.index(case, [sources])
+    assert limited.ocr.pages == 3 and limited.ocr.awaiting_pages == 1  # page 2 of pv_scanne.pdf waits
+    assert _hits(case, "KAWASAKI") == [] and [h[0] for h in _hits(case, "DURAND")] == ["pv_scanne.pdf"]
+    case.settings = case.settings.replace(ocr_max_pages=10)
+    rest = app.index(case, [sources])
+    assert rest.ocr.pages == 1 and rest.ocr.awaiting_pages == 0
+    assert [h[1] for h in _hits(case, "KAWASAKI")] == [2]
+
+
+def test_blank_scans_and_bombs_are_errors_with_their_reason(case: Case, tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    scanned_pdf(src / "blanc.pdf", [Image.new("L", (1200, 1600), 255).point(lambda v: 0 if v < 0 else 250)])
+    noise = Image.new("L", (800, 800), 255)
+    for x in range(0, 800, 97):
+        noise.putpixel((x, x), 0)
+    noise.save(src / "taches.png")
+    header = struct.pack(">IIBBBBB", 200_000, 200_000, 8, 0, 0, 0, 0)
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    (src / "bombe.png").write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IEND", b""))
+    write(src, "pv.txt", "Procès-verbal de synthèse.")
+    report = app.index(case, [src])
+    reasons = {Path(e.path).name: e.reason for e in report.failed}
+    assert reasons == {
+        "blanc.pdf": ErrorReason.EMPTY,
+        "taches.png": ErrorReason.EMPTY,
+        "bombe.png": ErrorReason.TOO_LARGE,
+    }
+    messages = {Path(e.path).name: e.message for e in report.failed}
+    assert "OCR recognised nothing" in messages["taches.png"]
+    assert "megapixels" in messages["bombe.png"]
+    assert [h[0] for h in _hits(case, "synthèse")] == ["pv.txt"]  # nothing else lost
+    assert app.status(case).awaiting_ocr_documents == 0
+
+
+def _sha(case: Case, name: str) -> str:
+    row = case.catalog.db.execute("SELECT sha256 FROM files WHERE path LIKE ?", (f"%/{name}",)).fetchone()
+    return str(row[0])
+
+
+def test_image_kind_is_a_search_filter(case: Case, sources: Path) -> None:
+    app.index(case, [sources])
+    result = app.search(case, SearchRequest(query="PICHON", kinds=(FileKind.IMAGE,)), audit=False)
+    assert [Path(h.doc_path).name for h in result.hits] == ["photo_plainte.jpg"]
