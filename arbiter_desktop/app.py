@@ -58,6 +58,8 @@ from arbiter_desktop.indexing.process import IndexProcess
 from arbiter_desktop.indexing.repair import RepairReport
 from arbiter_desktop.indexing.verify import VerifyReport
 from arbiter_desktop.indexing.verify import verify as verify_sources
+from arbiter_desktop.ingest.render import PageImage, PageMarks, PageRequest, PdfPages
+from arbiter_desktop.ingest.render import render_page as render_document_page
 from arbiter_desktop.search.engine import ModeUnavailable, SearchEngine
 from arbiter_desktop.search.expansion import default_lexicon
 from arbiter_desktop.search.rerank import Reranker, find_reranker
@@ -528,6 +530,25 @@ def write_atomically(path: Path, data: bytes) -> None:
 def document_view(case: Case, document_id: int, request: SearchRequest) -> DocumentView | None:
     """A whole document with every match of the request's query marked (for the preview)."""
     return SearchEngine(case, None, default_lexicon(case.directory)).document_view(document_id, request)
+
+
+def page_marks(case: Case, request: PageRequest) -> PageMarks | None:
+    """For a page whose text was recognised by OCR: how it was turned, and its words, to box the request's matches
+    on the scan; None for a page read from the file."""
+    ocr = case.catalog.ocr_page(request.document_id, request.page)
+    meta = case.catalog.documents_meta([request.document_id]).get(request.document_id)
+    if ocr is None or ocr.failure or meta is None:
+        return None
+    span = next((p for p in meta.pages if p.number == request.page), None)
+    if span is None or span.confidence is None:
+        return None
+    return PageMarks(ocr.rotation, ocr.words, span.start, request.ranges)
+
+
+def render_page(case: Case, request: PageRequest, width: int, pages: PdfPages) -> PageImage:
+    """The page image the preview shows (a PDF page or a frame of an image, OCR'd words of the matches boxed)."""
+    marks = page_marks(case, request)
+    return render_document_page(pages, Path(request.path), request.kind, request.page, width, marks)
 
 
 def semantic_model(settings: Settings) -> Path | None:

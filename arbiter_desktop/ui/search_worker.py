@@ -28,7 +28,7 @@ from arbiter_desktop.domain import (
 )
 from arbiter_desktop.embedding.base import Embedder
 from arbiter_desktop.export.resultset import ResultSet
-from arbiter_desktop.ingest.render import PageImage, PdfPages
+from arbiter_desktop.ingest.render import PageImage, PageRequest, PdfPages
 from arbiter_desktop.search.rerank import Reranker
 from arbiter_desktop.stores.case import Case
 from arbiter_desktop.stores.catalog import SourceCounts
@@ -205,10 +205,12 @@ class SearchWorker(QObject):
         view: DocumentView | None = app.document_view(self._case, document_id, request)
         self.document_ready.emit(number, view)
 
-    @Slot(int, str, int, int)
-    def render_page(self, number: int, path: str, page: int, width: int) -> None:
+    @Slot(int, object, int)
+    def render_page(self, number: int, request: PageRequest, width: int) -> None:
+        if self._case is None:
+            return
         try:
-            image: PageImage = self._pages.render(Path(path), page, width)
+            image: PageImage = app.render_page(self._case, request, width, self._pages)
         except ExtractionError as exc:
             self.page_failed.emit(number, exc.message)
             return

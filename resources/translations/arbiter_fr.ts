@@ -389,73 +389,84 @@
 <context>
     <name>PreviewPane</name>
     <message>
-        <location filename="../../arbiter_desktop/ui/preview.py" line="40"/>
-        <location filename="../../arbiter_desktop/ui/preview.py" line="83"/>
+        <location filename="../../arbiter_desktop/ui/preview.py" line="45"/>
+        <location filename="../../arbiter_desktop/ui/preview.py" line="88"/>
         <source>Select a result to read the document.</source>
         <translation>Sélectionnez un résultat pour lire le document.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/preview.py" line="45"/>
+        <location filename="../../arbiter_desktop/ui/preview.py" line="50"/>
         <source>◀ Previous</source>
         <translation>◀ Précédent</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/preview.py" line="46"/>
+        <location filename="../../arbiter_desktop/ui/preview.py" line="51"/>
         <source>Previous match (Shift+F3)</source>
         <translation>Occurrence précédente (Maj+F3)</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/preview.py" line="47"/>
+        <location filename="../../arbiter_desktop/ui/preview.py" line="52"/>
         <source>Next ▶</source>
         <translation>Suivant ▶</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/preview.py" line="48"/>
+        <location filename="../../arbiter_desktop/ui/preview.py" line="53"/>
         <source>Next match (F3)</source>
         <translation>Occurrence suivante (F3)</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/preview.py" line="50"/>
+        <location filename="../../arbiter_desktop/ui/preview.py" line="55"/>
+        <location filename="../../arbiter_desktop/ui/preview.py" line="114"/>
         <source>PDF page</source>
         <translation>Page PDF</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/preview.py" line="52"/>
+        <location filename="../../arbiter_desktop/ui/preview.py" line="57"/>
         <source>Show the PDF page as printed</source>
         <translation>Afficher la page PDF telle qu&apos;imprimée</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/preview.py" line="53"/>
+        <location filename="../../arbiter_desktop/ui/preview.py" line="58"/>
         <source>Open original</source>
         <translation>Ouvrir l&apos;original</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/preview.py" line="54"/>
+        <location filename="../../arbiter_desktop/ui/preview.py" line="59"/>
         <source>Opens a read-only copy in the system viewer; the source is not touched</source>
         <translation>Ouvre une copie en lecture seule dans la visionneuse du système ; la source n&apos;est pas touchée</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/preview.py" line="93"/>
+        <location filename="../../arbiter_desktop/ui/preview.py" line="98"/>
         <source>This document is no longer in the case.</source>
         <translation>Ce document ne fait plus partie de l&apos;affaire.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/preview.py" line="119"/>
+        <location filename="../../arbiter_desktop/ui/preview.py" line="114"/>
+        <source>Image</source>
+        <translation>Image</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/preview.py" line="133"/>
         <source>The page cannot be shown: %1</source>
         <translation>La page ne peut pas être affichée : %1</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/preview.py" line="158"/>
+        <location filename="../../arbiter_desktop/ui/preview.py" line="172"/>
         <source>Extract: characters %1 to %2 of %3.</source>
         <translation>Extrait : caractères %1 à %2 sur %3.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/preview.py" line="189"/>
+        <location filename="../../arbiter_desktop/ui/preview.py" line="208"/>
         <source>page %1</source>
         <translation>page %1</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/preview.py" line="191"/>
+        <location filename="../../arbiter_desktop/ui/preview.py" line="211"/>
+        <source>recognised text (OCR), confidence %1 %</source>
+        <translation>texte reconnu (OCR), confiance %1 %</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/preview.py" line="213"/>
         <source>match %1 / %2</source>
         <translation>occurrence %1 / %2</translation>
     </message>
@@ -497,33 +508,53 @@
     </message>
     <message>
         <location filename="../../arbiter_desktop/ui/widgets.py" line="151"/>
+        <source>Recognising scanned pages (OCR)</source>
+        <translation>Reconnaissance des pages numérisées (OCR)</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="152"/>
+        <source>OCR %1/%2 pages</source>
+        <translation>OCR %1/%2 pages</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="157"/>
         <source>Semantic indexing (search by meaning)</source>
         <translation>Indexation sémantique (recherche par le sens)</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="153"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="159"/>
         <source>%1 / %2 passages · %3 passages/s · about %4 left</source>
         <translation>%1 / %2 passages · %3 passages/s · reste environ %4</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="160"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="166"/>
         <source>Text indexing</source>
         <translation>Indexation du texte</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="162"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="168"/>
         <source>%1 / %2 files · %3 files/s · %4 MB of text · %5 errors · about %6 left</source>
         <translation>%1 / %2 fichiers · %3 fichiers/s · %4 Mo de texte · %5 erreurs · reste environ %6</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="174"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="180"/>
         <source>Indexing stopped: it resumes from where it stopped next time.</source>
         <translation>Indexation arrêtée : elle reprendra là où elle s&apos;est arrêtée.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="177"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="183"/>
         <source>Indexed in %1: %2 added, %3 changed, %4 removed, %5 errors.</source>
         <translation>Indexé en %1 : %2 ajoutés, %3 modifiés, %4 retirés, %5 erreurs.</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="191"/>
+        <source>OCR: %1 pages recognised.</source>
+        <translation>OCR : %1 pages reconnues.</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="195"/>
+        <source>%1 scanned pages await OCR.</source>
+        <translation>%1 pages numérisées attendent l&apos;OCR.</translation>
     </message>
 </context>
 <context>
@@ -533,8 +564,13 @@
         <source>page %1</source>
         <translation>page %1</translation>
     </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/results_model.py" line="67"/>
+        <source>recognised text (OCR), confidence %1 %</source>
+        <translation>texte reconnu (OCR), confiance %1 %</translation>
+    </message>
     <message numerus="yes">
-        <location filename="../../arbiter_desktop/ui/results_model.py" line="68"/>
+        <location filename="../../arbiter_desktop/ui/results_model.py" line="70"/>
         <source>%n other copies</source>
         <translation>
             <numerusform>%n autre copie</numerusform>
@@ -542,37 +578,37 @@
         </translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/results_model.py" line="72"/>
+        <location filename="../../arbiter_desktop/ui/results_model.py" line="74"/>
         <source>words: %1</source>
         <translation>mots : %1</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/results_model.py" line="74"/>
+        <location filename="../../arbiter_desktop/ui/results_model.py" line="76"/>
         <source>expansion: %1</source>
         <translation>extension : %1</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/results_model.py" line="76"/>
+        <location filename="../../arbiter_desktop/ui/results_model.py" line="78"/>
         <source>close in meaning (underlined)</source>
         <translation>proche par le sens (souligné)</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/results_model.py" line="78"/>
+        <location filename="../../arbiter_desktop/ui/results_model.py" line="80"/>
         <source>by meaning</source>
         <translation>par le sens</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/results_model.py" line="84"/>
+        <location filename="../../arbiter_desktop/ui/results_model.py" line="86"/>
         <source>score %1</source>
         <translation>score %1</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/results_model.py" line="88"/>
+        <location filename="../../arbiter_desktop/ui/results_model.py" line="90"/>
         <source>meaning %1</source>
         <translation>sens %1</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/results_model.py" line="90"/>
+        <location filename="../../arbiter_desktop/ui/results_model.py" line="92"/>
         <source>rerank %1</source>
         <translation>reclassement %1</translation>
     </message>
@@ -619,102 +655,142 @@
     </message>
     <message>
         <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="47"/>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="185"/>
+        <source>OCR</source>
+        <translation>OCR</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="48"/>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="218"/>
         <source>Case lexicon</source>
         <translation>Lexique de l&apos;affaire</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="62"/>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="63"/>
         <source>Default (%1)</source>
         <translation>Par défaut (%1)</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="68"/>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="69"/>
         <source>The one installed, if any</source>
         <translation>Celui qui est installé, s&apos;il y en a un</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="73"/>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="74"/>
         <source>Index and search by meaning (semantic)</source>
         <translation>Indexer et rechercher par le sens (sémantique)</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="80"/>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="81"/>
         <source>Models are files in %1. Changing the embedding model of a case re-embeds every passage, which can take hours; the previous vectors are kept until you confirm.</source>
         <translation>Les modèles sont des fichiers dans %1. Changer le modèle sémantique d&apos;une affaire recalcule tous ses passages, ce qui peut prendre des heures ; les vecteurs précédents sont conservés tant que vous n&apos;avez pas confirmé.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="85"/>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="86"/>
         <source>Embedding model</source>
         <translation>Modèle sémantique</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="86"/>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="87"/>
         <source>Reranker</source>
         <translation>Reclassement</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="88"/>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="89"/>
         <source>Model threads</source>
         <translation>Threads des modèles</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="91"/>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="92"/>
         <source>No embedding model is installed: search is full-text only. Run `make setup`.</source>
         <translation>Aucun modèle sémantique n&apos;est installé : la recherche porte sur le texte seulement. Lancez `make setup`.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="100"/>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="101"/>
         <source>Name and rank, written in exports and in the audit log</source>
         <translation>Nom et grade, inscrits dans les exports et le journal d&apos;audit</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="105"/>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="106"/>
         <source>Operator</source>
         <translation>Opérateur</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="106"/>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="107"/>
         <source>Language (at next start)</source>
         <translation>Langue (au prochain démarrage)</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="114"/>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="113"/>
+        <source>Recognise the text of scanned pages and photos of pages (OCR)</source>
+        <translation>Reconnaître le texte des pages numérisées et des photos de pages (OCR)</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="117"/>
+        <source>French</source>
+        <translation>Français</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="118"/>
+        <source>French and English (slower)</source>
+        <translation>Français et anglais (plus lent)</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="119"/>
+        <source>English</source>
+        <translation>Anglais</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="128"/>
+        <source>Scanned pages are recognised after the text of the other documents, so those are searchable first. Pages beyond the limit wait until it is raised (then index again).</source>
+        <translation>Les pages numérisées sont reconnues après le texte des autres documents, qui sont donc cherchables d&apos;abord. Les pages au-delà de la limite attendent qu&apos;elle soit relevée (puis indexer à nouveau).</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="134"/>
+        <source>Languages</source>
+        <translation>Langues</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="135"/>
+        <source>Most pages per document</source>
+        <translation>Pages au plus par document</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="144"/>
         <source>Words of this case and what they also mean (nicknames, code words, places). A search for the term also finds its variants; separate variants with |.</source>
         <translation>Les mots propres à cette affaire et ce qu&apos;ils désignent aussi (surnoms, mots codés, lieux). Une recherche du terme trouve aussi ses variantes ; séparez les variantes par |.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="121"/>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="151"/>
         <source>Term</source>
         <translation>Terme</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="121"/>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="151"/>
         <source>Variants</source>
         <translation>Variantes</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="121"/>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="151"/>
         <source>Category</source>
         <translation>Catégorie</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="121"/>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="151"/>
         <source>Note</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="127"/>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="157"/>
         <source>Add a term</source>
         <translation>Ajouter un terme</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="128"/>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="158"/>
         <source>Remove selected</source>
         <translation>Retirer la sélection</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="143"/>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="173"/>
         <source>%1 — %2 MB on disk, about %3 MB of memory</source>
         <translation>%1 — %2 Mo sur disque, environ %3 Mo de mémoire</translation>
     </message>
@@ -722,92 +798,92 @@
 <context>
     <name>SourcesPanel</name>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="194"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="206"/>
         <source>Drop folders or files anywhere on the window to add them to the case.</source>
         <translation>Déposez des dossiers ou des fichiers n&apos;importe où sur la fenêtre pour les ajouter à l&apos;affaire.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="197"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="209"/>
         <source>Folder</source>
         <translation>Dossier</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="197"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="209"/>
         <source>Files</source>
         <translation>Fichiers</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="197"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="209"/>
         <source>Indexed</source>
         <translation>Indexés</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="197"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="209"/>
         <source>Errors</source>
         <translation>Erreurs</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="204"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="216"/>
         <source>Files not indexed</source>
         <translation>Fichiers non indexés</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="206"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="218"/>
         <source>File</source>
         <translation>Fichier</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="206"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="218"/>
         <source>Reason</source>
         <translation>Motif</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="226"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="238"/>
         <source>Files not indexed (%1)</source>
         <translation>Fichiers non indexés (%1)</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="230"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="242"/>
         <source>unsupported format</source>
         <translation>format non pris en charge</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="231"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="243"/>
         <source>encrypted</source>
         <translation>chiffré</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="232"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="244"/>
         <source>damaged</source>
         <translation>endommagé</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="233"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="245"/>
         <source>no text</source>
         <translation>aucun texte</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="234"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="246"/>
         <source>too large</source>
         <translation>trop volumineux</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="235"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="247"/>
         <source>too slow to read</source>
         <translation>lecture trop longue</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="236"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="248"/>
         <source>too much memory</source>
         <translation>mémoire excessive</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="237"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="249"/>
         <source>unreadable</source>
         <translation>illisible</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="238"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="250"/>
         <source>rejected for safety</source>
         <translation>rejeté par sécurité</translation>
     </message>
