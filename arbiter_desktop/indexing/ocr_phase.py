@@ -154,7 +154,7 @@ class OcrPhase:
                     done += 1
                     elapsed = time.monotonic() - started
                     recognised = self.report.pages + self.report.failed_pages
-                    eta = (total - done) * elapsed / recognised if recognised else None
+                    eta = (total - done) * elapsed / recognised if recognised and done < total else None
                     self.emit(done, total, document.item.path, eta)
                     if time.monotonic() - last_flush >= FLUSH_S:
                         self.flush()
