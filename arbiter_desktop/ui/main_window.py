@@ -416,6 +416,11 @@ class MainWindow(QMainWindow):
             .replace("%3", str(s.errors))
             .replace("%4", coverage)
             .replace("%5", state)
+            + (
+                " · " + self.tr("%1 scanned pages awaiting OCR").replace("%1", str(s.awaiting_ocr_pages))
+                if s.awaiting_ocr_pages
+                else ""
+            )
         )
         self.sources.show_sources(snapshot.sources, snapshot.errors)
         current = self.folder.currentData()

@@ -94,7 +94,7 @@
     </message>
     <message>
         <location filename="../../arbiter_desktop/ui/main_window.py" line="215"/>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="424"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="429"/>
         <source>All folders</source>
         <translation>Tous les dossiers</translation>
     </message>
@@ -235,32 +235,37 @@
         <translation>Affaire : %1 — %2 documents · %3 erreurs · couverture sémantique %4 · %5</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="464"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="420"/>
+        <source>%1 scanned pages awaiting OCR</source>
+        <translation>%1 pages numérisées en attente d&apos;OCR</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="469"/>
         <source>Added to the case: %1</source>
         <translation>Ajouté à l&apos;affaire : %1</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="497"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="502"/>
         <source>Indexing failed.</source>
         <translation>L&apos;indexation a échoué.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="499"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="504"/>
         <source>Indexing failed</source>
         <translation>Échec de l&apos;indexation</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="569"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="574"/>
         <source>Searching…</source>
         <translation>Recherche…</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="581"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="586"/>
         <source>meaning searched in %1 % of the case (indexing goes on)</source>
         <translation>sens recherché dans %1 % de l&apos;affaire (l&apos;indexation continue)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="585"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="590"/>
         <source>%n result(s)</source>
         <translation>
             <numerusform>%n résultat</numerusform>
@@ -268,66 +273,66 @@
         </translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="587"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="592"/>
         <source>%1 ms</source>
         <translation>%1 ms</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="592"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="597"/>
         <source>No result for this search.</source>
         <translation>Aucun résultat pour cette recherche.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="603"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="608"/>
         <source>no reranker installed: the full mode ranks as hybrid</source>
         <translation>aucun reclasseur installé : le mode complet classe comme le mode hybride</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="609"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="614"/>
         <source>Search failed: %1</source>
         <translation>La recherche a échoué : %1</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="663"/>
         <location filename="../../arbiter_desktop/ui/main_window.py" line="668"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="673"/>
         <source>relevant</source>
         <translation>pertinent</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="663"/>
         <location filename="../../arbiter_desktop/ui/main_window.py" line="668"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="673"/>
         <source>to check</source>
         <translation>à vérifier</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="664"/>
         <location filename="../../arbiter_desktop/ui/main_window.py" line="669"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="674"/>
         <source>Tag “%1”</source>
         <translation>Étiqueter « %1 »</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="671"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="676"/>
         <source>Other tag…</source>
         <translation>Autre étiquette…</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="674"/>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="695"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="679"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="700"/>
         <source>Export the selected results…</source>
         <translation>Exporter les résultats sélectionnés…</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="679"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="684"/>
         <source>Tag</source>
         <translation>Étiquette</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="679"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="684"/>
         <source>Tag for the selected results:</source>
         <translation>Étiquette pour les résultats sélectionnés :</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="689"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="694"/>
         <source>%n result(s) tagged “%1”</source>
         <translation>
             <numerusform>%n résultat étiqueté « %1 »</numerusform>
@@ -335,53 +340,53 @@
         </translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="699"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="704"/>
         <source>Export a tag</source>
         <translation>Exporter une étiquette</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="706"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="711"/>
         <source>PDF and CSV (*.pdf)</source>
         <translation>PDF et CSV (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="706"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="711"/>
         <source>PDF (*.pdf)</source>
         <translation>PDF (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="706"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="711"/>
         <source>CSV (*.csv)</source>
         <translation>CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="709"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="714"/>
         <source>Export for the case file</source>
         <translation>Exporter pour le dossier de procédure</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="731"/>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="737"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="736"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="742"/>
         <source>Exporting…</source>
         <translation>Export en cours…</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="741"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="746"/>
         <source>Exported: %1 (SHA-256 in the audit log)</source>
         <translation>Exporté : %1 (SHA-256 inscrite au journal d&apos;audit)</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="755"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="760"/>
         <source>Change the embedding model</source>
         <translation>Changer de modèle sémantique</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="757"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="762"/>
         <source>Every passage of the case will be embedded again with the new model, which can take hours; meanwhile search by meaning covers only what is done. Continue?</source>
         <translation>Tous les passages de l&apos;affaire seront recalculés avec le nouveau modèle, ce qui peut prendre des heures ; en attendant, la recherche par le sens ne couvre que ce qui est fait. Continuer ?</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="769"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="774"/>
         <source>The language changes at the next start.</source>
         <translation>La langue change au prochain démarrage.</translation>
     </message>
