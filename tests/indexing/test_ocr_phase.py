@@ -4,15 +4,19 @@ a scan without text, a decompression bomb and OCR switched off are each reported
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
+import signal
 import struct
+import subprocess
 import zlib
 from pathlib import Path
 
 import pytest
 from PIL import Image
 from scans import render_page, scanned_pdf, typed_and_scanned_pdf
-from support import write
+from support import driver_command, new_case, python_env, write
 
 from arbiter_desktop import app
 from arbiter_desktop.domain import ErrorReason, FileKind, SearchRequest
@@ -119,6 +123,38 @@ def test_a_cancelled_run_resumes_without_reading_pages_again(case: Case, tmp_pat
     assert (second.ocr.cached, second.ocr.pages) == (1, 2)
     assert app.status(case).awaiting_ocr_pages == 0
     assert _hits(case, "KARIM") == [("pv_long.pdf", 2, pytest.approx(90, abs=10))]
+
+
+def test_a_killed_indexer_resumes_without_reading_pages_again(tmp_path: Path) -> None:
+    """SIGKILL of the indexer and its workers (its process group) right after the first page is recognised."""
+    src = tmp_path / "src"
+    scanned_pdf(src / "pv_long.pdf", [render_page([f"Page {n} : le témoin KARIM parle."]) for n in (1, 2, 3)])
+    case_dir = new_case(tmp_path / "case")
+    process = subprocess.Popen(
+        driver_command(case_dir, src, options=("--events",)),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=python_env(),
+        start_new_session=True,  # its own process group: the kill takes the extraction workers too
+    )
+    assert process.stdout is not None
+    try:
+        for line in process.stdout:
+            if line.startswith("EVENT ocr 1 "):
+                break
+        os.killpg(process.pid, signal.SIGKILL)
+    finally:
+        process.wait(60)
+        process.stdout.close()
+    done = subprocess.run(
+        driver_command(case_dir, src), capture_output=True, text=True, env=python_env(), timeout=300, check=True
+    )
+    result = json.loads(done.stdout.rsplit("RESULT ", 1)[1])
+    assert result["ocr_cached"] >= 1 and result["ocr_pages"] + result["ocr_cached"] == 3
+    with app.open_case(case_dir) as case:
+        assert [h[1] for h in _hits(case, "KARIM")] == [1]  # every page searchable, the best one first
+        assert app.status(case).awaiting_ocr_pages == 0
 
 
 def test_ocr_off_leaves_documents_awaiting_then_on_completes_them(case: Case, sources: Path) -> None:
