@@ -80,6 +80,32 @@ def test_scans_and_photos_become_searchable_page_exact(case: Case, sources: Path
     assert (again.ocr.pages, again.ocr.cached, again.unchanged) == (0, 0, 4)
 
 
+def test_replaced_chunks_leave_the_full_text_index_and_the_vectors(case: Case, sources: Path) -> None:
+    """mixte.pdf had a chunk of typed text before OCR: its chunks are replaced (same document), the old one leaves
+    both stores, and every new chunk gets a vector."""
+    from arbiter_desktop.embedding.base import HashingEmbedder
+    from arbiter_desktop.stores.vectors import open_vector_store
+
+    embedder = HashingEmbedder()
+    case.settings = case.settings.replace(ocr=False)
+    app.index(case, [sources], embedder=embedder)
+    document = case.catalog.document_id_for(_sha(case, "mixte.pdf"))
+    assert document is not None
+    before = set(case.catalog.chunk_ids_of(document))
+    assert before
+    case.settings = case.settings.replace(ocr=True)
+    report = app.index(case, [sources], embedder=embedder)
+    assert report.ocr.pages == 4
+    assert case.catalog.document_id_for(_sha(case, "mixte.pdf")) == document  # the same document
+    after = set(case.catalog.chunk_ids_of(document))
+    assert after and not after & before
+    vectors = open_vector_store(case.directory, embedder.identity)
+    assert vectors.keys() == case.catalog.chunk_ids()
+    case.lexical.reload()
+    indexed = {c for _, c, _ in case.lexical.search(case.lexical.everything(), limit=1000)}
+    assert indexed == case.catalog.chunk_ids()
+
+
 def test_the_cache_spares_a_moved_file_and_a_new_case(case: Case, sources: Path, tmp_path: Path) -> None:
     app.index(case, [sources])
     (sources / "classement").mkdir()

@@ -82,6 +82,38 @@ def test_a_decompression_bomb_is_refused_from_its_header(tmp_path: Path) -> None
         assert "megapixels" in refused.value.message
 
 
+def _tiff_header_only(path: Path, width: int, height: int) -> Path:
+    """A little-endian TIFF whose one IFD declares ``width`` × ``height`` grey pixels in one (absent) strip."""
+    entries = [
+        (256, 4, 1, width),  # ImageWidth, LONG
+        (257, 4, 1, height),  # ImageLength
+        (258, 3, 1, 8),  # BitsPerSample
+        (259, 3, 1, 1),  # Compression: none
+        (262, 3, 1, 1),  # PhotometricInterpretation: black is zero
+        (273, 4, 1, 8),  # StripOffsets
+        (277, 3, 1, 1),  # SamplesPerPixel
+        (278, 4, 1, height),  # RowsPerStrip
+        (279, 4, 1, width * height % 2**32),  # StripByteCounts
+    ]
+    ifd = struct.pack("<H", len(entries))
+    for tag, kind, count, value in entries:
+        ifd += struct.pack("<HHI", tag, kind, count) + (
+            struct.pack("<HH", value, 0) if kind == 3 else struct.pack("<I", value)
+        )
+    ifd += struct.pack("<I", 0)
+    path.write_bytes(b"II*\x00" + struct.pack("<I", 8) + ifd)
+    return path
+
+
+def test_a_huge_tiff_is_refused_from_its_header(tmp_path: Path) -> None:
+    """A TIFF declaring 2 gigapixels (a 2 GB scan): a clear error, no pixel decoded."""
+    tiff = _tiff_header_only(tmp_path / "scelle.tif", 50_000, 40_000)
+    assert detect_kind(tiff) is FileKind.IMAGE
+    with pytest.raises(ExtractionError) as refused:
+        image_info(str(tiff))
+    assert refused.value.reason is ErrorReason.TOO_LARGE and "2000 megapixels" in refused.value.message
+
+
 def test_a_damaged_image_is_corrupt(tmp_path: Path) -> None:
     path = tmp_path / "photo.jpg"
     path.write_bytes(b"\xff\xd8\xff\xe0" + bytes(300))
