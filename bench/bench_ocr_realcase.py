@@ -13,7 +13,11 @@ This indexes the folder into a new case (full text only, 2 extraction workers), 
   document of each query in ``qrels.tsv``) — scanned forms against their typed twins (forms that differ only in
   how the text reaches the index);
 * the OCR phase: pages, seconds, pages/min; and a second indexing run of the same folder: pages recognised again
-  (expected 0).
+  (expected 0);
+* with ``--twins``: the same folder again with every scanned document replaced by its typed twin (the same
+  document typeset as a PDF with a text layer, as make_realcase.py typesets its ``pdf`` form), indexed into
+  another case: the top-5 rates of the scanned documents against those of their twins, same queries, same
+  competitors.
 """
 
 from __future__ import annotations
@@ -49,7 +53,53 @@ def doc_id(path: str) -> str:
     return _PAGE_SUFFIX.sub("", Path(path).stem)
 
 
-def run(folder: Path, dataset: Path, out: Path | None) -> dict[str, Any]:
+def twin_folder(folder: Path, target: Path, corpus: dict[str, dict[str, str]], form_of: dict[str, str]) -> Path:
+    """A copy of ``folder`` whose scanned documents are typed PDFs (text layer) of the same documents."""
+    import shutil
+
+    from bench.bench_ocr import typed_pdf
+
+    shutil.copytree(folder, target)
+    for path in sorted(target.rglob("*")):
+        did = doc_id(str(path))
+        if path.is_file() and form_of.get(did) in SCANNED:
+            path.unlink()
+            twin = path.with_name(f"{did}.pdf")
+            if not twin.exists():
+                twin.write_bytes(typed_pdf(corpus[did]))
+    return target
+
+
+def top5_rates(case_dir: Path, docs: list[str], corpus: dict[str, dict[str, str]], dataset: Path) -> dict[str, Any]:
+    """Line and BEIR top-5 rates of ``docs`` in the case at ``case_dir`` (full text)."""
+    from arbiter_desktop import app
+    from arbiter_desktop.domain import SearchMode, SearchRequest
+
+    queries = {
+        q["id"]: q["text"] for q in (json.loads(line) for line in (dataset / "queries.jsonl").read_text().splitlines())
+    }
+    pairs = [
+        (qid, did)
+        for qid, did, grade in (line.split("\t") for line in (dataset / "qrels.tsv").read_text().splitlines())
+        if grade == "2" and did in docs and qid in queries
+    ]
+    with app.open_case(case_dir) as case:
+
+        def top5(query: str) -> set[str]:
+            request = SearchRequest(query=query, top=5, mode=SearchMode.LEXICAL)
+            return {doc_id(h.doc_path) for h in app.search(case, request, audit=False).hits}
+
+        line = sum(did in top5(line_query(corpus[did]["text"])) for did in docs)
+        beir = sum(did in top5(queries[qid]) for qid, did in pairs)
+    return {
+        "documents": len(docs),
+        "line_top5_rate": line / len(docs) if docs else None,
+        "beir_pairs": len(pairs),
+        "beir_top5_rate": beir / len(pairs) if pairs else None,
+    }
+
+
+def run(folder: Path, dataset: Path, out: Path | None, twins: bool = False) -> dict[str, Any]:
     from arbiter_desktop import app
     from arbiter_desktop.config.settings import Settings
     from arbiter_desktop.domain import SearchMode, SearchRequest
@@ -111,6 +161,16 @@ def run(folder: Path, dataset: Path, out: Path | None) -> dict[str, Any]:
                 counts = per_form[form_of[did]]
                 counts["beir_pairs"] += 1
                 counts["beir_top5"] += did in top5(queries[qid])
+        if twins:
+            scanned = sorted(did for did, form in form_of.items() if form in SCANNED and did in corpus)
+            result["twins"] = {"scanned": top5_rates(case_dir, scanned, corpus, dataset)}
+            twin_case = Path(tmp) / "twin-case"
+            with app.open_case(twin_case, create=True):
+                pass
+            app.save_case_settings(twin_case, Settings(workers=2, semantic=False))
+            with app.open_case(twin_case) as case:
+                app.index(case, [twin_folder(folder, Path(tmp) / "twins", corpus, form_of)], audit=False)
+            result["twins"]["typed"] = top5_rates(twin_case, scanned, corpus, dataset)
     forms = {}
     for form, counts in per_form.items():
         row: dict[str, Any] = dict(counts)
@@ -141,8 +201,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("folder", type=Path, help="a folder written by make_realcase.py (with manifest.tsv)")
     parser.add_argument("dataset", type=Path, help="the BEIR set it was made from (corpus, queries, qrels)")
     parser.add_argument("--out", type=Path)
+    parser.add_argument("--twins", action="store_true", help="compare the scanned documents with typed twins")
     args = parser.parse_args(argv)
-    result = run(args.folder, args.dataset, args.out)
+    result = run(args.folder, args.dataset, args.out, args.twins)
     json.dump(result, sys.stdout, indent=2, ensure_ascii=False)
     sys.stdout.write("\n")
     return 0
