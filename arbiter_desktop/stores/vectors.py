@@ -37,7 +37,7 @@ import numpy.typing as npt
 # library statically, whose "unique" symbols (locale facets) then take precedence, and a libtesseract loaded after it
 # cannot parse its own models ("unicharset.cpp:843 failed", "Failed to init API"). The extraction workers import the
 # main module of the indexer (the CLI, the app: this module among others) before they run OCR page jobs.
-# tests/ingest/ocr/test_engine.py checks it in a fresh process. (isort keeps this import before usearch's.)
+# tests/ingest/ocr/test_ocr_engine.py checks it in a fresh process. (isort keeps this import before usearch's.)
 import tesserocr  # noqa: F401
 from usearch.index import Index
 
