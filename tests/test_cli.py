@@ -131,7 +131,8 @@ def test_demo_indexes_the_fictional_case_and_searches_it(
     monkeypatch.setenv("ARBITER_MODELS_DIR", str(tmp_path / "no-models"))  # full text only: fast
     assert main(["demo", "--case", str(tmp_path / "demo")]) == 0
     out = capsys.readouterr().out
-    assert "16 added" in out and "0 duplicate" in out
+    assert "20 added" in out and "0 duplicate" in out
+    assert "23 documents" in out  # the three members of the demo's ZIP scellé are documents too
     # without the OCR models, the scanned PV waits for OCR, and the report says where the models go
     assert "Awaiting OCR: 1 documents, 1 pages (OCR model(s) missing: " in out
     assert str(tmp_path / "no-models" / "tessdata" / "fra.traineddata") in out

@@ -59,6 +59,7 @@ COLUMNS = (
     ("csv_generation", True),
     ("coverage", False),
     ("audit", False),
+    ("containers", False),
 )
 
 
@@ -83,6 +84,7 @@ def _row(hit: ExportHit, results: ResultSet, context: ExportContext, labels: Lab
         "document": hit.doc_path,
         "other_paths": " | ".join(hit.other_paths),
         "sha256": hit.sha256,
+        "containers": " | ".join(f"{path} ({sha})" for path, sha in hit.containers),
         "page": str(hit.page),
         "text_source": labels.text_source(hit.ocr_confidence),
         "doc_title": hit.title,

@@ -56,6 +56,7 @@ class ExportHit:
     tagged_by: str = ""
     in_index: bool = True  # tag exports: False when the document's content is no longer in the case
     ocr_confidence: float | None = None  # the page's text was recognised by OCR, with this mean confidence
+    containers: tuple[tuple[str, str], ...] = ()  # a member's enclosing containers: (location, SHA-256)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +101,7 @@ def from_search(result: SearchResult, request: SearchRequest, models: Sequence[M
             expansions=h.expansions,
             semantic_highlight=h.semantic_highlight,
             ocr_confidence=h.ocr_confidence,
+            containers=h.containers,
         )
         for h in result.hits
     )

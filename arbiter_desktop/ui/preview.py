@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QColor, QDesktopServices, QImage, QPainter, QPen, QPixmap
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QImage, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from arbiter_desktop import app
 from arbiter_desktop.domain import DocumentView, FileKind, Hit
 from arbiter_desktop.ingest.render import PageImage, PageRequest
 from arbiter_desktop.ui.html import document_html, escape
@@ -33,6 +32,7 @@ BOX_EDGE = QColor(230, 120, 0)
 
 class PreviewPane(QWidget):
     page_wanted = Signal(object)  # PageRequest: the window asks the worker for the image
+    original_wanted = Signal(str)  # path or member location: the window asks the worker for a read-only copy
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -155,8 +155,7 @@ class PreviewPane(QWidget):
     def open_original(self) -> None:
         if self.view is None:
             return
-        copy = app.readonly_copy(Path(self.view.path))
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(copy)))
+        self.original_wanted.emit(self.view.path)  # copied off the GUI thread (a member is extracted first)
 
     def _render_text(self) -> None:
         view = self.view

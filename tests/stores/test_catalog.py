@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from arbiter_desktop.stores import catalog as catalog_module
 from arbiter_desktop.stores.catalog import MIGRATIONS, Catalog
 
 RELEASED = [name for name, _ in MIGRATIONS]  # applied by every opening
@@ -23,9 +22,10 @@ ADD_COLUMN = (
 def test_migrations_apply_once_and_in_order(tmp_path: Path) -> None:
     catalog = Catalog(tmp_path / "catalog.sqlite")
     try:
+        shipped = catalog.migrations()  # the app's own (MIGRATIONS), applied at open
         catalog._migrate([ADD_NOTES, ADD_COLUMN])
         catalog._migrate([ADD_NOTES, ADD_COLUMN])  # a second opening changes nothing (CREATE would fail)
-        assert catalog.migrations() == sorted(["documents_flag", "notes", *RELEASED])
+        assert catalog.migrations() == sorted([*shipped, "documents_flag", "notes"])
         columns = {row[1] for row in catalog.db.execute("PRAGMA table_info(documents)")}
         assert "flag" in columns
         catalog.db.execute("INSERT INTO notes (body) VALUES ('x')")
@@ -37,9 +37,10 @@ def test_a_failing_migration_leaves_nothing_half_done(tmp_path: Path) -> None:
     broken = ("broken", "CREATE TABLE half (id INTEGER);\nCREATE TABLE half (id INTEGER);")
     catalog = Catalog(tmp_path / "catalog.sqlite")
     try:
+        shipped = catalog.migrations()
         with pytest.raises(sqlite3.OperationalError):
             catalog._migrate([broken])
-        assert catalog.migrations() == sorted(RELEASED)
+        assert catalog.migrations() == shipped
         tables = {row[0] for row in catalog.db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         assert "half" not in tables
     finally:
@@ -48,16 +49,18 @@ def test_a_failing_migration_leaves_nothing_half_done(tmp_path: Path) -> None:
 
 def test_a_catalog_written_before_migrations_existed_opens(tmp_path: Path) -> None:
     path = tmp_path / "catalog.sqlite"
-    db = sqlite3.connect(path)  # the base schema only, as the first version wrote it
-    db.executescript(catalog_module._SCHEMA)
-    db.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(catalog_module.SCHEMA_VERSION),))
-    db.execute("INSERT INTO meta VALUES ('generation', '0')")
+    Catalog(path).close()
+    db = sqlite3.connect(path)
+    db.execute("DELETE FROM meta WHERE key LIKE 'migration:%'")
+    db.execute("DROP TABLE members")  # as written before the members of containers were recorded
+    db.execute("DROP TABLE ocr_pages")  # ... and before scanned pages were recognised
+    db.execute("ALTER TABLE documents DROP COLUMN ocr_pending")
     db.commit()
     db.close()
     catalog = Catalog(path)
     try:
         assert catalog.counts()["documents"] == 0
-        assert catalog.migrations() == sorted(RELEASED)
-        assert catalog.ocr_backlog() == (0, 0)  # the OCR migration's column and table are there
+        assert "members" in catalog.migrations() and catalog.members_of("/x.zip") == []
+        assert "ocr" in catalog.migrations() and catalog.ocr_backlog() == (0, 0)
     finally:
         catalog.close()
