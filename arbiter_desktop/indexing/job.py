@@ -509,6 +509,7 @@ class Indexer:
             flush=lambda: self._flush(report),
             emit=lambda done, total, current, eta: self._emit("ocr", done, total, current, report, eta),
             on_errors=count_errors,
+            limits=self._archive_limits(),
         )
         report.ocr, cancelled = phase.run()
         report.cancelled = report.cancelled or cancelled

@@ -18,13 +18,16 @@ with a higher limit; they are counted as awaiting OCR.
 from __future__ import annotations
 
 import os
+import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from arbiter_desktop.chunking.chunker import chunk_text
 from arbiter_desktop.config import paths
-from arbiter_desktop.domain import ErrorReason, RecognisedPage
+from arbiter_desktop.domain import ErrorReason, ExtractionError, FileKind, RecognisedPage
 from arbiter_desktop.ingest.ocr.engine import OcrConfig, OcrUnavailable, check_models, engine_key
 from arbiter_desktop.ingest.ocr.task import recognise_page
 from arbiter_desktop.ingest.ocr.text import merge_pages
@@ -34,6 +37,10 @@ from arbiter_desktop.stores.case import Case
 from arbiter_desktop.stores.catalog import AwaitingOcr
 from arbiter_desktop.stores.ocr_cache import CACHE_FILE, OcrCache
 
+if TYPE_CHECKING:
+    from arbiter_desktop.ingest.containers import ArchiveLimits
+
+SCRATCH = "ocr-scratch"  # in the case folder: members of containers copied out to be read (removed after the phase)
 FLUSH_S = 5.0  # finished documents are sent to the full-text index at most this long after they are done
 
 
@@ -68,10 +75,13 @@ class OcrPhase:
         flush: Callable[[], None],
         emit: Callable[[int, int, str, float | None], None],
         on_errors: Callable[[int], None],
+        limits: ArchiveLimits | None = None,
     ) -> None:
         """``checkpoint``: blocks while paused, True to stop; ``flush``: send finished documents to the full-text
-        index; ``emit(done, total, current, eta_s)``: progress in pages; ``on_errors(n)``: files put in error."""
+        index; ``emit(done, total, current, eta_s)``: progress in pages; ``on_errors(n)``: files put in error;
+        ``limits``: those of the containers, when a member is copied out of them to be read."""
         self.case = case
+        self.limits = limits
         self.settings = case.settings
         self.checkpoint = checkpoint
         self.flush = flush
@@ -113,7 +123,9 @@ class OcrPhase:
                 if document.left == 0:
                     self._finish(document)
                     continue
-                path = real_path(document.item.path)
+                path = self._readable(document)
+                if path is None:
+                    continue
                 for page in document.todo:
                     if page not in document.results:
                         jobs.append(Job(key=len(jobs), path=path, kind=document.item.kind, args=(page, config)))
@@ -166,6 +178,40 @@ class OcrPhase:
             return False
         finally:
             cache.close()
+            shutil.rmtree(self.case.directory / SCRATCH, ignore_errors=True)  # members copied out to be read
+
+    def _readable(self, document: _Document) -> str | None:
+        """The path the page jobs read: the file, or a copy of a member taken out of its containers (the one place
+        where OCR reaches a member's bytes; ``ingest/ocr/source.py`` opens what this returns)."""
+        item = document.item
+        if not item.member:
+            return real_path(item.path)
+        from arbiter_desktop.ingest.containers import ArchiveLimits
+        from arbiter_desktop.ingest.containers.locate import copy_member
+
+        catalog = self.case.catalog
+        chain = catalog.member_chain(item.path)
+        row = catalog.db.execute("SELECT kind FROM files WHERE path=?", (item.file_path,)).fetchone()
+        if not chain or row is None:
+            return None
+        limits = self.limits or ArchiveLimits(
+            max_entries=self.settings.archive_max_entries,
+            max_member_bytes=self.settings.max_file_mb * 1024 * 1024,
+            max_total_bytes=self.settings.archive_max_total_mb * 1024 * 1024,
+            max_ratio=self.settings.archive_max_ratio,
+        )
+        target = self.case.directory / SCRATCH / item.sha256
+        try:
+            steps = [(m.ref, m.kind) for m in chain]
+            copy = copy_member(Path(real_path(item.file_path)), FileKind(row[0]), steps, target, limits)
+        except (ExtractionError, OSError) as exc:
+            message = exc.message if isinstance(exc, ExtractionError) else str(exc)
+            for page in document.todo:
+                document.failures.setdefault(page, (ErrorReason.UNREADABLE, f"cannot copy the member: {message}"))
+            document.left = 0
+            self._finish(document)
+            return None
+        return str(copy)
 
     def _plan(self, awaiting: list[AwaitingOcr], cache: OcrCache, key: str) -> list[_Document]:
         """What this run recognises of each document: its pending pages within the limit, less those cached."""
@@ -205,9 +251,10 @@ class OcrPhase:
 
 
 def _unchanged(item: AwaitingOcr) -> bool:
-    """Is the file still as it was when its text was extracted (same size and modification time)?"""
+    """Is the file (a member's outermost container) still as it was when its text was extracted (same size and
+    modification time)?"""
     try:
-        st = os.stat(real_path(item.path))
+        st = os.stat(real_path(item.file_path))
     except OSError:
         return False
     return (st.st_size, st.st_mtime_ns) == (item.size, item.mtime_ns)

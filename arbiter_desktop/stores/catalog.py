@@ -162,16 +162,19 @@ class DocumentMeta:
 
 @dataclass(frozen=True, slots=True)
 class AwaitingOcr:
-    """A document with pages still to recognise, and the file to read them from (its first path)."""
+    """A document with pages still to recognise, and where to read them: its first file, or, for a member of a
+    container only, its location (copied out of its containers to be read)."""
 
     id: int
     sha256: str
     kind: FileKind
     pending: tuple[int, ...]  # page numbers
     recognised: int  # pages already recognised (they count toward the per-document page limit)
-    path: str
-    size: int
+    path: str  # a case file, or a member's location ("scelle.zip › a.jpg")
+    file_path: str  # the case file to check for changes: the document's file, or the member's outermost container
+    size: int  # of that case file, as recorded
     mtime_ns: int
+    member: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -614,15 +617,27 @@ class Catalog:
         rows = self.db.execute(
             "SELECT d.id, d.sha256, d.kind, d.ocr_pending,"
             " (SELECT COUNT(*) FROM ocr_pages o WHERE o.document_id = d.id),"
-            " f.path, f.size, f.mtime_ns FROM documents d"
-            " JOIN files f ON f.id = (SELECT MIN(id) FROM files WHERE document_id = d.id)"
-            " WHERE d.ocr_pending != '[]' ORDER BY d.id"
+            " COALESCE(f.path, m.location), COALESCE(f.path, mf.path), COALESCE(f.size, mf.size),"
+            " COALESCE(f.mtime_ns, mf.mtime_ns), m.id IS NOT NULL AND f.id IS NULL FROM documents d"
+            " LEFT JOIN files f ON f.id = (SELECT MIN(id) FROM files WHERE document_id = d.id)"
+            " LEFT JOIN members m ON m.id = (SELECT MIN(id) FROM members WHERE document_id = d.id)"
+            " LEFT JOIN files mf ON mf.path = m.file_path"
+            " WHERE d.ocr_pending != '[]' AND COALESCE(f.id, mf.id) IS NOT NULL ORDER BY d.id"
         )
         return [
             AwaitingOcr(
-                int(i), str(sha), FileKind(kind), tuple(json.loads(pending)), int(done), str(p), int(sz), int(mt)
+                int(i),
+                str(sha),
+                FileKind(kind),
+                tuple(json.loads(pending)),
+                int(done),
+                str(p),
+                str(fp),
+                int(sz),
+                int(mt),
+                bool(member),
             )
-            for i, sha, kind, pending, done, p, sz, mt in rows
+            for i, sha, kind, pending, done, p, fp, sz, mt, member in rows
         ]
 
     def ocr_backlog(self) -> tuple[int, int]:
@@ -676,6 +691,8 @@ class Catalog:
         for path, source_id, size, mtime_ns, sha256, kind in rows:
             fp = FileFingerprint(str(path), int(size), int(mtime_ns), str(sha256), FileKind(kind))
             self.record_error(int(source_id), fp, reason, message)
+        members = [int(r[0]) for r in self.db.execute("SELECT id FROM members WHERE document_id=?", (document_id,))]
+        self.set_member_error(members, reason, message)
 
     def ocr_page(self, document_id: int, page: int) -> OcrPage | None:
         row = self.db.execute(

@@ -233,6 +233,31 @@ def _sha(case: Case, name: str) -> str:
     return str(row[0])
 
 
+def test_scans_inside_an_archive_are_read_from_their_container(case: Case, tmp_path: Path) -> None:
+    """A scanned PDF and a photo that are members of a ZIP scellé: copied out of it, recognised, cited in it."""
+    import io
+    import zipfile
+
+    src = tmp_path / "src"
+    src.mkdir()
+    scan = scanned_pdf(tmp_path / "pv_scanne.pdf", [render_page(["Procès-verbal : le témoin VALENTIN."])])
+    photo = io.BytesIO()
+    render_page(["Photo du carnet : code ORCHIDEE."], width=900).convert("RGB").save(photo, "JPEG", quality=90)
+    with zipfile.ZipFile(src / "scelle_9.zip", "w") as archive:
+        archive.write(scan, "documents/pv_scanne.pdf")
+        archive.writestr("photos/carnet.jpg", photo.getvalue())
+    report = app.index(case, [src])
+    assert report.failed == [] and report.ocr.pages == 2 and report.ocr.awaiting_pages == 0
+    (hit,) = app.search(case, SearchRequest(query="VALENTIN"), audit=False).hits
+    assert hit.doc_path.endswith("scelle_9.zip › documents/pv_scanne.pdf") and hit.ocr_confidence is not None
+    assert [h.doc_path.rsplit("/", 1)[-1] for h in app.search(case, SearchRequest(query="ORCHIDEE")).hits] == [
+        "carnet.jpg"
+    ]
+    assert not (case.directory / "ocr-scratch").exists()  # the copies are gone
+    again = app.index(case, [src])
+    assert again.ocr.pages == 0
+
+
 def test_image_kind_is_a_search_filter(case: Case, sources: Path) -> None:
     app.index(case, [sources])
     result = app.search(case, SearchRequest(query="PICHON", kinds=(FileKind.IMAGE,)), audit=False)

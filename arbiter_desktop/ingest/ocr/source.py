@@ -1,10 +1,10 @@
-"""Where OCR reads a document's bytes: one function, so that other sources (a member of an archive or of a mailbox,
-read from its container) can plug in later without touching the OCR itself.
+"""Where OCR reads a document's bytes: one function, whatever the document is.
 
-Today a document is a file: it is opened read-only, as every source is (``ingest/readonly.py``). A container
-member would be located by a path of the form the containers' extractors define and answered here with its bytes
-(e.g. an ``io.BytesIO``); everything downstream (PDF rendering, image decoding) only needs a seekable binary
-file object.
+A document is read from a path: a case file, opened read-only as every source is (``ingest/readonly.py``), or, for
+a member of an archive or a mailbox, the copy that the OCR phase takes out of its containers first
+(``indexing/ocr_phase.py``: ``OcrPhase._readable``, through ``ingest/containers/locate.copy_member``). Everything
+downstream (PDF rendering, image decoding) only needs the seekable binary file object returned here; another source
+of bytes (e.g. a member streamed from its container without a copy) would be answered here, as an ``io.BytesIO``.
 """
 
 from __future__ import annotations
