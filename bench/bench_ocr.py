@@ -15,10 +15,10 @@ counted). Options measured on the same pages (``OPTIONS``): what ships (the scan
 3×3 median filter, French model), without the median filter, with the page rendered at 300 dpi whatever the
 scan's resolution, and with the French and English models together.
 
-Speed: a folder of scanned PDFs (clean 300 dpi, every page of each document) indexed by ``app.index`` into a new
-case, full text only (no embedding), with 1 then 2 extraction workers; pages/min of the OCR phase as the index
-report gives it, and the workers' CPU time per page (what the pages would take on idle cores: the development
-machine is shared, its load average is recorded). Figures, not tests.
+Speed: a folder of scanned PDFs (clean 300 dpi, every page of each document) indexed through a case session
+(``CaseSession.index``, as the CLI runs it) into a new case, full text only (no embedding), with 1 then 2 extraction
+workers; pages/min of the OCR phase as the index report gives it, and the workers' CPU time per page (what the
+pages would take on idle cores: the development machine is shared, its load average is recorded). Figures, not tests.
 """
 
 from __future__ import annotations
@@ -217,13 +217,13 @@ def measure_speed(count: int, log: Callable[[str], None]) -> list[dict[str, Any]
         source, pages = speed_folder(count, Path(tmp))
         for workers in (1, 2):
             case_dir = Path(tmp) / f"case-{workers}"
-            with app.open_case(case_dir, create=True):
+            with app.open_session(case_dir, create=True):
                 pass
             app.save_case_settings(case_dir, Settings(workers=workers, semantic=False))
             before = load_average()
             children = resource.getrusage(resource.RUSAGE_CHILDREN)
-            with app.open_case(case_dir) as case:
-                report = app.index(case, [source], audit=False)
+            with app.open_session(case_dir) as session:
+                report = session.index([source], audit=False)
             after = resource.getrusage(resource.RUSAGE_CHILDREN)
             cpu = (after.ru_utime + after.ru_stime) - (children.ru_utime + children.ru_stime)
             rate = report.ocr.pages * 60 / report.ocr.seconds if report.ocr.seconds else 0.0

@@ -83,11 +83,11 @@ def top5_rates(case_dir: Path, docs: list[str], corpus: dict[str, dict[str, str]
         for qid, did, grade in (line.split("\t") for line in (dataset / "qrels.tsv").read_text().splitlines())
         if grade == "2" and did in docs and qid in queries
     ]
-    with app.open_case(case_dir) as case:
+    with app.open_session(case_dir) as session:
 
         def top5(query: str) -> set[str]:
             request = SearchRequest(query=query, top=5, mode=SearchMode.LEXICAL)
-            return {doc_id(h.doc_path) for h in app.search(case, request, audit=False).hits}
+            return {doc_id(h.doc_path) for h in session.search(request, audit=False).hits}
 
         line = sum(did in top5(line_query(corpus[did]["text"])) for did in docs)
         beir = sum(did in top5(queries[qid]) for qid, did in pairs)
@@ -113,12 +113,13 @@ def run(folder: Path, dataset: Path, out: Path | None, twins: bool = False) -> d
     result: dict[str, Any] = {"folder": str(folder), "dataset": dataset.name, "load_before": load_average()}
     with tempfile.TemporaryDirectory(prefix="bench-realcase-") as tmp:
         case_dir = Path(tmp) / "case"
-        with app.open_case(case_dir, create=True):
+        with app.open_session(case_dir, create=True):
             pass
         app.save_case_settings(case_dir, Settings(workers=2, semantic=False))
-        with app.open_case(case_dir) as case:
+        with app.open_session(case_dir) as session:
+            case = session.case
             started = time.monotonic()
-            first = app.index(case, [folder], audit=False)
+            first = session.index([folder], audit=False)
             result["index_seconds"] = time.monotonic() - started
             result["ocr"] = {
                 "pages": first.ocr.pages,
@@ -129,13 +130,13 @@ def run(folder: Path, dataset: Path, out: Path | None, twins: bool = False) -> d
                 "awaiting_pages": first.ocr.awaiting_pages,
             }
             errors = {doc_id(e.path): f"{e.reason.value}: {e.message}" for e in first.failed}
-            second = app.index(case, [folder], audit=False)
+            second = session.index([folder], audit=False)
             result["second_run"] = {"ocr_pages": second.ocr.pages, "ocr_cached": second.ocr.cached}
             indexed = {doc_id(p) for p in case.catalog.db.execute("SELECT path FROM files").fetchall() for p in p}
 
             def top5(query: str) -> set[str]:
                 request = SearchRequest(query=query, top=5, mode=SearchMode.LEXICAL)
-                return {doc_id(h.doc_path) for h in app.search(case, request, audit=False).hits}
+                return {doc_id(h.doc_path) for h in session.search(request, audit=False).hits}
 
             per_form: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
             examples: dict[str, list[str]] = defaultdict(list)
@@ -165,11 +166,11 @@ def run(folder: Path, dataset: Path, out: Path | None, twins: bool = False) -> d
             scanned = sorted(did for did, form in form_of.items() if form in SCANNED and did in corpus)
             result["twins"] = {"scanned": top5_rates(case_dir, scanned, corpus, dataset)}
             twin_case = Path(tmp) / "twin-case"
-            with app.open_case(twin_case, create=True):
+            with app.open_session(twin_case, create=True):
                 pass
             app.save_case_settings(twin_case, Settings(workers=2, semantic=False))
-            with app.open_case(twin_case) as case:
-                app.index(case, [twin_folder(folder, Path(tmp) / "twins", corpus, form_of)], audit=False)
+            with app.open_session(twin_case) as twin_session:
+                twin_session.index([twin_folder(folder, Path(tmp) / "twins", corpus, form_of)], audit=False)
             result["twins"]["typed"] = top5_rates(twin_case, scanned, corpus, dataset)
     forms = {}
     for form, counts in per_form.items():

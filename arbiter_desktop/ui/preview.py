@@ -1,7 +1,7 @@
 """The document at the hit: its text with every match of the query marked (previous / next match), or, for a PDF or
 an image, the page rendered as an image (rendered by the search worker, off the GUI thread); on a page whose text was
-recognised by OCR, the matched words are boxed on the scan. "Open original" shows a read-only copy in the system
-viewer, never the evidence file itself."""
+recognised by OCR, the matched words are boxed on the scan. "Open original" asks for a read-only copy (made on the
+search thread: a large file takes a while to copy) that the system viewer shows, never the evidence file itself."""
 
 from __future__ import annotations
 

@@ -12,13 +12,15 @@ import struct
 import subprocess
 import zlib
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PIL import Image
 from scans import render_page, scanned_pdf, typed_and_scanned_pdf
-from support import driver_command, new_case, python_env, write
+from support import driver_command, new_case, python_env, session_of, write
 
 from arbiter_desktop import app
+from arbiter_desktop.config.settings import Settings
 from arbiter_desktop.domain import ErrorReason, FileKind, SearchRequest
 from arbiter_desktop.indexing.job import JobControl, Progress
 from arbiter_desktop.stores.case import Case
@@ -30,8 +32,15 @@ TYPED = (
 )
 
 
+def _case(tmp_path: Path, **changes: Any) -> Case:
+    """The test's case folder opened with the fixture's settings and ``changes`` (settings are fixed while a case
+    is open: a test that changes them opens the case again)."""
+    settings = Settings(workers=1, extract_timeout_s=60).replace(**changes)
+    return Case.open(tmp_path / "case", create=True, settings=settings)
+
+
 def _hits(case: Case, query: str) -> list[tuple[str, int, float | None]]:
-    result = app.search(case, SearchRequest(query=query, top=10), audit=False)
+    result = session_of(case).search(SearchRequest(query=query, top=10), audit=False)
     return [(Path(h.doc_path).name, h.page, h.ocr_confidence) for h in result.hits]
 
 
@@ -51,7 +60,7 @@ def sources(tmp_path: Path) -> Path:
 
 def test_scans_and_photos_become_searchable_page_exact(case: Case, sources: Path) -> None:
     phases: list[Progress] = []
-    report = app.index(case, [sources], on_progress=phases.append)
+    report = session_of(case).index([sources], on_progress=phases.append)
     assert report.failed == []
     assert report.ocr.pages == 4 and report.ocr.documents == 3 and report.ocr.awaiting_pages == 0
     assert _hits(case, "DURAND") == [("pv_scanne.pdf", 1, pytest.approx(90, abs=10))]
@@ -74,44 +83,44 @@ def test_scans_and_photos_become_searchable_page_exact(case: Case, sources: Path
     span = row.pages[1]
     words = [row.text[span.start + w.start : span.start + w.end] for w in page.words]
     assert "SAMSUNG." in words or "SAMSUNG" in words
-    assert case.lexical.num_chunks() == app.status(case).chunks
+    assert case.lexical.num_chunks() == session_of(case).status().chunks
 
-    again = app.index(case, [sources])  # nothing changed: no page recognised again
+    again = session_of(case).index([sources])  # nothing changed: no page recognised again
     assert (again.ocr.pages, again.ocr.cached, again.unchanged) == (0, 0, 4)
 
 
-def test_replaced_chunks_leave_the_full_text_index_and_the_vectors(case: Case, sources: Path) -> None:
+def test_replaced_chunks_leave_the_full_text_index_and_the_vectors(tmp_path: Path, sources: Path) -> None:
     """mixte.pdf had a chunk of typed text before OCR: its chunks are replaced (same document), the old one leaves
     both stores, and every new chunk gets a vector."""
     from arbiter_desktop.embedding.base import HashingEmbedder
     from arbiter_desktop.stores.vectors import open_vector_store
 
     embedder = HashingEmbedder()
-    case.settings = case.settings.replace(ocr=False)
-    app.index(case, [sources], embedder=embedder)
-    document = case.catalog.document_id_for(_sha(case, "mixte.pdf"))
-    assert document is not None
-    before = set(case.catalog.chunk_ids_of(document))
-    assert before
-    case.settings = case.settings.replace(ocr=True)
-    report = app.index(case, [sources], embedder=embedder)
-    assert report.ocr.pages == 4
-    assert case.catalog.document_id_for(_sha(case, "mixte.pdf")) == document  # the same document
-    after = set(case.catalog.chunk_ids_of(document))
-    assert after and not after & before
-    vectors = open_vector_store(case.directory, embedder.identity)
-    assert vectors.keys() == case.catalog.chunk_ids()
-    case.lexical.reload()
-    indexed = {c for _, c, _ in case.lexical.search(case.lexical.everything(), limit=1000)}
-    assert indexed == case.catalog.chunk_ids()
+    with _case(tmp_path, ocr=False) as case:
+        session_of(case, embedder).index([sources])
+        document = case.catalog.document_id_for(_sha(case, "mixte.pdf"))
+        assert document is not None
+        before = set(case.catalog.chunk_ids_of(document))
+        assert before
+    with _case(tmp_path) as case:
+        report = session_of(case, embedder).index([sources])
+        assert report.ocr.pages == 4
+        assert case.catalog.document_id_for(_sha(case, "mixte.pdf")) == document  # the same document
+        after = set(case.catalog.chunk_ids_of(document))
+        assert after and not after & before
+        vectors = open_vector_store(case.directory, embedder.identity)
+        assert vectors.keys() == case.catalog.chunk_ids()
+        case.lexical.reload()
+        indexed = {c for _, c, _ in case.lexical.search(case.lexical.everything(), limit=1000)}
+        assert indexed == case.catalog.chunk_ids()
 
 
 def test_the_cache_spares_a_moved_file_and_a_new_case(case: Case, sources: Path, tmp_path: Path) -> None:
-    app.index(case, [sources])
+    session_of(case).index([sources])
     (sources / "classement").mkdir()
     shutil.move(sources / "pv_scanne.pdf", sources / "classement" / "pv_scanne_renomme.pdf")
     shutil.copy(sources / "photo_plainte.jpg", sources / "copie.jpg")  # the same scan twice
-    moved = app.index(case, [sources])
+    moved = session_of(case).index([sources])
     assert (moved.ocr.pages, moved.ocr.cached, moved.duplicates, moved.removed) == (0, 0, 2, 1)
     assert [h[0] for h in _hits(case, "KAWASAKI")] == ["pv_scanne_renomme.pdf"]
 
@@ -119,10 +128,9 @@ def test_the_cache_spares_a_moved_file_and_a_new_case(case: Case, sources: Path,
     for name in ("catalog.sqlite", "catalog.sqlite-wal", "catalog.sqlite-shm"):
         (case.directory / name).unlink(missing_ok=True)
     shutil.rmtree(case.directory / "lexical")
-    fresh = Case.open(case.directory)
-    fresh.settings = case.settings
+    fresh = Case.open(case.directory, settings=case.settings)
     try:
-        report = app.index(fresh, [sources])
+        report = session_of(fresh).index([sources])
         assert report.ocr.pages == 0 and report.ocr.cached == 4
         assert [h[0] for h in _hits(fresh, "DURAND")] == ["pv_scanne_renomme.pdf"]
     finally:
@@ -139,15 +147,16 @@ def test_a_cancelled_run_resumes_without_reading_pages_again(case: Case, tmp_pat
         if p.phase == "ocr" and p.done >= 1:
             control.cancel()
 
-    first = app.index(case, [src], control=control, on_progress=stop_after_first_page)
+    first = session_of(case).index([src], control=control, on_progress=stop_after_first_page)
     assert first.cancelled and first.ocr.pages == 1  # one worker: the page in flight is dropped
-    assert app.status(case).awaiting_ocr_pages == 3  # the document is completed only when all its pages are read
+    # the document is completed only when all its pages are read
+    assert session_of(case).status().awaiting_ocr_pages == 3
     cached = OcrCache(case.directory / CACHE_FILE)
     assert cached.count() == 1
     cached.close()
-    second = app.index(case, [src])
+    second = session_of(case).index([src])
     assert (second.ocr.cached, second.ocr.pages) == (1, 2)
-    assert app.status(case).awaiting_ocr_pages == 0
+    assert session_of(case).status().awaiting_ocr_pages == 0
     assert _hits(case, "KARIM") == [("pv_long.pdf", 2, pytest.approx(90, abs=10))]
 
 
@@ -178,26 +187,26 @@ def test_a_killed_indexer_resumes_without_reading_pages_again(tmp_path: Path) ->
     )
     result = json.loads(done.stdout.rsplit("RESULT ", 1)[1])
     assert result["ocr_cached"] >= 1 and result["ocr_pages"] + result["ocr_cached"] == 3
-    with app.open_case(case_dir) as case:
-        assert [h[1] for h in _hits(case, "KARIM")] == [1]  # every page searchable, the best one first
-        assert app.status(case).awaiting_ocr_pages == 0
+    with app.open_session(case_dir) as session:
+        assert [h[1] for h in _hits(session.case, "KARIM")] == [1]  # every page searchable, the best one first
+        assert session.status().awaiting_ocr_pages == 0
 
 
-def test_ocr_off_leaves_documents_awaiting_then_on_completes_them(case: Case, sources: Path) -> None:
-    case.settings = case.settings.replace(ocr=False)
-    report = app.index(case, [sources])
-    assert report.failed == [] and report.ocr.pages == 0 and "switched off" in report.ocr.note
-    status = app.status(case)
-    assert (status.awaiting_ocr_documents, status.awaiting_ocr_pages) == (3, 4)
-    assert [h[0] for h in _hits(case, "bijouterie")] == ["mixte.pdf"]  # the typed page is searchable meanwhile
-    case.settings = case.settings.replace(ocr=True, ocr_max_pages=1)
-    limited = app.index(case, [sources])
-    assert limited.ocr.pages == 3 and limited.ocr.awaiting_pages == 1  # page 2 of pv_scanne.pdf waits
-    assert _hits(case, "KAWASAKI") == [] and [h[0] for h in _hits(case, "DURAND")] == ["pv_scanne.pdf"]
-    case.settings = case.settings.replace(ocr_max_pages=10)
-    rest = app.index(case, [sources])
-    assert rest.ocr.pages == 1 and rest.ocr.awaiting_pages == 0
-    assert [h[1] for h in _hits(case, "KAWASAKI")] == [2]
+def test_ocr_off_leaves_documents_awaiting_then_on_completes_them(tmp_path: Path, sources: Path) -> None:
+    with _case(tmp_path, ocr=False) as case:
+        report = session_of(case).index([sources])
+        assert report.failed == [] and report.ocr.pages == 0 and "switched off" in report.ocr.note
+        status = session_of(case).status()
+        assert (status.awaiting_ocr_documents, status.awaiting_ocr_pages) == (3, 4)
+        assert [h[0] for h in _hits(case, "bijouterie")] == ["mixte.pdf"]  # the typed page is searchable meanwhile
+    with _case(tmp_path, ocr_max_pages=1) as case:
+        limited = session_of(case).index([sources])
+        assert limited.ocr.pages == 3 and limited.ocr.awaiting_pages == 1  # page 2 of pv_scanne.pdf waits
+        assert _hits(case, "KAWASAKI") == [] and [h[0] for h in _hits(case, "DURAND")] == ["pv_scanne.pdf"]
+    with _case(tmp_path, ocr_max_pages=10) as case:
+        rest = session_of(case).index([sources])
+        assert rest.ocr.pages == 1 and rest.ocr.awaiting_pages == 0
+        assert [h[1] for h in _hits(case, "KAWASAKI")] == [2]
 
 
 def test_blank_scans_and_bombs_are_errors_with_their_reason(case: Case, tmp_path: Path) -> None:
@@ -214,7 +223,7 @@ def test_blank_scans_and_bombs_are_errors_with_their_reason(case: Case, tmp_path
 
     (src / "bombe.png").write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IEND", b""))
     write(src, "pv.txt", "Procès-verbal de synthèse.")
-    report = app.index(case, [src])
+    report = session_of(case).index([src])
     reasons = {Path(e.path).name: e.reason for e in report.failed}
     assert reasons == {
         "blanc.pdf": ErrorReason.EMPTY,
@@ -225,7 +234,7 @@ def test_blank_scans_and_bombs_are_errors_with_their_reason(case: Case, tmp_path
     assert "OCR recognised nothing" in messages["taches.png"]
     assert "megapixels" in messages["bombe.png"]
     assert [h[0] for h in _hits(case, "synthèse")] == ["pv.txt"]  # nothing else lost
-    assert app.status(case).awaiting_ocr_documents == 0
+    assert session_of(case).status().awaiting_ocr_documents == 0
 
 
 def _sha(case: Case, name: str) -> str:
@@ -246,19 +255,19 @@ def test_scans_inside_an_archive_are_read_from_their_container(case: Case, tmp_p
     with zipfile.ZipFile(src / "scelle_9.zip", "w") as archive:
         archive.write(scan, "documents/pv_scanne.pdf")
         archive.writestr("photos/carnet.jpg", photo.getvalue())
-    report = app.index(case, [src])
+    report = session_of(case).index([src])
     assert report.failed == [] and report.ocr.pages == 2 and report.ocr.awaiting_pages == 0
-    (hit,) = app.search(case, SearchRequest(query="VALENTIN"), audit=False).hits
+    (hit,) = session_of(case).search(SearchRequest(query="VALENTIN"), audit=False).hits
     assert hit.doc_path.endswith("scelle_9.zip › documents/pv_scanne.pdf") and hit.ocr_confidence is not None
-    assert [h.doc_path.rsplit("/", 1)[-1] for h in app.search(case, SearchRequest(query="ORCHIDEE")).hits] == [
+    assert [h.doc_path.rsplit("/", 1)[-1] for h in session_of(case).search(SearchRequest(query="ORCHIDEE")).hits] == [
         "carnet.jpg"
     ]
     assert not (case.directory / "ocr-scratch").exists()  # the copies are gone
-    again = app.index(case, [src])
+    again = session_of(case).index([src])
     assert again.ocr.pages == 0
 
 
 def test_image_kind_is_a_search_filter(case: Case, sources: Path) -> None:
-    app.index(case, [sources])
-    result = app.search(case, SearchRequest(query="PICHON", kinds=(FileKind.IMAGE,)), audit=False)
+    session_of(case).index([sources])
+    result = session_of(case).search(SearchRequest(query="PICHON", kinds=(FileKind.IMAGE,)), audit=False)
     assert [Path(h.doc_path).name for h in result.hits] == ["photo_plainte.jpg"]

@@ -28,8 +28,8 @@ def test_a_scanned_hit_shows_its_provenance_and_its_words_boxed(
     lines = ["Audition du témoin.", "Le témoin désigne Karim MEZIANE comme le conducteur."]
     scanned_pdf(source / "pv_scanne.pdf", [render_page(lines[:1]), render_page(lines[1:]).rotate(90, expand=True)])
     case_dir = new_case(tmp_path / "case")
-    with app.open_case(case_dir) as case:
-        report = app.index(case, [source])
+    with app.open_session(case_dir) as session:
+        report = session.index([source])
     assert report.ocr.pages == 2 and report.failed == []
 
     window = open_window(qtbot, case_dir)
