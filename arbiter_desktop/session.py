@@ -50,6 +50,8 @@ from arbiter_desktop.export.resultset import (
     from_tag,
 )
 from arbiter_desktop.indexing.job import Indexer, IndexReport, JobControl, ProgressCallback
+from arbiter_desktop.ingest.render import PageImage, PageMarks, PageRequest, PdfPages
+from arbiter_desktop.ingest.render import render_page as render_document_page
 from arbiter_desktop.search.engine import ModeUnavailable, SearchEngine
 from arbiter_desktop.search.expansion import default_lexicon
 from arbiter_desktop.search.rerank import Reranker
@@ -324,6 +326,12 @@ class CaseSession:
                     "documents": report.documents,
                     "chunks": report.chunks,
                     "embedded": report.embedded,
+                    "ocr": {
+                        "pages": report.ocr.pages,
+                        "cached": report.ocr.cached,
+                        "failed_pages": report.ocr.failed_pages,
+                        "awaiting_pages": report.ocr.awaiting_pages,
+                    },
                     "generation": report.generation,
                     "cancelled": report.cancelled,
                 },
@@ -381,10 +389,31 @@ class CaseSession:
         with self.case.guard():
             return engine.document_view(document_id, request)
 
+    def page_marks(self, request: PageRequest) -> PageMarks | None:
+        """For a page whose text was recognised by OCR: how it was turned, and its words, to box the request's
+        matches on the scan; None for a page read from the file."""
+        catalog = self.case.catalog
+        with self.case.guard():
+            ocr = catalog.ocr_page(request.document_id, request.page)
+            meta = catalog.documents_meta([request.document_id]).get(request.document_id)
+        if ocr is None or ocr.failure or meta is None:
+            return None
+        span = next((p for p in meta.pages if p.number == request.page), None)
+        if span is None or span.confidence is None:
+            return None
+        return PageMarks(ocr.rotation, ocr.words, span.start, request.ranges)
+
+    def render_page(self, request: PageRequest, width: int, pages: PdfPages) -> PageImage:
+        """The page image the preview shows (a PDF page or a frame of an image, the OCR'd words of the matches
+        boxed); ``request.path`` is a file (a member of a container is copied out of it first)."""
+        marks = self.page_marks(request)
+        return render_document_page(pages, Path(request.path), request.kind, request.page, width, marks)
+
     def status(self) -> CaseStatus:
         with self.case.guard():
             counts = self.case.catalog.counts()
             generation = self.case.catalog.generation()
+            awaiting_documents, awaiting_pages = self.case.catalog.ocr_backlog()
         return CaseStatus(
             documents=counts["documents"],
             files=counts["files"],
@@ -392,6 +421,8 @@ class CaseSession:
             embedded=counts["embedded"],
             errors=counts["errors"],
             generation=generation,
+            awaiting_ocr_documents=awaiting_documents,
+            awaiting_ocr_pages=awaiting_pages,
         )
 
     # --- audit trail ----------------------------------------------------------------------------------------
@@ -477,8 +508,15 @@ class CaseSession:
             found = catalog.paths_of(document_id) if document_id is not None else ()
             if found:
                 current[sha] = found
+        recognised: dict[tuple[str, int], float] = {}  # (SHA-256, page) → OCR confidence of recognised pages
+        ids = [i for i in (catalog.document_id_for(sha) for sha in current) if i is not None]
+        for meta in catalog.documents_meta(ids).values():
+            for span in meta.pages:
+                if span.confidence is not None:
+                    recognised[(meta.sha256, span.number)] = span.confidence
         counts = catalog.counts()
-        return from_tag(tag, tagged, current, Coverage(chunks=counts["chunks"], embedded=counts["embedded"]))
+        coverage = Coverage(chunks=counts["chunks"], embedded=counts["embedded"])
+        return from_tag(tag, tagged, current, coverage, recognised)
 
     def export_context(self) -> ExportContext:
         head = self.case.audit.head()

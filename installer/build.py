@@ -5,8 +5,10 @@
 
 (`make installer`, or `make installer VARIANT=full`.) PyInstaller freezes the app with installer/arbiter_desktop.spec
 (Python, Qt, llama.cpp, the resources and the demo documents, under ``_internal/``); then the default embedding
-model, checked against its pinned SHA-256, is copied with its notice into ``models/`` beside the executable,
-with a ``SHA256SUMS`` file that the self-test (``ArbiterDesktop --selftest``) checks.
+model, checked against its pinned SHA-256, is copied with its notice into ``models/`` beside the executable, and the
+OCR models (``models/tessdata/``: French, English, orientation; each checked against its pin in
+installer/models/tessdata.py) with theirs, with a ``SHA256SUMS`` file that the self-test (``ArbiterDesktop
+--selftest``) checks.
 
 The models are taken from ``--models``, else ``$ARBITER_MODELS_DIR``, else the repository's ``models/`` (where
 `make setup` provisions them). The ``full`` variant adds PyTorch and sentence-transformers, for a cross-encoder
@@ -43,7 +45,8 @@ MODELS_README = """\
 Models of Arbiter Desktop
 =========================
 
-The default embedding model is here: {model} (its terms: {notice}).
+The default embedding model is here: {model} (its terms: {notice}). The OCR models (Tesseract's
+tessdata_fast: French, English, page orientation; Apache-2.0) are in tessdata/.
 
 To add another model (a GGUF embedder, a GGUF reranker, or a sentence-transformers cross-encoder folder when the
 bundle was built with PyTorch), on a connected machine: download it, check its SHA-256 (`sha256sum FILE.gguf`)
@@ -75,6 +78,39 @@ def pinned_default_model() -> tuple[str, str, str]:
     sys.modules[spec.name] = module  # dataclasses look their module up while the file runs
     spec.loader.exec_module(module)
     return str(module.GGUF_NAME), str(module.GGUF_SHA256), str(module.NOTICE_NAME)
+
+
+def pinned_ocr_models() -> dict[str, str]:
+    """File name → SHA-256 of the OCR models, from their provisioning script."""
+    path = ROOT / "installer" / "models" / "tessdata.py"
+    spec = importlib.util.spec_from_file_location("arbiter_installer_tessdata", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return {str(pin.model): str(pin.model_sha256) for pin in module.PINS}
+
+
+def check_ocr_models(models: Path) -> list[Path]:
+    """The OCR models and their notice in ``models/tessdata``, each model checked against its pin."""
+    folder = models / "tessdata"
+    found: list[Path] = []
+    for name, pinned in pinned_ocr_models().items():
+        path = folder / name
+        if not path.is_file():
+            raise BuildError(
+                f"an OCR model is missing: expected {path} (run `make setup` to provision it)", EXIT_MISSING
+            )
+        if sha256_of(path) != pinned:
+            raise BuildError(
+                f"{path} does not match its pinned SHA-256: provision it again (delete it and run `make setup`)",
+                EXIT_INTEGRITY,
+            )
+        found.append(path)
+    notice = folder / "tessdata.NOTICE.txt"
+    if not notice.is_file():
+        raise BuildError(f"the OCR models' notice is missing: expected {notice} (run `make setup`)", EXIT_MISSING)
+    return [*found, notice]
 
 
 def sha256_of(path: Path) -> str:
@@ -127,14 +163,22 @@ def run_pyinstaller(variant: str, dist: Path, work: Path) -> None:
         raise BuildError("PyInstaller failed (see its messages above)", EXIT_PYINSTALLER)
 
 
-def install_models(bundle: Path, model: Path, notice: Path, sha256: str) -> None:
-    """Copy the default model (modification time kept, so that its cached SHA-256 stays valid) and its notice."""
+def install_models(bundle: Path, model: Path, notice: Path, sha256: str, ocr: Sequence[Path] = ()) -> None:
+    """Copy the default model (modification time kept, so that its cached SHA-256 stays valid) and its notice, and
+    the OCR models into ``models/tessdata``; list the models in SHA256SUMS."""
     target = bundle / "models"
     target.mkdir(exist_ok=True)
     for source in (model, notice, model.with_name(model.name + ".sha256.json")):
         if source.is_file():
             shutil.copy2(source, target / source.name)
-    (target / SHA256SUMS).write_text(f"{sha256}  {model.name}\n", encoding="utf-8")
+    sums = [f"{sha256}  {model.name}"]
+    if ocr:
+        (target / "tessdata").mkdir(exist_ok=True)
+    for source in ocr:
+        shutil.copy2(source, target / "tessdata" / source.name)
+        if source.suffix == ".traineddata":
+            sums.append(f"{sha256_of(source)}  tessdata/{source.name}")
+    (target / SHA256SUMS).write_text("".join(f"{line}\n" for line in sums), encoding="utf-8")
     (target / "README.txt").write_text(MODELS_README.format(model=model.name, notice=notice.name), encoding="utf-8")
 
 
@@ -145,9 +189,10 @@ def folder_size(folder: Path) -> int:
 def build(variant: str, dist: Path, work: Path, models: Path) -> Path:
     started = time.monotonic()
     model, notice, sha256 = check_default_model(models)
+    ocr = check_ocr_models(models)
     run_pyinstaller(variant, dist, work)
     bundle = dist / NAME
-    install_models(bundle, model, notice, sha256)
+    install_models(bundle, model, notice, sha256, ocr)
     size = folder_size(bundle)
     print(
         f"Built {bundle} in {time.monotonic() - started:.0f} s: {size / 2**20:.0f} MiB "

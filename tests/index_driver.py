@@ -101,6 +101,8 @@ def main() -> int:
         "documents": report.documents,
         "chunks": report.chunks,
         "embedded": report.embedded,
+        "ocr_pages": report.ocr.pages,
+        "ocr_cached": report.ocr.cached,
         "seconds": report.seconds,
         "peak_rss_mb": peak_rss_mb(),
         "workers_peak_rss_mb": workers.peak,

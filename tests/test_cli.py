@@ -16,11 +16,11 @@ def case_dir(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
     src = tmp_path / "src"
     write(src, "pv.txt", "Le mis en cause MEZIANE a été placé en garde à vue à 14h30.")
     write(src, "sms.txt", "rdv gare 18h, ramène le liquide. Tel 06 12 34 56 78")
-    (src / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
+    (src / "programme.txt").write_bytes(b"\x7fELF\x02\x01\x01" + bytes(range(256)) * 8)
     case = tmp_path / "case"
     assert main(["index", str(case), str(src), "--no-semantic"]) == 1  # finished, with one file in error
     out = capsys.readouterr()
-    assert "2 added" in out.out and "image.txt" in out.out and "unsupported" in out.out
+    assert "2 added" in out.out and "programme.txt" in out.out and "unsupported" in out.out
     return case
 
 
@@ -67,7 +67,7 @@ def test_status_and_errors(case_dir: Path, capsys: pytest.CaptureFixture[str]) -
     assert status["generation"] >= 1
     assert main(["errors", str(case_dir), "--json"]) == 0
     (error,) = json.loads(capsys.readouterr().out)
-    assert error["path"].endswith("image.txt") and error["reason"] == "unsupported"
+    assert error["path"].endswith("programme.txt") and error["reason"] == "unsupported"
 
 
 def test_bad_input_gets_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -131,8 +131,11 @@ def test_demo_indexes_the_fictional_case_and_searches_it(
     monkeypatch.setenv("ARBITER_MODELS_DIR", str(tmp_path / "no-models"))  # full text only: fast
     assert main(["demo", "--case", str(tmp_path / "demo")]) == 0
     out = capsys.readouterr().out
-    assert "19 added" in out and "0 duplicate" in out
-    assert "22 documents" in out  # the three members of the demo's ZIP scellé are documents too
+    assert "20 added" in out and "0 duplicate" in out
+    assert "23 documents" in out  # the three members of the demo's ZIP scellé are documents too
+    # without the OCR models, the scanned PV waits for OCR, and the report says where the models go
+    assert "Awaiting OCR: 1 documents, 1 pages (OCR model(s) missing: " in out
+    assert str(tmp_path / "no-models" / "tessdata" / "fra.traineddata") in out
     assert "2024-03-14_PV_prolongation_GAV_FERRAND.odt" in out  # "GAV prolongée" finds the spelled-out PV
     assert "--mode lexical" in out
 

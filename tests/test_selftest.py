@@ -26,12 +26,13 @@ def test_a_failed_step_fails_the_selftest_and_skips_the_steps_that_need_it(
         "models": "[FAIL]",
         "index": "[skip]",
         "search lexical": "[skip]",
+        "search ocr": "[skip]",
         "search hybrid": "[skip]",
         "export pdf": "[skip]",
         "gui offscreen": "[skip]",
     }
     assert any("no embedding model in" in line and "embeddinggemma-300m-q8_0.gguf" in line for line in lines)
-    assert lines[-1].startswith("selftest FAILED: 1/7 steps passed") and lines[-1].endswith("(failed: models)")
+    assert lines[-1].startswith("selftest FAILED: 1/8 steps passed") and lines[-1].endswith("(failed: models)")
     assert not (tmp_path / "work" / "case").exists()
     assert "ARBITER_DATA_DIR" not in os.environ  # set for the run only
 

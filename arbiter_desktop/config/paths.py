@@ -28,6 +28,11 @@ def models_dir() -> Path:
     return Path(override) if override else app_root() / "models"
 
 
+def tessdata_dir() -> Path:
+    """The OCR models (``<language>.traineddata``), provisioned by ``installer/models/tessdata.py``."""
+    return models_dir() / "tessdata"
+
+
 def demo_documents_dir() -> Path:
     return resources_dir() / "demo" / "affaire_demo"
 

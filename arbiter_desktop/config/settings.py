@@ -77,6 +77,15 @@ class Settings:
         200, "Members expanding more than this many times their compressed size are refused (decompression bombs)."
     )
 
+    # --- OCR (issue 16 §1): scanned pages and photos of pages ---
+    ocr: bool = _setting(True, "Recognise the text of scanned pages and photos of pages (OCR), after the native text.")
+    ocr_languages: str = _setting(
+        "fra", "OCR languages: fra (French), fra+eng (French and English, slower), eng.", ("fra", "fra+eng", "eng")
+    )
+    ocr_max_pages: int = _setting(
+        1000, "Most pages recognised per document; the others wait (raise the limit and index again)."
+    )
+
     def __post_init__(self) -> None:
         for f in fields(self):
             value = getattr(self, f.name)

@@ -54,6 +54,8 @@ _FR = {
     "sha256": "SHA-256 du document",
     "containers": "Dans le conteneur (SHA-256)",
     "page": "Page",
+    "text_source": "Origine du texte",
+    "ocr_value": "texte reconnu (OCR), confiance {confidence} %",
     "doc_title": "Titre",
     "passage": "Passage",
     "highlighted": "Extraits surlignés",
@@ -132,6 +134,8 @@ _EN = {
     "sha256": "Document SHA-256",
     "containers": "In container (SHA-256)",
     "page": "Page",
+    "text_source": "Text source",
+    "ocr_value": "recognised text (OCR), confidence {confidence}%",
     "doc_title": "Title",
     "passage": "Passage",
     "highlighted": "Highlighted text",
@@ -241,6 +245,12 @@ class Labels:
             (self["score_rerank"], scores.rerank),
         ]
         return " · ".join(f"{name} {self.number(value) or '—'}" for name, value in parts)
+
+    def text_source(self, confidence: float | None) -> str:
+        """How the hit's page text was obtained: "" when read from the file, else OCR with its confidence."""
+        if confidence is None:
+            return ""
+        return self["ocr_value"].format(confidence=f"{confidence:.0f}")
 
     def origin(self, tagged: TaggedHit) -> str:
         return self["origin_value"].format(query=tagged.query, mode=self.mode(tagged.mode), rank=tagged.hit.rank)

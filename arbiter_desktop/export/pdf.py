@@ -294,6 +294,8 @@ class _Writer:
         if hit.other_paths:
             fields.append((lb["other_paths"], "\n".join(hit.other_paths)))
         fields += [(lb["sha256"], hit.sha256), (lb["page"], str(hit.page))]
+        if hit.ocr_confidence is not None:
+            fields.append((lb["text_source"], lb.text_source(hit.ocr_confidence)))
         if hit.containers:
             fields.append((lb["containers"], "\n".join(f"{path} — {sha}" for path, sha in hit.containers)))
         if hit.title:

@@ -87,15 +87,21 @@ def from_search(result: SearchResult, request: SearchRequest, models: Sequence[M
 
 
 def from_tag(
-    tag: str, tagged: Sequence[TaggedHit], current_paths: Mapping[str, tuple[str, ...]], coverage: Coverage
+    tag: str,
+    tagged: Sequence[TaggedHit],
+    current_paths: Mapping[str, tuple[str, ...]],
+    coverage: Coverage,
+    recognised: Mapping[tuple[str, int], float] | None = None,
 ) -> ResultSet:
     """The hits of a tag; ``current_paths`` gives, by SHA-256, the paths of the contents still in the case (a
-    hit is cited where its content is now)."""
+    hit is cited where its content is now); ``recognised``, by (SHA-256, page), the OCR confidence of the pages
+    whose text is recognised now."""
     hits: list[ExportHit] = []
     for number, t in enumerate(tagged, start=1):
         paths = current_paths.get(t.hit.sha256)
         hit = replace(t.hit, doc_path=paths[0], other_paths=tuple(paths[1:])) if paths else t.hit
-        hits.append(ExportHit(number, hit, t, in_index=paths is not None))
+        confidence = (recognised or {}).get((hit.sha256, hit.page), hit.ocr_confidence)
+        hits.append(ExportHit(number, replace(hit, ocr_confidence=confidence), t, in_index=paths is not None))
     return ResultSet(
         query="",
         tag=tagged[0].tag if tagged else tag,

@@ -15,8 +15,11 @@ Sources may change under the job: a file deleted or written to between the walk 
 is never recorded with a fingerprint that does not match the text indexed. It is read again (up to
 ``CHANGE_RETRIES`` times), then reported as ``changed``; a file that disappeared is reported as ``unreadable``.
 
+Scanned pages and photos are recognised in a phase of their own (1b, :mod:`arbiter_desktop.indexing.ocr_phase`)
+once the native text of every document is in the index.
+
 The job knows nothing of Qt: it reports :class:`Progress` through a callback and checks a
-:class:`JobControl` between files for pause and cancel.
+:class:`JobControl` between files (and between OCR pages) for pause and cancel.
 """
 
 from __future__ import annotations
@@ -30,9 +33,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from arbiter_desktop.domain import CONTAINER_KINDS, ErrorReason, FileError, FileFingerprint, FileKind
+from arbiter_desktop.domain import CONTAINER_KINDS, ErrorReason, FileError, FileFingerprint, FileKind, RecognisedPage
 from arbiter_desktop.embedding.base import Embedder
 from arbiter_desktop.indexing.members import Holder, MemberTracker, PendingMember
+from arbiter_desktop.indexing.ocr_phase import OcrPhase, OcrReport
 from arbiter_desktop.ingest.containers import ArchiveLimits
 from arbiter_desktop.ingest.containers.task import container_task
 from arbiter_desktop.ingest.discovery import Seen, Skipped, fingerprint, restat, walk
@@ -49,13 +53,14 @@ FLUSH_DOCUMENTS = 1000  # documents sent to the full-text index per commit when 
 
 @dataclass(frozen=True, slots=True)
 class Progress:
-    phase: str  # "scan", "text", "lexical" (a backlog of documents sent to the index), "semantic", "done"
-    done: int
+    phase: str  # "scan", "text", "lexical" (a backlog of documents sent to the index), "ocr", "semantic", "done"
+    done: int  # files; pages in the "ocr" phase; chunks in the "semantic" phase
     total: int
     current: str
     errors: int
     text_bytes: int
     elapsed_s: float
+    eta_s: float | None = None  # time left in the phase, when the phase estimates it (the "ocr" phase does)
 
 
 @dataclass
@@ -75,6 +80,7 @@ class IndexReport:
     generation: int = 0
     embedded: int = 0  # chunks embedded in this run
     embed_seconds: float = 0.0
+    ocr: OcrReport = field(default_factory=OcrReport)  # phase 1b: pages recognised, cached, awaiting
 
 
 class EventLike(Protocol):
@@ -209,6 +215,8 @@ class Indexer:
 
         self._process(to_process, report)
         self._flush(report)
+        if not report.cancelled:
+            self._ocr(report)
         self.case.lexical.close_writer()
         if self.embedder is not None and not report.cancelled:
             self._embed(report)
@@ -292,6 +300,7 @@ class Indexer:
                             found = tracker.finished(job, outcome, self._add_member_document)
                             done += 1
                         else:
+                            assert not isinstance(outcome, RecognisedPage)  # file jobs extract; OCR comes later
                             found = self._file_outcome(job, outcome, groups[job.key], moved, report, tracker)
                             done += len(groups[job.key])
                         members += found
@@ -497,6 +506,23 @@ class Indexer:
             indexed.append(document_id)
         return indexed
 
+    def _ocr(self, report: IndexReport) -> None:
+        """Phase 1b: recognise the pages awaiting OCR (indexing/ocr_phase.py), after the native text."""
+
+        def count_errors(files: int) -> None:
+            report.errors += files
+
+        phase = OcrPhase(
+            self.case,
+            checkpoint=self.control.checkpoint,
+            flush=lambda: self._flush(report),
+            emit=lambda done, total, current, eta: self._emit("ocr", done, total, current, report, eta),
+            on_errors=count_errors,
+            limits=self._archive_limits(),
+        )
+        report.ocr, cancelled = phase.run()
+        report.cancelled = report.cancelled or cancelled
+
     def _embed(self, report: IndexReport) -> None:
         """Phase 2: embed the chunks that have no vector yet, in batches, saving every few seconds."""
         assert self.embedder is not None and self.vectors is not None
@@ -564,7 +590,9 @@ class Indexer:
             self.case.catalog.record_error(source_id, fp, reason, message)
         report.errors += 1
 
-    def _emit(self, phase: str, done: int, total: int, current: str, report: IndexReport) -> None:
+    def _emit(
+        self, phase: str, done: int, total: int, current: str, report: IndexReport, eta_s: float | None = None
+    ) -> None:
         self.on_progress(
             Progress(
                 phase=phase,
@@ -574,5 +602,6 @@ class Indexer:
                 errors=report.errors,
                 text_bytes=report.text_bytes,
                 elapsed_s=time.monotonic() - self._started,
+                eta_s=eta_s,
             )
         )

@@ -30,7 +30,11 @@ _PST_MAGIC = b"!BDN"
 _COMPRESSED_MAGIC = (b"\x1f\x8b", b"BZh", b"\xfd7zXZ\x00")  # gzip, bzip2, xz: a tar inside is a container
 _TAR_MAGIC_OFFSET = 257
 # Formats whose first bytes could pass for text (the others have NULs or control bytes early on).
-_BINARY_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"\xd0\xcf\x11\xe0", b"\x1f\x8b", b"GIF87a", b"GIF89a")
+_BINARY_MAGIC = (b"\xd0\xcf\x11\xe0", b"\x1f\x8b", b"GIF87a", b"GIF89a")
+# Images whose text OCR recognises: JPEG, PNG, TIFF (little- and big-endian, classic and BigTIFF); BMP and WebP
+# are told by their headers (_is_bmp, _is_webp).
+_IMAGE_MAGIC = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+")
+_BMP_INFO_SIZES = frozenset({12, 16, 40, 52, 56, 64, 108, 124})
 # Office documents saved with a password are OLE files holding an encrypted package: named by their extension,
 # so that their extractor reports them as encrypted.
 _ENCRYPTED_PACKAGE_KINDS = {".xlsx": FileKind.XLSX, ".xlsm": FileKind.XLSX, ".pptx": FileKind.PPTX}
@@ -98,6 +102,8 @@ def detect_kind_bytes(head: bytes, name: str) -> FileKind:
     if head.find(b"%PDF-", 0, _PDF_SEARCH + 5) >= 0:
         return FileKind.PDF
     head = head[:HEAD_BYTES]
+    if is_image(head):
+        return FileKind.IMAGE
     if head.startswith(_BINARY_MAGIC):
         return FileKind.UNKNOWN
     if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{\\rtf"):
@@ -106,6 +112,24 @@ def detect_kind_bytes(head: bytes, name: str) -> FileKind:
     if text is None:
         return FileKind.UNKNOWN
     return _text_kind(text, Path(name).suffix.lower())
+
+
+def is_image(head: bytes) -> bool:
+    """Do these first bytes open an image the OCR reads (JPEG, PNG, TIFF, BMP, WebP)?"""
+    return head.startswith(_IMAGE_MAGIC) or _is_webp(head) or _is_bmp(head)
+
+
+def _is_webp(head: bytes) -> bool:
+    return len(head) >= 16 and head[:4] == b"RIFF" and head[8:12] == b"WEBP" and head[12:15] == b"VP8"
+
+
+def _is_bmp(head: bytes) -> bool:
+    """A Windows bitmap: "BM", then a header whose sizes hold together (a text may start with "BM" too)."""
+    if len(head) < 26 or not head.startswith(b"BM"):
+        return False
+    pixels_at = int.from_bytes(head[10:14], "little")
+    info_size = int.from_bytes(head[14:18], "little")
+    return head[6:10] == b"\x00\x00\x00\x00" and info_size in _BMP_INFO_SIZES and 14 + info_size <= pixels_at
 
 
 def decode_text(data: bytes) -> str:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from arbiter_desktop.domain import ChunkSpan, ErrorReason, Extraction, ExtractionError, FileKind
+from arbiter_desktop.domain import ChunkSpan, ErrorReason, Extraction, ExtractionError, FileKind, RecognisedPage
 from arbiter_desktop.ingest.containers import Member
 
 
@@ -27,6 +27,7 @@ class Job:
     key: int  # caller's identifier
     path: str
     kind: FileKind
+    args: tuple[Any, ...] = ()  # more arguments for the task, picklable (an OCR page job: the page and settings)
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,10 +43,10 @@ class Failed:
     message: str
 
 
-Outcome = Extracted | Failed
-# What a worker runs for each file: (path, kind, chunk tokens, overlap) -> outcome. A module-level function, so
-# that a spawned worker can import it.
-Task = Callable[[str, FileKind, int, int], Outcome]
+Outcome = Extracted | Failed | RecognisedPage
+# What a worker runs for each job: (path, kind, chunk tokens, overlap, *job.args) -> outcome. A module-level
+# function, so that a spawned worker can import it.
+Task = Callable[..., Outcome]
 
 
 def _limit_memory(memory_mb: int) -> None:
@@ -88,8 +89,8 @@ def _worker_main(jobs: Any, results: Any, memory_mb: int, chunk_tokens: int, ove
             return
         if job is None:
             return
-        path, kind = job
-        outcome = task(path, kind, chunk_tokens, overlap)
+        path, kind, args = job
+        outcome = task(path, kind, chunk_tokens, overlap, *args)
         try:
             try:
                 results.send(outcome)
@@ -117,7 +118,7 @@ class _Worker:
     def submit(self, job: Job) -> None:
         self.job = job
         self.started = time.monotonic()
-        self.jobs.send((job.path, job.kind))
+        self.jobs.send((job.path, job.kind, job.args))
 
     def kill(self) -> None:
         self.process.kill()

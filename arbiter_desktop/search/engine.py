@@ -28,11 +28,13 @@ from arbiter_desktop.domain import (
     DocumentView,
     Expansion,
     Hit,
+    PageSpan,
     Scores,
     SearchMode,
     SearchRequest,
     SearchResult,
     page_at,
+    page_span_at,
 )
 from arbiter_desktop.embedding.base import Embedder
 from arbiter_desktop.search.coverage import COVERAGE_PASSAGES, lexical_coverage
@@ -466,6 +468,7 @@ class SearchEngine:
         return replace(
             hit,
             page=page_at(meta.pages, start) if meta.pages else chunk.page,
+            ocr_confidence=_page_confidence(meta.pages, start),
             passage=passage.text,
             passage_start=start,
             highlights=passage.highlights,
@@ -473,6 +476,12 @@ class SearchEngine:
             expansions=passage.expansions,
             semantic_highlight=marked,
         )
+
+
+def _page_confidence(pages: Sequence[PageSpan], offset: int) -> float | None:
+    """The OCR confidence of the page holding ``offset``, None when its text was read from the file."""
+    span = page_span_at(list(pages), offset)
+    return span.confidence if span is not None else None
 
 
 MAX_SENTENCES = 4  # sentences compared with the query per hit, nearest the lexical matches first

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,10 +25,13 @@ from arbiter_desktop.domain import (
     FileError,
     FileFingerprint,
     FileKind,
+    OcrWord,
     PageSpan,
+    RecognisedPage,
 )
 from arbiter_desktop.safetext import escape_surrogates
 from arbiter_desktop.stores.damage import CATALOG, Damage, StoreDamaged
+from arbiter_desktop.stores.ocr_cache import decode_words, encode_words
 
 SCHEMA_VERSION = 1  # the base schema below; later additions are named migrations (MIGRATIONS)
 
@@ -109,6 +112,24 @@ CREATE INDEX IF NOT EXISTS members_file ON members(file_path);
 CREATE INDEX IF NOT EXISTS members_document ON members(document_id);
 """,
     ),
+    (
+        # Scanned pages: those of a document still to be recognised (JSON list of page numbers), and for each page
+        # recognised, the geometry and word boxes of its reading (the preview boxes a hit's words on the scan).
+        "ocr",
+        """
+        ALTER TABLE documents ADD COLUMN ocr_pending TEXT NOT NULL DEFAULT '[]';
+        CREATE TABLE IF NOT EXISTS ocr_pages (
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            page INTEGER NOT NULL,
+            confidence REAL NOT NULL,
+            rotation INTEGER NOT NULL,   -- degrees (counter-clockwise) the page was turned to read it upright
+            width INTEGER NOT NULL,      -- pixels of the upright image read
+            height INTEGER NOT NULL,
+            words BLOB NOT NULL,         -- stores/ocr_cache.py: encode_words
+            failure TEXT NOT NULL DEFAULT '',  -- why the page could not be recognised ('' when it was)
+            PRIMARY KEY (document_id, page));
+        """,
+    ),
 )
 
 
@@ -137,6 +158,37 @@ class DocumentMeta:
     pages: tuple[PageSpan, ...]
     date: datetime | None
     paths: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AwaitingOcr:
+    """A document with pages still to recognise, and where to read them: its first file, or, for a member of a
+    container only, its location (copied out of its containers to be read)."""
+
+    id: int
+    sha256: str
+    kind: FileKind
+    pending: tuple[int, ...]  # page numbers
+    recognised: int  # pages already recognised (they count toward the per-document page limit)
+    path: str  # a case file, or a member's location ("scelle.zip › a.jpg")
+    file_path: str  # the case file to check for changes: the document's file, or the member's outermost container
+    size: int  # of that case file, as recorded
+    mtime_ns: int
+    member: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class OcrPage:
+    """How a page was recognised: what the preview needs to box words on the scan."""
+
+    document_id: int
+    page: int
+    confidence: float
+    rotation: int
+    width: int
+    height: int
+    words: tuple[OcrWord, ...]
+    failure: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -537,19 +589,19 @@ class Catalog:
     def add_document(
         self, sha256: str, kind: FileKind, size: int, extraction: Extraction, chunks: Sequence[ChunkSpan]
     ) -> int:
-        pages = [[p.number, p.start, p.end, p.label] for p in extraction.pages]
         cur = self.db.execute(
-            "INSERT INTO documents (sha256, kind, size, title, text, pages, fields, date, state)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending')",
+            "INSERT INTO documents (sha256, kind, size, title, text, pages, fields, date, state, ocr_pending)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)",
             (
                 sha256,
                 kind.value,
                 size,
                 extraction.title,
                 extraction.text,
-                json.dumps(pages, ensure_ascii=False),
+                _pages_json(extraction.pages),
                 json.dumps(dict(extraction.fields), ensure_ascii=False),
                 extraction.date.isoformat() if extraction.date else None,
+                json.dumps(list(extraction.ocr_pages)),
             ),
         )
         document_id = int(cur.lastrowid or 0)
@@ -558,6 +610,106 @@ class Catalog:
             [(document_id, c.ordinal, c.start, c.end, c.page) for c in chunks],
         )
         return document_id
+
+    # OCR (phase 1b)
+    def awaiting_ocr(self) -> list[AwaitingOcr]:
+        """Documents with pages still to recognise that a file references, oldest first."""
+        rows = self.db.execute(
+            "SELECT d.id, d.sha256, d.kind, d.ocr_pending,"
+            " (SELECT COUNT(*) FROM ocr_pages o WHERE o.document_id = d.id),"
+            " COALESCE(f.path, m.location), COALESCE(f.path, mf.path), COALESCE(f.size, mf.size),"
+            " COALESCE(f.mtime_ns, mf.mtime_ns), m.id IS NOT NULL AND f.id IS NULL FROM documents d"
+            " LEFT JOIN files f ON f.id = (SELECT MIN(id) FROM files WHERE document_id = d.id)"
+            " LEFT JOIN members m ON m.id = (SELECT MIN(id) FROM members WHERE document_id = d.id)"
+            " LEFT JOIN files mf ON mf.path = m.file_path"
+            " WHERE d.ocr_pending != '[]' AND COALESCE(f.id, mf.id) IS NOT NULL ORDER BY d.id"
+        )
+        return [
+            AwaitingOcr(
+                int(i),
+                str(sha),
+                FileKind(kind),
+                tuple(json.loads(pending)),
+                int(done),
+                str(p),
+                str(fp),
+                int(sz),
+                int(mt),
+                bool(member),
+            )
+            for i, sha, kind, pending, done, p, fp, sz, mt, member in rows
+        ]
+
+    def ocr_backlog(self) -> tuple[int, int]:
+        """(documents, pages) awaiting OCR."""
+        documents = pages = 0
+        for (pending,) in self.db.execute("SELECT ocr_pending FROM documents WHERE ocr_pending != '[]'"):
+            documents += 1
+            pages += len(json.loads(pending))
+        return documents, pages
+
+    def replace_text(
+        self,
+        document_id: int,
+        text: str,
+        pages: Sequence[PageSpan],
+        chunks: Sequence[ChunkSpan],
+        pending: Sequence[int],
+        recognised: Sequence[RecognisedPage],
+        failures: Mapping[int, str],
+    ) -> None:
+        """Give a document its text completed by OCR: new page map and chunks (its old chunks are deleted: they
+        leave the full-text index when it is sent again, the vectors at the next embedding phase), the pages still
+        pending, and how each page was recognised (or why it was not). The document is pending until sent."""
+        self.db.execute(
+            "UPDATE documents SET text=?, pages=?, ocr_pending=?, state='pending' WHERE id=?",
+            (text, _pages_json(pages), json.dumps(list(pending)), document_id),
+        )
+        self.db.execute("DELETE FROM chunks WHERE document_id=?", (document_id,))
+        self.db.executemany(
+            "INSERT INTO chunks (document_id, ordinal, start, end, page) VALUES (?, ?, ?, ?, ?)",
+            [(document_id, c.ordinal, c.start, c.end, c.page) for c in chunks],
+        )
+        self.db.executemany(
+            "INSERT OR REPLACE INTO ocr_pages VALUES (?, ?, ?, ?, ?, ?, ?, '')",
+            [
+                (document_id, r.page, r.confidence, r.rotation, r.width, r.height, encode_words(r.words))
+                for r in recognised
+            ],
+        )
+        self.db.executemany(
+            "INSERT OR REPLACE INTO ocr_pages VALUES (?, ?, 0, 0, 0, 0, ?, ?)",
+            [(document_id, page, encode_words(()), why) for page, why in failures.items()],
+        )
+
+    def fail_document(self, document_id: int, reason: ErrorReason, message: str) -> None:
+        """Every file of a document becomes an error with this reason (the document, left without a file, is
+        removed at the next commit of the full-text index)."""
+        rows = self.db.execute(
+            "SELECT path, source_id, size, mtime_ns, sha256, kind FROM files WHERE document_id=?", (document_id,)
+        ).fetchall()
+        for path, source_id, size, mtime_ns, sha256, kind in rows:
+            fp = FileFingerprint(str(path), int(size), int(mtime_ns), str(sha256), FileKind(kind))
+            self.record_error(int(source_id), fp, reason, message)
+        members = [int(r[0]) for r in self.db.execute("SELECT id FROM members WHERE document_id=?", (document_id,))]
+        self.set_member_error(members, reason, message)
+
+    def ocr_page(self, document_id: int, page: int) -> OcrPage | None:
+        row = self.db.execute(
+            "SELECT confidence, rotation, width, height, words, failure FROM ocr_pages WHERE document_id=? AND page=?",
+            (document_id, page),
+        ).fetchone()
+        if row is None:
+            return None
+        return OcrPage(
+            document_id, page, float(row[0]), int(row[1]), int(row[2]), int(row[3]), decode_words(row[4]), str(row[5])
+        )
+
+    def ocr_failures(self, document_id: int) -> dict[int, str]:
+        rows = self.db.execute(
+            "SELECT page, failure FROM ocr_pages WHERE document_id=? AND failure != '' ORDER BY page", (document_id,)
+        )
+        return {int(p): str(f) for p, f in rows}
 
     def mark_all_pending(self) -> None:
         """Every document is to be sent to the full-text index again (it is being rebuilt)."""
@@ -723,5 +875,19 @@ def _statements(script: str) -> list[str]:
     return statements
 
 
+def _pages_json(pages: Sequence[PageSpan]) -> str:
+    """``[[number, start, end, label], ...]``, with a fifth item, the OCR confidence, for a recognised page."""
+    rows: list[list[object]] = []
+    for p in pages:
+        row: list[object] = [p.number, p.start, p.end, p.label]
+        if p.confidence is not None:
+            row.append(p.confidence)
+        rows.append(row)
+    return json.dumps(rows, ensure_ascii=False)
+
+
 def _pages(raw: str) -> tuple[PageSpan, ...]:
-    return tuple(PageSpan(int(n), int(s), int(e), str(lbl)) for n, s, e, lbl in json.loads(raw))
+    return tuple(
+        PageSpan(int(r[0]), int(r[1]), int(r[2]), str(r[3]), float(r[4]) if len(r) > 4 else None)
+        for r in json.loads(raw)
+    )

@@ -42,6 +42,13 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+
+# libtesseract must be loaded before usearch in a process: usearch's extension links its own copy of the C++ standard
+# library statically, whose "unique" symbols (locale facets) then take precedence, and a libtesseract loaded after it
+# cannot parse its own models ("unicharset.cpp:843 failed", "Failed to init API"). The extraction workers import the
+# main module of the indexer (the CLI, the app: this module among others) before they run OCR page jobs.
+# tests/ingest/ocr/test_ocr_engine.py checks it in a fresh process. (isort keeps this import before usearch's.)
+import tesserocr  # noqa: F401
 from usearch.index import Index
 
 from arbiter_desktop.embedding.base import ModelIdentity

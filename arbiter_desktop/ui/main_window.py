@@ -48,7 +48,7 @@ from PySide6.QtWidgets import (
 from arbiter_desktop import app
 from arbiter_desktop.domain import NO_RERANKER, FileKind, SearchMode, SearchRequest, SearchResult
 from arbiter_desktop.indexing.job import IndexReport, Progress
-from arbiter_desktop.ingest.render import PageImage
+from arbiter_desktop.ingest.render import PageImage, PageRequest
 from arbiter_desktop.ui import state as gui_state
 from arbiter_desktop.ui.delegate import HitDelegate
 from arbiter_desktop.ui.indexing import IndexingController
@@ -78,7 +78,7 @@ class MainWindow(QMainWindow):
     _export_tag_requested = Signal(str, object, object, str)
     _tag_requested = Signal(int, str, object)
     _document_requested = Signal(int, int, object)
-    _page_requested = Signal(int, str, int, int)
+    _page_requested = Signal(int, object, int)  # request number, PageRequest, width
     _marks_requested = Signal(int, object)
     _original_requested = Signal(str)
     _refresh_requested = Signal()
@@ -454,6 +454,11 @@ class MainWindow(QMainWindow):
             .replace("%3", str(s.errors))
             .replace("%4", coverage)
             .replace("%5", state)
+            + (
+                " · " + self.tr("%1 scanned pages awaiting OCR").replace("%1", str(s.awaiting_ocr_pages))
+                if s.awaiting_ocr_pages
+                else ""
+            )
         )
         self.sources.show_sources(snapshot.sources, snapshot.errors)
         current = self.folder.currentData()
@@ -706,10 +711,10 @@ class MainWindow(QMainWindow):
             self.preview.show_document(view, hit)  # type: ignore[arg-type]
             self.document_shown.emit()
 
-    def _request_page(self, path: str, page: int) -> None:
+    def _request_page(self, request: PageRequest) -> None:
         self._page_number += 1
         width = max(400, self.preview.stack.width() - 30)  # fits the pane beside its scroll bar
-        self._page_requested.emit(self._page_number, path, page, width)
+        self._page_requested.emit(self._page_number, request, width)
 
     def _page_ready(self, number: int, image: PageImage) -> None:
         if number == self._page_number:

@@ -1,13 +1,14 @@
-"""The document at the hit: its text with every match of the query marked (previous / next match), or, for a PDF,
-the page rendered as an image. "Open original" asks for a read-only copy (made on the search thread: a large file
-takes a while to copy) that the system viewer shows, never the evidence file itself."""
+"""The document at the hit: its text with every match of the query marked (previous / next match), or, for a PDF or
+an image, the page rendered as an image (rendered by the search worker, off the GUI thread); on a page whose text was
+recognised by OCR, the matched words are boxed on the scan. "Open original" asks for a read-only copy (made on the
+search thread: a large file takes a while to copy) that the system viewer shows, never the evidence file itself."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtGui import QColor, QImage, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -20,16 +21,19 @@ from PySide6.QtWidgets import (
 )
 
 from arbiter_desktop.domain import DocumentView, FileKind, Hit
-from arbiter_desktop.ingest.render import PageImage
+from arbiter_desktop.ingest.render import PageImage, PageRequest
 from arbiter_desktop.ui.html import document_html, escape
 
 # a longer document is shown as the part around the current match: laying out 20,000 characters with their marks
 # held the GUI thread 43–53 ms, 8,000 about 11 ms (measured under load)
 WINDOW_CHARS = 8_000
+PAGE_KINDS = (FileKind.PDF, FileKind.IMAGE)  # documents whose pages can be shown as images
+BOX_FILL = QColor(255, 214, 0, 90)
+BOX_EDGE = QColor(230, 120, 0)
 
 
 class PreviewPane(QWidget):
-    page_wanted = Signal(str, int)  # path, page number: the window asks the worker for the image
+    page_wanted = Signal(object)  # PageRequest: the window asks the worker for the image
     original_wanted = Signal(str)  # path or member location: the window asks the worker for a read-only copy
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -37,6 +41,7 @@ class PreviewPane(QWidget):
         self.view: DocumentView | None = None
         self.hit: Hit | None = None
         self.current = -1
+        self.marked_boxes = 0  # words boxed on the page image shown
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.title = QLabel(self.tr("Select a result to read the document."))
@@ -107,14 +112,23 @@ class PreviewPane(QWidget):
             f"<b>{escape(view.title or Path(view.path).name)}</b><br>"
             f'<span style="color:#666666">{paths}<br>SHA-256 {view.sha256}</span>'
         )
-        self.page_button.setEnabled(view.kind is FileKind.PDF)
+        self.page_button.setEnabled(view.kind in PAGE_KINDS)
+        self.page_button.setText(self.tr("PDF page") if view.kind is FileKind.PDF else self.tr("Image"))
         self._render_text()
         if self.page_button.isChecked():
             self._request_page()
 
     def show_page_image(self, image: PageImage) -> None:
-        qimage = QImage(image.rgb, image.width, image.height, image.width * 3, QImage.Format.Format_RGB888)
-        self.page_label.setPixmap(QPixmap.fromImage(qimage.copy()))
+        qimage = QImage(image.rgb, image.width, image.height, image.width * 3, QImage.Format.Format_RGB888).copy()
+        if image.boxes:  # the matched words, on a page read by OCR
+            painter = QPainter(qimage)
+            painter.setPen(QPen(BOX_EDGE, 2))
+            painter.setBrush(BOX_FILL)
+            for x0, y0, x1, y1 in image.boxes:
+                painter.drawRect(x0 - 2, y0 - 2, x1 - x0 + 4, y1 - y0 + 4)
+            painter.end()
+        self.marked_boxes = len(image.boxes)
+        self.page_label.setPixmap(QPixmap.fromImage(qimage))
         self._update_position()
 
     def show_page_error(self, message: str) -> None:
@@ -171,15 +185,19 @@ class PreviewPane(QWidget):
         self._update_position()
 
     def _request_page(self) -> None:
-        if self.view is not None and self.view.kind is FileKind.PDF:
-            self.page_wanted.emit(self.view.path, self.current_page())
+        view = self.view
+        if view is not None and view.kind in PAGE_KINDS:
+            page = self.current_page()
+            span = view.page_span(page)
+            ranges = tuple(m for m in view.matches if span is not None and span.start <= m[0] < span.end)
+            self.page_wanted.emit(PageRequest(view.path, view.kind, view.document_id, page, ranges))
 
     def _update_buttons(self) -> None:
         has = self.view is not None and bool(self.view.matches)
         self.previous_button.setEnabled(has)
         self.next_button.setEnabled(has)
         self.open_button.setEnabled(self.view is not None)
-        if self.view is None or self.view.kind is not FileKind.PDF:
+        if self.view is None or self.view.kind not in PAGE_KINDS:
             self.page_button.setEnabled(False)
         self._update_position()
 
@@ -187,7 +205,11 @@ class PreviewPane(QWidget):
         if self.view is None:
             self.position.setText("")
             return
-        page = self.tr("page %1").replace("%1", str(self.current_page()))
+        number = self.current_page()
+        page = self.tr("page %1").replace("%1", str(number))
+        span = self.view.page_span(number)
+        if span is not None and span.confidence is not None:
+            page += " · " + self.tr("recognised text (OCR), confidence %1 %").replace("%1", f"{span.confidence:.0f}")
         if self.view.matches:
             where = self.tr("match %1 / %2").replace("%1", str(self.current + 1))
             self.position.setText(where.replace("%2", str(len(self.view.matches))) + " · " + page)

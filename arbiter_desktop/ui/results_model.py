@@ -82,6 +82,8 @@ class ResultsModel(QAbstractListModel):
         title = escape(hit.title) if hit.title and hit.title != name else ""
         heading = f"<b>{hit.rank}. {escape(name)}</b>" + (f" — {title}" if title else "")
         page = self.tr("page %1").replace("%1", str(hit.page))
+        if hit.ocr_confidence is not None:
+            page += " · " + self.tr("recognised text (OCR), confidence %1 %").replace("%1", f"{hit.ocr_confidence:.0f}")
         where = f'<span style="color:#666666">{escape(str(PurePath(hit.doc_path).parent))} · {page}'
         if hit.other_paths:
             where += " · " + self.tr("%n other copies", "", len(hit.other_paths))

@@ -36,7 +36,7 @@ from arbiter_desktop.domain import (
     SearchResult,
 )
 from arbiter_desktop.export.resultset import ResultSet
-from arbiter_desktop.ingest.render import PageImage, PdfPages
+from arbiter_desktop.ingest.render import PageImage, PageRequest, PdfPages
 from arbiter_desktop.search.expansion import LexiconRow, read_case_lexicon, write_case_lexicon
 from arbiter_desktop.session import CaseSession
 from arbiter_desktop.stores.catalog import SourceCounts
@@ -282,12 +282,15 @@ class SearchWorker(QObject):
             return
         self.document_ready.emit(number, view)
 
-    @Slot(int, str, int, int)
-    def render_page(self, number: int, path: str, page: int, width: int) -> None:
+    @Slot(int, object, int)
+    def render_page(self, number: int, request: PageRequest, width: int) -> None:
+        session = self._session
+        if session is None:
+            return
         try:
-            if app.is_member(path):  # a PDF inside an archive: drawn from a copy taken out of its containers
-                path = str(self._member_copy(path))
-            image: PageImage = self._pages.render(Path(path), page, width)
+            if app.is_member(request.path):  # a PDF inside an archive: drawn from a copy taken out of its containers
+                request = dataclasses.replace(request, path=str(self._member_copy(request.path)))
+            image: PageImage = session.render_page(request, width, self._pages)
         except ExtractionError as exc:
             self.page_failed.emit(number, exc.message)
             return

@@ -59,6 +59,7 @@ class SettingsDialog(QDialog):
         tabs = QTabWidget()
         tabs.addTab(self._models_tab(), self.tr("Models"))
         tabs.addTab(self._general_tab(), self.tr("General"))
+        tabs.addTab(self._ocr_tab(), self.tr("OCR"))
         tabs.addTab(self._lexicon_tab(), self.tr("Case lexicon"))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
@@ -119,6 +120,35 @@ class SettingsDialog(QDialog):
         self._select(self.language_box, self.language)
         form.addRow(self.tr("Operator"), self.operator)
         form.addRow(self.tr("Language (at next start)"), self.language_box)
+        return tab
+
+    def _ocr_tab(self) -> QWidget:
+        tab = QWidget()
+        form = QFormLayout(tab)
+        self.ocr = QCheckBox(self.tr("Recognise the text of scanned pages and photos of pages (OCR)"))
+        self.ocr.setChecked(self.settings.ocr)
+        self.ocr_languages = QComboBox()
+        for label, value in (
+            (self.tr("French"), "fra"),
+            (self.tr("French and English (slower)"), "fra+eng"),
+            (self.tr("English"), "eng"),
+        ):
+            self.ocr_languages.addItem(label, value)
+        self._select(self.ocr_languages, self.settings.ocr_languages)
+        self.ocr_max_pages = QSpinBox()
+        self.ocr_max_pages.setRange(1, 100_000)
+        self.ocr_max_pages.setValue(self.settings.ocr_max_pages)
+        note = QLabel(
+            self.tr(
+                "Scanned pages are recognised after the text of the other documents, so those are searchable first. "
+                "Pages beyond the limit wait until it is raised (then index again)."
+            )
+        )
+        note.setWordWrap(True)
+        form.addRow("", self.ocr)
+        form.addRow(self.tr("Languages"), self.ocr_languages)
+        form.addRow(self.tr("Most pages per document"), self.ocr_max_pages)
+        form.addRow(note)
         return tab
 
     def _lexicon_tab(self) -> QWidget:
@@ -191,6 +221,9 @@ class SettingsDialog(QDialog):
             semantic=self.semantic.isChecked(),
             embed_threads=self.threads.value(),
             operator=self.operator.text().strip(),
+            ocr=self.ocr.isChecked(),
+            ocr_languages=str(self.ocr_languages.currentData()),
+            ocr_max_pages=self.ocr_max_pages.value(),
         )
 
     def accept(self) -> None:

@@ -148,7 +148,13 @@ class ProgressPanel(QWidget):
         self.bar.setValue(p.done)
         rate = p.done / p.elapsed_s if p.elapsed_s > 0 else 0.0
         eta = (p.total - p.done) / rate if rate > 0 else 0.0
-        if p.phase == "semantic":
+        if p.phase == "ocr":
+            self.phase.setText(self.tr("Recognising scanned pages (OCR)"))
+            text = self.tr("OCR %1/%2 pages").replace("%1", str(p.done)).replace("%2", str(p.total))
+            if p.eta_s is not None and p.done < p.total:
+                text += " · ~" + _duration(p.eta_s)
+            self.detail.setText(text)
+        elif p.phase == "semantic":
             self.phase.setText(self.tr("Semantic indexing (search by meaning)"))
             self.detail.setText(
                 self.tr("%1 / %2 passages · %3 passages/s · about %4 left")
@@ -182,6 +188,12 @@ class ProgressPanel(QWidget):
                 .replace("%4", str(report.removed))
                 .replace("%5", str(report.errors))
             )
+            if report.ocr.pages or report.ocr.cached:
+                message += " " + self.tr("OCR: %1 pages recognised.").replace(
+                    "%1", str(report.ocr.pages + report.ocr.cached)
+                )
+            if report.ocr.awaiting_pages:
+                message += " " + self.tr("%1 scanned pages await OCR.").replace("%1", str(report.ocr.awaiting_pages))
         self.set_idle(message)
 
 

@@ -11,13 +11,16 @@ Produces, under resources/demo/affaire_demo/:
   04_rapports/2024-03-12_rapport_surveillance_cite_Tilleuls.docx (python-docx)
   05_correspondance/2024-03-13_mail_DELORME_VASSEUR_exploitation_telephone.eml
       (stdlib email, with a PDF attachment)
+  01_procedure/2024-03-05_PV_exploitation_videosurveillance_gare_scanne.pdf
+      (a signed paper PV as a scanner writes it: image only, no text layer; typeset with fpdf2, rendered at
+      200 dpi in grey with pypdfium2, saved as a JPEG-in-PDF with Pillow; its text comes from OCR)
 
 Output is deterministic: fixed metadata dates, fixed MIME boundary and
 Message-ID, and zip containers (docx/odt) rewritten with fixed timestamps.
 Re-running with the same library versions yields byte-identical files.
 
 Usage:  .venv/bin/python resources/demo/make_binaries.py
-Requires: fpdf2, python-docx, odfpy.
+Requires: fpdf2, python-docx, odfpy, pypdfium2, Pillow.
 """
 
 from __future__ import annotations
@@ -672,9 +675,78 @@ def make_new_formats() -> None:
             "Rapport d'extraction du téléphone ORBIX ORB-4471-KX (scellé n° 7) : contacts, SMS, photos.".encode(),
         )
         z.writestr(zipfile.ZipInfo("telephone_ORBIX.zip", date_time=FIXED_ZIP_TIME), inner.getvalue())
+# 7. A scanned PV — image-only PDF (what most PVs look like when they reach the investigator)
+# ---------------------------------------------------------------------------
+
+SCANNED_PV = [
+    ("b", "PROCÈS-VERBAL D'EXPLOITATION DE VIDÉOSURVEILLANCE"),
+    ("p", "Procédure n° 2024/00318 — Brigade de sûreté urbaine de Valbrenne — PV n° 9"),
+    (
+        "p",
+        "Le cinq mars deux mille vingt-quatre, à quatorze heures trente, nous, Claire DELORME, lieutenant de police, "
+        "officier de police judiciaire en fonction à la brigade de sûreté urbaine de Valbrenne, poursuivant "
+        "l'enquête de flagrance relative aux violences commises sur la personne de Mathis GOURDON,",
+    ),
+    (
+        "p",
+        "procédons au visionnage des enregistrements de la caméra numéro 7 du parking situé derrière la gare de "
+        "Valbrenne, remis sur réquisition par le responsable sûreté de la gare.",
+    ),
+    (
+        "p",
+        "À 22 h 41, une Peugeot 208 de couleur grise, immatriculée ZZ-417-XK, entre sur le parking et stationne "
+        "au fond, près du local à vélos. À 22 h 47, deux individus en descendent ; l'un porte une batte de "
+        "base-ball, l'autre une veste à capuche claire. À 22 h 52, ils rejoignent un troisième individu près du "
+        "local à vélos ; une altercation s'ensuit, hors du champ de la caméra.",
+    ),
+    (
+        "p",
+        "À 22 h 58, les deux individus regagnent la Peugeot 208, qui quitte le parking à vive allure en direction "
+        "de la rocade nord.",
+    ),
+    (
+        "p",
+        "Extrayons les séquences utiles sur une clé USB placée sous scellé numéro 5 (BSU-2024-00318-S5). "
+        "Dont procès-verbal, que nous signons.",
+    ),
+    ("p", "Le lieutenant de police, OPJ — C. DELORME (signé)"),
+]
+
+
+def make_scanned_pv() -> None:
+    import pypdfium2 as pdfium
+    from fpdf import FPDF
+    from PIL import Image
+
+    font = Path(__file__).resolve().parents[1] / "fonts" / "DejaVuSans.ttf"
+    typed = FPDF(format="A4")
+    typed.set_margins(22, 20, 22)
+    typed.add_page()
+    typed.add_font("dv", "", str(font))
+    for kind, text in SCANNED_PV:
+        typed.set_font("dv", size=12 if kind == "b" else 10.5)
+        typed.multi_cell(0, 6 if kind == "b" else 5.4, text, new_x="LMARGIN", new_y="NEXT")
+        typed.ln(2.5)
+    document = pdfium.PdfDocument(bytes(typed.output()))
+    page = document[0].render(scale=200 / 72, grayscale=True).to_pil().convert("L")
+    document.close()
+    page = page.point(lambda v: 235 if v > 235 else v)  # the greyish white of scanned paper
+    jpeg = io.BytesIO()
+    page.save(jpeg, "JPEG", quality=70)
+    scan = Image.open(io.BytesIO(jpeg.getvalue()))
+    when = dt.datetime(2024, 3, 5, 16, 2, 0).timetuple()
+    scan.save(
+        out("01_procedure/2024-03-05_PV_exploitation_videosurveillance_gare_scanne.pdf"),
+        "PDF",
+        resolution=200,
+        creationDate=when,
+        modDate=when,
+        producer="Scanner BSU Valbrenne (fictif)",
+    )
 
 
 def main() -> None:
+    make_scanned_pv()
     make_certificat()
     make_odt()
     make_audition_pdf()

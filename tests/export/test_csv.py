@@ -29,7 +29,7 @@ def test_bom_columns_and_exact_text(context: ExportContext, make_hit: MakeHit, m
     hits = [make_hit(1, passage=passage, other_paths=("/a/copie.txt", "/b/copie.txt")), make_hit(2)]
     data = render_csv(make_results(hits), context)
     header = data.decode("utf-8").removeprefix(BOM).split("\r\n", 1)[0]
-    assert header.startswith("Rang;Document;Copies identiques;SHA-256 du document;Page;Titre;Passage;")
+    assert header.startswith("Rang;Document;Copies identiques;SHA-256 du document;Page;Origine du texte;Titre;Passage;")
     assert header.count(";") == len(COLUMNS) - 1
     rows = _rows(data)
     assert len(rows) == 2

@@ -125,7 +125,7 @@ def test_binary_is_never_text(tmp_path: Path) -> None:
     elf = tmp_path / "program.csv"
     elf.write_bytes(b"\x7fELF\x02\x01\x01" + random.Random(1).randbytes(300))
     assert detect_kind(garbage) is FileKind.UNKNOWN
-    assert detect_kind(png) is FileKind.UNKNOWN
+    assert detect_kind(png) is FileKind.IMAGE  # an image (for OCR) whatever its name, never text
     assert detect_kind(elf) is FileKind.UNKNOWN
 
 

@@ -26,7 +26,17 @@ REPO = Path(__file__).resolve().parents[2]
 BUILD = REPO / "installer" / "build.py"
 DEFAULT_MODEL = "embeddinggemma-300m-q8_0.gguf"
 MODELS = Path(os.environ.get("ARBITER_MODELS_DIR") or REPO / "models")
-STEPS = ("resources", "models", "index", "search lexical", "search hybrid", "export pdf", "gui offscreen")
+STEPS = (
+    "resources",
+    "models",
+    "index",
+    "search lexical",
+    "search ocr",
+    "search hybrid",
+    "export pdf",
+    "gui offscreen",
+)
+OCR_MODELS = ("fra.traineddata", "eng.traineddata", "osd.traineddata")
 
 if os.environ.get("ARBITER_SKIP_BUNDLE") == "1":
     pytest.skip("ARBITER_SKIP_BUNDLE=1: the offline bundle is not built", allow_module_level=True)
@@ -74,8 +84,17 @@ def test_the_bundle_holds_the_app_its_libraries_resources_and_default_model(bund
     models = bundle / "models"
     assert (models / DEFAULT_MODEL).stat().st_size == (MODELS / DEFAULT_MODEL).stat().st_size
     assert (models / "embeddinggemma-300m.NOTICE.txt").is_file()
-    assert (models / "SHA256SUMS").read_text(encoding="utf-8").endswith(f"  {DEFAULT_MODEL}\n")
+    sums = (models / "SHA256SUMS").read_text(encoding="utf-8")
+    assert f"  {DEFAULT_MODEL}\n" in sums
     assert (models / "README.txt").is_file()
+    # OCR: the engine's libraries (from the tesserocr wheel) and its models with their notice
+    libraries = {p.name.split("-")[0] for p in internal.rglob("lib*.so*")}
+    assert {"libtesseract", "libleptonica"} <= libraries, sorted(libraries)
+    assert list(internal.rglob("tesserocr*.so"))
+    for name in OCR_MODELS:
+        assert (models / "tessdata" / name).stat().st_size == (MODELS / "tessdata" / name).stat().st_size
+        assert f"  tessdata/{name}\n" in sums
+    assert (models / "tessdata" / "tessdata.NOTICE.txt").is_file()
 
 
 def test_the_default_bundle_leaves_out_what_the_app_does_not_use(bundle: Path) -> None:
@@ -117,8 +136,9 @@ def test_the_selftest_passes_without_python_and_without_network(bundle: Path, tm
     lines = done.stdout.splitlines()
     for step in STEPS:
         assert any(line.startswith("[ ok ]") and line[7:].startswith(step) for line in lines), step
-    assert "SHA-256 of 1 file(s) match SHA256SUMS" in done.stdout
+    assert "SHA-256 of 4 file(s) match SHA256SUMS" in done.stdout  # the default model and the OCR models
+    assert "recognised text (OCR)" in done.stdout
     assert "(offline bundle:" in lines[0]
     assert f"resources {bundle / '_internal' / 'resources'}" in done.stdout
-    assert lines[-1].startswith("selftest passed: 7/7 steps")
+    assert lines[-1].startswith("selftest passed: 8/8 steps")
     assert not list(home.rglob("*")), "the self-test wrote into the user's home"

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from arbiter_desktop.stores.catalog import Catalog
+from arbiter_desktop.stores.catalog import MIGRATIONS, Catalog
+
+RELEASED = [name for name, _ in MIGRATIONS]  # applied by every opening
 
 ADD_NOTES = ("notes", "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL);")
 ADD_COLUMN = (
@@ -51,11 +53,14 @@ def test_a_catalog_written_before_migrations_existed_opens(tmp_path: Path) -> No
     db = sqlite3.connect(path)
     db.execute("DELETE FROM meta WHERE key LIKE 'migration:%'")
     db.execute("DROP TABLE members")  # as written before the members of containers were recorded
+    db.execute("DROP TABLE ocr_pages")  # ... and before scanned pages were recognised
+    db.execute("ALTER TABLE documents DROP COLUMN ocr_pending")
     db.commit()
     db.close()
     catalog = Catalog(path)
     try:
         assert catalog.counts()["documents"] == 0
         assert "members" in catalog.migrations() and catalog.members_of("/x.zip") == []
+        assert "ocr" in catalog.migrations() and catalog.ocr_backlog() == (0, 0)
     finally:
         catalog.close()

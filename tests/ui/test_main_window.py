@@ -259,12 +259,12 @@ def test_members_of_an_archive_their_original_and_the_errors_by_reason(
     source.mkdir()
     with zipfile.ZipFile(source / "scelle.zip", "w") as archive:
         archive.writestr("pv/audition.txt", "Audition de Karim MEZIANE au sujet du vol.")
-        archive.writestr("photo.jpg", b"\xff\xd8\xff\xe0" + bytes(64))
+        archive.writestr("programme.bin", b"\x7fELF\x02\x01\x01" + bytes(64))  # (a JPEG would be read by OCR)
     with qtbot.waitSignal(window.indexing.finished, timeout=INDEXING_TIMEOUT_MS):
         _drop(window, [source])
     qtbot.waitUntil(lambda: window.sources.errors.topLevelItemCount() == 1, timeout=10_000)
     group = window.sources.errors.topLevelItem(0)
-    assert group.text(0) == "unsupported format (1)" and group.child(0).text(0) == "photo.jpg"
+    assert group.text(0) == "unsupported format (1)" and group.child(0).text(0) == "programme.bin"
     result = _search(qtbot, window, "meziane")
     location = f"{source / 'scelle.zip'} › pv/audition.txt"
     assert [h.doc_path for h in result.hits] == [location]

@@ -2,8 +2,9 @@
 
 ``extract`` picks the module for a detected :class:`FileKind`. Extractors raise :class:`ExtractionError` with
 a reason for files they cannot read; any other exception is a bug in the parser and is reported as
-``corrupt`` by the caller. What an extractor returns is cleaned of lone surrogates (undecodable bytes that a
-parser let through), which no store can hold.
+``corrupt`` by the caller. A document whose pages are scans comes back with those pages in ``ocr_pages`` (text
+to be recognised by the OCR phase), possibly with no text yet. What an extractor returns is cleaned of lone
+surrogates (undecodable bytes that a parser let through), which no store can hold.
 """
 
 from __future__ import annotations
@@ -20,7 +21,20 @@ Extractor = Callable[[Path], Extraction]
 
 def _registry() -> dict[FileKind, Extractor]:
     # Imported lazily: a worker process only pays for the parsers it uses.
-    from arbiter_desktop.ingest.extractors import doc, docx, email, html, msg, odt, pdf, pptx, rtf, spreadsheet, text
+    from arbiter_desktop.ingest.extractors import (
+        doc,
+        docx,
+        email,
+        html,
+        image,
+        msg,
+        odt,
+        pdf,
+        pptx,
+        rtf,
+        spreadsheet,
+        text,
+    )
 
     return {
         FileKind.PDF: pdf.extract,
@@ -33,6 +47,7 @@ def _registry() -> dict[FileKind, Extractor]:
         FileKind.HTML: html.extract,
         FileKind.EML: email.extract_eml,
         FileKind.MBOX: email.extract_mbox,
+        FileKind.IMAGE: image.extract,
         FileKind.XLSX: spreadsheet.extract,
         FileKind.XLS: spreadsheet.extract,
         FileKind.ODS: spreadsheet.extract,
@@ -52,8 +67,8 @@ def extract(path: Path, kind: FileKind) -> Extraction:
     if extractor is None:
         raise ExtractionError(ErrorReason.UNSUPPORTED, f"unsupported format ({kind.value})")
     result = extractor(path)
-    if not result.text.strip():
-        raise ExtractionError(ErrorReason.EMPTY, "no extractable text (empty document, or scanned images only)")
+    if not result.text.strip() and not result.ocr_pages:  # scanned pages wait for OCR: not empty yet
+        raise ExtractionError(ErrorReason.EMPTY, "no extractable text (empty document, or blank pages only)")
     return dataclasses.replace(
         result,
         text=clean(result.text),  # same length: the page map and chunk offsets stay true

@@ -107,6 +107,8 @@ def add_attachment_bytes(payload: bytes, name: str, collected: Collected, label:
     kind = detect_kind_bytes(payload, name)
     if kind is FileKind.UNKNOWN:
         raise ExtractionError(ErrorReason.UNSUPPORTED, "unsupported attachment format")
+    if kind is FileKind.IMAGE:  # OCR reads documents, not yet the members of a message
+        raise ExtractionError(ErrorReason.UNSUPPORTED, "image attachment (not recognised by OCR)")
     if kind is FileKind.EML:
         add_inner_message(_parse(payload), collected, label, depth)
         return
@@ -118,6 +120,8 @@ def add_attachment_bytes(payload: bytes, name: str, collected: Collected, label:
             _add_archive(temporary, kind, Path(folder) / "members", collected, label, depth)
             return
         result = extractors.extract(temporary, kind)
+    if result.ocr_pages and not result.text.strip():
+        raise ExtractionError(ErrorReason.EMPTY, "scanned pages only (not recognised by OCR)")
     spans = [span for span in result.pages if span.end > span.start]
     for span in spans:
         page_label = label

@@ -1,4 +1,5 @@
-"""PDF text, one page span per PDF page, with pypdfium2."""
+"""PDF text, one page span per PDF page, with pypdfium2. Pages without a usable text layer (scans) are marked for
+OCR (``Extraction.ocr_pages``; ``ingest/ocr/layer.py`` says which), recognised in a later phase of indexing."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pypdfium2.raw as pdfium_c
 
 from arbiter_desktop.domain import ErrorReason, Extraction, ExtractionError
 from arbiter_desktop.ingest.extractors.normalize import join_pages
+from arbiter_desktop.ingest.ocr.layer import needs_ocr
 from arbiter_desktop.ingest.readonly import open_source
 
 # D:YYYYMMDDHHmmSSOHH'mm' with everything after the year optional.
@@ -22,7 +24,13 @@ _PDF_DATE = re.compile(
 def extract(path: Path) -> Extraction:
     document = _open(path)
     try:
-        pages = [(_page_text(document, index), "") for index in range(len(document))]
+        pages: list[tuple[str, str]] = []
+        ocr_pages: list[int] = []
+        for index in range(len(document)):
+            text, ocr = _page_text(document, index)
+            pages.append((text, ""))
+            if ocr:
+                ocr_pages.append(index + 1)
         metadata = document.get_metadata_dict(skip_empty=True)
     except pdfium.PdfiumError as exc:
         raise ExtractionError(ErrorReason.CORRUPT, f"damaged PDF: {exc}") from exc
@@ -37,6 +45,7 @@ def extract(path: Path) -> Extraction:
         title=metadata.get("Title", "").strip(),
         fields=fields,
         date=parse_pdf_date(metadata.get("CreationDate", "")),
+        ocr_pages=tuple(ocr_pages),
     )
 
 
@@ -65,18 +74,21 @@ def _open_error(exc: pdfium.PdfiumError) -> ExtractionError:
     return ExtractionError(ErrorReason.CORRUPT, f"damaged or invalid PDF: {exc}")
 
 
-def _page_text(document: pdfium.PdfDocument, index: int) -> str:
-    """The page's text; a page pdfium cannot load counts as empty so the others (and numbering) survive."""
+def _page_text(document: pdfium.PdfDocument, index: int) -> tuple[str, bool]:
+    """The page's text, and whether it needs OCR (then the text kept meanwhile: "" for an unusable layer). A page
+    pdfium cannot load counts as empty (no OCR either) so the others (and numbering) survive."""
     try:
         page = document[index]
     except pdfium.PdfiumError:
-        return ""
+        return "", False
     try:
         textpage = page.get_textpage()
         try:
-            return str(textpage.get_text_range())
+            text = str(textpage.get_text_range())
         finally:
             textpage.close()
+        ocr, keep = needs_ocr(text, page)
+        return (text if keep else ""), ocr
     finally:
         page.close()
 
