@@ -12,7 +12,8 @@ from arbiter_desktop.stores.catalog import Catalog
 ADD_NOTES = ("notes", "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL);")
 ADD_COLUMN = (
     "documents_flag",
-    "ALTER TABLE documents ADD COLUMN flag INTEGER NOT NULL DEFAULT 0;\nCREATE INDEX documents_flag ON documents(flag);",
+    "ALTER TABLE documents ADD COLUMN flag INTEGER NOT NULL DEFAULT 0;\n"
+    "CREATE INDEX documents_flag ON documents(flag);",
 )
 
 
