@@ -114,6 +114,10 @@ def result_to_json(result: SearchResult) -> dict[str, Any]:
                 "rank": h.rank,
                 "doc_path": h.doc_path,
                 "other_paths": list(h.other_paths),
+                "also_in": [
+                    {"path": c.path, "other_paths": list(c.other_paths), "sha256": c.sha256, "title": c.title}
+                    for c in h.also_in
+                ],
                 "title": h.title,
                 "sha256": h.sha256,
                 "page": h.page,

@@ -161,6 +161,7 @@ class SearchRequest:
     date_to: datetime | None = None  # filter: documents dated until (inclusive)
     expand: bool = True  # apply the lexicons' expansions
     disabled_expansions: tuple[str, ...] = ()  # expansions switched off for this query (matched words)
+    entity: str = ""  # filter: only documents holding this entity, "type:canonical value" ("plate:HB562ZD")
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +170,16 @@ class Scores:
     dense: float | None = None
     fused: float | None = None
     rerank: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NearCopy:
+    """A document whose text is nearly the same as a hit's (another format, a scan, a forwarded copy)."""
+
+    path: str
+    other_paths: tuple[str, ...]
+    sha256: str
+    title: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,6 +200,7 @@ class Hit:
     scores: Scores
     expansions: tuple[str, ...] = ()  # labels of the expansions that matched in the passage
     semantic_highlight: tuple[int, int] | None = None  # the passage's sentence closest to the query in meaning
+    also_in: tuple[NearCopy, ...] = ()  # near-identical documents, shown as this one hit
 
 
 @dataclass(frozen=True, slots=True)

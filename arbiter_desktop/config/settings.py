@@ -68,6 +68,10 @@ class Settings:
         True,
         "Scale the full-text weight by the share of the query (weighted by rarity) that its best passages hold.",
     )
+    # tools (issue 18)
+    group_near_duplicates: bool = _setting(
+        True, "Show near-identical documents (same text in another format, a scan, a forwarded mail) as one hit."
+    )
 
     def __post_init__(self) -> None:
         for f in fields(self):

@@ -39,10 +39,12 @@ _MONTH_WORDS = sorted(
     key=len,
     reverse=True,
 )
-_NUMERIC = re.compile(r"(?<![\w/.\-])(\d{1,2})([/.\-])(\d{1,2})\2(\d{4}|\d{2})(?![\w]|[/.\-]\d)")
-_ISO = re.compile(r"(?<![\w/.\-])(\d{4})([\-/])(\d{1,2})\2(\d{1,2})(?![\d]|[/.\-]\d)")
+_NUMERIC = re.compile(r"(\d(?<![\w/.\-]\d)\d?)([/.\-])(\d{1,2})\2(\d{4}|\d{2})(?![\w]|[/.\-]\d)")
+_ISO = re.compile(r"(\d(?<![\w/.\-]\d)\d{3})([\-/])(\d{1,2})\2(\d{1,2})(?![\d]|[/.\-]\d)")
 _WORDS = re.compile(
-    r"(?<![\w])(1er|1ᵉʳ|premier|\d{1,2})[ \u00a0]+(" + "|".join(_MONTH_WORDS) + r")\.?[ \u00a0]+(\d{4})(?![\w])",
+    r"(\d(?<!\w\d)\d?(?:er|ᵉʳ)?|p(?<!\wp)remier)[ \u00a0]+("
+    + "|".join(_MONTH_WORDS)
+    + r")\.?[ \u00a0]+(\d{4})(?![\w])",
     re.IGNORECASE,
 )
 
@@ -79,7 +81,8 @@ def find_dates(text: str) -> Iterator[Entity]:
             yield found
     for m in _WORDS.finditer(text):
         day_written, month_written, year = m.groups()
-        day = 1 if not day_written.isdigit() else int(day_written)
+        digits = re.sub(r"\D", "", day_written)
+        day = int(digits) if digits else 1
         month = MONTHS.get(fold(month_written))
         if month is None:
             continue

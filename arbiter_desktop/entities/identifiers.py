@@ -27,7 +27,8 @@ IBAN_LENGTHS: dict[str, int] = {
 }  # fmt: skip
 
 # a lookahead, so that a candidate rejected does not swallow the text of the next one
-_IBAN = re.compile(r"(?<![\w])(?=([A-Z]{2})[ ]?(\d{2})((?:[ \u00a0]?[A-Z0-9]){10,30}))", re.IGNORECASE)
+_IBAN_START = re.compile(r"[A-Z](?<![\w][A-Z])[A-Z] ?\d\d", re.IGNORECASE)
+_IBAN = re.compile(r"([A-Z]{2})[ ]?(\d{2})((?:[ \u00a0]?[A-Z0-9]){10,30})", re.IGNORECASE)
 _LABEL_WINDOW = 40  # characters before a number searched for its label
 
 
@@ -57,7 +58,10 @@ _SIRET_LABEL = re.compile(r"\bsiret\b", re.IGNORECASE)
 
 
 def find_ibans(text: str, query: bool = False) -> Iterator[Entity]:
-    for m in _IBAN.finditer(text):
+    for start in _IBAN_START.finditer(text):
+        m = _IBAN.match(text, start.start())
+        if m is None:
+            continue
         country = m.group(1).upper()
         length = IBAN_LENGTHS.get(country)
         if length is None:
@@ -91,7 +95,7 @@ def find_ibans(text: str, query: bool = False) -> Iterator[Entity]:
         yield Entity(EntityType.IBAN, compact, display, m.start(), end, valid=valid)
 
 
-_DIGIT_RUN = re.compile(r"(?<![\w.,\-/])\d(?:[ \u00a0.\-]?\d){8,16}(?![\w]|[.,\-/]\d)")
+_DIGIT_RUN = re.compile(r"\d(?<![\w.,\-/]\d)(?:[ \u00a0.\-]?\d){8,16}(?![\w]|[.,\-/]\d)")
 
 
 def find_digit_identifiers(text: str) -> Iterator[Entity]:

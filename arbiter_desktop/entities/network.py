@@ -10,8 +10,8 @@ from arbiter_desktop.entities.model import Entity, EntityType
 from arbiter_desktop.textfold import fold
 
 _EMAIL = re.compile(r"(?<![\w.+\-])[\w.+\-]*\w@[\w\-]+(?:\.[\w\-]+)*\.[A-Za-z]{2,24}(?![\w\-]|\.\w)")
-_IPV4 = re.compile(r"(?<![\w.])(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?![\w]|\.\d)")
-_IPV6 = re.compile(r"(?<![\w:.])(?=[0-9A-Fa-f:]*:[0-9A-Fa-f:]*:)[0-9A-Fa-f:]{2,39}(?![\w:]|\.\d)")
+_IPV4 = re.compile(r"(\d(?<![\w.]\d)\d{0,2})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?![\w]|\.\d)")
+_IPV6 = re.compile(r"[0-9A-Fa-f:](?<![\w:.][0-9A-Fa-f:])[0-9A-Fa-f:]{1,38}(?![\w:]|\.\d)")
 
 
 def find_emails(text: str) -> Iterator[Entity]:
@@ -29,8 +29,12 @@ def find_ips(text: str) -> Iterator[Entity]:
             continue
         value = ".".join(octets)
         yield Entity(EntityType.IP, value, value, m.start(), m.end())
+    if text.count(":") < 2:
+        return
     for m in _IPV6.finditer(text):
         written = m.group(0)
+        if written.count(":") < 2:
+            continue
         if "::" not in written and written.count(":") != 7:
             continue  # "10:12:37" is a time
         if not any(c.isalnum() for c in written):

@@ -22,7 +22,9 @@ _GROUPED_EN = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?"  # 1,840.50
 _DECIMAL = r"\d+[,.]\d+"
 _PLAIN = r"\d+"
 _NUMBER = rf"(?:{_GROUPED}|{_GROUPED_EN}|{_DECIMAL}|{_PLAIN})"
-_BEFORE = r"(?<![\w.,'])"
+# the first digit, then the left boundary (a pattern starting with a look-behind is tried at every position)
+_FIRST = r"\d(?<![\w.,']\d)"
+_REST = rf"(?:\d{{0,2}}(?:[{_SPACES}.']\d{{3}})+(?:,\d+)?|\d{{0,2}}(?:,\d{{3}})+(?:\.\d+)?|\d*[,.]\d+|\d*)"
 _AFTER = r"(?![\w]|[.,]\d)"
 
 _CURRENCIES = {
@@ -37,17 +39,19 @@ _UNIT_AFTER = (
     r"|dirhams?)"
 )
 _SCALE = r"(?:[ \u00a0](?P<scale>millions?|milliards?|M|Md)[ \u00a0](?:d['’]\s?)?)"
-_AMOUNT_AFTER = re.compile(rf"{_BEFORE}(?P<num>{_NUMBER})(?:{_SCALE}|[ \u00a0\u202f]?){_UNIT_AFTER}(?![\w])")
-_AMOUNT_BEFORE = re.compile(rf"(?<![\w])(?P<cur>€|\$|£|EUR|USD|GBP|CHF)[ \u00a0]?(?P<num>{_NUMBER}){_AFTER}")
-_BARE_MONEY = re.compile(rf"{_BEFORE}(?P<num>\d{{1,3}}(?:[{_SPACES}.]\d{{3}})*,\d\d|\d+,\d\d){_AFTER}")
+_AMOUNT_AFTER = re.compile(rf"(?P<num>{_FIRST}{_REST})(?:{_SCALE}|[ \u00a0\u202f]?){_UNIT_AFTER}(?![\w])")
+_AMOUNT_BEFORE = re.compile(rf"(?P<cur>€|\$|£|(?<!\w)(?:EUR|USD|GBP|CHF))[ \u00a0]?(?P<num>{_NUMBER}){_AFTER}")
+_BARE_MONEY = re.compile(rf"(?P<num>{_FIRST}(?:\d{{0,2}}(?:[{_SPACES}.]\d{{3}})*,\d\d|\d*,\d\d)){_AFTER}")
 _MONEY_CONTEXT = re.compile(
     r"\b(?:montant|solde|d[ée]bit|cr[ée]dit|ch[èe]que|virement|pr[ée]l[èe]vement|retrait|versement|somme|"
     r"pay[ée]e?s?|r[ée]gl[ée]|factur\w*|prix|valeur|co[ûu]t\w*|loyer|remboursement|esp[èe]ces|d[ée]p[ôo]t)\b",
     re.IGNORECASE,
 )
 _UNIT = re.compile(r"[ \u00a0]?(?:mg|g|kg|t|km|m|cm|mm|l|ml|cl|%|h|min|s|ans?|mois|jours?|m[èe]tres?|grammes?|°)\b")
-_NUMBERS = re.compile(rf"{_BEFORE}(?:{_GROUPED}|{_GROUPED_EN}|{_DECIMAL}){_AFTER}")
-_DIGIT_RUN = re.compile(r"(?<![\w.,\-/])\d(?:[ \u00a0.\-]?\d){5,}(?![\w]|[.,\-/]\d)")
+_NUMBERS = re.compile(
+    rf"{_FIRST}(?:\d{{0,2}}(?:[{_SPACES}.']\d{{3}})+(?:,\d+)?|\d{{0,2}}(?:,\d{{3}})+(?:\.\d+)?|\d*[,.]\d+){_AFTER}"
+)
+_DIGIT_RUN = re.compile(r"\d(?<![\w.,\-/]\d)(?:[ \u00a0.\-]?\d){5,}(?![\w]|[.,\-/]\d)")
 
 
 def readings(written: str) -> list[Decimal]:

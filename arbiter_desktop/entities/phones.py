@@ -14,13 +14,14 @@ from collections.abc import Iterator
 from arbiter_desktop.entities.model import Entity, EntityType
 
 SEP = r"[ \u00a0\u202f.\-]"
-_FR_NATIONAL = re.compile(rf"(?<![\w+.\-/])0([1-9](?:{SEP}?\d){{8}})(?!\d|[.\-/]\d)")
-_FR_INTERNATIONAL = re.compile(
-    rf"(?<![\w+])(?:\+|00){SEP}?33{SEP}?(?:\(0\){SEP}?)?([1-9](?:{SEP}?\d){{8}})(?!\d|[.\-/]\d)"
-)
-_FR_BARE = re.compile(r"(?<![\w+.\-/])33([1-9]\d{8})(?![\w]|[.\-/]\d)")  # FADET: "33749271683"
-_FR_BARE_SPACED = re.compile(r"(?<![\w+.\-/])33[ .]([1-9](?:[ .]\d{2}){4})(?!\d|[.\-/]\d)")  # "33 7 49 27 16 83"
-_INTERNATIONAL = re.compile(rf"(?<![\w+])(?:\+|00){SEP}?(\d{{1,3}})((?:{SEP}?\(?\d+\)?)+)")
+# Each pattern starts with a character, its left boundary checked just after (a pattern that starts with a
+# look-behind is tried at every position of the text: several times slower).
+_PLUS = r"(?:\+(?<![\w+]\+)|0(?<![\w+]0)0)"  # "+" or "00", not inside a word or a number
+_FR_NATIONAL = re.compile(rf"0(?<![\w+.\-/]0)([1-9](?:{SEP}?\d){{8}})(?!\d|[.\-/]\d)")
+_FR_INTERNATIONAL = re.compile(rf"{_PLUS}{SEP}?33{SEP}?(?:\(0\){SEP}?)?([1-9](?:{SEP}?\d){{8}})(?!\d|[.\-/]\d)")
+_FR_BARE = re.compile(r"3(?<![\w+.\-/]3)3([1-9]\d{8})(?![\w]|[.\-/]\d)")  # FADET: "33749271683"
+_FR_BARE_SPACED = re.compile(r"3(?<![\w+.\-/]3)3[ .]([1-9](?:[ .]\d{2}){4})(?!\d|[.\-/]\d)")  # "33 7 49 27 16 83"
+_INTERNATIONAL = re.compile(rf"{_PLUS}{SEP}?(\d{{1,3}})((?:{SEP}?\(?\d+\)?)+)")
 
 # Country code → (fewest, most) digits of the national significant number. Countries an investigator in France
 # meets most; a code not listed is not read as a telephone number (too easily a reference number otherwise).

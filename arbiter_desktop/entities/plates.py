@@ -14,8 +14,10 @@ from collections.abc import Iterator
 from arbiter_desktop.entities.model import Entity, EntityType
 
 _L = "A-HJ-NP-TV-Z"  # SIV letters: no I, O, U
-_SIV = re.compile(rf"(?<![\w\-])([{_L}]{{2}})([ \u00a0\-]?)(\d{{3}})\2([{_L}]{{2}})(?![\w]|-\w)", re.IGNORECASE)
-_FNI = re.compile(r"(?<![\w\-])(\d{1,4})([ \u00a0\-]?)([A-Z]{1,3})\2(\d{2}|2[AB]|97[1-6])(?![\w]|-\w)", re.IGNORECASE)
+_SIV = re.compile(rf"([{_L}](?<![\w\-][{_L}])[{_L}])([ \u00a0\-]?)(\d{{3}})\2([{_L}]{{2}})(?![\w]|-\w)", re.IGNORECASE)
+_FNI = re.compile(
+    r"(\d(?<![\w\-]\d)\d{0,3})([ \u00a0\-]?)([A-Z]{1,3})\2(\d{2}|2[AB]|97[1-6])(?![\w]|-\w)", re.IGNORECASE
+)
 # Upper-case words that stand between a number and a department number in police prose ("3 PV 13")
 _NOT_SERIES = frozenset(
     """PV GAV OPJ APJ BAC CRS JLD TGD IPM UMJ SIV TAJ ITT ADN DNA RS SMS TTC HT KG KM CM MM MG ML CL AM PM MN EUR USD

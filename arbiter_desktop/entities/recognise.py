@@ -58,6 +58,7 @@ DIGIT_REACH = 80
 EMAIL_REACH = 260
 _DIGITS = re.compile(r"\d+")
 _AT = re.compile(r"@")
+_ANY = re.compile(r"[\d@]")
 
 
 def _windows(text: str, anchor: re.Pattern[str], reach: int) -> list[tuple[int, int]]:
@@ -90,7 +91,7 @@ def find_entities(text: str, query: bool = False) -> list[Entity]:
     """The entities of ``text`` in reading order, without overlaps.
 
     ``query``: ``text`` is what someone typed in the search bar (plates are read in any case there)."""
-    if not any(c.isdigit() or c == "@" for c in text):
+    if _ANY.search(text) is None:
         return []  # every entity holds a digit (or is an e-mail)
     found = sorted(_candidates(text, query), key=lambda e: (_RANK[e.type], -(e.end - e.start), e.start))
     taken: list[Entity] = []

@@ -291,6 +291,8 @@ class _Writer:
         if hit.other_paths:
             fields.append((lb["other_paths"], "\n".join(hit.other_paths)))
         fields += [(lb["sha256"], hit.sha256), (lb["page"], str(hit.page))]
+        if hit.also_in:
+            fields.append((lb["also_in"], "\n".join(f"{path}\nSHA-256 {sha}" for path, sha in hit.also_in)))
         if hit.title:
             fields.append((lb["doc_title"], hit.title))
         if hit.query:

@@ -31,6 +31,7 @@ from typing import Protocol
 
 from arbiter_desktop.domain import ErrorReason, FileError, FileFingerprint, FileKind
 from arbiter_desktop.embedding.base import Embedder
+from arbiter_desktop.indexing.analysis import analyse_backlog, analyse_document
 from arbiter_desktop.ingest.discovery import Seen, Skipped, fingerprint, restat, walk
 from arbiter_desktop.ingest.workers import Extracted, ExtractionPool, Failed, Job
 from arbiter_desktop.safetext import path_key
@@ -193,6 +194,8 @@ class Indexer:
 
         self._process(to_process, report)
         self._flush(report)
+        if not report.cancelled:
+            analyse_backlog(catalog)  # documents indexed before the entity index existed
         self.case.lexical.close_writer()
         if self.embedder is not None and not report.cancelled:
             self._embed(report)
@@ -267,6 +270,7 @@ class Indexer:
                         document_id = catalog.add_document(
                             head.sha256, head.kind, head.size, outcome.extraction, outcome.chunks
                         )
+                        analyse_document(catalog, document_id, outcome.extraction.text)
                         for source_id, _, fp, known in group:
                             self._moves[fp.path] = (source_id, fp, document_id)  # once it is in the index
                             self._count(report, known)

@@ -19,6 +19,7 @@ from arbiter_desktop.domain import (
     DocumentView,
     Expansion,
     Hit,
+    NearCopy,
     Scores,
     SearchMode,
     SearchRequest,
@@ -26,6 +27,7 @@ from arbiter_desktop.domain import (
     page_at,
 )
 from arbiter_desktop.embedding.base import Embedder
+from arbiter_desktop.entities import EntityType
 from arbiter_desktop.search.coverage import COVERAGE_PASSAGES, lexical_coverage
 from arbiter_desktop.search.expansion import Lexicon
 from arbiter_desktop.search.fusion import reciprocal_rank_fusion, zscore_fusion
@@ -40,6 +42,7 @@ from arbiter_desktop.search.highlight import (
 from arbiter_desktop.search.lexical_query import Compiled, QueryCompiler
 from arbiter_desktop.search.query import is_natural, parse
 from arbiter_desktop.search.rerank import Reranker
+from arbiter_desktop.stores import analysis
 from arbiter_desktop.stores.case import Case
 from arbiter_desktop.stores.catalog import DocumentMeta
 from arbiter_desktop.stores.vectors import VectorStore, open_vector_store
@@ -78,6 +81,7 @@ class SearchEngine:
         self._generation = -1
         self._vectors: VectorStore | None = None
         self._query_vector: npt.NDArray[np.float32] | None = None
+        self._holding: set[int] | None = None  # documents allowed by the request's entity filter
 
     def check_mode(self, mode: SearchMode) -> None:
         check_mode(mode, self.embedder)
@@ -114,7 +118,10 @@ class SearchEngine:
         self.refresh()
         expansions = self.lexicon.expand(request.query, request.disabled_expansions) if request.expand else []
         compiled = self.compiler.compile(request.query, expansions)
+        if not request.query.strip() and request.entity:  # the documents holding an entity, nothing typed
+            compiled = Compiled(self.case.lexical.everything(), compiled.matchers, compiled.terms)
         self._query_vector = None
+        self._holding = self._entity_documents(request)
         lexical: list[tuple[float, int, int]] = []
         dense: list[tuple[int, float]] = []
         fused_modes = (SearchMode.HYBRID, SearchMode.FULL)
@@ -151,8 +158,10 @@ class SearchEngine:
                 notes.append(NO_RERANKER)
             else:
                 ranked, reranked = self._rerank(request.query, ranked, chunks)
-        kept = self._collapse(ranked, chunks, request.top)
-        hits = self._hits(kept, metas, compiled, bm25, cosine, fused, reranked, request.mode)
+        kept, copies = self._collapse(ranked, chunks, request.top)
+        if copies:
+            metas.update(self.case.catalog.documents_meta([d for ds in copies.values() for d in ds]))
+        hits = self._hits(kept, metas, compiled, bm25, cosine, fused, reranked, request.mode, copies)
         counts = self.case.catalog.counts()
         return SearchResult(
             query=request.query,
@@ -228,11 +237,18 @@ class SearchEngine:
         found = self._vectors.search(
             vector, RETRIEVAL_DEPTH, settings.rescore_candidates, exact=settings.vector_search != "hnsw"
         )
-        if not (request.kinds or request.path_prefix or request.date_from or request.date_to):
+        if not (request.kinds or request.path_prefix or request.date_from or request.date_to or request.entity):
             return found
         chunks = self.case.catalog.chunks([c for c, _ in found])
         metas = self.case.catalog.documents_meta([ch.document_id for ch in chunks.values()])
-        return [(c, score) for c, score in found if c in chunks and _allowed(metas.get(chunks[c].document_id), request)]
+        holding = self._holding
+        return [
+            (c, score)
+            for c, score in found
+            if c in chunks
+            and _allowed(metas.get(chunks[c].document_id), request)
+            and (holding is None or chunks[c].document_id in holding)
+        ]
 
     def _closest_sentence(
         self, chunk: Chunk, meta: DocumentMeta, matches: Sequence[Match], width: int
@@ -263,22 +279,44 @@ class SearchEngine:
         vectors = self.embedder.embed_documents([text[a:b] for a, b in spans], [title] * len(spans))
         return int(np.argmax(vectors @ self._query_vector))
 
-    def _collapse(self, ranked: Sequence[int], chunks: dict[int, Chunk], top: int) -> list[Chunk]:
-        """The best ``hits_per_document`` chunks of each document, in rank order, up to ``top``."""
+    def _collapse(
+        self, ranked: Sequence[int], chunks: dict[int, Chunk], top: int
+    ) -> tuple[list[Chunk], dict[int, list[int]]]:
+        """The best ``hits_per_document`` chunks of each document, in rank order, up to ``top``; and, by kept
+        document, its near-identical documents (``group_near_duplicates``): they are not hits of their own."""
         per_doc = max(1, self.case.settings.hits_per_document)
+        group = self.case.settings.group_near_duplicates
         kept: list[Chunk] = []
         taken: dict[int, int] = {}
+        copies: dict[int, list[int]] = {}
+        absorbed: set[int] = set()
         for chunk_id in ranked:
             chunk = chunks.get(chunk_id)
             if chunk is None:  # removed by a commit between retrieval and lookup
                 continue
-            if taken.get(chunk.document_id, 0) >= per_doc:
+            if chunk.document_id in absorbed or taken.get(chunk.document_id, 0) >= per_doc:
                 continue
+            if group and chunk.document_id not in taken:
+                near = analysis.near_duplicates(self.case.catalog, [chunk.document_id]).get(chunk.document_id, [])
+                near = [d for d in near if d not in taken]
+                if near:
+                    copies[chunk.document_id] = near
+                    absorbed.update(near)
             taken[chunk.document_id] = taken.get(chunk.document_id, 0) + 1
             kept.append(chunk)
             if len(kept) >= top:
                 break
-        return kept
+        return kept, copies
+
+    def _entity_documents(self, request: SearchRequest) -> set[int] | None:
+        """The documents holding the request's entity filter (None: no such filter)."""
+        if not request.entity:
+            return None
+        kind, _, value = request.entity.partition(":")
+        try:
+            return analysis.documents_with(self.case.catalog, EntityType(kind), value)
+        except ValueError:
+            return set()
 
     def _filtered(self, query: Any, request: SearchRequest) -> Any:
         store = self.case.lexical
@@ -290,6 +328,8 @@ class SearchEngine:
             clauses.append(("must", store.prefix_filter("folder", [folder])))
         if request.date_from or request.date_to:
             clauses.append(("must", store.date_range(request.date_from, request.date_to)))
+        if self._holding is not None:
+            clauses.append(("must", store.document_filter(sorted(self._holding))))
         return query if len(clauses) == 1 else store.boolean(clauses)
 
     def _hits(
@@ -302,6 +342,7 @@ class SearchEngine:
         fused: dict[int, float],
         reranked: dict[int, float],
         mode: SearchMode,
+        copies: dict[int, list[int]],
     ) -> list[Hit]:
         width = self.case.settings.passage_chars
         semantic_hits = self.case.settings.semantic_highlights if self._query_vector is not None else 0
@@ -352,6 +393,11 @@ class SearchEngine:
                     scores=scores,
                     expansions=passage.expansions,
                     semantic_highlight=marked,
+                    also_in=tuple(
+                        NearCopy(m.paths[0], m.paths[1:], m.sha256, m.title)
+                        for m in (metas.get(d) for d in copies.get(chunk.document_id, ()))
+                        if m is not None and m.paths
+                    ),
                 )
             )
         return hits

@@ -70,6 +70,7 @@ class QueryCompiler:
 
     def compile(self, text: str, expansions: Sequence[Expansion] = ()) -> Compiled:
         """The full-text query for ``text``; ``expansions`` apply to natural queries (operators mean exactly)."""
+        text = _international_prefix(text)
         group = parse(text)
         matchers = Matchers()
         terms: list[str] = []
@@ -236,6 +237,14 @@ class QueryCompiler:
             matchers.exact.add(whole)
             options.append(("should", self.store.term("text_exact", whole)))
         return self.store.boolean(options)
+
+
+def _international_prefix(text: str) -> str:
+    """ "+33 6 41 93 07 62" written "0033 6 41 93 07 62": the "+" of a phone number is not the must operator."""
+    for entity in reversed(find_entities(text, query=True)):
+        if text.startswith("+", entity.start):
+            text = text[: entity.start] + "00" + text[entity.start + 1 :]
+    return text
 
 
 def _plain_number(word: str) -> str | None:

@@ -84,7 +84,34 @@ CREATE TABLE IF NOT EXISTS errors (
 # recorded in ``meta`` as ``migration:NAME`` in the same transaction as its statements. A migration only adds
 # (tables, columns with defaults, indexes), so that a case written by an earlier version opens unchanged and gains
 # what the new version records from its next indexing run. Append new ones at the end; never edit a released one.
-MIGRATIONS: tuple[tuple[str, str], ...] = ()
+MIGRATIONS: tuple[tuple[str, str], ...] = (
+    # tools (issue 18): entities of each document, MinHash signatures and LSH bands (stores/analysis.py)
+    (
+        "entities_and_signatures",
+        """
+        CREATE TABLE IF NOT EXISTS entities (
+            id INTEGER PRIMARY KEY, type TEXT NOT NULL, value TEXT NOT NULL, display TEXT NOT NULL,
+            valid INTEGER NOT NULL DEFAULT 1, UNIQUE (type, value));
+        CREATE TABLE IF NOT EXISTS document_entities (
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            entity_id INTEGER NOT NULL REFERENCES entities(id),
+            count INTEGER NOT NULL,
+            offsets TEXT NOT NULL,  -- JSON [[start, end], ...]: the first occurrences
+            forms TEXT NOT NULL,    -- JSON ["written form", ...]: the distinct ways the document writes it
+            PRIMARY KEY (document_id, entity_id)) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS document_entities_entity ON document_entities(entity_id);
+        CREATE TABLE IF NOT EXISTS document_analysis (
+            document_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+            version INTEGER NOT NULL,
+            signature BLOB);
+        CREATE TABLE IF NOT EXISTS document_bands (
+            key INTEGER NOT NULL,
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE);
+        CREATE INDEX IF NOT EXISTS document_bands_key ON document_bands(key);
+        CREATE INDEX IF NOT EXISTS document_bands_document ON document_bands(document_id);
+        """,
+    ),
+)
 
 
 @dataclass(frozen=True, slots=True)

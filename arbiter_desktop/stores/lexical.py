@@ -249,6 +249,12 @@ class LexicalStore:
     def regex(self, field: str, pattern: str) -> Any:
         return tantivy.Query.regex_query(self.schema, field, pattern)
 
+    def document_filter(self, document_ids: Sequence[int]) -> Any:
+        """Chunks of these documents only (an entity filter)."""
+        if not document_ids:
+            return tantivy.Query.empty_query()
+        return tantivy.Query.term_set_query(self.schema, "document_id", list(document_ids))
+
     def prefix_filter(self, field: str, values: Sequence[str]) -> Any:
         return tantivy.Query.term_set_query(self.schema, field, list(values))
 

@@ -529,12 +529,12 @@
 <context>
     <name>ResultsModel</name>
     <message>
-        <location filename="../../arbiter_desktop/ui/results_model.py" line="65"/>
+        <location filename="../../arbiter_desktop/ui/results_model.py" line="66"/>
         <source>page %1</source>
         <translation>page %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../arbiter_desktop/ui/results_model.py" line="68"/>
+        <location filename="../../arbiter_desktop/ui/results_model.py" line="69"/>
         <source>%n other copies</source>
         <translation>
             <numerusform>%n autre copie</numerusform>
@@ -543,36 +543,41 @@
     </message>
     <message>
         <location filename="../../arbiter_desktop/ui/results_model.py" line="72"/>
+        <source>also in: %1</source>
+        <translation>aussi dans : %1</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/results_model.py" line="76"/>
         <source>words: %1</source>
         <translation>mots : %1</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/results_model.py" line="74"/>
+        <location filename="../../arbiter_desktop/ui/results_model.py" line="78"/>
         <source>expansion: %1</source>
         <translation>extension : %1</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/results_model.py" line="76"/>
+        <location filename="../../arbiter_desktop/ui/results_model.py" line="80"/>
         <source>close in meaning (underlined)</source>
         <translation>proche par le sens (souligné)</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/results_model.py" line="78"/>
+        <location filename="../../arbiter_desktop/ui/results_model.py" line="82"/>
         <source>by meaning</source>
         <translation>par le sens</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/results_model.py" line="84"/>
+        <location filename="../../arbiter_desktop/ui/results_model.py" line="88"/>
         <source>score %1</source>
         <translation>score %1</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/results_model.py" line="88"/>
+        <location filename="../../arbiter_desktop/ui/results_model.py" line="92"/>
         <source>meaning %1</source>
         <translation>sens %1</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/results_model.py" line="90"/>
+        <location filename="../../arbiter_desktop/ui/results_model.py" line="94"/>
         <source>rerank %1</source>
         <translation>reclassement %1</translation>
     </message>
