@@ -12,6 +12,9 @@ Read this file to know where every piece lives:
 - searching ................. search/engine.py → search/query.py, search/lexical_query.py, search/highlight.py
 - evaluation ................ evaluation/ (BEIR sets, metrics, runner)
 - exports (PDF, CSV) ........ export/resultset.py → export/pdf.py, export/csv.py
+- entities, near-duplicates . entities/ (recognisers), duplicates/ (MinHash), stores/analysis.py (entity index),
+                              indexing/analysis.py (the call at indexing time)
+- term lists ................ search/termlist.py (run_termlist below)
 - tags, audit trail ......... stores/tags.py, stores/audit.py (every index, search, export and tag change
                               below appends an entry, with the operator setting of the case)
 - settings and paths ........ config/
@@ -27,6 +30,7 @@ import json
 import logging
 import os
 import shutil
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from datetime import datetime
@@ -58,10 +62,12 @@ from arbiter_desktop.indexing.process import IndexProcess
 from arbiter_desktop.indexing.repair import RepairReport
 from arbiter_desktop.indexing.verify import VerifyReport
 from arbiter_desktop.indexing.verify import verify as verify_sources
+from arbiter_desktop.search import termlist as termlists
 from arbiter_desktop.search.engine import ModeUnavailable, SearchEngine
 from arbiter_desktop.search.expansion import default_lexicon
 from arbiter_desktop.search.rerank import Reranker, find_reranker
 from arbiter_desktop.search.rerank import open_reranker as load_reranker
+from arbiter_desktop.search.termlist import TermList, TermListError, TermListRun
 from arbiter_desktop.stores.audit import AuditEntry, AuditError, now_iso, system_user
 from arbiter_desktop.stores.case import Case, CaseDamaged, CaseError
 from arbiter_desktop.stores.catalog import Catalog
@@ -72,7 +78,17 @@ from arbiter_desktop.stores.vectors import VectorStoreError, drop_other_models
 log = logging.getLogger(__name__)
 
 # Errors whose message is meant for the user as it is (the CLI prints it, the GUI shows it).
-UserError = (CaseError, ModeUnavailable, DatasetError, ModelError, VectorStoreError, ExportError, TagError, AuditError)
+UserError = (
+    CaseError,
+    ModeUnavailable,
+    DatasetError,
+    ModelError,
+    VectorStoreError,
+    ExportError,
+    TagError,
+    AuditError,
+    TermListError,
+)
 
 DEMO_QUERIES = (
     "GAV prolongée FERRAND",
@@ -603,3 +619,48 @@ def demo_case_dir() -> Path:
 
 def demo_documents() -> Path:
     return paths.demo_documents_dir()
+
+
+# --- investigator tools (issue 18): term lists, entity index -------------------------------------------------
+
+
+def run_termlist(case: Case, termlist: TermList, audit: bool = True) -> TermListRun:
+    """Run every term of ``termlist`` against the whole case (full text), compare with the list's previous run
+    saved in the case, save this run, and record it in the audit log (with the list's SHA-256)."""
+    previous: dict[str, Any] | None = None
+    with suppress(TermListError):
+        saved, previous = termlists.load_saved(case.directory, termlist.name)
+        if saved.sha256 != termlist.sha256 or saved.expand != termlist.expand:
+            previous = previous if saved.terms == termlist.terms else None
+    started = time.perf_counter()
+    with case.guard():
+        engine = SearchEngine(case, None, default_lexicon(case.directory) if termlist.expand else None)
+        results = termlists.run_terms(engine, termlist)
+        generation = case.catalog.generation()
+        documents = case.catalog.counts()["documents"]
+    run = termlists.TermListRun(
+        termlist=termlist,
+        results=tuple(termlists.compare(results, previous)),
+        generation=generation,
+        documents_in_case=documents,
+        ran_at=now_iso(),
+        previous_at=str(previous.get("ran_at", "")) if previous else "",
+        seconds=time.perf_counter() - started,
+    )
+    termlists.save_run(case.directory, run)
+    if audit:
+        record(
+            case,
+            "termlist",
+            {
+                "name": termlist.name,
+                "sha256": termlist.sha256,
+                "source": termlist.source,
+                "terms": len(termlist.terms),
+                "expand": termlist.expand,
+                "generation": generation,
+                "with_hits": sum(1 for r in run.results if r.documents),
+                "results": [[r.term, len(r.documents), r.hits] for r in run.results],
+            },
+        )
+    return run

@@ -224,6 +224,7 @@ def _search(case: Case, args: argparse.Namespace) -> tuple[SearchRequest, Search
         path_prefix=args.folder or "",
         expand=not args.no_expansion,
         disabled_expansions=tuple(args.no_expand or ()),
+        entity=args.entity or "",
     )
     embedder = app.open_embedder(settings, required=True) if mode is not SearchMode.LEXICAL else None
     reranker = app.open_reranker(settings) if mode is SearchMode.FULL else None
@@ -413,6 +414,127 @@ def cmd_audit(args: argparse.Namespace) -> int:
             sys.stdout.write(f"line {n}: damaged entry: {e.decode('utf-8', 'replace')[:200]}\n")
     if not entries:
         sys.stdout.write("The audit trail of this case is empty.\n")
+    return 0
+
+
+def _write_csv(path: Path, header: list[str], rows: list[list[str]], overwrite: bool) -> str:
+    """A table as CSV for the case file (UTF-8 with BOM, ``;``, formula-guarded); its SHA-256."""
+    import csv
+    import hashlib
+    import io
+
+    from arbiter_desktop.export.csv import BOM, guarded
+
+    app.check_output(path, overwrite)
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows([[guarded(c) for c in row] for row in rows])
+    data = (BOM + out.getvalue()).encode("utf-8")
+    app.write_atomically(path, data)
+    return hashlib.sha256(data).hexdigest()
+
+
+def cmd_entities(args: argparse.Namespace) -> int:
+    from arbiter_desktop.entities import EntityType
+    from arbiter_desktop.stores import analysis
+
+    kinds = [EntityType(t) for t in args.type or ()]
+    with app.open_case(Path(args.case)) as case, case.guard():
+        if args.cooccurrence:
+            pairs = analysis.cooccurrences(case.catalog, kinds, limit=args.limit)
+            rows = [[p.a.type.value, p.a.display, p.b.type.value, p.b.display, str(p.documents)] for p in pairs]
+            data: Any = [
+                {"a": {"type": p.a.type.value, "value": p.a.value, "display": p.a.display},
+                 "b": {"type": p.b.type.value, "value": p.b.value, "display": p.b.display}, "documents": p.documents}
+                for p in pairs
+            ]  # fmt: skip
+            header = ["type A", "entity A", "type B", "entity B", "documents"]
+        else:
+            found = analysis.summary(case.catalog, kinds)[: args.limit]
+            rows = [
+                [s.type.value, s.display, s.value, str(s.documents), str(s.occurrences), str(s.valid)] for s in found
+            ]
+            data = [
+                {"type": s.type.value, "value": s.value, "display": s.display, "valid": s.valid,
+                 "documents": s.documents, "occurrences": s.occurrences, "filter": f"{s.type.value}:{s.value}"}
+                for s in found
+            ]  # fmt: skip
+            header = ["type", "entity", "canonical", "documents", "occurrences", "checksum ok"]
+        if args.csv:
+            digest = _write_csv(Path(args.csv), header, rows, args.overwrite)
+            exported = {"path": str(Path(args.csv).resolve()), "format": "csv", "sha256": digest}
+            app.record(case, "export", {"files": [exported], "entities": True, "hits": len(rows)})
+            sys.stderr.write(f"wrote {args.csv} (SHA-256 {digest})\n")
+    if args.json:
+        json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return 0
+    if not rows:
+        sys.stdout.write("No entity in this case (yet): index documents first.\n")
+    for row in rows:
+        sys.stdout.write("  ".join(row) + "\n")
+    return 0
+
+
+def cmd_termlist(args: argparse.Namespace) -> int:
+    from arbiter_desktop.search import termlist as termlists
+
+    case_dir = Path(args.case)
+    if args.file:
+        termlist = termlists.read_list(Path(args.file), args.name or "", expand=not args.no_expansion)
+    elif args.paste:
+        if not args.name:
+            raise termlists.TermListError("name the pasted list: --name NAME")
+        termlist = termlists.pasted_list(sys.stdin.read(), args.name, expand=not args.no_expansion)
+    elif args.name:
+        termlist, _ = termlists.load_saved(case_dir, args.name)
+    else:
+        names = termlists.saved_lists(case_dir) if case_dir.exists() else []
+        sys.stdout.write(("Saved lists: " + ", ".join(names) if names else "No saved list.") + "\n")
+        return 0
+    with app.open_case(case_dir) as case:
+        _settings(case, args)
+        run = app.run_termlist(case, termlist)
+        if args.csv:
+            header = ["term", "label", "documents", "hits", "new", "gone", "list", "list SHA-256", "generation"]
+            rows = [
+                [r.term, r.label, str(len(r.documents)), str(r.hits), str(len(r.new)), str(len(r.gone)),
+                 termlist.name, termlist.sha256, str(run.generation)]
+                for r in run.results
+            ]  # fmt: skip
+            digest = _write_csv(Path(args.csv), header, rows, args.overwrite)
+            exported = {"path": str(Path(args.csv).resolve()), "format": "csv", "sha256": digest}
+            app.record(case, "export", {"files": [exported], "termlist": termlist.name, "hits": len(rows)})
+            sys.stderr.write(f"wrote {args.csv} (SHA-256 {digest})\n")
+    results = sorted(run.results, key=lambda r: (-len(r.documents), -r.hits, r.term)) if args.sort else run.results
+    if args.json:
+        json.dump(
+            {
+                "name": termlist.name, "sha256": termlist.sha256, "source": termlist.source,
+                "expand": termlist.expand, "generation": run.generation, "ran_at": run.ran_at,
+                "previous_run": run.previous_at or None, "seconds": round(run.seconds, 3),
+                "results": [
+                    {"term": r.term, "label": r.label, "documents": len(r.documents), "hits": r.hits,
+                     "document_sha256": list(r.documents), "new": list(r.new), "gone": list(r.gone)}
+                    for r in results
+                ],
+                "without_hits": [r.term for r in run.without_hits()],
+            },
+            sys.stdout, ensure_ascii=False, indent=2,
+        )  # fmt: skip
+        sys.stdout.write("\n")
+        return 0
+    out = sys.stdout
+    out.write(f"List «{termlist.name}» ({len(termlist.terms)} terms, SHA-256 {termlist.sha256})")
+    out.write(f", run in {run.seconds:.1f}s on generation {run.generation}\n")
+    for r in results:
+        change = f"  +{len(r.new)} new, -{len(r.gone)} gone" if run.previous_at and (r.new or r.gone) else ""
+        label = f" [{r.label}]" if r.label else ""
+        out.write(f"{len(r.documents):>6} doc(s) {r.hits:>7} hit(s)  {r.term}{label}{change}\n")
+    empty = run.without_hits()
+    if empty:
+        out.write(f"No hit ({len(empty)}): {', '.join(r.term for r in empty)}\n")
     return 0
 
 
@@ -708,7 +830,14 @@ def _search_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-expand", action="append", metavar="TERM", help="switch off the expansion of TERM (repeatable)")
     p.add_argument("--type", action="append", choices=sorted(k.value for k in FileKind if k is not FileKind.UNKNOWN))
     p.add_argument("--folder", help="only files under this folder")
+    p.add_argument("--entity", help="only documents holding this entity, e.g. plate:HB562ZD (see `arbiter entities`)")
     p.add_argument("--operator", help="operator name recorded in the audit trail (default: the setting)")
+
+
+def _listed_types() -> list[Any]:
+    from arbiter_desktop.entities import LISTED_TYPES
+
+    return list(LISTED_TYPES)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -767,6 +896,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--verify", action="store_true", help="exit 1 and name the first altered, removed or moved entry")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_audit)
+
+    p = sub.add_parser("entities", help="entities of the case by type, with document counts (or co-occurrences)")
+    p.add_argument("case")
+    p.add_argument("--type", action="append", choices=[t.value for t in _listed_types()])
+    p.add_argument("--cooccurrence", action="store_true", help="pairs of entities found in the same documents")
+    p.add_argument("--limit", type=int, default=500)
+    p.add_argument("--csv", metavar="OUT.csv", help="also write the table to this CSV file")
+    p.add_argument("--overwrite", action="store_true")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_entities)
+
+    p = sub.add_parser("termlist", help="run a list of terms (TXT, CSV or pasted) against the whole case")
+    p.add_argument("case")
+    p.add_argument("file", nargs="?", help="TXT (one term a line) or CSV (term;label); omit with --name to re-run")
+    p.add_argument("--paste", action="store_true", help="read the terms from standard input")
+    p.add_argument("--name", help="the list's name in the case (default: the file name)")
+    p.add_argument("--no-expansion", action="store_true", help="run the terms without the lexicons' expansions")
+    p.add_argument("--sort", action="store_true", help="most documents first")
+    p.add_argument("--csv", metavar="OUT.csv", help="also write the table to this CSV file")
+    p.add_argument("--overwrite", action="store_true")
+    p.add_argument("--operator", help="operator name recorded in the audit trail (default: the setting)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_termlist)
 
     p = sub.add_parser("status", help="counts of a case")
     p.add_argument("case")

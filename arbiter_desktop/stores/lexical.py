@@ -210,6 +210,10 @@ class LexicalStore:
         except ValueError as exc:
             raise self._damaged(str(exc)) from exc
 
+    def num_docs(self) -> int:
+        """Chunks in the index as last reloaded (no reload)."""
+        return int(self.index.searcher().num_docs)
+
     def num_chunks(self) -> int:
         self.reload()
         return int(self.index.searcher().num_docs)

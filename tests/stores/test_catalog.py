@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from arbiter_desktop.stores.catalog import Catalog
+from arbiter_desktop.stores.catalog import MIGRATIONS, Catalog
 
 ADD_NOTES = ("notes", "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL);")
 ADD_COLUMN = (
@@ -22,7 +22,7 @@ def test_migrations_apply_once_and_in_order(tmp_path: Path) -> None:
     try:
         catalog._migrate([ADD_NOTES, ADD_COLUMN])
         catalog._migrate([ADD_NOTES, ADD_COLUMN])  # a second opening changes nothing (CREATE would fail)
-        assert catalog.migrations() == ["documents_flag", "notes"]
+        assert catalog.migrations() == sorted(["documents_flag", "notes", *(name for name, _ in MIGRATIONS)])
         columns = {row[1] for row in catalog.db.execute("PRAGMA table_info(documents)")}
         assert "flag" in columns
         catalog.db.execute("INSERT INTO notes (body) VALUES ('x')")
@@ -36,7 +36,7 @@ def test_a_failing_migration_leaves_nothing_half_done(tmp_path: Path) -> None:
     try:
         with pytest.raises(sqlite3.OperationalError):
             catalog._migrate([broken])
-        assert catalog.migrations() == []
+        assert catalog.migrations() == sorted(name for name, _ in MIGRATIONS)
         tables = {row[0] for row in catalog.db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         assert "half" not in tables
     finally:
