@@ -28,7 +28,6 @@ COLUMNS = (
     ("rank", True),
     ("document", False),
     ("other_paths", False),
-    ("also_in", False),
     ("sha256", False),
     ("page", True),
     ("doc_title", False),
@@ -59,6 +58,7 @@ COLUMNS = (
     ("csv_generation", True),
     ("coverage", False),
     ("audit", False),
+    ("also_in", False),  # near-identical documents shown as this hit, each with its SHA-256 (last: added later)
 )
 
 
