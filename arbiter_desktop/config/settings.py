@@ -70,7 +70,9 @@ class Settings:
     )
     # tools (issue 18)
     group_near_duplicates: bool = _setting(
-        True, "Show near-identical documents (same text in another format, a scan, a forwarded mail) as one hit."
+        True,
+        "Show near-identical documents (the same text in another format, a scan and its typed twin) as one hit;"
+        " documents whose numbers or entities differ are never grouped.",
     )
 
     def __post_init__(self) -> None:

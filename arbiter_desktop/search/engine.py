@@ -6,7 +6,7 @@ The CLI, the evaluation runner and the GUI's search worker all call :meth:`Searc
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -158,9 +158,15 @@ class SearchEngine:
                 notes.append(NO_RERANKER)
             else:
                 ranked, reranked = self._rerank(request.query, ranked, chunks)
+        primary = {SearchMode.LEXICAL: bm25, SearchMode.DENSE: cosine}.get(request.mode, fused)
+        ranked = _ties_in_stable_order(ranked, chunks, metas, lambda c: (reranked.get(c), primary.get(c)))
         kept, copies = self._collapse(ranked, chunks, request.top)
         if copies:
             metas.update(self.case.catalog.documents_meta([d for ds in copies.values() for d in ds]))
+            copies = {
+                kept_id: sorted(near, key=lambda d: metas[d].paths[:1] if d in metas else ())
+                for kept_id, near in copies.items()
+            }
         hits = self._hits(kept, metas, compiled, bm25, cosine, fused, reranked, request.mode, copies)
         counts = self.case.catalog.counts()
         return SearchResult(
@@ -297,7 +303,9 @@ class SearchEngine:
         self, ranked: Sequence[int], chunks: dict[int, Chunk], top: int
     ) -> tuple[list[Chunk], dict[int, list[int]]]:
         """The best ``hits_per_document`` chunks of each document, in rank order, up to ``top``; and, by kept
-        document, its near-identical documents (``group_near_duplicates``): they are not hits of their own."""
+        document, its near-identical documents (``group_near_duplicates``): they are not hits of their own. The
+        document that stands for a group is its best ranked one (the first path of equal scores: see
+        :func:`_ties_in_stable_order`), so a group shows the same hit whatever ids indexing gave."""
         per_doc = max(1, self.case.settings.hits_per_document)
         group = self.case.settings.group_near_duplicates
         kept: list[Chunk] = []
@@ -415,6 +423,34 @@ class SearchEngine:
                 )
             )
         return hits
+
+
+def _ties_in_stable_order(
+    ranked: Sequence[int],
+    chunks: dict[int, Chunk],
+    metas: dict[int, DocumentMeta],
+    score: Callable[[int], tuple[float | None, float | None]],
+) -> list[int]:
+    """``ranked`` (the chunks found), where each run of chunks with equal scores is ordered by its document's
+    first path, then the document's hash and the chunk's offset, instead of internal ids: the same folder indexed
+    twice (or resumed after a crash) gives chunks other ids, but the same order, and near-duplicate groups the
+    same representative."""
+
+    def key(chunk_id: int) -> tuple[str, str, int]:
+        chunk = chunks[chunk_id]
+        meta = metas.get(chunk.document_id)
+        return (meta.paths[0] if meta and meta.paths else "", meta.sha256 if meta else "", chunk.start)
+
+    found = [c for c in ranked if c in chunks]
+    ordered: list[int] = []
+    run: list[int] = []
+    for chunk_id in found:
+        if run and score(chunk_id) != score(run[0]):
+            ordered.extend(sorted(run, key=key))
+            run = []
+        run.append(chunk_id)
+    ordered.extend(sorted(run, key=key))
+    return ordered
 
 
 MAX_SENTENCES = 4  # sentences compared with the query per hit, nearest the lexical matches first

@@ -13,11 +13,12 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from arbiter_desktop.duplicates import facts as doc_facts
 from arbiter_desktop.duplicates import minhash
 from arbiter_desktop.entities import LISTED_TYPES, Entity, EntityType, search_key
 from arbiter_desktop.stores.catalog import Catalog
 
-ANALYSIS_VERSION = 1  # bump when the recognisers or the signature change: documents are analysed again
+ANALYSIS_VERSION = 2  # bump when the recognisers or the signature change: documents are analysed again
 FIRST_OFFSETS = 5  # offsets kept per entity and document
 
 
@@ -81,8 +82,13 @@ def record(catalog: Catalog, document_id: int, text: str, entities: Sequence[Ent
         )
     sig = minhash.signature(text)
     db.execute(
-        "INSERT OR REPLACE INTO document_analysis VALUES (?, ?, ?)",
-        (document_id, ANALYSIS_VERSION, minhash.to_bytes(sig) if sig is not None else None),
+        "INSERT OR REPLACE INTO document_analysis VALUES (?, ?, ?, ?)",
+        (
+            document_id,
+            ANALYSIS_VERSION,
+            minhash.to_bytes(sig) if sig is not None else None,
+            doc_facts.of_text(text, entities).to_json() if sig is not None else None,
+        ),
     )
     if sig is not None:
         db.executemany(
@@ -200,13 +206,14 @@ def live_documents(catalog: Catalog, document_ids: Sequence[int]) -> dict[int, s
 
 def near_duplicates(catalog: Catalog, document_ids: Sequence[int]) -> dict[int, list[int]]:
     """For each document, the other documents of the case whose text is nearly the same (estimated similarity
-    of their shingles ≥ :data:`minhash.THRESHOLD`), most similar first; documents no file references are left
-    out."""
+    of their shingles ≥ :data:`minhash.THRESHOLD`) and whose numbers and entities agree
+    (:func:`arbiter_desktop.duplicates.facts.agree`), most similar first (then by id); documents no file
+    references are left out."""
     found: dict[int, list[int]] = {}
-    signatures = _signatures(catalog, document_ids)
+    analysed = _analysed(catalog, document_ids)
     for document_id in dict.fromkeys(document_ids):
-        sig = signatures.get(document_id)
-        if sig is None:
+        own = analysed.get(document_id)
+        if own is None:
             continue
         rows = catalog.db.execute(
             "SELECT DISTINCT b2.document_id FROM document_bands b1 JOIN document_bands b2 ON b1.key = b2.key"
@@ -215,23 +222,29 @@ def near_duplicates(catalog: Catalog, document_ids: Sequence[int]) -> dict[int, 
             (document_id, document_id),
         )
         candidates = [int(r[0]) for r in rows]
-        others = _signatures(catalog, candidates)
-        scored = [(minhash.similarity(sig, others[c]), c) for c in candidates if c in others]
-        close = sorted((s, c) for s, c in scored if s >= minhash.THRESHOLD)
+        others = _analysed(catalog, candidates)
+        close = [
+            (similarity, c)
+            for c in candidates
+            if c in others
+            and (similarity := minhash.similarity(own[0], others[c][0])) >= minhash.THRESHOLD
+            and doc_facts.agree(own[1], others[c][1])
+        ]
         if close:
             found[document_id] = [c for _, c in sorted(close, key=lambda sc: (-sc[0], sc[1]))]
     return found
 
 
-def _signatures(catalog: Catalog, document_ids: Sequence[int]) -> dict[int, minhash.Signature]:
-    found: dict[int, minhash.Signature] = {}
+def _analysed(catalog: Catalog, document_ids: Sequence[int]) -> dict[int, tuple[minhash.Signature, doc_facts.Facts]]:
+    """Signature and facts by document, for those of ``document_ids`` that have both."""
+    found: dict[int, tuple[minhash.Signature, doc_facts.Facts]] = {}
     ids = list(dict.fromkeys(document_ids))
     for i in range(0, len(ids), 500):
         part = ids[i : i + 500]
         rows = catalog.db.execute(
-            "SELECT document_id, signature FROM document_analysis"
-            f" WHERE signature IS NOT NULL AND document_id IN ({','.join('?' * len(part))})",
+            "SELECT document_id, signature, facts FROM document_analysis WHERE signature IS NOT NULL"
+            f" AND facts IS NOT NULL AND document_id IN ({','.join('?' * len(part))})",
             part,
         )
-        found.update({int(d): minhash.from_bytes(bytes(s)) for d, s in rows})
+        found.update({int(d): (minhash.from_bytes(bytes(s)), doc_facts.Facts.from_json(f)) for d, s, f in rows})
     return found

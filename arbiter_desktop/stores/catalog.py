@@ -103,7 +103,8 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         CREATE TABLE IF NOT EXISTS document_analysis (
             document_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
             version INTEGER NOT NULL,
-            signature BLOB);
+            signature BLOB,
+            facts TEXT);  -- JSON: the digit runs and entities that near-duplicates must share
         CREATE TABLE IF NOT EXISTS document_bands (
             key INTEGER NOT NULL,
             document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE);

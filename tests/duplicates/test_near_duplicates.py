@@ -160,3 +160,54 @@ def test_entity_index_and_filter(case: Case, tmp_path: Path) -> None:
 
 def _key(kind: str, value: str) -> tuple[analysis.EntityType, str]:
     return analysis.EntityType(kind), value
+
+
+def ocr_digits(text: str) -> str:
+    """Digits as an OCR engine misreads them: "0" read "O", "1" read "l", "5" read "S", a space inside a number,
+    a lone "1" lost to a letter."""
+    for typed, read in (("06 12 34 56 78", "O6 l2 34 S6 78"), ("14/09/2024", "l4/O9/20 24"), ("1 500", "l 5OO")):
+        text = text.replace(typed, read)
+    return text
+
+
+def test_copies_must_hold_the_same_numbers(case: Case, tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    facts = FACTS[0] + " Il m'a appelé le 14/09/2024 depuis le 06 12 34 56 78 et réclamé 1 500 €."
+    typed = TEMPLATE.format(
+        date="12 septembre", hour="9 heures", officer="Capitaine DURAND", city="Marseille", facts=facts
+    )
+    write(src, "pv.txt", typed)
+    scanned = ocr_digits(degraded(typed))
+    assert "O6 l2 34 S6 78" in scanned and "l 5OO" in scanned
+    write(src, "scans/pv_ocr.txt", scanned)  # the same numbers, misread: one document
+    write(src, "pv_v2.txt", typed.replace("06 12 34 56 78", "06 12 34 56 79"))  # another phone: other evidence
+    write(src, "pv_v3.txt", typed.replace("1 500 €", "1 800 €"))  # another amount
+    write(src, "pv_v4.txt", typed.replace("12 septembre", "12 octobre"))  # another date
+    assert app.index(case, [src]).errors == 0
+    result = app.search(case, SearchRequest(query="bijouterie", top=10, mode=SearchMode.LEXICAL), audit=False)
+    shown = {Path(h.doc_path).name: {Path(c.path).name for c in h.also_in} for h in result.hits}
+    assert len(shown) == 4
+    assert {"pv.txt", "pv_ocr.txt"} & set(shown) and {"pv.txt", "pv_ocr.txt"} - set(shown)
+    assert all(copies in (set(), {"pv.txt"}, {"pv_ocr.txt"}) for copies in shown.values())
+    assert shown.get("pv.txt", shown.get("pv_ocr.txt")) in ({"pv.txt"}, {"pv_ocr.txt"})
+
+
+def test_the_document_shown_for_a_group_does_not_depend_on_indexing_order(tmp_path: Path) -> None:
+    """Two copies that score the same: the first path stands for the group, whichever was indexed first."""
+    src = tmp_path / "src"
+    write(src, "a/pv.txt", pv(0))
+    write(src, "b/pv_copie.txt", pv(0) + "\n.")  # other bytes, the same words: the same score
+    shown = []
+    for name, order in (("forward", [src / "a", src / "b"]), ("backward", [src / "b", src / "a"])):
+        case = Case.open(tmp_path / name, create=True)
+        case.settings = case.settings.replace(workers=1)
+        try:
+            for folder in order:  # the first folder's document gets the lower id
+                app.index(case, [folder])
+            request = SearchRequest(query="bijouterie moto", top=10, mode=SearchMode.LEXICAL)
+            hits = app.search(case, request, audit=False).hits
+            assert len(hits) == 1 and len(hits[0].also_in) == 1
+            shown.append((Path(hits[0].doc_path).name, Path(hits[0].also_in[0].path).name))
+        finally:
+            case.close()
+    assert shown == [("pv.txt", "pv_copie.txt")] * 2
