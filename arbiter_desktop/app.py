@@ -44,8 +44,11 @@ from arbiter_desktop.config.settings import Settings
 from arbiter_desktop.domain import CaseStatus, Coverage, DocumentView, Hit, SearchMode, SearchRequest, SearchResult
 from arbiter_desktop.embedding.base import Embedder
 from arbiter_desktop.embedding.gguf import GgufEmbedder, ModelError
+from arbiter_desktop.entities import EntityType
 from arbiter_desktop.evaluation.beir import DatasetError
+from arbiter_desktop.export import tables
 from arbiter_desktop.export.csv import render_csv
+from arbiter_desktop.export.labels import Labels
 from arbiter_desktop.export.pdf import render_pdf
 from arbiter_desktop.export.resultset import (
     ExportContext,
@@ -68,6 +71,7 @@ from arbiter_desktop.search.expansion import default_lexicon
 from arbiter_desktop.search.rerank import Reranker, find_reranker
 from arbiter_desktop.search.rerank import open_reranker as load_reranker
 from arbiter_desktop.search.termlist import TermList, TermListError, TermListRun
+from arbiter_desktop.stores import analysis
 from arbiter_desktop.stores.audit import AuditEntry, AuditError, now_iso, system_user
 from arbiter_desktop.stores.case import Case, CaseDamaged, CaseError
 from arbiter_desktop.stores.catalog import Catalog
@@ -664,3 +668,74 @@ def run_termlist(case: Case, termlist: TermList, audit: bool = True) -> TermList
             },
         )
     return run
+
+
+def entities(case: Case, kinds: Sequence[EntityType] = ()) -> list[analysis.EntitySummary]:
+    """The entities of the case (of ``kinds``; all when empty), the most widespread first."""
+    with case.guard():
+        return analysis.summary(case.catalog, kinds)
+
+
+def entity_pairs(case: Case, kinds: Sequence[EntityType] = (), limit: int = 200) -> list[analysis.Cooccurrence]:
+    """The pairs of entities found in the same documents, the most shared first, up to ``limit``."""
+    with case.guard():
+        return analysis.cooccurrences(case.catalog, kinds, limit=limit)
+
+
+def entity_table(case: Case, kinds: Sequence[EntityType] = (), limit: int = 500, lang: str = "fr") -> tables.Table:
+    """:func:`entities` as a table to export, up to ``limit`` rows."""
+    found = entities(case, kinds)
+    return tables.entity_table(found[:limit], kinds, len(found), Labels(lang))
+
+
+def cooccurrence_table(
+    case: Case, kinds: Sequence[EntityType] = (), limit: int = 200, lang: str = "fr"
+) -> tables.Table:
+    """:func:`entity_pairs` as a table to export."""
+    return tables.cooccurrence_table(entity_pairs(case, kinds, limit), kinds, Labels(lang))
+
+
+def termlist_table(case: Case, run: TermListRun, lang: str = "fr") -> tables.Table:
+    """A term list's run as a table; the documents new and gone since the previous run cited by path."""
+    changed = {sha for r in run.results for sha in (*r.new, *r.gone)}
+    paths: dict[str, str] = {}
+    with case.guard():
+        for sha in changed:
+            document_id = case.catalog.document_id_for(sha)
+            found = case.catalog.paths_of(document_id) if document_id is not None else ()
+            if found:
+                paths[sha] = found[0]
+    return tables.termlist_table(run, paths, Labels(lang))
+
+
+def export_table(
+    case: Case,
+    table: tables.Table,
+    pdf: Path | None = None,
+    csv: Path | None = None,
+    overwrite: bool = False,
+    audit: bool = True,
+    details: dict[str, Any] | None = None,
+) -> list[ExportedFile]:
+    """Write an entity, co-occurrence or term-list table to a PDF and/or a CSV; each file's SHA-256 is recorded
+    in the audit log with ``details`` (a term list's name and SHA-256)."""
+    outputs = [(fmt, path) for fmt, path in (("pdf", pdf), ("csv", csv)) if path is not None]
+    if not outputs:
+        raise ExportError("choose where to export: a PDF file, a CSV file, or both")
+    if pdf is not None and csv is not None and pdf.resolve() == csv.resolve():
+        raise ExportError(f"the PDF and the CSV cannot be the same file ({pdf})")
+    for _, path in outputs:
+        check_output(path, overwrite)
+    context = export_context(case)
+    written: list[ExportedFile] = []
+    for fmt, path in outputs:
+        data = tables.render_table_pdf(table, context) if fmt == "pdf" else tables.render_table_csv(table, context)
+        write_atomically(path, data)
+        written.append(ExportedFile(str(path.resolve()), fmt, hashlib.sha256(data).hexdigest(), len(data)))
+    if audit:
+        files = [{"path": f.path, "format": f.format, "sha256": f.sha256, "bytes": f.size} for f in written]
+        rows = len(table.sections[0].rows)
+        record(
+            case, "export", {"files": files, "table": table.kind, "rows": rows, "lang": table.lang, **(details or {})}
+        )
+    return written

@@ -26,6 +26,7 @@ from arbiter_desktop.config.settings import Settings
 from arbiter_desktop.domain import NO_RERANKER, FileKind, SearchMode, SearchRequest, SearchResult
 from arbiter_desktop.export.labels import LANGUAGES
 from arbiter_desktop.export.resultset import ExportError, ModelInfo
+from arbiter_desktop.export.tables import Table
 from arbiter_desktop.indexing.job import IndexReport, Progress
 from arbiter_desktop.indexing.repair import STORES, RepairReport
 from arbiter_desktop.indexing.verify import FileCheck, VerifyReport
@@ -417,63 +418,49 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return 0
 
 
-def _write_csv(path: Path, header: list[str], rows: list[list[str]], overwrite: bool) -> str:
-    """A table as CSV for the case file (UTF-8 with BOM, ``;``, formula-guarded); its SHA-256."""
-    import csv
-    import hashlib
-    import io
-
-    from arbiter_desktop.export.csv import BOM, guarded
-
-    app.check_output(path, overwrite)
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows([[guarded(c) for c in row] for row in rows])
-    data = (BOM + out.getvalue()).encode("utf-8")
-    app.write_atomically(path, data)
-    return hashlib.sha256(data).hexdigest()
+def _export_table(case: Case, args: argparse.Namespace, table: Table, details: dict[str, Any] | None = None) -> None:
+    """Write the table to --pdf and/or --csv when asked (audited); say where on stderr."""
+    if not (args.pdf or args.csv):
+        return
+    pdf, csv = (Path(args.pdf) if args.pdf else None), (Path(args.csv) if args.csv else None)
+    for written in app.export_table(case, table, pdf, csv, overwrite=args.overwrite, details=details):
+        sys.stderr.write(f"wrote {written.path} (SHA-256 {written.sha256})\n")
 
 
 def cmd_entities(args: argparse.Namespace) -> int:
     from arbiter_desktop.entities import EntityType
-    from arbiter_desktop.stores import analysis
+    from arbiter_desktop.export import tables
+    from arbiter_desktop.export.labels import Labels
 
     kinds = [EntityType(t) for t in args.type or ()]
-    with app.open_case(Path(args.case)) as case, case.guard():
+    labels = Labels(args.lang)
+    with app.open_case(Path(args.case)) as case:
         if args.cooccurrence:
-            pairs = analysis.cooccurrences(case.catalog, kinds, limit=args.limit)
-            rows = [[p.a.type.value, p.a.display, p.b.type.value, p.b.display, str(p.documents)] for p in pairs]
+            pairs = app.entity_pairs(case, kinds, limit=args.limit)
+            table = tables.cooccurrence_table(pairs, kinds, labels)
             data: Any = [
                 {"a": {"type": p.a.type.value, "value": p.a.value, "display": p.a.display},
                  "b": {"type": p.b.type.value, "value": p.b.value, "display": p.b.display}, "documents": p.documents}
                 for p in pairs
             ]  # fmt: skip
-            header = ["type A", "entity A", "type B", "entity B", "documents"]
         else:
-            found = analysis.summary(case.catalog, kinds)[: args.limit]
-            rows = [
-                [s.type.value, s.display, s.value, str(s.documents), str(s.occurrences), str(s.valid)] for s in found
-            ]
+            found = app.entities(case, kinds)
+            table = tables.entity_table(found[: args.limit], kinds, len(found), labels)
             data = [
                 {"type": s.type.value, "value": s.value, "display": s.display, "valid": s.valid,
                  "documents": s.documents, "occurrences": s.occurrences, "filter": f"{s.type.value}:{s.value}"}
-                for s in found
+                for s in found[: args.limit]
             ]  # fmt: skip
-            header = ["type", "entity", "canonical", "documents", "occurrences", "checksum ok"]
-        if args.csv:
-            digest = _write_csv(Path(args.csv), header, rows, args.overwrite)
-            exported = {"path": str(Path(args.csv).resolve()), "format": "csv", "sha256": digest}
-            app.record(case, "export", {"files": [exported], "entities": True, "hits": len(rows)})
-            sys.stderr.write(f"wrote {args.csv} (SHA-256 {digest})\n")
+        _export_table(case, args, table)
     if args.json:
         json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
         return 0
+    rows = table.sections[0].rows
     if not rows:
         sys.stdout.write("No entity in this case (yet): index documents first.\n")
     for row in rows:
-        sys.stdout.write("  ".join(row) + "\n")
+        sys.stdout.write("  ".join(str(cell) for cell in row) + "\n")
     return 0
 
 
@@ -496,17 +483,8 @@ def cmd_termlist(args: argparse.Namespace) -> int:
     with app.open_case(case_dir) as case:
         _settings(case, args)
         run = app.run_termlist(case, termlist)
-        if args.csv:
-            header = ["term", "label", "documents", "hits", "new", "gone", "list", "list SHA-256", "generation"]
-            rows = [
-                [r.term, r.label, str(len(r.documents)), str(r.hits), str(len(r.new)), str(len(r.gone)),
-                 termlist.name, termlist.sha256, str(run.generation)]
-                for r in run.results
-            ]  # fmt: skip
-            digest = _write_csv(Path(args.csv), header, rows, args.overwrite)
-            exported = {"path": str(Path(args.csv).resolve()), "format": "csv", "sha256": digest}
-            app.record(case, "export", {"files": [exported], "termlist": termlist.name, "hits": len(rows)})
-            sys.stderr.write(f"wrote {args.csv} (SHA-256 {digest})\n")
+        table = app.termlist_table(case, run, lang=args.lang)
+        _export_table(case, args, table, {"termlist": termlist.name, "sha256": termlist.sha256})
     results = sorted(run.results, key=lambda r: (-len(r.documents), -r.hits, r.term)) if args.sort else run.results
     if args.json:
         json.dump(
@@ -902,7 +880,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--type", action="append", choices=[t.value for t in _listed_types()])
     p.add_argument("--cooccurrence", action="store_true", help="pairs of entities found in the same documents")
     p.add_argument("--limit", type=int, default=500)
+    p.add_argument("--pdf", metavar="OUT.pdf", help="also write the table to this PDF file (for the case file)")
     p.add_argument("--csv", metavar="OUT.csv", help="also write the table to this CSV file")
+    p.add_argument("--lang", choices=LANGUAGES, default="fr", help="language of the exports' labels (default: fr)")
     p.add_argument("--overwrite", action="store_true")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_entities)
@@ -914,7 +894,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--name", help="the list's name in the case (default: the file name)")
     p.add_argument("--no-expansion", action="store_true", help="run the terms without the lexicons' expansions")
     p.add_argument("--sort", action="store_true", help="most documents first")
-    p.add_argument("--csv", metavar="OUT.csv", help="also write the table to this CSV file")
+    p.add_argument("--pdf", metavar="OUT.pdf", help="also write the results to this PDF file (for the case file)")
+    p.add_argument("--csv", metavar="OUT.csv", help="also write the results to this CSV file")
+    p.add_argument("--lang", choices=LANGUAGES, default="fr", help="language of the exports' labels (default: fr)")
     p.add_argument("--overwrite", action="store_true")
     p.add_argument("--operator", help="operator name recorded in the audit trail (default: the setting)")
     p.add_argument("--json", action="store_true")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pypdf
 import pytest
 from support import write
 
@@ -78,3 +79,25 @@ def test_cli_termlist_and_entities_json(indexed: Case, tmp_path: Path, capsys: p
     assert cli.main(["search", str(indexed.directory), "gare", "--mode", "lexical", "--entity", phones[0]["filter"],
                      "--json"]) == 0  # fmt: skip
     assert len(json.loads(capsys.readouterr().out)["hits"]) == 2
+
+
+def test_cli_exports_tables_to_pdf_and_csv_audited(indexed: Case, tmp_path: Path) -> None:
+    listed = tmp_path / "liste.txt"
+    listed.write_text("gare\nintrouvable\n", encoding="utf-8")
+    pdf, csv = tmp_path / "liste.pdf", tmp_path / "liste.csv"
+    assert cli.main(["termlist", str(indexed.directory), str(listed), "--pdf", str(pdf), "--csv", str(csv)]) == 0
+    text = " ".join(p.extract_text() for p in pypdf.PdfReader(pdf).pages)
+    sha = read_list(listed).sha256
+    assert "Liste de termes « liste »" in text and sha in text.replace("\n", "")
+    assert csv.read_text(encoding="utf-8-sig").splitlines()[0].startswith("Terme;Libellé;Documents;Passages")
+    entry = indexed.audit.entries()[-1]
+    assert entry.event == "export" and entry.data["table"] == "termlist" and entry.data["sha256"] == sha
+    assert {f["format"] for f in entry.data["files"]} == {"pdf", "csv"}
+    assert cli.main(["termlist", str(indexed.directory), str(listed), "--pdf", str(pdf)]) == 2  # no overwrite
+    entities = tmp_path / "entites.pdf"
+    assert cli.main(["entities", str(indexed.directory), "--pdf", str(entities), "--lang", "en"]) == 0
+    text = " ".join(p.extract_text() for p in pypdf.PdfReader(entities).pages)
+    assert "Entities of the case" in text and "HB-562-ZD" in text
+    pairs = tmp_path / "paires.csv"
+    assert cli.main(["entities", str(indexed.directory), "--cooccurrence", "--csv", str(pairs)]) == 0
+    assert pairs.read_text(encoding="utf-8-sig").startswith("Type A;Entité A;Type B;Entité B;Documents communs")
