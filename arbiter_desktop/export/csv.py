@@ -58,6 +58,7 @@ COLUMNS = (
     ("csv_generation", True),
     ("coverage", False),
     ("audit", False),
+    ("containers", False),
     ("also_in", False),  # near-identical documents shown as this hit, each with its SHA-256 (last: added later)
 )
 
@@ -84,6 +85,7 @@ def _row(hit: ExportHit, results: ResultSet, context: ExportContext, labels: Lab
         "other_paths": " | ".join(hit.other_paths),
         "also_in": " | ".join(f"{path} (SHA-256 {sha})" for path, sha in hit.also_in),
         "sha256": hit.sha256,
+        "containers": " | ".join(f"{path} ({sha})" for path, sha in hit.containers),
         "page": str(hit.page),
         "doc_title": hit.title,
         "passage": hit.passage,

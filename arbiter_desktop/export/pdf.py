@@ -334,6 +334,8 @@ class _Writer(BasePdfWriter):
         if hit.other_paths:
             fields.append((lb["other_paths"], "\n".join(hit.other_paths)))
         fields += [(lb["sha256"], hit.sha256), (lb["page"], str(hit.page))]
+        if hit.containers:
+            fields.append((lb["containers"], "\n".join(f"{path} — {sha}" for path, sha in hit.containers)))
         if hit.also_in:
             fields.append((lb["also_in"], "\n".join(f"{path}\nSHA-256 {sha}" for path, sha in hit.also_in)))
         if hit.title:
