@@ -749,6 +749,12 @@ def cooccurrence_table(
     return tables.cooccurrence_table(entity_pairs(case, kinds, limit), kinds, Labels(lang))
 
 
+def saved_termlist(case: Case, name: str) -> tuple[TermList, TermListRun | None]:
+    """A list saved in the case, with its last run (None when it never ran)."""
+    termlist, saved = termlists.load_saved(case.directory, name)
+    return termlist, termlists.last_run(termlist, saved)
+
+
 def termlist_table(case: Case, run: TermListRun, lang: str = "fr") -> tables.Table:
     """A term list's run as a table; the documents new and gone since the previous run cited by path."""
     changed = {sha for r in run.results for sha in (*r.new, *r.gone)}

@@ -119,8 +119,9 @@ class SearchEngine:
         self.refresh()
         expansions = self.lexicon.expand(request.query, request.disabled_expansions) if request.expand else []
         compiled = self.compiler.compile(request.query, expansions)
-        if not request.query.strip() and request.entity:  # the documents holding an entity, nothing typed
-            compiled = Compiled(self.case.lexical.everything(), compiled.matchers, compiled.terms)
+        if not request.query.strip() and request.entity:  # the documents holding an entity, nothing typed:
+            marked = self.compiler.compile(_entity_value(request), [])  # their passages show where it is
+            compiled = Compiled(self.case.lexical.everything(), marked.matchers, marked.terms)
         self._query_vector = None
         self._holding = self._entity_documents(request)
         lexical: list[tuple[float, int, int]] = []
@@ -161,6 +162,8 @@ class SearchEngine:
                 ranked, reranked = self._rerank(request.query, ranked, chunks)
         primary = {SearchMode.LEXICAL: bm25, SearchMode.DENSE: cosine}.get(request.mode, fused)
         ranked = _ties_in_stable_order(ranked, chunks, metas, lambda c: (reranked.get(c), primary.get(c)))
+        if not request.query.strip() and request.entity:  # each document's passage: where the entity is written
+            ranked = sorted(ranked, key=lambda c: not find_matches(chunks[c].text, compiled.matchers))
         kept, copies = self._collapse(ranked, chunks, request.top)
         if copies:
             metas.update(self.case.catalog.documents_meta([d for ds in copies.values() for d in ds]))
@@ -202,7 +205,7 @@ class SearchEngine:
         if row is None:
             return None
         expansions = self.lexicon.expand(request.query, request.disabled_expansions) if request.expand else []
-        compiled = self.compiler.compile(request.query, expansions)
+        compiled = self.compiler.compile(request.query or _entity_value(request), expansions)
         matches = find_matches(row.text, compiled.matchers)
         return DocumentView(
             document_id=row.id,
@@ -425,6 +428,12 @@ class SearchEngine:
                 )
             )
         return hits
+
+
+def _entity_value(request: SearchRequest) -> str:
+    """The canonical value of the request's entity filter ("+33749271683" for "phone:+33749271683"): read as a
+    query, it marks the entity in any of its written forms."""
+    return request.entity.partition(":")[2]
 
 
 def _ties_in_stable_order(

@@ -200,6 +200,20 @@ def load_saved(case_dir: Path, name: str) -> tuple[TermList, dict[str, Any] | No
     return termlist, previous
 
 
+def last_run(termlist: TermList, saved: dict[str, Any] | None, documents_in_case: int = 0) -> TermListRun | None:
+    """The run saved with a list (as :func:`load_saved` reads it), or None when it has none."""
+    if not saved:
+        return None
+    results = tuple(
+        TermResult(
+            str(r["term"]), str(r.get("label", "")), tuple(r.get("documents", ())), int(r.get("hits", 0)),
+            tuple(r.get("new", ())), tuple(r.get("gone", ())), str(r.get("error", "")),
+        )
+        for r in saved.get("results", [])
+    )  # fmt: skip
+    return TermListRun(termlist, results, int(saved.get("generation", 0)), documents_in_case, str(saved["ran_at"]))
+
+
 def saved_lists(case_dir: Path) -> list[str]:
     folder = lists_dir(case_dir)
     if not folder.is_dir():

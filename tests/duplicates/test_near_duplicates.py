@@ -148,6 +148,7 @@ def test_entity_index_and_filter(case: Case, tmp_path: Path) -> None:
     request = SearchRequest(query="", top=10, mode=SearchMode.LEXICAL, entity="plate:HB562ZD")
     holding = app.search(case, request, audit=False)
     assert sorted(Path(h.doc_path).name for h in holding.hits) == ["a.txt", "b.txt"]
+    assert {h.passage[a:b] for h in holding.hits for a, b in h.highlights} == {"HB-562-ZD", "HB562ZD"}  # where it is
     filtered = SearchRequest(query="signalée", top=10, mode=SearchMode.LEXICAL, entity="phone:+33749271683")
     assert [Path(h.doc_path).name for h in app.search(case, filtered, audit=False).hits] == ["b.txt"]
 
