@@ -184,19 +184,17 @@ class SearchEngine:
             notes=tuple(notes),
         )
 
-    def all_matches(self, request: SearchRequest) -> list[tuple[int, int]]:
-        """(chunk id, document id) of every chunk that the full-text search of ``request`` matches, not a top N
-        (batch term lists). Call :meth:`refresh` first, inside a catalog snapshot."""
+    def all_matches(self, request: SearchRequest) -> list[int]:
+        """The document id of every chunk that the full-text search of ``request`` matches (one per chunk), not
+        a top N (batch term lists). Call :meth:`refresh` first, inside a catalog snapshot."""
         expansions = self.lexicon.expand(request.query, request.disabled_expansions) if request.expand else []
         compiled = self.compiler.compile(request.query, expansions)
         self._holding = self._entity_documents(request)
-        query = self._filtered(compiled.query, request)
-        limit = max(1, self.case.lexical.num_docs())
-        return [(c, d) for _, c, d in self.case.lexical.search(query, limit=limit)]
+        return self.case.lexical.matching_documents(self._filtered(compiled.query, request))
 
-    def live_documents(self, document_ids: Sequence[int]) -> dict[int, str]:
-        """SHA-256 by id of those documents that files reference (the others are leaving the case)."""
-        return analysis.live_documents(self.case.catalog, document_ids)
+    def live_documents(self) -> dict[int, str]:
+        """SHA-256 by id of the documents that files reference (the others are leaving the case)."""
+        return analysis.live_documents(self.case.catalog)
 
     def document_view(self, document_id: int, request: SearchRequest) -> DocumentView | None:
         """A whole document with every match of ``request``'s query (expansions included) marked, for a

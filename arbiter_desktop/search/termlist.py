@@ -16,6 +16,7 @@ import io
 import json
 import os
 import re
+from collections import Counter
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -122,12 +123,13 @@ def run_terms(engine: SearchEngine, termlist: TermList) -> list[TermResult]:
     results: list[TermResult] = []
     with engine.case.catalog.snapshot():
         engine.refresh()
+        live = engine.live_documents()  # once for the whole list: the same committed state for every term
         for item in termlist.terms:
             request = SearchRequest(query=item.term, expand=termlist.expand)
-            matches = engine.all_matches(request)
-            live = engine.live_documents([d for _, d in matches])
-            hits = sum(1 for _, d in matches if d in live)
-            results.append(TermResult(item.term, item.label, tuple(sorted(set(live.values()))), hits))
+            per_document = Counter(engine.all_matches(request))  # chunks matched, by document
+            found = [(live[d], n) for d, n in per_document.items() if d in live]
+            documents = tuple(sorted({sha for sha, _ in found}))
+            results.append(TermResult(item.term, item.label, documents, sum(n for _, n in found)))
     return results
 
 

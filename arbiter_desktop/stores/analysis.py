@@ -189,19 +189,12 @@ def entity_counts(catalog: Catalog, document_ids: Sequence[int]) -> Counter[str]
     return counts
 
 
-def live_documents(catalog: Catalog, document_ids: Sequence[int]) -> dict[int, str]:
-    """SHA-256 by id of those of ``document_ids`` that a file references."""
-    found: dict[int, str] = {}
-    ids = list(dict.fromkeys(document_ids))
-    for i in range(0, len(ids), 500):
-        part = ids[i : i + 500]
-        rows = catalog.db.execute(
-            f"SELECT d.id, d.sha256 FROM documents d WHERE d.id IN ({','.join('?' * len(part))})"
-            " AND EXISTS (SELECT 1 FROM files f WHERE f.document_id = d.id)",
-            part,
-        )
-        found.update({int(d): str(s) for d, s in rows})
-    return found
+def live_documents(catalog: Catalog) -> dict[int, str]:
+    """SHA-256 by id of the documents that a file references."""
+    rows = catalog.db.execute(
+        "SELECT d.id, d.sha256 FROM documents d WHERE EXISTS (SELECT 1 FROM files f WHERE f.document_id = d.id)"
+    )
+    return {int(d): str(s) for d, s in rows}
 
 
 def near_duplicates(catalog: Catalog, document_ids: Sequence[int]) -> dict[int, list[int]]:

@@ -242,6 +242,19 @@ class LexicalStore:
             if c is not None and d is not None
         ]
 
+    def matching_documents(self, query: Any) -> list[int]:
+        """The document id of every chunk that ``query`` matches (one per chunk), in no particular order."""
+        try:
+            searcher = self.index.searcher()
+            limit = max(1, int(searcher.num_docs))
+            result = searcher.search(query, limit=limit, count=False)
+            if not result.hits:
+                return []
+            document_ids = searcher.fast_field_values("document_id", [address for _, address in result.hits])
+        except ValueError as exc:
+            raise self._damaged(str(exc)) from exc
+        return [int(d) for d in document_ids if d is not None]
+
     def doc_freq(self, field: str, term: str) -> int:
         return int(self.index.searcher().doc_freq(field, term))
 
