@@ -11,13 +11,13 @@ names of the case's vocabulary (from its most frequent to its rarest, and a few 
 numbers written in another form than the documents' ("+33 6 12 34 56 78", "0612345678"), plates without their
 dashes, procedure numbers, words and quoted phrases of its passages, and ``OR``/``AND`` combinations.
 
-Measured through the path users run: :func:`arbiter_desktop.app.run_termlist` (what ``arbiter termlist`` and
-the window run: every term compiled as a query with the lexicons' expansions, every match counted, the run saved
-in the case, compared with the previous one, and audited), twice — the first run on a case just opened, then a
-re-run (which also compares). Beside it, in the same run: a sample of the terms searched one by one through
-:func:`arbiter_desktop.app.search` (lexical, top 10), the way someone would type them, extrapolated to the whole
-list; and a check that, for a sample of terms, the run's documents are those of the term searched alone. The
-aim (issue 18): 1,000 terms on 100k chunks in ≤ 60 s. These are figures, not tests: nothing fails on a time.
+Measured through the path users run: :meth:`arbiter_desktop.session.CaseSession.run_termlist` (what
+``arbiter termlist`` and the window run: every term compiled as a query with the lexicons' expansions, every match
+counted, the run saved in the case, compared with the previous one, and audited), twice — the first run on a case
+just opened, then a re-run (which also compares). Beside it, in the same run: a sample of the terms searched one
+by one (lexical, top 10), the way someone would type them, extrapolated to the whole list; and a check that, for
+a sample of terms, the run's documents are those of the term searched alone. The aim (issue 18): 1,000 terms on
+100k chunks in ≤ 60 s. These are figures, not tests: nothing fails on a time.
 """
 
 from __future__ import annotations
@@ -90,24 +90,22 @@ def make_terms(generator: Generator, sample_texts: Sequence[str], count: int, se
 
 
 def measure(case_dir: Path, terms: Sequence[str], log: Callable[[str], None] = print) -> dict[str, Any]:
-    """Run the list twice through ``app.run_termlist``, a sample of its terms one by one through ``app.search``,
+    """Run the list twice through ``session.run_termlist``, a sample of its terms one by one through a search,
     and check a sample against each term searched alone."""
     from arbiter_desktop import app
     from arbiter_desktop.domain import SearchMode, SearchRequest
     from arbiter_desktop.search.termlist import pasted_list
-    from arbiter_desktop.stores.case import Case
 
     memory_before = memory_mb()
     load_before = load_average()
     termlist = pasted_list("\n".join(terms), "bench")
-    case = Case.open(case_dir)
-    try:
+    with app.open_session(case_dir) as session:  # as the window's tools thread and `arbiter termlist` open it
         runs: list[dict[str, Any]] = []
         seconds_of: dict[str, float] = {}
         for attempt in ("first", "re-run"):
             log(f"running the list of {len(terms)} terms ({attempt})…")
             started = time.perf_counter()
-            run = app.run_termlist(case, termlist)
+            run = session.run_termlist(termlist)
             seconds = time.perf_counter() - started
             seconds_of[attempt] = seconds
             runs.append({"run": attempt, "seconds": round(seconds, 2), "engine_seconds": round(run.seconds, 2)})
@@ -115,31 +113,30 @@ def measure(case_dir: Path, terms: Sequence[str], log: Callable[[str], None] = p
         hits = [r.hits for r in run.results]
         rng = np.random.default_rng(5)
         alone_terms = [terms[int(i)] for i in rng.choice(len(terms), size=min(ALONE_SAMPLE, len(terms)), replace=False)]
-        log(f"searching {len(alone_terms)} of the terms one by one (app.search, lexical, top 10)…")
+        log(f"searching {len(alone_terms)} of the terms one by one (session.search, lexical, top 10)…")
         alone_ms: list[float] = []
         for term in alone_terms:
             started = time.perf_counter()
-            app.search(case, SearchRequest(query=term, top=10, mode=SearchMode.LEXICAL), audit=False)
+            session.search(SearchRequest(query=term, top=10, mode=SearchMode.LEXICAL), audit=False)
             alone_ms.append((time.perf_counter() - started) * 1000)
-        by_term = {r.term: r for r in run.results}
-        checkable = [r.term for r in run.results if 0 < len(r.documents) <= CHECK_MAX_DOCUMENTS]
-        checked = [checkable[int(i)] for i in rng.permutation(len(checkable))[:CHECK_SAMPLE]]
-        log(f"checking {len(checked)} terms against the term searched alone…")
-        case.settings = case.settings.replace(group_near_duplicates=False, hits_per_document=1)
-        differing = []
+        counts = session.status()
+    by_term = {r.term: r for r in run.results}
+    checkable = [r.term for r in run.results if 0 < len(r.documents) <= CHECK_MAX_DOCUMENTS]
+    checked = [checkable[int(i)] for i in rng.permutation(len(checkable))[:CHECK_SAMPLE]]
+    log(f"checking {len(checked)} terms against the term searched alone…")
+    differing = []
+    every_document = {"group_near_duplicates": False, "hits_per_document": 1}  # one hit per document, no grouping
+    with app.open_session(case_dir, overrides=every_document) as session:
         for term in checked:
             request = SearchRequest(query=term, top=CHECK_MAX_DOCUMENTS + 10, mode=SearchMode.LEXICAL)
-            alone = {h.sha256 for h in app.search(case, request, audit=False).hits}
+            alone = {h.sha256 for h in session.search(request, audit=False).hits}
             if alone != set(by_term[term].documents):
                 differing.append(term)
-        counts = case.catalog.counts()
-    finally:
-        case.close()
     first = seconds_of["first"]
     alone_mean = sum(alone_ms) / len(alone_ms)
     return {
-        "chunks": counts["chunks"],
-        "documents": counts["documents"],
+        "chunks": counts.chunks,
+        "documents": counts.documents,
         "terms": len(terms),
         "expansions": termlist.expand,
         "runs": runs,
@@ -220,7 +217,7 @@ def print_report(report: dict[str, Any]) -> None:
         ["  re-run (compared with the first)", f"{runs['re-run']:.1f} s", ""],
         ["  per term", f"{report['ms_per_term']:.1f} ms", ""],
         [
-            f"one by one (app.search top 10, {alone['sample']} terms)",
+            f"one by one (search top 10, {alone['sample']} terms)",
             f"p50 {alone['p50_ms']:.0f} ms, p95 {alone['p95_ms']:.0f} ms → {alone['extrapolated_s']:.0f} s",
             "",
         ],

@@ -19,6 +19,7 @@ import csv
 import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from fpdf.enums import Align, TableBordersLayout, TableCellFillMode, XPos, YPos
 from fpdf.fonts import FontFace
@@ -28,12 +29,56 @@ from arbiter_desktop.export.csv import BOM, DELIMITER, guarded
 from arbiter_desktop.export.labels import Labels
 from arbiter_desktop.export.pdf import FIELD_SIZE, FONT, BasePdfWriter, two_pass
 from arbiter_desktop.export.resultset import ExportContext
-from arbiter_desktop.search.termlist import TermListRun
 from arbiter_desktop.stores.analysis import Cooccurrence, EntitySummary
 
 CHECKED = {EntityType.IBAN, EntityType.IMEI, EntityType.SIRET, EntityType.SIREN}  # types with a check digit
 
 Cell = str | int
+
+
+class TermResultLike(Protocol):
+    """What a table reads of a term's result (``search.termlist.TermResult``: exports do not import search)."""
+
+    @property
+    def term(self) -> str: ...
+    @property
+    def label(self) -> str: ...
+    @property
+    def documents(self) -> tuple[str, ...]: ...
+    @property
+    def hits(self) -> int: ...
+    @property
+    def new(self) -> tuple[str, ...]: ...
+    @property
+    def gone(self) -> tuple[str, ...]: ...
+
+
+class TermListLike(Protocol):
+    @property
+    def name(self) -> str: ...
+    @property
+    def terms(self) -> Sequence[object]: ...
+    @property
+    def sha256(self) -> str: ...
+    @property
+    def source(self) -> str: ...
+    @property
+    def expand(self) -> bool: ...
+
+
+class TermListRunLike(Protocol):
+    """What a table reads of a term list's run (``search.termlist.TermListRun``)."""
+
+    @property
+    def termlist(self) -> TermListLike: ...
+    @property
+    def results(self) -> Sequence[TermResultLike]: ...
+    @property
+    def generation(self) -> int: ...
+    @property
+    def ran_at(self) -> str: ...
+    @property
+    def previous_at(self) -> str: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +161,7 @@ def cooccurrence_table(pairs: Sequence[Cooccurrence], kinds: Sequence[EntityType
     return Table("cooccurrences", labels["title_cooccurrences"], fields, (main,), labels.lang)
 
 
-def termlist_table(run: TermListRun, paths: Mapping[str, str], labels: Labels) -> Table:
+def termlist_table(run: TermListRunLike, paths: Mapping[str, str], labels: Labels) -> Table:
     """A term list's run: each term with its documents and passages (and, after a previous run, what changed);
     then the documents new and gone per term, cited by path (``paths``: SHA-256 → a path in the case; a
     document that left the case has none) and SHA-256."""
@@ -137,7 +182,7 @@ def termlist_table(run: TermListRun, paths: Mapping[str, str], labels: Labels) -
         (r.term, r.label, len(r.documents), r.hits, *((len(r.new), len(r.gone)) if compared else ()))
         for r in run.results
     )
-    without = [r.term for r in run.without_hits()]
+    without = [r.term for r in run.results if not r.documents]
     fields = [
         (labels["list_name"], listed.name),
         (labels["list_source"], listed.source if listed.source != "pasted" else labels["list_pasted"]),

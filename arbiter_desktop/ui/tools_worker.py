@@ -1,8 +1,8 @@
 """The thread that serves the window's investigator tools: the entity index of the case, the entities found
-together, and term lists (read, run against the whole case, saved, exported). It opens the case on its own
-(stores are read by several readers at once, as the CLI does beside the window), so that a term list that runs
-for a minute never holds up a search. The GUI thread sends requests through queued signals and gets dataclasses
-back in signals; it never touches the catalog, the full-text index or a file.
+together, and term lists (read, run against the whole case, saved, exported). It opens a session of its own on
+the case (stores are read by several readers at once, as the CLI does beside the window; no model is loaded), so
+that a term list that runs for a minute never holds up a search. The GUI thread sends requests through queued
+signals and gets dataclasses back in signals; it never touches the catalog, the full-text index or a file.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from PySide6.QtCore import QObject, Signal, Slot
 from arbiter_desktop import app
 from arbiter_desktop.search import termlist as termlists
 from arbiter_desktop.search.termlist import TermList, TermListRun
+from arbiter_desktop.session import CaseSession
 from arbiter_desktop.stores.analysis import Cooccurrence, EntitySummary
-from arbiter_desktop.stores.case import Case
 
 log = logging.getLogger(__name__)
 
@@ -53,13 +53,13 @@ class ToolsWorker(QObject):
 
     def __init__(self) -> None:
         super().__init__()
-        self._case: Case | None = None
+        self._session: CaseSession | None = None
 
     @Slot(object)
     def open_case(self, directory: Path) -> None:
         self._close()
         try:
-            self._case = Case.open(directory)
+            self._session = app.open_session(directory)
         except Exception as exc:  # the search worker reports the case that cannot open; this one stays idle
             log.warning("tools: cannot open case %s: %s", directory, exc)
             return
@@ -68,11 +68,11 @@ class ToolsWorker(QObject):
 
     @Slot()
     def load_entities(self) -> None:
-        case = self._case
-        if case is None:
+        session = self._session
+        if session is None:
             return
         try:
-            found = app.entities(case)
+            found = session.entities()
         except app.UserError as exc:
             self.failed.emit(str(exc))
             return
@@ -80,10 +80,10 @@ class ToolsWorker(QObject):
 
     @Slot()
     def load_pairs(self) -> None:
-        if self._case is None:
+        if self._session is None:
             return
         try:
-            pairs: Sequence[Cooccurrence] = app.entity_pairs(self._case, limit=PAIR_LIMIT)
+            pairs: Sequence[Cooccurrence] = self._session.entity_pairs(limit=PAIR_LIMIT)
         except app.UserError as exc:
             self.failed.emit(str(exc))
             return
@@ -91,8 +91,8 @@ class ToolsWorker(QObject):
 
     @Slot()
     def list_saved(self) -> None:
-        if self._case is not None:
-            self.saved_lists_ready.emit(tuple(termlists.saved_lists(self._case.directory)))
+        if self._session is not None:
+            self.saved_lists_ready.emit(tuple(termlists.saved_lists(self._session.directory)))
 
     @Slot(object, str, bool)
     def read_list(self, path: Path, name: str, expand: bool) -> None:
@@ -110,20 +110,20 @@ class ToolsWorker(QObject):
 
     @Slot(str)
     def load_saved(self, name: str) -> None:
-        if self._case is None:
+        if self._session is None:
             return
         try:
-            self.list_loaded.emit(LoadedList(*app.saved_termlist(self._case, name)))
+            self.list_loaded.emit(LoadedList(*self._session.saved_termlist(name)))
         except termlists.TermListError as exc:
             self.failed.emit(str(exc))
 
     @Slot(object)
     def run(self, termlist: TermList) -> None:
-        if self._case is None:
+        if self._session is None:
             self.failed.emit(self.tr("No case is open."))
             return
         try:
-            run = app.run_termlist(self._case, termlist)
+            run = self._session.run_termlist(termlist)
         except app.UserError as exc:
             self.failed.emit(str(exc))
             return
@@ -139,20 +139,20 @@ class ToolsWorker(QObject):
     def export(self, kind: str, run: TermListRun | None, pdf: Path | None, csv: Path | None, lang: str) -> None:
         """Export the entity table (``kind`` "entities"), the entities found together ("pairs") or ``run``
         ("termlist") to a PDF and/or a CSV, audited."""
-        case = self._case
-        if case is None:
+        session = self._session
+        if session is None:
             return
         try:
             details = None
             if kind == "entities":
-                table = app.entity_table(case, limit=ENTITY_LIMIT, lang=lang)
+                table = session.entity_table(limit=ENTITY_LIMIT, lang=lang)
             elif kind == "pairs":
-                table = app.cooccurrence_table(case, limit=PAIR_LIMIT, lang=lang)
+                table = session.cooccurrence_table(limit=PAIR_LIMIT, lang=lang)
             else:
                 assert run is not None
-                table = app.termlist_table(case, run, lang=lang)
+                table = session.termlist_table(run, lang=lang)
                 details = {"termlist": run.termlist.name, "sha256": run.termlist.sha256}
-            files = app.export_table(case, table, pdf, csv, overwrite=True, details=details)
+            files = session.export_table(table, pdf, csv, overwrite=True, details=details)
         except app.UserError as exc:
             self.failed.emit(str(exc))
             return
@@ -167,6 +167,6 @@ class ToolsWorker(QObject):
         self._close()
 
     def _close(self) -> None:
-        if self._case is not None:
-            self._case.close()
-            self._case = None
+        if self._session is not None:
+            self._session.close()
+            self._session = None

@@ -166,270 +166,270 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="135"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="144"/>
         <source>The original cannot be opened: %1</source>
         <translation>L&apos;original ne peut pas être ouvert : %1</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="180"/>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="184"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="197"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="201"/>
         <source>Case</source>
         <translation>Affaire</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="189"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="206"/>
         <source>New case…</source>
         <translation>Nouvelle affaire…</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="192"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="209"/>
         <source>Open case…</source>
         <translation>Ouvrir une affaire…</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="195"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="212"/>
         <source>Add folders…</source>
         <translation>Ajouter des dossiers…</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="198"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="215"/>
         <source>Look for changes in the sources</source>
         <translation>Rechercher les modifications des sources</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="201"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="218"/>
         <source>Settings…</source>
         <translation>Paramètres…</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="204"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="221"/>
         <source>Term lists…</source>
         <translation>Listes de termes…</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="206"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="223"/>
         <source>Run a list of names, numbers and words against the whole case</source>
         <translation>Chercher une liste de noms, numéros et mots dans toute l&apos;affaire</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="211"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="228"/>
         <source>Export</source>
         <translation>Exporter</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="217"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="234"/>
         <source>Export the results…</source>
         <translation>Exporter les résultats…</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="232"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="249"/>
         <source>Search the case… e.g. rdv gare, GAV prolongée, ZZ-417-XK</source>
         <translation>Rechercher dans l&apos;affaire… ex. rdv gare, GAV prolongée, ZZ-417-XK</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="240"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="257"/>
         <source>Hybrid (words + meaning)</source>
         <translation>Hybride (mots + sens)</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="241"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="258"/>
         <source>Text</source>
         <translation>Texte</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="242"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="259"/>
         <source>Meaning</source>
         <translation>Sens</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="245"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="262"/>
         <source>Search mode</source>
         <translation>Mode de recherche</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="248"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="265"/>
         <source>All types</source>
         <translation>Tous les types</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="254"/>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="478"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="271"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="498"/>
         <source>All folders</source>
         <translation>Tous les dossiers</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="256"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="273"/>
         <source>Documents dated from</source>
         <translation>Documents datés à partir du</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="257"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="274"/>
         <source>Documents dated until</source>
         <translation>Documents datés jusqu&apos;au</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="258"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="275"/>
         <source>Expansions</source>
         <translation>Extensions</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="260"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="277"/>
         <source>Also search abbreviations, synonyms and slang from the lexicons</source>
         <translation>Chercher aussi les abréviations, synonymes et termes d&apos;argot des lexiques</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="266"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="283"/>
         <source>Filters:</source>
         <translation>Filtres :</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="267"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="284"/>
         <source>from</source>
         <translation>du</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="267"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="284"/>
         <source>to</source>
         <translation>au</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="272"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="289"/>
         <source>Only documents holding this entity; click to remove the filter</source>
         <translation>Seulement les documents qui contiennent cette entité ; cliquer pour retirer le filtre</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="318"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="335"/>
         <source>Indexing</source>
         <translation>Indexation</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="321"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="338"/>
         <source>Sources</source>
         <translation>Sources</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="322"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="339"/>
         <source>Entities</source>
         <translation>Entités</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="356"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="373"/>
         <source>Ready</source>
         <translation>Prêt</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="378"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="395"/>
         <source>Recent cases</source>
         <translation>Affaires récentes</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="395"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="412"/>
         <source>Indexing in progress</source>
         <translation>Indexation en cours</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="396"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="413"/>
         <source>Indexing of this case is in progress. Stop it (it resumes next time) and switch case?</source>
         <translation>L&apos;indexation de cette affaire est en cours. L&apos;arrêter (elle reprendra la prochaine fois) et changer d&apos;affaire ?</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="401"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="418"/>
         <source>No indexing in progress.</source>
         <translation>Aucune indexation en cours.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="406"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="423"/>
         <source>Opening %1…</source>
         <translation>Ouverture de %1…</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="412"/>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="421"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="429"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="438"/>
         <source>New case</source>
         <translation>Nouvelle affaire</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="412"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="429"/>
         <source>Case name (e.g. 2026-1234 STUPS Nord):</source>
         <translation>Nom de l&apos;affaire (ex. 2026-1234 STUPS Nord) :</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="415"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="432"/>
         <source>Folder where the case is kept</source>
         <translation>Dossier où conserver l&apos;affaire</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="421"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="438"/>
         <source>%1 exists and is not empty.</source>
         <translation>%1 existe et n&apos;est pas vide.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="427"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="444"/>
         <source>Open a case folder</source>
         <translation>Ouvrir le dossier d&apos;une affaire</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="432"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="449"/>
         <source>Folder to add to the case</source>
         <translation>Dossier à ajouter à l&apos;affaire</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="448"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="468"/>
         <source>Resuming the indexing that was interrupted…</source>
         <translation>Reprise de l&apos;indexation interrompue…</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="458"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="478"/>
         <source>No case open</source>
         <translation>Aucune affaire ouverte</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="459"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="479"/>
         <source>Cannot open the case</source>
         <translation>Impossible d&apos;ouvrir l&apos;affaire</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="465"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="485"/>
         <source>indexing</source>
         <translation>indexation en cours</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="465"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="485"/>
         <source>up to date</source>
         <translation>à jour</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="467"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="487"/>
         <source>Case: %1 — %2 documents · %3 errors · semantic coverage %4 · %5</source>
         <translation>Affaire : %1 — %2 documents · %3 erreurs · couverture sémantique %4 · %5</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="518"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="538"/>
         <source>Added to the case: %1</source>
         <translation>Ajouté à l&apos;affaire : %1</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="552"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="572"/>
         <source>Indexing failed.</source>
         <translation>L&apos;indexation a échoué.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="554"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="574"/>
         <source>Indexing failed</source>
         <translation>Échec de l&apos;indexation</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="627"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="647"/>
         <source>Searching…</source>
         <translation>Recherche…</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="639"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="660"/>
         <source>meaning searched in %1 % of the case (indexing goes on)</source>
         <translation>sens recherché dans %1 % de l&apos;affaire (l&apos;indexation continue)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="643"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="664"/>
         <source>%n result(s)</source>
         <translation>
             <numerusform>%n résultat</numerusform>
@@ -437,66 +437,66 @@
         </translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="645"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="666"/>
         <source>%1 ms</source>
         <translation>%1 ms</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="650"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="671"/>
         <source>No result for this search.</source>
         <translation>Aucun résultat pour cette recherche.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="661"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="714"/>
         <source>no reranker installed: the full mode ranks as hybrid</source>
         <translation>aucun reclasseur installé : le mode complet classe comme le mode hybride</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="667"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="720"/>
         <source>Search failed: %1</source>
         <translation>La recherche a échoué : %1</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="721"/>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="726"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="774"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="779"/>
         <source>relevant</source>
         <translation>pertinent</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="721"/>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="726"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="774"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="779"/>
         <source>to check</source>
         <translation>à vérifier</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="722"/>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="727"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="775"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="780"/>
         <source>Tag “%1”</source>
         <translation>Étiqueter « %1 »</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="729"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="782"/>
         <source>Other tag…</source>
         <translation>Autre étiquette…</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="732"/>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="753"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="785"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="806"/>
         <source>Export the selected results…</source>
         <translation>Exporter les résultats sélectionnés…</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="737"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="790"/>
         <source>Tag</source>
         <translation>Étiquette</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="737"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="790"/>
         <source>Tag for the selected results:</source>
         <translation>Étiquette pour les résultats sélectionnés :</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="747"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="800"/>
         <source>%n result(s) tagged “%1”</source>
         <translation>
             <numerusform>%n résultat étiqueté « %1 »</numerusform>
@@ -504,79 +504,79 @@
         </translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="757"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="810"/>
         <source>Export a tag</source>
         <translation>Exporter une étiquette</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="764"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="817"/>
         <source>PDF and CSV (*.pdf)</source>
         <translation>PDF et CSV (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="764"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="817"/>
         <source>PDF (*.pdf)</source>
         <translation>PDF (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="764"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="817"/>
         <source>CSV (*.csv)</source>
         <translation>CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="767"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="820"/>
         <source>Export for the case file</source>
         <translation>Exporter pour le dossier de procédure</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="789"/>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="795"/>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="949"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="842"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="848"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="1004"/>
         <source>Exporting…</source>
         <translation>Export en cours…</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="799"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="852"/>
         <source>Exported: %1 (SHA-256 in the audit log)</source>
         <translation>Exporté : %1 (SHA-256 inscrite au journal d&apos;audit)</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="813"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="870"/>
         <source>Change the embedding model</source>
         <translation>Changer de modèle sémantique</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="815"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="872"/>
         <source>Every passage of the case will be embedded again with the new model, which can take hours; meanwhile search by meaning covers only what is done. Continue?</source>
         <translation>Tous les passages de l&apos;affaire seront recalculés avec le nouveau modèle, ce qui peut prendre des heures ; en attendant, la recherche par le sens ne couvre que ce qui est fait. Continuer ?</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="827"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="883"/>
         <source>The language changes at the next start.</source>
         <translation>La langue change au prochain démarrage.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="880"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="935"/>
         <source>Term list «%1» run: %2 terms in %3 s.</source>
         <translation>Liste de termes « %1 » exécutée : %2 termes en %3 s.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="902"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="957"/>
         <source>Entity: %1 ✕</source>
         <translation>Entité : %1 ✕</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="943"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="998"/>
         <source>entities</source>
         <translation>entités</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="943"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="998"/>
         <source>entities found together</source>
         <translation>entités trouvées ensemble</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="945"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="1000"/>
         <source>term list %1</source>
         <translation>liste de termes %1</translation>
     </message>
@@ -788,12 +788,12 @@
 <context>
     <name>ResultsModel</name>
     <message>
-        <location filename="../../arbiter_desktop/ui/results_model.py" line="66"/>
+        <location filename="../../arbiter_desktop/ui/results_model.py" line="79"/>
         <source>page %1</source>
         <translation>page %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../arbiter_desktop/ui/results_model.py" line="69"/>
+        <location filename="../../arbiter_desktop/ui/results_model.py" line="82"/>
         <source>%n other copies</source>
         <translation>
             <numerusform>%n autre copie</numerusform>
@@ -801,42 +801,42 @@
         </translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/results_model.py" line="72"/>
+        <location filename="../../arbiter_desktop/ui/results_model.py" line="85"/>
         <source>also in: %1</source>
         <translation>aussi dans : %1</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/results_model.py" line="76"/>
+        <location filename="../../arbiter_desktop/ui/results_model.py" line="89"/>
         <source>words: %1</source>
         <translation>mots : %1</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/results_model.py" line="78"/>
+        <location filename="../../arbiter_desktop/ui/results_model.py" line="91"/>
         <source>expansion: %1</source>
         <translation>extension : %1</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/results_model.py" line="80"/>
+        <location filename="../../arbiter_desktop/ui/results_model.py" line="93"/>
         <source>close in meaning (underlined)</source>
         <translation>proche par le sens (souligné)</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/results_model.py" line="82"/>
+        <location filename="../../arbiter_desktop/ui/results_model.py" line="95"/>
         <source>by meaning</source>
         <translation>par le sens</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/results_model.py" line="88"/>
+        <location filename="../../arbiter_desktop/ui/results_model.py" line="101"/>
         <source>score %1</source>
         <translation>score %1</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/results_model.py" line="92"/>
+        <location filename="../../arbiter_desktop/ui/results_model.py" line="105"/>
         <source>meaning %1</source>
         <translation>sens %1</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/results_model.py" line="94"/>
+        <location filename="../../arbiter_desktop/ui/results_model.py" line="107"/>
         <source>rerank %1</source>
         <translation>reclassement %1</translation>
     </message>
@@ -844,22 +844,27 @@
 <context>
     <name>SearchWorker</name>
     <message>
-        <location filename="../../arbiter_desktop/ui/search_worker.py" line="121"/>
+        <location filename="../../arbiter_desktop/ui/search_worker.py" line="140"/>
+        <source>The settings could not be saved: %1</source>
+        <translation>Les paramètres n&apos;ont pas pu être enregistrés : %1</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/search_worker.py" line="166"/>
         <source>No case is open.</source>
         <translation>Aucune affaire n&apos;est ouverte.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/search_worker.py" line="150"/>
+        <location filename="../../arbiter_desktop/ui/search_worker.py" line="220"/>
         <source>The search could not be recorded in the audit log: %1</source>
         <translation>La recherche n&apos;a pas pu être inscrite au journal d&apos;audit : %1</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/search_worker.py" line="156"/>
+        <location filename="../../arbiter_desktop/ui/search_worker.py" line="226"/>
         <source>Search again before exporting: these results are no longer current.</source>
         <translation>Relancez la recherche avant d&apos;exporter : ces résultats ne sont plus à jour.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/search_worker.py" line="192"/>
+        <location filename="../../arbiter_desktop/ui/search_worker.py" line="261"/>
         <source>Search again before tagging: these results are no longer current.</source>
         <translation>Relancez la recherche avant d&apos;étiqueter : ces résultats ne sont plus à jour.</translation>
     </message>
@@ -867,118 +872,118 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="40"/>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="53"/>
         <source>Settings</source>
         <translation>Paramètres</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="45"/>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="60"/>
         <source>Models</source>
         <translation>Modèles</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="46"/>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="61"/>
         <source>General</source>
         <translation>Général</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="47"/>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="185"/>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="62"/>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="200"/>
         <source>Case lexicon</source>
         <translation>Lexique de l&apos;affaire</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="62"/>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="77"/>
         <source>Default (%1)</source>
         <translation>Par défaut (%1)</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="68"/>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="83"/>
         <source>The one installed, if any</source>
         <translation>Celui qui est installé, s&apos;il y en a un</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="73"/>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="88"/>
         <source>Index and search by meaning (semantic)</source>
         <translation>Indexer et rechercher par le sens (sémantique)</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="80"/>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="95"/>
         <source>Models are files in %1. Changing the embedding model of a case re-embeds every passage, which can take hours; the previous vectors are kept until you confirm.</source>
         <translation>Les modèles sont des fichiers dans %1. Changer le modèle sémantique d&apos;une affaire recalcule tous ses passages, ce qui peut prendre des heures ; les vecteurs précédents sont conservés tant que vous n&apos;avez pas confirmé.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="85"/>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="100"/>
         <source>Embedding model</source>
         <translation>Modèle sémantique</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="86"/>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="101"/>
         <source>Reranker</source>
         <translation>Reclassement</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="88"/>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="103"/>
         <source>Model threads</source>
         <translation>Threads des modèles</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="91"/>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="106"/>
         <source>No embedding model is installed: search is full-text only. Run `make setup`.</source>
         <translation>Aucun modèle sémantique n&apos;est installé : la recherche porte sur le texte seulement. Lancez `make setup`.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="100"/>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="115"/>
         <source>Name and rank, written in exports and in the audit log</source>
         <translation>Nom et grade, inscrits dans les exports et le journal d&apos;audit</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="105"/>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="120"/>
         <source>Operator</source>
         <translation>Opérateur</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="106"/>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="121"/>
         <source>Language (at next start)</source>
         <translation>Langue (au prochain démarrage)</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="114"/>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="129"/>
         <source>Words of this case and what they also mean (nicknames, code words, places). A search for the term also finds its variants; separate variants with |.</source>
         <translation>Les mots propres à cette affaire et ce qu&apos;ils désignent aussi (surnoms, mots codés, lieux). Une recherche du terme trouve aussi ses variantes ; séparez les variantes par |.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="121"/>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="136"/>
         <source>Term</source>
         <translation>Terme</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="121"/>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="136"/>
         <source>Variants</source>
         <translation>Variantes</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="121"/>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="136"/>
         <source>Category</source>
         <translation>Catégorie</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="121"/>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="136"/>
         <source>Note</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="127"/>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="142"/>
         <source>Add a term</source>
         <translation>Ajouter un terme</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="128"/>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="143"/>
         <source>Remove selected</source>
         <translation>Retirer la sélection</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="143"/>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="158"/>
         <source>%1 — %2 MB on disk, about %3 MB of memory</source>
         <translation>%1 — %2 Mo sur disque, environ %3 Mo de mémoire</translation>
     </message>

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import docx
 from fpdf import FPDF
-from support import write
+from support import session_of, write
 
 from arbiter_desktop import app
+from arbiter_desktop.config.settings import Settings
 from arbiter_desktop.domain import SearchMode, SearchRequest
 from arbiter_desktop.duplicates import minhash
 from arbiter_desktop.stores import analysis
@@ -105,9 +106,11 @@ def test_copies_are_one_hit_with_every_copy_listed(case: Case, tmp_path: Path) -
     write_docx(src / "word" / "pv_voisine.docx", pv(1))
     write_pdf(src / "pv_voisine.pdf", pv(1))
     write(src, "pv_plombier.txt", pv(2))
-    assert app.index(case, [src]).errors == 0
+    assert session_of(case).index([src]).errors == 0
 
-    result = app.search(case, SearchRequest(query="procès-verbal témoin", top=10, mode=SearchMode.LEXICAL), audit=False)
+    result = session_of(case).search(
+        SearchRequest(query="procès-verbal témoin", top=10, mode=SearchMode.LEXICAL), audit=False
+    )
     names = [Path(h.doc_path).name for h in result.hits]
     assert len(names) == 3  # five files, three texts
     by_name = {Path(h.doc_path).name: h for h in result.hits}
@@ -122,8 +125,12 @@ def test_copies_are_one_hit_with_every_copy_listed(case: Case, tmp_path: Path) -
     plombier = by_name["pv_plombier.txt"]
     assert plombier.also_in == ()
 
-    case.settings = case.settings.replace(group_near_duplicates=False)
-    apart = app.search(case, SearchRequest(query="procès-verbal témoin", top=10, mode=SearchMode.LEXICAL), audit=False)
+    ungrouped = Case.open(case.directory, settings=case.settings.replace(group_near_duplicates=False))
+    try:
+        request = SearchRequest(query="procès-verbal témoin", top=10, mode=SearchMode.LEXICAL)
+        apart = session_of(ungrouped).search(request, audit=False)
+    finally:
+        ungrouped.close()
     assert len(apart.hits) == 5
 
 
@@ -133,7 +140,7 @@ def test_entity_index_and_filter(case: Case, tmp_path: Path) -> None:
     write(src, "b.txt", "FADET : 33749271683;0612345678;23 novembre 2024. La Clio HB562ZD est signalée.")
     write(src, "c.txt", "Le +33 7 49 27 16 83 a écrit à k.hamidi@gmail.com le 2 décembre 2024.")
     write(src, "d.txt", "Rien à signaler dans ce rapport de patrouille, aucun numéro relevé ce jour-là.")
-    assert app.index(case, [src]).errors == 0
+    assert session_of(case).index([src]).errors == 0
     listed = {(s.type.value, s.value): s.documents for s in analysis.summary(case.catalog)}
     assert listed[("phone", "+33749271683")] == 3
     assert listed[("phone", "+33612345678")] == 2
@@ -146,15 +153,15 @@ def test_entity_index_and_filter(case: Case, tmp_path: Path) -> None:
     assert pairs.get(("+33749271683", "+33612345678"), pairs.get(("+33612345678", "+33749271683"))) == 2
 
     request = SearchRequest(query="", top=10, mode=SearchMode.LEXICAL, entity="plate:HB562ZD")
-    holding = app.search(case, request, audit=False)
+    holding = session_of(case).search(request, audit=False)
     assert sorted(Path(h.doc_path).name for h in holding.hits) == ["a.txt", "b.txt"]
     assert {h.passage[a:b] for h in holding.hits for a, b in h.highlights} == {"HB-562-ZD", "HB562ZD"}  # where it is
     filtered = SearchRequest(query="signalée", top=10, mode=SearchMode.LEXICAL, entity="phone:+33749271683")
-    assert [Path(h.doc_path).name for h in app.search(case, filtered, audit=False).hits] == ["b.txt"]
+    assert [Path(h.doc_path).name for h in session_of(case).search(filtered, audit=False).hits] == ["b.txt"]
 
     # a document that leaves the case leaves the entity index
     (src / "c.txt").unlink()
-    app.index(case, [src])
+    session_of(case).index([src])
     listed = {(s.type.value, s.value): s.documents for s in analysis.summary(case.catalog)}
     assert listed[("phone", "+33749271683")] == 2 and ("email", "k.hamidi@gmail.com") not in listed
 
@@ -184,8 +191,8 @@ def test_copies_must_hold_the_same_numbers(case: Case, tmp_path: Path) -> None:
     write(src, "pv_v2.txt", typed.replace("06 12 34 56 78", "06 12 34 56 79"))  # another phone: other evidence
     write(src, "pv_v3.txt", typed.replace("1 500 €", "1 800 €"))  # another amount
     write(src, "pv_v4.txt", typed.replace("12 septembre", "12 octobre"))  # another date
-    assert app.index(case, [src]).errors == 0
-    result = app.search(case, SearchRequest(query="bijouterie", top=10, mode=SearchMode.LEXICAL), audit=False)
+    assert session_of(case).index([src]).errors == 0
+    result = session_of(case).search(SearchRequest(query="bijouterie", top=10, mode=SearchMode.LEXICAL), audit=False)
     shown = {Path(h.doc_path).name: {Path(c.path).name for c in h.also_in} for h in result.hits}
     assert len(shown) == 4
     assert {"pv.txt", "pv_ocr.txt"} & set(shown) and {"pv.txt", "pv_ocr.txt"} - set(shown)
@@ -200,13 +207,12 @@ def test_the_document_shown_for_a_group_does_not_depend_on_indexing_order(tmp_pa
     write(src, "b/pv_copie.txt", pv(0) + "\n.")  # other bytes, the same words: the same score
     shown = []
     for name, order in (("forward", [src / "a", src / "b"]), ("backward", [src / "b", src / "a"])):
-        case = Case.open(tmp_path / name, create=True)
-        case.settings = case.settings.replace(workers=1)
+        case = Case.open(tmp_path / name, create=True, settings=Settings(workers=1, extract_timeout_s=60))
         try:
             for folder in order:  # the first folder's document gets the lower id
-                app.index(case, [folder])
+                session_of(case).index([folder])
             request = SearchRequest(query="bijouterie moto", top=10, mode=SearchMode.LEXICAL)
-            hits = app.search(case, request, audit=False).hits
+            hits = session_of(case).search(request, audit=False).hits
             assert len(hits) == 1 and len(hits[0].also_in) == 1
             shown.append((Path(hits[0].doc_path).name, Path(hits[0].also_in[0].path).name))
         finally:

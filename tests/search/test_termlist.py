@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pypdf
 import pytest
-from support import write
+from support import session_of, write
 
-from arbiter_desktop import app, cli
+from arbiter_desktop import cli
 from arbiter_desktop.domain import SearchMode, SearchRequest
 from arbiter_desktop.search.termlist import TermListError, parse_terms, pasted_list, read_list
 from arbiter_desktop.stores.case import Case
@@ -24,12 +25,14 @@ TERMS = ["gare", "0749271683", "HB562ZD", "garde à vue", '"machine à laver"', 
 
 
 @pytest.fixture
-def indexed(case: Case, tmp_path: Path) -> Case:
+def indexed(case: Case, tmp_path: Path) -> Iterator[Case]:
     for name, text in DOCS.items():
         write(tmp_path / "src", name, text)
-    assert app.index(case, [tmp_path / "src"]).errors == 0
-    case.settings = case.settings.replace(group_near_duplicates=False)
-    return case
+    assert session_of(case).index([tmp_path / "src"]).errors == 0
+    case.close()
+    ungrouped = Case.open(case.directory, settings=case.settings.replace(group_near_duplicates=False))
+    yield ungrouped
+    ungrouped.close()
 
 
 def test_parse_lists() -> None:
@@ -41,10 +44,10 @@ def test_parse_lists() -> None:
 
 
 def test_batch_matches_each_query_alone(indexed: Case) -> None:
-    run = app.run_termlist(indexed, pasted_list("\n".join(TERMS), "essai"))
+    run = session_of(indexed).run_termlist(pasted_list("\n".join(TERMS), "essai"))
     by_term = {r.term: r for r in run.results}
     for term in TERMS:
-        alone = app.search(indexed, SearchRequest(query=term, top=100, mode=SearchMode.LEXICAL), audit=False)
+        alone = session_of(indexed).search(SearchRequest(query=term, top=100, mode=SearchMode.LEXICAL), audit=False)
         assert set(by_term[term].documents) == {h.sha256 for h in alone.hits}, term
     assert len(by_term["0749271683"].documents) == 2  # "07 49 27 16 83" and "33749271683"
     assert [r.term for r in run.without_hits()] == ["introuvable"]
@@ -55,11 +58,11 @@ def test_batch_matches_each_query_alone(indexed: Case) -> None:
 def test_rerun_shows_what_changed(indexed: Case, tmp_path: Path) -> None:
     listed = tmp_path / "liste.txt"
     listed.write_text("gare\nespèces\n", encoding="utf-8")
-    first = app.run_termlist(indexed, read_list(listed))
+    first = session_of(indexed).run_termlist(read_list(listed))
     assert first.previous_at == "" and all(not r.new for r in first.results)
     write(tmp_path / "src", "e.txt", "Nouveau PV : remise d'espèces à la gare routière.")
-    app.index(indexed, [tmp_path / "src"])
-    second = app.run_termlist(indexed, read_list(listed))
+    session_of(indexed).index([tmp_path / "src"])
+    second = session_of(indexed).run_termlist(read_list(listed))
     assert second.previous_at == first.ran_at
     assert {r.term: len(r.new) for r in second.results} == {"gare": 1, "espèces": 1}
 
