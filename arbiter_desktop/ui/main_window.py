@@ -935,7 +935,7 @@ class MainWindow(QMainWindow):
             self.tr("Term list «%1» run: %2 terms in %3 s.")
             .replace("%1", run.termlist.name)
             .replace("%2", str(len(run.results)))
-            .replace("%3", QLocale().toString(run.seconds, "f", 1)),
+            .replace("%3", QLocale().toString(run.seconds, "f", 1 if run.seconds >= 1 else 2)),
             8000,
         )
 
