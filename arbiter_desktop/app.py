@@ -17,7 +17,12 @@ Read this file to know where every piece lives:
 - searching ................. search/engine.py → search/query.py, search/lexical_query.py, search/filters.py,
                               search/highlight.py
 - evaluation ................ evaluation/ (BEIR sets, metrics, runner)
-- exports (PDF, CSV) ........ export/resultset.py → export/pdf.py, export/csv.py (files: export/output.py)
+- exports (PDF, CSV) ........ export/resultset.py → export/pdf.py, export/csv.py (files: export/output.py);
+                              tables of entities and term lists: export/tables.py
+- entities, near-duplicates . entities/ (recognisers, normalised values), duplicates/ (MinHash and the facts
+                              near-duplicates share), stores/analysis.py (the entity index), indexing/analysis.py
+                              (the call at indexing time); sessions list them (:meth:`CaseSession.entities`)
+- term lists ................ search/termlist.py (read, run, saved in the case); :meth:`CaseSession.run_termlist`
 - tags, audit trail ......... stores/tags.py, stores/audit.py (every index, search, export and tag change of a
                               session appends an entry, with the operator setting of the case)
 - settings and paths ........ config/
@@ -57,6 +62,7 @@ from arbiter_desktop.safetext import real_path
 from arbiter_desktop.search.engine import ModeUnavailable
 from arbiter_desktop.search.rerank import Reranker, find_reranker
 from arbiter_desktop.search.rerank import open_reranker as load_reranker_file
+from arbiter_desktop.search.termlist import TermListError
 from arbiter_desktop.session import CaseSession, ModelLoaders
 from arbiter_desktop.stores.audit import AuditError
 from arbiter_desktop.stores.case import Case, CaseDamaged, CaseError, load_settings
@@ -68,7 +74,17 @@ from arbiter_desktop.stores.vectors import VectorStoreError
 log = logging.getLogger(__name__)
 
 # Errors whose message is meant for the user as it is (the CLI prints it, the GUI shows it).
-UserError = (CaseError, ModeUnavailable, DatasetError, ModelError, VectorStoreError, ExportError, TagError, AuditError)
+UserError = (
+    CaseError,
+    ModeUnavailable,
+    DatasetError,
+    ModelError,
+    VectorStoreError,
+    ExportError,
+    TagError,
+    AuditError,
+    TermListError,
+)
 
 DEMO_QUERIES = (
     "GAV prolongée FERRAND",

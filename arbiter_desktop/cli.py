@@ -26,6 +26,7 @@ from arbiter_desktop.domain import NO_RERANKER, FileKind, SearchMode, SearchRequ
 from arbiter_desktop.export.labels import LANGUAGES
 from arbiter_desktop.export.output import check_output
 from arbiter_desktop.export.resultset import ExportError
+from arbiter_desktop.export.tables import Table
 from arbiter_desktop.indexing.job import IndexReport, Progress
 from arbiter_desktop.indexing.ocr_phase import duration_text
 from arbiter_desktop.indexing.repair import STORES, RepairReport
@@ -214,6 +215,7 @@ def _search(session: CaseSession, args: argparse.Namespace) -> tuple[SearchReque
         path_prefix=args.folder or "",
         expand=not args.no_expansion,
         disabled_expansions=tuple(args.no_expand or ()),
+        entity=args.entity or "",
     )
     return request, session.search(request)
 
@@ -386,6 +388,105 @@ def cmd_audit(args: argparse.Namespace) -> int:
             sys.stdout.write(f"line {n}: damaged entry: {e.decode('utf-8', 'replace')[:200]}\n")
     if not entries:
         sys.stdout.write("The audit trail of this case is empty.\n")
+    return 0
+
+
+def _export_table(
+    session: CaseSession, args: argparse.Namespace, table: Table, details: dict[str, Any] | None = None
+) -> None:
+    """Write the table to --pdf and/or --csv when asked (audited); say where on stderr."""
+    if not (args.pdf or args.csv):
+        return
+    pdf, csv = (Path(args.pdf) if args.pdf else None), (Path(args.csv) if args.csv else None)
+    for written in session.export_table(table, pdf, csv, overwrite=args.overwrite, details=details):
+        sys.stderr.write(f"wrote {written.path} (SHA-256 {written.sha256})\n")
+
+
+def cmd_entities(args: argparse.Namespace) -> int:
+    from arbiter_desktop.entities import EntityType
+    from arbiter_desktop.export import tables
+    from arbiter_desktop.export.labels import Labels
+
+    kinds = [EntityType(t) for t in args.type or ()]
+    labels = Labels(args.lang)
+    with _session(args) as session:
+        if args.cooccurrence:
+            pairs = session.entity_pairs(kinds, limit=args.limit)
+            table = tables.cooccurrence_table(pairs, kinds, labels)
+            data: Any = [
+                {"a": {"type": p.a.type.value, "value": p.a.value, "display": p.a.display},
+                 "b": {"type": p.b.type.value, "value": p.b.value, "display": p.b.display}, "documents": p.documents}
+                for p in pairs
+            ]  # fmt: skip
+        else:
+            found = session.entities(kinds)
+            table = tables.entity_table(found[: args.limit], kinds, len(found), labels)
+            data = [
+                {"type": s.type.value, "value": s.value, "display": s.display, "valid": s.valid,
+                 "documents": s.documents, "occurrences": s.occurrences, "filter": f"{s.type.value}:{s.value}"}
+                for s in found[: args.limit]
+            ]  # fmt: skip
+        _export_table(session, args, table)
+    if args.json:
+        json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return 0
+    rows = table.sections[0].rows
+    if not rows:
+        sys.stdout.write("No entity in this case (yet): index documents first.\n")
+    for row in rows:
+        sys.stdout.write("  ".join(str(cell) for cell in row) + "\n")
+    return 0
+
+
+def cmd_termlist(args: argparse.Namespace) -> int:
+    from arbiter_desktop.search import termlist as termlists
+
+    case_dir = Path(args.case)
+    if args.file:
+        termlist = termlists.read_list(Path(args.file), args.name or "", expand=not args.no_expansion)
+    elif args.paste:
+        if not args.name:
+            raise termlists.TermListError("name the pasted list: --name NAME")
+        termlist = termlists.pasted_list(sys.stdin.read(), args.name, expand=not args.no_expansion)
+    elif args.name:
+        termlist, _ = termlists.load_saved(case_dir, args.name)
+    else:
+        names = termlists.saved_lists(case_dir) if case_dir.exists() else []
+        sys.stdout.write(("Saved lists: " + ", ".join(names) if names else "No saved list.") + "\n")
+        return 0
+    with _session(args) as session:
+        run = session.run_termlist(termlist)
+        table = session.termlist_table(run, lang=args.lang)
+        _export_table(session, args, table, {"termlist": termlist.name, "sha256": termlist.sha256})
+    results = sorted(run.results, key=lambda r: (-len(r.documents), -r.hits, r.term)) if args.sort else run.results
+    if args.json:
+        json.dump(
+            {
+                "name": termlist.name, "sha256": termlist.sha256, "source": termlist.source,
+                "expand": termlist.expand, "generation": run.generation, "ran_at": run.ran_at,
+                "previous_run": run.previous_at or None, "seconds": round(run.seconds, 3),
+                "results": [
+                    {"term": r.term, "label": r.label, "documents": len(r.documents), "hits": r.hits,
+                     "document_sha256": list(r.documents), "new": list(r.new), "gone": list(r.gone)}
+                    for r in results
+                ],
+                "without_hits": [r.term for r in run.without_hits()],
+            },
+            sys.stdout, ensure_ascii=False, indent=2,
+        )  # fmt: skip
+        sys.stdout.write("\n")
+        return 0
+    out = sys.stdout
+    out.write(f"List «{termlist.name}» ({len(termlist.terms)} terms, SHA-256 {termlist.sha256})")
+    out.write(f", run in {run.seconds:.1f}s on generation {run.generation}\n")
+    for r in results:
+        change = f"  +{len(r.new)} new, -{len(r.gone)} gone" if run.previous_at and (r.new or r.gone) else ""
+        label = f" [{r.label}]" if r.label else ""
+        out.write(f"{len(r.documents):>6} doc(s) {r.hits:>7} hit(s)  {r.term}{label}{change}\n")
+    empty = run.without_hits()
+    if empty:
+        out.write(f"No hit ({len(empty)}): {', '.join(r.term for r in empty)}\n")
     return 0
 
 
@@ -662,7 +763,14 @@ def _search_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-expand", action="append", metavar="TERM", help="switch off the expansion of TERM (repeatable)")
     p.add_argument("--type", action="append", choices=sorted(k.value for k in FileKind if k is not FileKind.UNKNOWN))
     p.add_argument("--folder", help="only files under this folder")
+    p.add_argument("--entity", help="only documents holding this entity, e.g. plate:HB562ZD (see `arbiter entities`)")
     p.add_argument("--operator", help="operator name recorded in the audit trail (default: the setting)")
+
+
+def _listed_types() -> list[Any]:
+    from arbiter_desktop.entities import LISTED_TYPES
+
+    return list(LISTED_TYPES)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -722,6 +830,33 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--verify", action="store_true", help="exit 1 and name the first altered, removed or moved entry")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_audit)
+
+    p = sub.add_parser("entities", help="entities of the case by type, with document counts (or co-occurrences)")
+    p.add_argument("case")
+    p.add_argument("--type", action="append", choices=[t.value for t in _listed_types()])
+    p.add_argument("--cooccurrence", action="store_true", help="pairs of entities found in the same documents")
+    p.add_argument("--limit", type=int, default=500)
+    p.add_argument("--pdf", metavar="OUT.pdf", help="also write the table to this PDF file (for the case file)")
+    p.add_argument("--csv", metavar="OUT.csv", help="also write the table to this CSV file")
+    p.add_argument("--lang", choices=LANGUAGES, default="fr", help="language of the exports' labels (default: fr)")
+    p.add_argument("--overwrite", action="store_true")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_entities)
+
+    p = sub.add_parser("termlist", help="run a list of terms (TXT, CSV or pasted) against the whole case")
+    p.add_argument("case")
+    p.add_argument("file", nargs="?", help="TXT (one term a line) or CSV (term;label); omit with --name to re-run")
+    p.add_argument("--paste", action="store_true", help="read the terms from standard input")
+    p.add_argument("--name", help="the list's name in the case (default: the file name)")
+    p.add_argument("--no-expansion", action="store_true", help="run the terms without the lexicons' expansions")
+    p.add_argument("--sort", action="store_true", help="most documents first")
+    p.add_argument("--pdf", metavar="OUT.pdf", help="also write the results to this PDF file (for the case file)")
+    p.add_argument("--csv", metavar="OUT.csv", help="also write the results to this CSV file")
+    p.add_argument("--lang", choices=LANGUAGES, default="fr", help="language of the exports' labels (default: fr)")
+    p.add_argument("--overwrite", action="store_true")
+    p.add_argument("--operator", help="operator name recorded in the audit trail (default: the setting)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_termlist)
 
     p = sub.add_parser("status", help="counts of a case")
     p.add_argument("case")

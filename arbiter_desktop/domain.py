@@ -211,6 +211,7 @@ class SearchRequest:
     date_to: datetime | None = None  # filter: documents dated until (inclusive)
     expand: bool = True  # apply the lexicons' expansions
     disabled_expansions: tuple[str, ...] = ()  # expansions switched off for this query (matched words)
+    entity: str = ""  # filter: only documents holding this entity, "type:canonical value" ("plate:HB562ZD")
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,6 +220,16 @@ class Scores:
     dense: float | None = None
     fused: float | None = None
     rerank: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NearCopy:
+    """A document whose text is nearly the same as a hit's (another format, a scan, a forwarded copy)."""
+
+    path: str
+    other_paths: tuple[str, ...]
+    sha256: str
+    title: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,6 +259,7 @@ class Hit:
     # for a member of a container (doc_path "scelle.zip › a.pdf"): each enclosing container, outermost first, as
     # (location, SHA-256 of its bytes)
     containers: tuple[tuple[str, str], ...] = ()
+    also_in: tuple[NearCopy, ...] = ()  # near-identical documents, shown as this one hit
     ocr_confidence: float | None = None  # the hit's page was recognised by OCR, with this mean confidence (0–100)
     chunk_start: int = -1  # the character span of the hit's chunk in the document text (-1: not known)
     chunk_end: int = -1
@@ -310,6 +322,15 @@ _HIT_JSON: dict[str, tuple[Callable[[Any], object], Callable[[object], Any]]] = 
     "containers": (
         lambda v: [{"path": path, "sha256": sha} for path, sha in v],
         lambda v: tuple((str(c["path"]), str(c["sha256"])) for c in v),  # type: ignore[attr-defined]
+    ),
+    "also_in": (
+        lambda v: [
+            {"path": c.path, "other_paths": list(c.other_paths), "sha256": c.sha256, "title": c.title} for c in v
+        ],
+        lambda v: tuple(
+            NearCopy(str(c["path"]), _strings(c.get("other_paths", ())), str(c["sha256"]), str(c.get("title", "")))
+            for c in v  # type: ignore[attr-defined]
+        ),
     ),
 }
 

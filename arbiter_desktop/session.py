@@ -37,7 +37,10 @@ from arbiter_desktop.config import paths
 from arbiter_desktop.config.settings import Settings
 from arbiter_desktop.domain import CaseStatus, Coverage, DocumentView, Hit, SearchMode, SearchRequest, SearchResult
 from arbiter_desktop.embedding.base import Embedder
+from arbiter_desktop.entities import EntityType
+from arbiter_desktop.export import tables
 from arbiter_desktop.export.csv import render_csv
+from arbiter_desktop.export.labels import Labels
 from arbiter_desktop.export.output import check_output, write_atomically
 from arbiter_desktop.export.pdf import render_pdf
 from arbiter_desktop.export.resultset import (
@@ -52,9 +55,12 @@ from arbiter_desktop.export.resultset import (
 from arbiter_desktop.indexing.job import Indexer, IndexReport, JobControl, ProgressCallback
 from arbiter_desktop.ingest.render import PageImage, PageMarks, PageRequest, PdfPages
 from arbiter_desktop.ingest.render import render_page as render_document_page
+from arbiter_desktop.search import termlist as termlists
 from arbiter_desktop.search.engine import ModeUnavailable, SearchEngine
 from arbiter_desktop.search.expansion import default_lexicon
 from arbiter_desktop.search.rerank import Reranker
+from arbiter_desktop.search.termlist import TermList, TermListError, TermListRun
+from arbiter_desktop.stores import analysis
 from arbiter_desktop.stores.activity import SearchActivity
 from arbiter_desktop.stores.audit import AuditEntry, AuditError, now_iso, system_user
 from arbiter_desktop.stores.case import Case
@@ -448,6 +454,7 @@ class CaseSession:
                     "folder": request.path_prefix,
                     "date_from": request.date_from.isoformat() if request.date_from else None,
                     "date_to": request.date_to.isoformat() if request.date_to else None,
+                    "entity": request.entity or None,
                 },
                 "hits": len(result.hits),
                 "results": [f"{h.sha256}:{h.page}" for h in result.hits],
@@ -567,6 +574,116 @@ class CaseSession:
                     "hits": len(results.hits),
                     "lang": lang,
                 },
+            )
+        return written
+
+    # --- investigator tools (issue 18): the entity index, term lists, their tables ---------------------------
+    def entities(self, kinds: Sequence[EntityType] = ()) -> list[analysis.EntitySummary]:
+        """The entities of the case (of ``kinds``; all when empty), the most widespread first."""
+        with self.case.guard():
+            return analysis.summary(self.case.catalog, kinds)
+
+    def entity_pairs(self, kinds: Sequence[EntityType] = (), limit: int = 200) -> list[analysis.Cooccurrence]:
+        """The pairs of entities found in the same documents, the most shared first, up to ``limit``."""
+        with self.case.guard():
+            return analysis.cooccurrences(self.case.catalog, kinds, limit=limit)
+
+    def run_termlist(self, termlist: TermList, audit: bool = True) -> TermListRun:
+        """Run every term of ``termlist`` against the whole case (full text, each term as its search alone),
+        compare with the list's previous run saved in the case, save this run, and record it in the audit log
+        with the list's SHA-256."""
+        previous: dict[str, Any] | None = None
+        with contextlib.suppress(TermListError):
+            saved, previous = termlists.load_saved(self.directory, termlist.name)
+            if saved.terms != termlist.terms:
+                previous = None  # another list under this name: nothing to compare with
+        started = time.perf_counter()
+        engine = self._ready(SearchMode.LEXICAL)
+        with self.case.guard():
+            results = termlists.run_terms(engine, termlist)
+            generation = self.case.catalog.generation()
+            documents = self.case.catalog.counts()["documents"]
+        run = TermListRun(
+            termlist=termlist,
+            results=tuple(termlists.compare(results, previous)),
+            generation=generation,
+            documents_in_case=documents,
+            ran_at=now_iso(),
+            previous_at=str(previous.get("ran_at", "")) if previous else "",
+            seconds=time.perf_counter() - started,
+        )
+        termlists.save_run(self.directory, run)
+        if audit:
+            self.record(
+                "termlist",
+                {
+                    "name": termlist.name,
+                    "sha256": termlist.sha256,
+                    "source": termlist.source,
+                    "terms": len(termlist.terms),
+                    "expand": termlist.expand,
+                    "generation": generation,
+                    "with_hits": sum(1 for r in run.results if r.documents),
+                    "results": [[r.term, len(r.documents), r.hits] for r in run.results],
+                },
+            )
+        return run
+
+    def saved_termlist(self, name: str) -> tuple[TermList, TermListRun | None]:
+        """A list saved in the case, with its last run (None when it never ran)."""
+        termlist, saved = termlists.load_saved(self.directory, name)
+        return termlist, termlists.last_run(termlist, saved)
+
+    def entity_table(self, kinds: Sequence[EntityType] = (), limit: int = 500, lang: str = "fr") -> tables.Table:
+        """:meth:`entities` as a table to export, up to ``limit`` rows."""
+        found = self.entities(kinds)
+        return tables.entity_table(found[:limit], kinds, len(found), Labels(lang))
+
+    def cooccurrence_table(self, kinds: Sequence[EntityType] = (), limit: int = 200, lang: str = "fr") -> tables.Table:
+        """:meth:`entity_pairs` as a table to export."""
+        return tables.cooccurrence_table(self.entity_pairs(kinds, limit), kinds, Labels(lang))
+
+    def termlist_table(self, run: TermListRun, lang: str = "fr") -> tables.Table:
+        """A term list's run as a table to export; the documents new and gone since the previous run cited by
+        a path in the case."""
+        paths: dict[str, str] = {}
+        with self.case.guard():
+            for sha in {sha for r in run.results for sha in (*r.new, *r.gone)}:
+                document_id = self.case.catalog.document_id_for(sha)
+                found = self.case.catalog.paths_of(document_id) if document_id is not None else ()
+                if found:
+                    paths[sha] = found[0]
+        return tables.termlist_table(run, paths, Labels(lang))
+
+    def export_table(
+        self,
+        table: tables.Table,
+        pdf: Path | None = None,
+        csv: Path | None = None,
+        overwrite: bool = False,
+        audit: bool = True,
+        details: dict[str, Any] | None = None,
+    ) -> list[ExportedFile]:
+        """Write an entity, co-occurrence or term-list table to a PDF and/or a CSV; each file's SHA-256 is
+        recorded in the audit log with ``details`` (a term list's name and SHA-256)."""
+        outputs = [(fmt, path) for fmt, path in (("pdf", pdf), ("csv", csv)) if path is not None]
+        if not outputs:
+            raise ExportError("choose where to export: a PDF file, a CSV file, or both")
+        if pdf is not None and csv is not None and pdf.resolve() == csv.resolve():
+            raise ExportError(f"the PDF and the CSV cannot be the same file ({pdf})")
+        for _, path in outputs:
+            check_output(path, overwrite)
+        context = self.export_context()
+        written: list[ExportedFile] = []
+        for fmt, path in outputs:
+            data = tables.render_table_pdf(table, context) if fmt == "pdf" else tables.render_table_csv(table, context)
+            write_atomically(path, data)
+            written.append(ExportedFile(str(path.resolve()), fmt, hashlib.sha256(data).hexdigest(), len(data)))
+        if audit:
+            files = [{"path": f.path, "format": f.format, "sha256": f.sha256, "bytes": f.size} for f in written]
+            rows = len(table.sections[0].rows)
+            self.record(
+                "export", {"files": files, "table": table.kind, "rows": rows, "lang": table.lang, **(details or {})}
             )
         return written
 

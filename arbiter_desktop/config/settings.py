@@ -76,6 +76,12 @@ class Settings:
     archive_max_ratio: int = _setting(
         200, "Members expanding more than this many times their compressed size are refused (decompression bombs)."
     )
+    # tools (issue 18)
+    group_near_duplicates: bool = _setting(
+        True,
+        "Show near-identical documents (the same text in another format, a scan and its typed twin) as one hit;"
+        " documents whose numbers or entities differ are never grouped.",
+    )
 
     # --- OCR (issue 16 §1): scanned pages and photos of pages ---
     ocr: bool = _setting(True, "Recognise the text of scanned pages and photos of pages (OCR), after the native text.")

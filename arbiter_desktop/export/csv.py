@@ -61,6 +61,7 @@ COLUMNS = (
     ("coverage", False),
     ("audit", False),
     ("containers", False),
+    ("also_in", False),  # near-identical documents shown as this hit, each with its SHA-256 (last: added later)
 )
 
 
@@ -86,6 +87,7 @@ def _row(entry: ExportHit, results: ResultSet, context: ExportContext, labels: L
         "rank": str(entry.rank),
         "document": hit.doc_path,
         "other_paths": " | ".join(hit.other_paths),
+        "also_in": " | ".join(f"{path} (SHA-256 {c.sha256})" for c in hit.also_in for path in (c.path, *c.other_paths)),
         "sha256": hit.sha256,
         "containers": " | ".join(f"{path} ({sha})" for path, sha in hit.containers),
         "page": str(hit.page),

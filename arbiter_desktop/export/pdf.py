@@ -165,13 +165,16 @@ class _Pdf(FPDF):
         self.set_text_color(0, 0, 0)
 
 
-class _Writer:
-    def __init__(self, results: ResultSet, context: ExportContext, labels: Labels, pages: int | None) -> None:
+class BasePdfWriter:
+    """An A4 page set-up with the shipped fonts, the footer ("application — case", "Page X / Y") and the cover
+    block's pieces; a subclass gives :meth:`title` and :meth:`render`. ``pages``: the total the footers give
+    (None on the first layout pass, which counts them)."""
+
+    def __init__(self, context: ExportContext, labels: Labels, pages: int | None) -> None:
         folder = fonts_dir()
         missing = [name for name in FONT_FILES.values() if not (folder / name).is_file()]
         if missing:
             raise ExportError(f"the PDF font is missing: expected {folder / missing[0]} (reinstall the application)")
-        self.results = results
         self.context = context
         self.labels = labels
         pdf = _Pdf(orientation="P", unit="mm", format="A4")
@@ -195,15 +198,63 @@ class _Writer:
         pdf.set_lang("fr-FR" if labels.lang == "fr" else "en")
         self.pdf = pdf
 
+    def title(self) -> str:
+        raise NotImplementedError
+
+    def render(self) -> None:
+        raise NotImplementedError
+
     def text(self, value: str) -> str:
         return printable(value, self.drawable)
+
+    def heading(self, value: str) -> None:
+        """The document's title, then a rule."""
+        pdf = self.pdf
+        pdf.set_font(FONT, "B", 14)
+        pdf.multi_cell(0, 7, self.text(value), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.rule()
+
+    def context_fields(self) -> None:
+        """The cover's first lines: case, operator, date of the export, application."""
+        lb, ctx = self.labels, self.context
+        self.field(lb["case"], f"{ctx.case_name} ({ctx.case_dir})")
+        self.field(lb["operator"], lb.operator(ctx))
+        self.field(lb["exported_at"], lb.date(ctx.created))
+        self.field(lb["application"], lb["generated_by"].format(version=ctx.app_version))
+
+    def field(self, label: str, value: str) -> None:
+        pdf = self.pdf
+        if pdf.will_page_break(FIELD_LINE):
+            pdf.add_page()
+        size = FIELD_SIZE
+        pdf.set_font(FONT, "B", size)
+        while pdf.get_string_width(label) > LABEL_WIDTH - 2 and size > 6:  # a label never runs into its value
+            size -= 0.5
+            pdf.set_font(FONT, "B", size)
+        pdf.cell(LABEL_WIDTH, FIELD_LINE, self.text(label))
+        pdf.set_font(FONT, "", FIELD_SIZE)
+        pdf.multi_cell(0, FIELD_LINE, self.text(value) or " ", align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+    def rule(self, light: bool = False) -> None:
+        pdf = self.pdf
+        pdf.ln(1.5)
+        pdf.set_draw_color(*(RULE if not light else (200, 200, 200)))
+        pdf.set_line_width(0.3 if not light else 0.2)
+        pdf.line(pdf.l_margin, pdf.get_y(), pdf.w - pdf.r_margin, pdf.get_y())
+        pdf.ln(1.5)
+
+
+class _Writer(BasePdfWriter):
+    def __init__(self, results: ResultSet, context: ExportContext, labels: Labels, pages: int | None) -> None:
+        self.results = results
+        super().__init__(context, labels, pages)
 
     def title(self) -> str:
         if self.results.tag:
             return self.labels["title_tag"].format(tag=self.results.tag)
         return f"{self.labels['title_search']} — « {self.results.query} »"
 
-    def render(self) -> _Pdf:
+    def render(self) -> None:
         pdf = self.pdf
         pdf.add_page()
         self.cover()
@@ -212,22 +263,14 @@ class _Writer:
             pdf.cell(0, 8, self.labels["no_hits"], new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         for hit in self.results.hits:
             self.hit(hit)
-        return pdf
 
     # --- blocks ---------------------------------------------------------------------------------------------
 
     def cover(self) -> None:
-        pdf, lb, ctx, res = self.pdf, self.labels, self.context, self.results
-        pdf.set_font(FONT, "B", 14)
-        pdf.multi_cell(
-            0, 7, self.text(f"Arbiter Desktop — {self.title()}"), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT
-        )
-        self.rule()
+        lb, ctx, res = self.labels, self.context, self.results
+        self.heading(f"Arbiter Desktop — {self.title()}")
         tag_export = bool(res.tag)
-        self.field(lb["case"], f"{ctx.case_name} ({ctx.case_dir})")
-        self.field(lb["operator"], lb.operator(ctx))
-        self.field(lb["exported_at"], lb.date(ctx.created))
-        self.field(lb["application"], lb["generated_by"].format(version=ctx.app_version))
+        self.context_fields()
         self.field(lb["embedder"], lb.model(res.models, "embedder", tag_export))
         self.field(lb["reranker"], lb.model(res.models, "reranker", tag_export))
         self.field(lb["index"], lb["index_value"].format(generation=ctx.generation, documents=ctx.documents))
@@ -298,6 +341,9 @@ class _Writer:
             fields.append((lb["text_source"], lb.text_source(hit.ocr_confidence)))
         if hit.containers:
             fields.append((lb["containers"], "\n".join(f"{path} — {sha}" for path, sha in hit.containers)))
+        if hit.also_in:
+            copies = [(path, c.sha256) for c in hit.also_in for path in (c.path, *c.other_paths)]
+            fields.append((lb["also_in"], "\n".join(f"{path}\nSHA-256 {sha}" for path, sha in copies)))
         if hit.title:
             fields.append((lb["doc_title"], hit.title))
         if tagged is not None:
@@ -354,42 +400,28 @@ class _Writer:
         pdf.set_fill_color(*RULE)
         pdf.rect(pdf.l_margin, top, 0.8, max(0.0, bottom - top), style="F")
 
-    def field(self, label: str, value: str) -> None:
-        pdf = self.pdf
-        if pdf.will_page_break(FIELD_LINE):
-            pdf.add_page()
-        size = FIELD_SIZE
-        pdf.set_font(FONT, "B", size)
-        while pdf.get_string_width(label) > LABEL_WIDTH - 2 and size > 6:  # a label never runs into its value
-            size -= 0.5
-            pdf.set_font(FONT, "B", size)
-        pdf.cell(LABEL_WIDTH, FIELD_LINE, self.text(label))
-        pdf.set_font(FONT, "", FIELD_SIZE)
-        pdf.multi_cell(0, FIELD_LINE, self.text(value) or " ", align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-
-    def rule(self, light: bool = False) -> None:
-        pdf = self.pdf
-        pdf.ln(1.5)
-        pdf.set_draw_color(*(RULE if not light else (200, 200, 200)))
-        pdf.set_line_width(0.3 if not light else 0.2)
-        pdf.line(pdf.l_margin, pdf.get_y(), pdf.w - pdf.r_margin, pdf.get_y())
-        pdf.ln(1.5)
-
 
 def render_pdf(results: ResultSet, context: ExportContext, lang: str = "fr") -> bytes:
     """The PDF's bytes. Laid out twice: the first pass counts the pages that the footers then announce."""
     labels = Labels(lang)
-    first = _Writer(results, context, labels, None)
+    return two_pass(lambda pages: _Writer(results, context, labels, pages))
+
+
+def two_pass(make: Callable[[int | None], BasePdfWriter]) -> bytes:
+    """Render the writer that ``make`` gives twice: once to count the pages, once with the total in the
+    footers; the bytes of the second."""
+    first = make(None)
     try:
-        pages = first.render().pages_count
+        first.render()
+        pages = first.pdf.pages_count
     finally:
         _close_fonts(first.pdf)
-    second = _Writer(results, context, labels, pages)
+    second = make(pages)
     try:
-        pdf = second.render()
-        if pdf.pages_count != pages:  # the footers do not change the layout; this would be a bug
-            raise ExportError(f"the PDF layout is unstable ({pages} then {pdf.pages_count} pages)")
-        return bytes(pdf.output())
+        second.render()
+        if second.pdf.pages_count != pages:  # the footers do not change the layout; this would be a bug
+            raise ExportError(f"the PDF layout is unstable ({pages} then {second.pdf.pages_count} pages)")
+        return bytes(second.pdf.output())
     finally:
         _close_fonts(second.pdf)
 

@@ -35,6 +35,7 @@ from typing import Protocol
 
 from arbiter_desktop.domain import CONTAINER_KINDS, ErrorReason, FileError, FileFingerprint, FileKind, RecognisedPage
 from arbiter_desktop.embedding.base import Embedder
+from arbiter_desktop.indexing.analysis import analyse_backlog, analyse_document
 from arbiter_desktop.indexing.members import Holder, MemberTracker, PendingMember
 from arbiter_desktop.indexing.ocr_phase import OcrPhase, OcrReport
 from arbiter_desktop.ingest.containers import ArchiveLimits
@@ -217,6 +218,7 @@ class Indexer:
         self._flush(report)
         if not report.cancelled:
             self._ocr(report)
+            analyse_backlog(catalog)  # documents indexed before the entity index existed
         self.case.lexical.close_writer()
         if self.embedder is not None and not report.cancelled:
             self._embed(report)
@@ -356,6 +358,7 @@ class Indexer:
                 document_id = catalog.add_document(
                     head.sha256, head.kind, head.size, outcome.extraction, outcome.chunks
                 )
+                analyse_document(catalog, document_id, outcome.extraction.text)
             for source_id, _, fp, known in group:
                 self._moves[fp.path] = (source_id, fp, document_id)  # once it is in the index
                 self._count(report, known)
@@ -379,7 +382,9 @@ class Indexer:
         existing = catalog.document_id_for(member.sha256)
         if existing is not None:
             return existing
-        return catalog.add_document(member.sha256, member.kind, member.size, outcome.extraction, outcome.chunks)
+        document_id = catalog.add_document(member.sha256, member.kind, member.size, outcome.extraction, outcome.chunks)
+        analyse_document(catalog, document_id, outcome.extraction.text)
+        return document_id
 
     def _container_copy(self, fp: FileFingerprint, document_id: int) -> int | None:
         """A container identical to one already indexed: its members are copied under this path too (the

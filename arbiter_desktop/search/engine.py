@@ -28,6 +28,7 @@ from arbiter_desktop.domain import (
     DocumentView,
     Expansion,
     Hit,
+    NearCopy,
     PageSpan,
     Scores,
     SearchMode,
@@ -37,6 +38,7 @@ from arbiter_desktop.domain import (
     page_span_at,
 )
 from arbiter_desktop.embedding.base import Embedder
+from arbiter_desktop.entities import EntityType
 from arbiter_desktop.search.coverage import COVERAGE_PASSAGES, lexical_coverage
 from arbiter_desktop.search.expansion import Lexicon
 from arbiter_desktop.search.filters import Filters
@@ -52,6 +54,7 @@ from arbiter_desktop.search.highlight import (
 from arbiter_desktop.search.lexical_query import Compiled, QueryCompiler
 from arbiter_desktop.search.query import is_natural, parse
 from arbiter_desktop.search.rerank import Reranker
+from arbiter_desktop.stores import analysis
 from arbiter_desktop.stores.case import Case
 from arbiter_desktop.stores.catalog import DocumentMeta
 from arbiter_desktop.stores.vectors import VectorStore, open_vector_store
@@ -172,7 +175,10 @@ class SearchEngine:
             # the query's embedding (model code, outside the GIL) runs while the full-text side is searched
             embedding = self._embedding_thread().submit(self.query_vector, request, expansions)
         compiled = self.compiler.compile(request.query, expansions)
-        filters = Filters.of(request)
+        filters = self._filters(request)
+        if not request.query.strip() and request.entity:  # the documents holding an entity, nothing typed:
+            marked = self.compiler.compile(_entity_value(request), [])  # their passages show where it is
+            compiled = Compiled(self.case.lexical.everything(), marked.matchers, marked.terms)
         lexical: list[tuple[float, int, int]] = []
         dense: list[tuple[int, float]] = []
         if request.mode in (SearchMode.LEXICAL, *fused_modes):
@@ -208,8 +214,18 @@ class SearchEngine:
                 notes.append(NO_RERANKER)
             else:
                 ranked, reranked = self._rerank(request.query, ranked, chunks)
-        kept = self._collapse(ranked, chunks, request.top)
-        hits = self._hits(kept, metas, compiled, bm25, cosine, fused, reranked, request.mode)
+        primary = {SearchMode.LEXICAL: bm25, SearchMode.DENSE: cosine}.get(request.mode, fused)
+        ranked = _ties_in_stable_order(ranked, chunks, metas, lambda c: (reranked.get(c), primary.get(c)))
+        if not request.query.strip() and request.entity:  # each document's passage: where the entity is written
+            ranked = sorted(ranked, key=lambda c: not find_matches(chunks[c].text, compiled.matchers))
+        kept, copies = self._collapse(ranked, chunks, request.top)
+        if copies:
+            metas.update(self.case.catalog.documents_meta([d for ds in copies.values() for d in ds]))
+            copies = {
+                kept_id: sorted(near, key=lambda d: metas[d].paths[:1] if d in metas else ())
+                for kept_id, near in copies.items()
+            }
+        hits = self._hits(kept, metas, compiled, bm25, cosine, fused, reranked, request.mode, copies)
         return SearchResult(
             query=request.query,
             mode=request.mode,
@@ -221,13 +237,23 @@ class SearchEngine:
             notes=tuple(notes),
         )
 
+    def all_matches(self, request: SearchRequest) -> list[int]:
+        """The document id of every chunk that the full-text search of ``request`` matches (one per chunk), not
+        a top N (batch term lists). Call :meth:`refresh` first, inside a catalog snapshot."""
+        compiled = self.compiler.compile(request.query, self._expansions(request))
+        return self.case.lexical.matching_documents(self._filtered(compiled.query, self._filters(request)))
+
+    def live_documents(self) -> dict[int, str]:
+        """SHA-256 by id of the documents that files reference (the others are leaving the case)."""
+        return analysis.live_documents(self.case.catalog)
+
     def document_view(self, document_id: int, request: SearchRequest) -> DocumentView | None:
         """A whole document with every match of ``request``'s query (expansions included) marked, for a
         preview; None when the document left the case."""
         row = self.case.catalog.document(document_id)
         if row is None:
             return None
-        compiled = self.compiler.compile(request.query, self._expansions(request))
+        compiled = self.compiler.compile(request.query or _entity_value(request), self._expansions(request))
         matches = find_matches(row.text, compiled.matchers)
         return DocumentView(
             document_id=row.id,
@@ -374,22 +400,48 @@ class SearchEngine:
             scores.append(float(self.embedder.embed_documents([text[a:b]], [title])[0] @ vector))
         return int(np.argmax(scores))
 
-    def _collapse(self, ranked: Sequence[int], chunks: dict[int, Chunk], top: int) -> list[Chunk]:
-        """The best ``hits_per_document`` chunks of each document, in rank order, up to ``top``."""
+    def _collapse(
+        self, ranked: Sequence[int], chunks: dict[int, Chunk], top: int
+    ) -> tuple[list[Chunk], dict[int, list[int]]]:
+        """The best ``hits_per_document`` chunks of each document, in rank order, up to ``top``; and, by kept
+        document, its near-identical documents (``group_near_duplicates``): they are not hits of their own. The
+        document that stands for a group is its best ranked one (the first path of equal scores: see
+        :func:`_ties_in_stable_order`), so a group shows the same hit whatever ids indexing gave."""
         per_doc = max(1, self.settings.hits_per_document)
+        group = self.settings.group_near_duplicates
         kept: list[Chunk] = []
         taken: dict[int, int] = {}
+        copies: dict[int, list[int]] = {}
+        absorbed: set[int] = set()
         for chunk_id in ranked:
             chunk = chunks.get(chunk_id)
             if chunk is None:  # removed by a commit between retrieval and lookup
                 continue
-            if taken.get(chunk.document_id, 0) >= per_doc:
+            if chunk.document_id in absorbed or taken.get(chunk.document_id, 0) >= per_doc:
                 continue
+            if group and chunk.document_id not in taken:
+                near = analysis.near_duplicates(self.case.catalog, [chunk.document_id]).get(chunk.document_id, [])
+                near = [d for d in near if d not in taken]
+                if near:
+                    copies[chunk.document_id] = near
+                    absorbed.update(near)
             taken[chunk.document_id] = taken.get(chunk.document_id, 0) + 1
             kept.append(chunk)
             if len(kept) >= top:
                 break
-        return kept
+        return kept, copies
+
+    def _filters(self, request: SearchRequest) -> Filters:
+        """The request's filters, its entity filter resolved to the documents holding the entity."""
+        filters = Filters.of(request)
+        if not request.entity:
+            return filters
+        kind, _, value = request.entity.partition(":")
+        try:
+            holding = analysis.documents_with(self.case.catalog, EntityType(kind), value)
+        except ValueError:  # not a type of entity: no document holds it
+            holding = set()
+        return replace(filters, documents=frozenset(holding))
 
     def _filtered(self, query: Any, filters: Filters) -> Any:
         clauses = filters.clauses(self.case.lexical)
@@ -407,6 +459,7 @@ class SearchEngine:
         fused: dict[int, float],
         reranked: dict[int, float],
         mode: SearchMode,
+        copies: dict[int, list[int]],
     ) -> list[Hit]:
         width = self.settings.passage_chars
         hits: list[Hit] = []
@@ -442,6 +495,11 @@ class SearchEngine:
                 containers=self.case.catalog.containers_of(paths[0]) if LOCATION_SEPARATOR in paths[0] else (),
                 chunk_start=chunk.start,
                 chunk_end=chunk.end,
+                also_in=tuple(
+                    NearCopy(m.paths[0], m.paths[1:], m.sha256, m.title)
+                    for m in (metas.get(d) for d in copies.get(chunk.document_id, ()))
+                    if m is not None and m.paths
+                ),
             )
             hits.append(self._hit(ranked, chunk, meta, find_matches(chunk.text, compiled.matchers), None, width))
         return hits
@@ -482,6 +540,40 @@ def _page_confidence(pages: Sequence[PageSpan], offset: int) -> float | None:
     """The OCR confidence of the page holding ``offset``, None when its text was read from the file."""
     span = page_span_at(list(pages), offset)
     return span.confidence if span is not None else None
+
+
+def _entity_value(request: SearchRequest) -> str:
+    """The canonical value of the request's entity filter ("+33749271683" for "phone:+33749271683"): read as a
+    query, it marks the entity in any of its written forms."""
+    return request.entity.partition(":")[2]
+
+
+def _ties_in_stable_order(
+    ranked: Sequence[int],
+    chunks: dict[int, Chunk],
+    metas: dict[int, DocumentMeta],
+    score: Callable[[int], tuple[float | None, float | None]],
+) -> list[int]:
+    """``ranked`` (the chunks found), where each run of chunks with equal scores is ordered by its document's
+    first path, then the document's hash and the chunk's offset, instead of internal ids: the same folder indexed
+    twice (or resumed after a crash) gives chunks other ids, but the same order, and near-duplicate groups the
+    same representative."""
+
+    def key(chunk_id: int) -> tuple[str, str, int]:
+        chunk = chunks[chunk_id]
+        meta = metas.get(chunk.document_id)
+        return (meta.paths[0] if meta and meta.paths else "", meta.sha256 if meta else "", chunk.start)
+
+    found = [c for c in ranked if c in chunks]
+    ordered: list[int] = []
+    run: list[int] = []
+    for chunk_id in found:
+        if run and score(chunk_id) != score(run[0]):
+            ordered.extend(sorted(run, key=key))
+            run = []
+        run.append(chunk_id)
+    ordered.extend(sorted(run, key=key))
+    return ordered
 
 
 MAX_SENTENCES = 4  # sentences compared with the query per hit, nearest the lexical matches first

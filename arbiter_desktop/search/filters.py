@@ -1,4 +1,4 @@
-"""A search request's filters (formats, folder, dates), defined once.
+"""A search request's filters (formats, folder, dates, the documents holding an entity), defined once.
 
 The full-text side applies them inside the tantivy query (:meth:`Filters.clauses`); semantic hits, which come
 from the vector store, are checked on their document (:meth:`Filters.allows`). Both read the same normalised
@@ -32,13 +32,14 @@ class Filters:
     folder: str = ""  # normalised (see normalised_folder)
     date_from: datetime | None = None  # inclusive
     date_to: datetime | None = None  # inclusive
+    documents: frozenset[int] | None = None  # the only documents allowed (an entity filter), None: any
 
     @classmethod
     def of(cls, request: SearchRequest) -> Filters:
         return cls(request.kinds, normalised_folder(request.path_prefix), request.date_from, request.date_to)
 
     def __bool__(self) -> bool:
-        return bool(self.kinds or self.folder or self.date_from or self.date_to)
+        return bool(self.kinds or self.folder or self.date_from or self.date_to or self.documents is not None)
 
     def clauses(self, store: LexicalStore) -> list[Any]:
         """The tantivy queries a full-text hit must match."""
@@ -49,11 +50,15 @@ class Filters:
             found.append(store.prefix_filter("folder", [self.folder]))
         if self.date_from or self.date_to:
             found.append(store.date_range(self.date_from, self.date_to))
+        if self.documents is not None:
+            found.append(store.document_filter(sorted(self.documents)))
         return found
 
     def allows(self, meta: DocumentMeta | None) -> bool:
         """Whether a document passes the filters (None: a document that left the case)."""
         if meta is None:
+            return False
+        if self.documents is not None and meta.id not in self.documents:
             return False
         if self.kinds and meta.kind not in self.kinds:
             return False

@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from arbiter_desktop.entities import find_entities
 from arbiter_desktop.search.lexical_query import Matchers
-from arbiter_desktop.stores.lexical import EXACT, FRENCH, analyze, entity_spans
+from arbiter_desktop.stores.lexical import EXACT, FRENCH, analyze
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,9 +88,9 @@ def find_matches(text: str, matchers: Matchers) -> list[Match]:
                     if origin:
                         origin_at[stemmed[i].start] = origin
     if matchers.entities:
-        for start, end, norm in entity_spans(text):
-            if norm in matchers.entities:
-                found.append((start, end))
+        for entity in find_entities(text):
+            if not matchers.entities.isdisjoint(entity.all_keys()):
+                found.append((entity.start, entity.end))
     return [Match(s, e, text[s:e], origin_at.get(s, "")) for s, e in _merge(found)]
 
 

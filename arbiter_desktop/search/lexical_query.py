@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from arbiter_desktop.domain import Expansion
+from arbiter_desktop.entities import Entity, EntityType, find_entities, search_key
 from arbiter_desktop.search.query import STOP_WORDS, Group, Node, Occur, Phrase, Term, is_natural, parse
-from arbiter_desktop.stores.lexical import EXACT, FRENCH, LexicalStore, analyze, entity_spans
+from arbiter_desktop.stores.lexical import EXACT, FRENCH, LexicalStore, analyze
 from arbiter_desktop.textfold import fold
 
 TITLE_BOOST = 0.5
@@ -69,6 +70,7 @@ class QueryCompiler:
 
     def compile(self, text: str, expansions: Sequence[Expansion] = ()) -> Compiled:
         """The full-text query for ``text``; ``expansions`` apply to natural queries (operators mean exactly)."""
+        text = _international_prefix(text)
         group = parse(text)
         matchers = Matchers()
         terms: list[str] = []
@@ -105,12 +107,12 @@ class QueryCompiler:
         words = [node.text for _, node in group.clauses if isinstance(node, Term)]
         joined = " ".join(words)
         # entities first, so that "06 12 34 56 78" is one entity and not five numbers
-        spans = entity_spans(joined)
         covered = [False] * len(joined)
-        for start, end, norm in spans:
-            clauses.append(("should", self._entity(norm, joined[start:end], matchers)))
-            terms.append(joined[start:end])
-            for i in range(start, end):
+        for entity in find_entities(joined, query=True):
+            written = joined[entity.start : entity.end]
+            clauses.append(("should", self._entity(entity, written, matchers)))
+            terms.append(written)
+            for i in range(entity.start, entity.end):
                 covered[i] = True
         rest = "".join(" " if covered[i] else c for i, c in enumerate(joined))
         kept = [w for w in rest.split() if fold(w) not in STOP_WORDS] or rest.split()
@@ -119,6 +121,10 @@ class QueryCompiler:
             if clause is not None:
                 clauses.append(("should", clause))
                 terms.append(word)
+            number = _plain_number(word)
+            if number is not None:  # "1840" also finds "1 840,00" and "1 840 €"
+                matchers.entities.add(number)
+                clauses.append(("should", self.store.boost(self.store.term("entities", number), ENTITY_BOOST)))
             family = self._family(word, matchers)
             if family is not None:
                 clauses.append(("should", family))
@@ -162,9 +168,9 @@ class QueryCompiler:
             pattern = _wildcard_regex(node.text)
             matchers.patterns.append(re.compile(pattern))
             return self.store.regex("text_exact", pattern)
-        spans = entity_spans(node.text)
-        if node.field is None and spans and spans[0][1] - spans[0][0] == len(node.text):
-            return self._entity(spans[0][2], node.text, matchers)
+        entities = find_entities(node.text, query=True) if node.field is None else []
+        if entities and entities[0].end - entities[0].start == len(node.text):
+            return self._entity(entities[0], node.text, matchers)
         return self._word(node.text, node.field, matchers)
 
     # --- leaves -----------------------------------------------------------------------------------------
@@ -215,12 +221,42 @@ class QueryCompiler:
             return self.store.term(field_name, tokens[0])
         return self.store.phrase(field_name, tokens)
 
-    def _entity(self, norm: str, written: str, matchers: Matchers) -> Any:
-        matchers.entities.add(norm)
+    def _entity(self, entity: Entity, written: str, matchers: Matchers) -> Any:
+        """An entity of the query: its keys in the entity field (any written form), or its words as written."""
+        keys = entity.all_keys()
+        matchers.entities.update(keys)
         exact = [t.text for t in analyze(written, EXACT)]
+        by_key = [self.store.term("entities", key) for key in keys]
         options: list[tuple[Occur, Any]] = [
-            ("should", self.store.boost(self.store.term("entities", norm), ENTITY_BOOST))
+            ("should", self.store.boost(by_key[0] if len(by_key) == 1 else self.store.dismax(by_key), ENTITY_BOOST))
         ]
         if exact:
             options.append(("should", self._sequence("text_exact", exact)))
+        whole = _whole_value(entity)
+        if whole is not None and [whole] != exact:  # "1 840 €" also finds a plain "1840"
+            matchers.exact.add(whole)
+            options.append(("should", self.store.term("text_exact", whole)))
         return self.store.boolean(options)
+
+
+def _international_prefix(text: str) -> str:
+    """ "+33 6 41 93 07 62" written "0033 6 41 93 07 62": the "+" of a phone number is not the must operator."""
+    for entity in reversed(find_entities(text, query=True)):
+        if text.startswith("+", entity.start):
+            text = text[: entity.start] + "00" + text[entity.start + 1 :]
+    return text
+
+
+def _plain_number(word: str) -> str | None:
+    """The number key of a plain integer of four digits or more typed in a query ("1840", "214300")."""
+    if len(word) < 4 or not word.isdigit():
+        return None
+    return search_key(EntityType.NUMBER, str(int(word)))
+
+
+def _whole_value(entity: Entity) -> str | None:
+    """An amount's or number's value as a plain integer word, when it is one ("1 840,00 €" → "1840")."""
+    if entity.type not in (EntityType.AMOUNT, EntityType.NUMBER):
+        return None
+    value = entity.value.split(" ")[0]
+    return value if value.isdigit() else None

@@ -130,6 +130,33 @@ CREATE INDEX IF NOT EXISTS members_document ON members(document_id);
             PRIMARY KEY (document_id, page));
         """,
     ),
+    # tools (issue 18): entities of each document, MinHash signatures and LSH bands (stores/analysis.py)
+    (
+        "entities_and_signatures",
+        """
+        CREATE TABLE IF NOT EXISTS entities (
+            id INTEGER PRIMARY KEY, type TEXT NOT NULL, value TEXT NOT NULL, display TEXT NOT NULL,
+            valid INTEGER NOT NULL DEFAULT 1, UNIQUE (type, value));
+        CREATE TABLE IF NOT EXISTS document_entities (
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            entity_id INTEGER NOT NULL REFERENCES entities(id),
+            count INTEGER NOT NULL,
+            offsets TEXT NOT NULL,  -- JSON [[start, end], ...]: the first occurrences
+            forms TEXT NOT NULL,    -- JSON ["written form", ...]: the distinct ways the document writes it
+            PRIMARY KEY (document_id, entity_id)) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS document_entities_entity ON document_entities(entity_id);
+        CREATE TABLE IF NOT EXISTS document_analysis (
+            document_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+            version INTEGER NOT NULL,
+            signature BLOB,
+            facts TEXT);  -- JSON: the digit runs and entities that near-duplicates must share
+        CREATE TABLE IF NOT EXISTS document_bands (
+            key INTEGER NOT NULL,
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE);
+        CREATE INDEX IF NOT EXISTS document_bands_key ON document_bands(key);
+        CREATE INDEX IF NOT EXISTS document_bands_document ON document_bands(document_id);
+        """,
+    ),
 )
 
 

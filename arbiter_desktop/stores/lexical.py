@@ -6,7 +6,6 @@ source content) groups the chunks of one document so they can be deleted togethe
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,17 +16,17 @@ from typing import Any
 import tantivy
 
 from arbiter_desktop.domain import LOCATION_SEPARATOR
+from arbiter_desktop.entities import search_keys
 from arbiter_desktop.stores.damage import LEXICAL, Damage, StoreDamaged
-from arbiter_desktop.textfold import fold
 
 # The index's format: bump it whenever build_schema() or an analyzer changes. An index written in another format
 # is reported as a damage that a repair fixes by rebuilding it from the catalog's text (no source is read again).
-FORMAT = 1
+FORMAT = 2  # 2: entity terms from arbiter_desktop.entities (typed keys: "tel:+33…", "date:…", "num:…")
 FORMAT_FILE = "arbiter-format"  # in the index folder; an index without it predates the marker: format 1
 
 FRENCH = "fr_stem"  # lowercase, elision, ASCII folding, French stemming
 EXACT = "fr_exact"  # lowercase, elision, ASCII folding — no stemming (names, exact words)
-ENTITY = "entity"  # whitespace-separated normalised entities (plates, phones, e-mails…)
+ENTITY = "entity"  # whitespace-separated entity search keys ("tel:+33749271683", "plate:hb562zd"…)
 
 # Elided articles and pronouns: "l'audition" → "audition". The simple tokenizer splits on the apostrophe, so
 # the elided part is a token of its own, removed here.
@@ -105,40 +104,11 @@ class ChunkRecord:
 
 # --- entities -------------------------------------------------------------------------------------------
 
-_PLATE = re.compile(r"\b([A-Z]{2})[\s-]?(\d{3})[\s-]?([A-Z]{2})\b", re.IGNORECASE)
-_PLATE_OLD = re.compile(r"\b(\d{1,4})[\s-]?([A-Z]{2,3})[\s-]?(\d{2}|2A|2B)\b", re.IGNORECASE)
-_PHONE = re.compile(r"(?<![\d+])(?:\+|00)?(?:33[\s.-]?(?:\(0\))?[\s.-]?|0)([1-9](?:[\s.-]?\d{2}){4})(?!\d)")
-_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
-_IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,3})?\b")
-_LONG_NUMBER = re.compile(r"(?<![\w])\d(?:[\s.-]?\d){5,}(?![\w])")
-_SEPARATORS = re.compile(r"[\s.\-()]")
-
-
-def entity_spans(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, normalised form) of entities written in any spacing or case.
-
-    Plates "AB-123-CD" / "ab 123 cd" → ``ab123cd``; phones "06 12 34 56 78" / "+33 6 12 34 56 78" →
-    ``0612345678``; e-mails lowercased; IBANs and long digit runs (IMEI, account numbers) without separators.
-    """
-    found: list[tuple[int, int, str]] = []
-    for m in _PLATE.finditer(text):
-        found.append((m.start(), m.end(), "".join(m.groups()).lower()))
-    for m in _PLATE_OLD.finditer(text):
-        if any(c.isalpha() for c in m.group(2)):
-            found.append((m.start(), m.end(), "".join(m.groups()).lower()))
-    for m in _PHONE.finditer(text):
-        found.append((m.start(), m.end(), "0" + _SEPARATORS.sub("", m.group(1))))
-    for m in _EMAIL.finditer(text):
-        found.append((m.start(), m.end(), fold(m.group(0))))
-    for m in _IBAN.finditer(text):
-        found.append((m.start(), m.end(), m.group(0).replace(" ", "").lower()))
-    for m in _LONG_NUMBER.finditer(text):
-        found.append((m.start(), m.end(), _SEPARATORS.sub("", m.group(0))))
-    return found
-
 
 def entity_terms(text: str) -> list[str]:
-    return sorted({norm for _, _, norm in entity_spans(text)})
+    """The entity field's terms of ``text``: the search keys of its entities (arbiter_desktop.entities), so that
+    any written form of a phone, plate, IBAN, date, amount or number finds any other."""
+    return search_keys(text)
 
 
 def folders_of(path: str) -> list[str]:
@@ -246,6 +216,10 @@ class LexicalStore:
         except ValueError as exc:
             raise self._damaged(str(exc)) from exc
 
+    def num_docs(self) -> int:
+        """Chunks in the index as last reloaded (no reload)."""
+        return int(self.index.searcher().num_docs)
+
     def num_chunks(self) -> int:
         self.reload()
         return int(self.index.searcher().num_docs)
@@ -268,6 +242,19 @@ class LexicalStore:
             if c is not None and d is not None
         ]
 
+    def matching_documents(self, query: Any) -> list[int]:
+        """The document id of every chunk that ``query`` matches (one per chunk), in no particular order."""
+        try:
+            searcher = self.index.searcher()
+            limit = max(1, int(searcher.num_docs))
+            result = searcher.search(query, limit=limit, count=False)
+            if not result.hits:
+                return []
+            document_ids = searcher.fast_field_values("document_id", [address for _, address in result.hits])
+        except ValueError as exc:
+            raise self._damaged(str(exc)) from exc
+        return [int(d) for d in document_ids if d is not None]
+
     def doc_freq(self, field: str, term: str) -> int:
         return int(self.index.searcher().doc_freq(field, term))
 
@@ -284,6 +271,12 @@ class LexicalStore:
 
     def regex(self, field: str, pattern: str) -> Any:
         return tantivy.Query.regex_query(self.schema, field, pattern)
+
+    def document_filter(self, document_ids: Sequence[int]) -> Any:
+        """Chunks of these documents only (an entity filter)."""
+        if not document_ids:
+            return tantivy.Query.empty_query()
+        return tantivy.Query.term_set_query(self.schema, "document_id", list(document_ids))
 
     def prefix_filter(self, field: str, values: Sequence[str]) -> Any:
         return tantivy.Query.term_set_query(self.schema, field, list(values))

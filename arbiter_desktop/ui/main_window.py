@@ -14,7 +14,7 @@ import logging
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QEvent, QModelIndex, QObject, QPoint, Qt, QThread, QTimer, QUrl, Signal
+from PySide6.QtCore import QDate, QEvent, QLocale, QModelIndex, QObject, QPoint, Qt, QThread, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QSplitter,
+    QTabWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -49,13 +50,18 @@ from arbiter_desktop import app
 from arbiter_desktop.domain import NO_RERANKER, FileKind, SearchMode, SearchRequest, SearchResult
 from arbiter_desktop.indexing.job import IndexReport, Progress
 from arbiter_desktop.ingest.render import PageImage, PageRequest
+from arbiter_desktop.search.termlist import TermListRun
+from arbiter_desktop.stores.analysis import Cooccurrence
 from arbiter_desktop.ui import state as gui_state
 from arbiter_desktop.ui.delegate import HitDelegate
+from arbiter_desktop.ui.entities_panel import EntitiesPanel, PairsDialog
 from arbiter_desktop.ui.indexing import IndexingController
 from arbiter_desktop.ui.preview import PreviewPane
 from arbiter_desktop.ui.results_model import HitRole, ResultsModel
 from arbiter_desktop.ui.search_worker import CaseSnapshot, Marks, SearchWorker
 from arbiter_desktop.ui.settings_dialog import SettingsDialog
+from arbiter_desktop.ui.termlist_dialog import TermListDialog
+from arbiter_desktop.ui.tools_worker import EntityListing, LoadedList, ToolsWorker
 from arbiter_desktop.ui.widgets import ExpansionChips, ProgressPanel, SourcesPanel
 
 log = logging.getLogger(__name__)
@@ -85,6 +91,16 @@ class MainWindow(QMainWindow):
     _settings_requested = Signal(object, bool, object)
     _state_save_requested = Signal(object)
     _shutdown_requested = Signal()
+    # requests to the tools worker (entities, term lists: investigator tools, issue 18)
+    _tools_open_requested = Signal(object)
+    _entities_requested = Signal()
+    _pairs_requested = Signal()
+    _list_import_requested = Signal(object, str, bool)
+    _list_paste_requested = Signal(str, str, bool)
+    _list_saved_requested = Signal(str)
+    _list_run_requested = Signal(object)
+    _table_export_requested = Signal(str, object, object, object, str)
+    _tools_shutdown_requested = Signal()
     # for tests and the screenshot mode
     case_ready = Signal()
     results_shown = Signal(object)  # SearchResult
@@ -144,6 +160,8 @@ class MainWindow(QMainWindow):
         self.worker.failed.connect(self._open_failed)
         self.worker.warning.connect(lambda message: QMessageBox.warning(self, "Arbiter Desktop", message))
         self.thread_.start()
+        self._entity: tuple[str, str] | None = None  # the entity filter: (key, as shown)
+        self._start_tools()
 
         self.indexing = IndexingController(self)
         self.indexing.started.connect(self._indexing_started)
@@ -200,7 +218,11 @@ class MainWindow(QMainWindow):
         self.settings_action = QAction(self.tr("Settings…"), self)
         self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
         self.settings_action.triggered.connect(self.open_settings)
-        for action in (self.add_action, self.reindex_action, self.settings_action):
+        self.termlists_action = QAction(self.tr("Term lists…"), self)
+        self.termlists_action.setShortcut(QKeySequence("Ctrl+T"))
+        self.termlists_action.setToolTip(self.tr("Run a list of names, numbers and words against the whole case"))
+        self.termlists_action.triggered.connect(self.show_termlists)
+        for action in (self.add_action, self.reindex_action, self.settings_action, self.termlists_action):
             toolbar.addAction(action)
         self.export_button = QToolButton()
         self.export_button.setText(self.tr("Export"))
@@ -263,6 +285,11 @@ class MainWindow(QMainWindow):
             filter_row.addWidget(widget)
         filter_row.addWidget(self.date_to)
         filter_row.addWidget(self.expansions_box)
+        self.entity_chip = QToolButton()
+        self.entity_chip.setToolTip(self.tr("Only documents holding this entity; click to remove the filter"))
+        self.entity_chip.clicked.connect(self.clear_entity_filter)
+        self.entity_chip.setVisible(False)
+        filter_row.addWidget(self.entity_chip)
         filter_row.addStretch(1)
         self.chips = ExpansionChips()
         self.chips.toggled.connect(self._expansion_toggled)
@@ -293,6 +320,10 @@ class MainWindow(QMainWindow):
         self.preview.page_wanted.connect(self._request_page)
         self.preview.original_wanted.connect(self._original_requested)
         self.sources = SourcesPanel()
+        self.entities_panel = EntitiesPanel()
+        self.entities_panel.entity_chosen.connect(self.filter_by_entity)
+        self.entities_panel.pairs_requested.connect(self.show_pairs)
+        self.entities_panel.export_requested.connect(lambda: self.export_table("entities"))
         self.progress = ProgressPanel()
         self.progress.pause_clicked.connect(self.indexing.pause)
         self.progress.resume_clicked.connect(self.indexing.resume)
@@ -303,8 +334,10 @@ class MainWindow(QMainWindow):
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self._heading(self.tr("Indexing")))
         left_layout.addWidget(self.progress)
-        left_layout.addWidget(self._heading(self.tr("Sources")))
-        left_layout.addWidget(self.sources, 1)
+        self.left_tabs = QTabWidget()
+        self.left_tabs.addTab(self.sources, self.tr("Sources"))
+        self.left_tabs.addTab(self.entities_panel, self.tr("Entities"))
+        left_layout.addWidget(self.left_tabs, 1)
         middle = QWidget()
         middle_layout = QVBoxLayout(middle)
         middle_layout.setContentsMargins(0, 0, 0, 0)
@@ -388,6 +421,8 @@ class MainWindow(QMainWindow):
         self.preview.clear()
         self.chips.show_expansions((), ())
         self.case_label.setText(self.tr("Opening %1…").replace("%1", directory.name))
+        self._entity = None
+        self._show_entity_filter()
         self._open_requested.emit(directory)
 
     def new_case(self) -> None:
@@ -420,6 +455,7 @@ class MainWindow(QMainWindow):
         self._state_save_requested.emit(dataclasses.replace(self.state))
         self._fill_case_menu()
         self._show_snapshot(snapshot)
+        self._tools_open_requested.emit(snapshot.directory)  # the case exists now (a new one was just created)
         self.setWindowTitle(f"Arbiter Desktop — {snapshot.name}")
         self._select_mode(snapshot.default_mode)
         resume = snapshot.interrupted
@@ -532,6 +568,7 @@ class MainWindow(QMainWindow):
         self._refresh_timer.stop()
         self.progress.show_report(report)
         self._refresh_requested.emit()
+        self._entities_requested.emit()
         if self.query.text().strip():
             self.search()
 
@@ -580,16 +617,19 @@ class MainWindow(QMainWindow):
     # --- searching --------------------------------------------------------------------------------------------
     def current_request(self) -> SearchRequest:
         kind = str(self.kind.currentData() or "")
+        query = self.query.text().strip()
+        mode = SearchMode(self.mode.currentData() or SearchMode.LEXICAL.value)
         return SearchRequest(
-            query=self.query.text().strip(),
+            query=query,
             top=RESULTS,
-            mode=SearchMode(self.mode.currentData() or SearchMode.LEXICAL.value),
+            mode=mode if query or self._entity is None else SearchMode.LEXICAL,  # an entity alone: its documents
             kinds=(FileKind(kind),) if kind else (),
             path_prefix=str(self.folder.currentData() or ""),
             date_from=_date(self.date_from),
             date_to=_date(self.date_to, end_of_day=True),
             expand=self.expansions_box.isChecked(),
             disabled_expansions=tuple(self._disabled),
+            entity=self._entity[0] if self._entity is not None else "",
         )
 
     def search(self, record: bool = False) -> None:
@@ -598,7 +638,7 @@ class MainWindow(QMainWindow):
         self._typing.stop()
         self._audit_timer.stop()
         request = self.current_request()
-        if not request.query:
+        if not request.query and not request.entity:
             self.results.clear()
             self.preview.clear()
             self.chips.show_expansions((), ())
@@ -850,6 +890,129 @@ class MainWindow(QMainWindow):
         self._settings_requested.emit(after, reembed, tuple(dialog.rows))
 
     # --- closing ------------------------------------------------------------------------------------------------
+    # --- investigator tools: entities and term lists ----------------------------------------------------------------
+    def _start_tools(self) -> None:
+        """The tools worker on its own thread: a term list that runs for a minute never holds up a search."""
+        self.tools = ToolsWorker()
+        self.tools_thread = QThread(self)
+        self.tools_thread.setObjectName("arbiter-tools")
+        self.tools.moveToThread(self.tools_thread)
+        self._tools_open_requested.connect(self.tools.open_case)
+        self._entities_requested.connect(self.tools.load_entities)
+        self._pairs_requested.connect(self.tools.load_pairs)
+        self._list_import_requested.connect(self.tools.read_list)
+        self._list_paste_requested.connect(self.tools.paste_list)
+        self._list_saved_requested.connect(self.tools.load_saved)
+        self._list_run_requested.connect(self.tools.run)
+        self._table_export_requested.connect(self.tools.export)
+        self._tools_shutdown_requested.connect(self.tools.shutdown, Qt.ConnectionType.BlockingQueuedConnection)
+        self.tools.exported.connect(self._exported)
+        self.tools.failed.connect(self._tools_failed)
+        self.pairs_dialog: PairsDialog | None = None
+        self.termlist_dialog: TermListDialog | None = None
+        self.tools.entities_ready.connect(self._entities_ready)
+        self.tools.pairs_ready.connect(self._pairs_ready)
+        self.tools.saved_lists_ready.connect(self._saved_lists_ready)
+        self.tools.list_loaded.connect(self._list_loaded)
+        self.tools.list_ran.connect(self._list_ran)
+        self.tools_thread.start()
+
+    # (slots of the GUI thread: the worker's signals reach them queued)
+    def _entities_ready(self, listing: EntityListing) -> None:
+        self.entities_panel.show_listing(listing)
+
+    def _pairs_ready(self, pairs: tuple[Cooccurrence, ...]) -> None:
+        if self.pairs_dialog is not None:
+            self.pairs_dialog.show_pairs(pairs)
+
+    def _saved_lists_ready(self, names: tuple[str, ...]) -> None:
+        if self.termlist_dialog is not None:
+            self.termlist_dialog.show_saved(names)
+
+    def _list_loaded(self, loaded: LoadedList) -> None:
+        if self.termlist_dialog is not None:
+            self.termlist_dialog.show_list(loaded)
+
+    def _list_ran(self, run: TermListRun) -> None:
+        if self.termlist_dialog is not None:
+            self.termlist_dialog.show_run(run)
+        self.statusBar().showMessage(
+            self.tr("Term list «%1» run: %2 terms in %3 s.")
+            .replace("%1", run.termlist.name)
+            .replace("%2", str(len(run.results)))
+            .replace("%3", QLocale().toString(run.seconds, "f", 1 if run.seconds >= 1 else 2)),
+            8000,
+        )
+
+    def filter_by_entity(self, key: str, shown: str) -> None:
+        """Show only the documents holding an entity (with the query typed, if any)."""
+        self._entity = (key, shown)
+        self._show_entity_filter()
+        self.search(record=True)
+
+    def clear_entity_filter(self) -> None:
+        self._entity = None
+        self._show_entity_filter()
+        self.search(record=True)
+
+    def _show_entity_filter(self) -> None:
+        if self._entity is None:
+            self.entity_chip.setVisible(False)
+            return
+        self.entity_chip.setText(self.tr("Entity: %1 ✕").replace("%1", self._entity[1]))
+        self.entity_chip.setVisible(True)
+
+    def show_pairs(self) -> None:
+        if self.pairs_dialog is None:
+            self.pairs_dialog = PairsDialog(self)
+            self.pairs_dialog.entity_chosen.connect(self.filter_by_entity)
+            self.pairs_dialog.export_requested.connect(lambda: self.export_table("pairs"))
+        self.pairs_dialog.show()
+        self.pairs_dialog.raise_()
+        self._pairs_requested.emit()
+
+    def show_termlists(self) -> None:
+        if self.termlist_dialog is None:
+            dialog = TermListDialog(self)
+            dialog.import_requested.connect(self._list_import_requested)
+            dialog.paste_requested.connect(self._list_paste_requested)
+            dialog.saved_requested.connect(self._list_saved_requested)
+            dialog.run_requested.connect(self._list_run_requested)
+            dialog.term_chosen.connect(self.search_term)
+            dialog.export_requested.connect(lambda run: self.export_table("termlist", run))
+            self.termlist_dialog = dialog
+        self.termlist_dialog.show()
+        self.termlist_dialog.raise_()
+        if self.snapshot is not None:
+            self._tools_open_requested.emit(self.snapshot.directory)  # the saved lists, fresh
+
+    def search_term(self, term: str, expand: bool) -> None:
+        """Show a term's hits as a normal result list (full text, as the list ran it)."""
+        self._entity = None
+        self._show_entity_filter()
+        self.query.setText(term)
+        self.expansions_box.blockSignals(True)
+        self.expansions_box.setChecked(expand)
+        self.expansions_box.blockSignals(False)
+        self._disabled = []
+        self._select_mode(SearchMode.LEXICAL)
+        self.search(record=True)
+
+    def export_table(self, kind: str, run: object = None) -> None:
+        """Export the entity table ("entities"), the entities found together ("pairs") or a term list's run."""
+        suggested = {"entities": self.tr("entities"), "pairs": self.tr("entities found together")}.get(kind, "")
+        if kind == "termlist":
+            suggested = self.tr("term list %1").replace("%1", str(getattr(getattr(run, "termlist", None), "name", "")))
+        target = self._ask_output(suggested)
+        if target is not None:
+            self._table_export_requested.emit(kind, run, *target, self.state.language)
+            self.statusBar().showMessage(self.tr("Exporting…"))
+
+    def _tools_failed(self, message: str) -> None:
+        if self.termlist_dialog is not None:
+            self.termlist_dialog.run_failed()
+        QMessageBox.warning(self, "Arbiter Desktop", message)
+
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._audit_timer.isActive():
             self._audit_timer.stop()
@@ -858,6 +1021,9 @@ class MainWindow(QMainWindow):
         self._shutdown_requested.emit()
         self.thread_.quit()
         self.thread_.wait(10_000)
+        self._tools_shutdown_requested.emit()
+        self.tools_thread.quit()
+        self.tools_thread.wait(10_000)
         super().closeEvent(event)
 
 

@@ -67,7 +67,8 @@ class ResultsModel(QAbstractListModel):
             return f"{hit.rank}. {hit.title or PurePath(hit.doc_path).name} — p. {hit.page}"
         if role == Qt.ItemDataRole.ToolTipRole:
             paths = "\n".join((hit.doc_path, *hit.other_paths))
-            return f"{paths}\nSHA-256 {hit.sha256}"
+            copies = "".join(f"\n≈ {c.path}\n   SHA-256 {c.sha256}" for c in hit.also_in)
+            return f"{paths}\nSHA-256 {hit.sha256}{copies}"
         if role == HitRole:
             return hit
         if role == HtmlRole:
@@ -87,6 +88,9 @@ class ResultsModel(QAbstractListModel):
         where = f'<span style="color:#666666">{escape(str(PurePath(hit.doc_path).parent))} · {page}'
         if hit.other_paths:
             where += " · " + self.tr("%n other copies", "", len(hit.other_paths))
+        if hit.also_in:
+            names = ", ".join(escape(PurePath(c.path).name) for c in hit.also_in)
+            where += " · " + self.tr("also in: %1").replace("%1", names)
         where += f" · {self._score_text(hit)}</span>"
         why: list[str] = []
         if hit.matched_terms:

@@ -2,6 +2,150 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="fr" sourcelanguage="en">
 <context>
+    <name>EntitiesModel</name>
+    <message>
+        <location filename="../../arbiter_desktop/ui/entities_panel.py" line="80"/>
+        <source>Type</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/entities_panel.py" line="80"/>
+        <source>Entity</source>
+        <translation>Entité</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/entities_panel.py" line="80"/>
+        <source>Documents</source>
+        <translation>Documents</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/entities_panel.py" line="80"/>
+        <source>Occurrences</source>
+        <translation>Occurrences</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/entities_panel.py" line="114"/>
+        <source>Its check digit is wrong: written so in the documents.</source>
+        <translation>Sa clé de contrôle est fausse : écrit ainsi dans les documents.</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/entities_panel.py" line="116"/>
+        <source>%1 — normalised: %2 — click to show the documents that hold it</source>
+        <translation>%1 — forme normalisée : %2 — cliquer pour afficher les documents qui la contiennent</translation>
+    </message>
+</context>
+<context>
+    <name>EntitiesPanel</name>
+    <message>
+        <location filename="../../arbiter_desktop/ui/entities_panel.py" line="164"/>
+        <source>Entity type</source>
+        <translation>Type d&apos;entité</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/entities_panel.py" line="167"/>
+        <source>Find an entity…</source>
+        <translation>Chercher une entité…</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/entities_panel.py" line="189"/>
+        <source>Found together…</source>
+        <translation>Trouvées ensemble…</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/entities_panel.py" line="190"/>
+        <source>Which entities occur in the same documents</source>
+        <translation>Les entités présentes dans les mêmes documents</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/entities_panel.py" line="192"/>
+        <source>Export…</source>
+        <translation>Exporter…</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/entities_panel.py" line="193"/>
+        <source>Export the entity table to PDF and/or CSV for the case file</source>
+        <translation>Exporter le tableau des entités en PDF et/ou CSV pour le dossier de procédure</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/entities_panel.py" line="218"/>
+        <source>All types (%1)</source>
+        <translation>Tous les types (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/entities_panel.py" line="227"/>
+        <source>The %1 most widespread of %2 entities (export for all of them).</source>
+        <translation>Les %1 entités les plus répandues sur %2 (l&apos;export les contient toutes).</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/entities_panel.py" line="232"/>
+        <source>No entity yet: phones, e-mails, IBANs, plates… appear here once indexed.</source>
+        <translation>Aucune entité pour l&apos;instant : téléphones, courriels, IBAN, immatriculations… apparaissent ici une fois indexés.</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/entities_panel.py" line="234"/>
+        <source>Click an entity to show the documents that hold it.</source>
+        <translation>Cliquer sur une entité pour afficher les documents qui la contiennent.</translation>
+    </message>
+</context>
+<context>
+    <name>EntityTypes</name>
+    <message>
+        <location filename="../../arbiter_desktop/ui/entities_panel.py" line="54"/>
+        <source>Phone</source>
+        <translation>Téléphone</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/entities_panel.py" line="55"/>
+        <source>E-mail</source>
+        <translation>Courriel</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/entities_panel.py" line="56"/>
+        <source>IBAN</source>
+        <translation>IBAN</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/entities_panel.py" line="57"/>
+        <source>Plate</source>
+        <translation>Immatriculation</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/entities_panel.py" line="58"/>
+        <source>IMEI</source>
+        <translation>IMEI</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/entities_panel.py" line="59"/>
+        <source>SIREN</source>
+        <translation>SIREN</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/entities_panel.py" line="60"/>
+        <source>SIRET</source>
+        <translation>SIRET</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/entities_panel.py" line="61"/>
+        <source>IP address</source>
+        <translation>Adresse IP</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/entities_panel.py" line="62"/>
+        <source>Date</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/entities_panel.py" line="63"/>
+        <source>Amount</source>
+        <translation>Montant</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/entities_panel.py" line="64"/>
+        <source>Number</source>
+        <translation>Nombre</translation>
+    </message>
+</context>
+<context>
     <name>ExpansionChips</name>
     <message>
         <location filename="../../arbiter_desktop/ui/widgets.py" line="36"/>
@@ -22,255 +166,275 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="128"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="144"/>
         <source>The original cannot be opened: %1</source>
         <translation>L&apos;original ne peut pas être ouvert : %1</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="179"/>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="183"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="197"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="201"/>
         <source>Case</source>
         <translation>Affaire</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="188"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="206"/>
         <source>New case…</source>
         <translation>Nouvelle affaire…</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="191"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="209"/>
         <source>Open case…</source>
         <translation>Ouvrir une affaire…</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="194"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="212"/>
         <source>Add folders…</source>
         <translation>Ajouter des dossiers…</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="197"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="215"/>
         <source>Look for changes in the sources</source>
         <translation>Rechercher les modifications des sources</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="200"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="218"/>
         <source>Settings…</source>
         <translation>Paramètres…</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="206"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="221"/>
+        <source>Term lists…</source>
+        <translation>Listes de termes…</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="223"/>
+        <source>Run a list of names, numbers and words against the whole case</source>
+        <translation>Chercher une liste de noms, numéros et mots dans toute l&apos;affaire</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="228"/>
         <source>Export</source>
         <translation>Exporter</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="212"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="234"/>
         <source>Export the results…</source>
         <translation>Exporter les résultats…</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="227"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="249"/>
         <source>Search the case… e.g. rdv gare, GAV prolongée, ZZ-417-XK</source>
         <translation>Rechercher dans l&apos;affaire… ex. rdv gare, GAV prolongée, ZZ-417-XK</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="235"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="257"/>
         <source>Hybrid (words + meaning)</source>
         <translation>Hybride (mots + sens)</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="236"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="258"/>
         <source>Text</source>
         <translation>Texte</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="237"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="259"/>
         <source>Meaning</source>
         <translation>Sens</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="240"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="262"/>
         <source>Search mode</source>
         <translation>Mode de recherche</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="243"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="265"/>
         <source>All types</source>
         <translation>Tous les types</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="249"/>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="467"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="271"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="503"/>
         <source>All folders</source>
         <translation>Tous les dossiers</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="251"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="273"/>
         <source>Documents dated from</source>
         <translation>Documents datés à partir du</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="252"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="274"/>
         <source>Documents dated until</source>
         <translation>Documents datés jusqu&apos;au</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="253"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="275"/>
         <source>Expansions</source>
         <translation>Extensions</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="255"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="277"/>
         <source>Also search abbreviations, synonyms and slang from the lexicons</source>
         <translation>Chercher aussi les abréviations, synonymes et termes d&apos;argot des lexiques</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="261"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="283"/>
         <source>Filters:</source>
         <translation>Filtres :</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="262"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="284"/>
         <source>from</source>
         <translation>du</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="262"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="284"/>
         <source>to</source>
         <translation>au</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="304"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="289"/>
+        <source>Only documents holding this entity; click to remove the filter</source>
+        <translation>Seulement les documents qui contiennent cette entité ; cliquer pour retirer le filtre</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="335"/>
         <source>Indexing</source>
         <translation>Indexation</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="306"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="338"/>
         <source>Sources</source>
         <translation>Sources</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="340"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="339"/>
+        <source>Entities</source>
+        <translation>Entités</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="373"/>
         <source>Ready</source>
         <translation>Prêt</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="362"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="395"/>
         <source>Recent cases</source>
         <translation>Affaires récentes</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="379"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="412"/>
         <source>Indexing in progress</source>
         <translation>Indexation en cours</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="380"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="413"/>
         <source>Indexing of this case is in progress. Stop it (it resumes next time) and switch case?</source>
         <translation>L&apos;indexation de cette affaire est en cours. L&apos;arrêter (elle reprendra la prochaine fois) et changer d&apos;affaire ?</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="385"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="418"/>
         <source>No indexing in progress.</source>
         <translation>Aucune indexation en cours.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="390"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="423"/>
         <source>Opening %1…</source>
         <translation>Ouverture de %1…</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="394"/>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="403"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="429"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="438"/>
         <source>New case</source>
         <translation>Nouvelle affaire</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="394"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="429"/>
         <source>Case name (e.g. 2026-1234 STUPS Nord):</source>
         <translation>Nom de l&apos;affaire (ex. 2026-1234 STUPS Nord) :</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="397"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="432"/>
         <source>Folder where the case is kept</source>
         <translation>Dossier où conserver l&apos;affaire</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="403"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="438"/>
         <source>%1 exists and is not empty.</source>
         <translation>%1 existe et n&apos;est pas vide.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="409"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="444"/>
         <source>Open a case folder</source>
         <translation>Ouvrir le dossier d&apos;une affaire</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="414"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="449"/>
         <source>Folder to add to the case</source>
         <translation>Dossier à ajouter à l&apos;affaire</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="432"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="468"/>
         <source>Resuming the indexing that was interrupted…</source>
         <translation>Reprise de l&apos;indexation interrompue…</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="442"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="478"/>
         <source>No case open</source>
         <translation>Aucune affaire ouverte</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="443"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="479"/>
         <source>Cannot open the case</source>
         <translation>Impossible d&apos;ouvrir l&apos;affaire</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="449"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="485"/>
         <source>indexing</source>
         <translation>indexation en cours</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="449"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="485"/>
         <source>up to date</source>
         <translation>à jour</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="451"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="487"/>
         <source>Case: %1 — %2 documents · %3 errors · semantic coverage %4 · %5</source>
         <translation>Affaire : %1 — %2 documents · %3 erreurs · couverture sémantique %4 · %5</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="458"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="494"/>
         <source>%1 scanned pages awaiting OCR</source>
         <translation>%1 pages numérisées en attente d&apos;OCR</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="507"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="543"/>
         <source>Added to the case: %1</source>
         <translation>Ajouté à l&apos;affaire : %1</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="540"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="577"/>
         <source>Indexing failed.</source>
         <translation>L&apos;indexation a échoué.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="542"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="579"/>
         <source>Indexing failed</source>
         <translation>Échec de l&apos;indexation</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="612"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="652"/>
         <source>Searching…</source>
         <translation>Recherche…</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="625"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="665"/>
         <source>meaning searched in %1 % of the case (indexing goes on)</source>
         <translation>sens recherché dans %1 % de l&apos;affaire (l&apos;indexation continue)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="629"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="669"/>
         <source>%n result(s)</source>
         <translation>
             <numerusform>%n résultat</numerusform>
@@ -278,66 +442,66 @@
         </translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="631"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="671"/>
         <source>%1 ms</source>
         <translation>%1 ms</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="636"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="676"/>
         <source>No result for this search.</source>
         <translation>Aucun résultat pour cette recherche.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="679"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="719"/>
         <source>no reranker installed: the full mode ranks as hybrid</source>
         <translation>aucun reclasseur installé : le mode complet classe comme le mode hybride</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="685"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="725"/>
         <source>Search failed: %1</source>
         <translation>La recherche a échoué : %1</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="739"/>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="744"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="779"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="784"/>
         <source>relevant</source>
         <translation>pertinent</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="739"/>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="744"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="779"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="784"/>
         <source>to check</source>
         <translation>à vérifier</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="740"/>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="745"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="780"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="785"/>
         <source>Tag “%1”</source>
         <translation>Étiqueter « %1 »</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="747"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="787"/>
         <source>Other tag…</source>
         <translation>Autre étiquette…</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="750"/>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="771"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="790"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="811"/>
         <source>Export the selected results…</source>
         <translation>Exporter les résultats sélectionnés…</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="755"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="795"/>
         <source>Tag</source>
         <translation>Étiquette</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="755"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="795"/>
         <source>Tag for the selected results:</source>
         <translation>Étiquette pour les résultats sélectionnés :</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="765"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="805"/>
         <source>%n result(s) tagged “%1”</source>
         <translation>
             <numerusform>%n résultat étiqueté « %1 »</numerusform>
@@ -345,138 +509,228 @@
         </translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="775"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="815"/>
         <source>Export a tag</source>
         <translation>Exporter une étiquette</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="782"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="822"/>
         <source>PDF and CSV (*.pdf)</source>
         <translation>PDF et CSV (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="782"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="822"/>
         <source>PDF (*.pdf)</source>
         <translation>PDF (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="782"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="822"/>
         <source>CSV (*.csv)</source>
         <translation>CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="785"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="825"/>
         <source>Export for the case file</source>
         <translation>Exporter pour le dossier de procédure</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="807"/>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="813"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="847"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="853"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="1009"/>
         <source>Exporting…</source>
         <translation>Export en cours…</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="817"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="857"/>
         <source>Exported: %1 (SHA-256 in the audit log)</source>
         <translation>Exporté : %1 (SHA-256 inscrite au journal d&apos;audit)</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="835"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="875"/>
         <source>Change the embedding model</source>
         <translation>Changer de modèle sémantique</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="837"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="877"/>
         <source>Every passage of the case will be embedded again with the new model, which can take hours; meanwhile search by meaning covers only what is done. Continue?</source>
         <translation>Tous les passages de l&apos;affaire seront recalculés avec le nouveau modèle, ce qui peut prendre des heures ; en attendant, la recherche par le sens ne couvre que ce qui est fait. Continuer ?</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="848"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="888"/>
         <source>The language changes at the next start.</source>
         <translation>La langue change au prochain démarrage.</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="940"/>
+        <source>Term list «%1» run: %2 terms in %3 s.</source>
+        <translation>Liste de termes « %1 » exécutée : %2 termes en %3 s.</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="962"/>
+        <source>Entity: %1 ✕</source>
+        <translation>Entité : %1 ✕</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="1003"/>
+        <source>entities</source>
+        <translation>entités</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="1003"/>
+        <source>entities found together</source>
+        <translation>entités trouvées ensemble</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="1005"/>
+        <source>term list %1</source>
+        <translation>liste de termes %1</translation>
+    </message>
+</context>
+<context>
+    <name>PairsDialog</name>
+    <message>
+        <location filename="../../arbiter_desktop/ui/entities_panel.py" line="298"/>
+        <source>Entities found together</source>
+        <translation>Entités trouvées ensemble</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/entities_panel.py" line="319"/>
+        <source>Loading…</source>
+        <translation>Chargement…</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/entities_panel.py" line="322"/>
+        <source>Export…</source>
+        <translation>Exporter…</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/entities_panel.py" line="335"/>
+        <source>%1 pairs of entities found in the same documents. Click an entity to show its documents.</source>
+        <translation>%1 paires d&apos;entités trouvées dans les mêmes documents. Cliquer sur une entité pour afficher ses documents.</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/entities_panel.py" line="339"/>
+        <source>No two entities occur in the same document.</source>
+        <translation>Aucune paire d&apos;entités dans un même document.</translation>
+    </message>
+</context>
+<context>
+    <name>PairsModel</name>
+    <message>
+        <location filename="../../arbiter_desktop/ui/entities_panel.py" line="257"/>
+        <source>Type</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/entities_panel.py" line="257"/>
+        <source>Entity</source>
+        <translation>Entité</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/entities_panel.py" line="257"/>
+        <source>Documents</source>
+        <translation>Documents</translation>
+    </message>
+</context>
+<context>
+    <name>PasteDialog</name>
+    <message>
+        <location filename="../../arbiter_desktop/ui/termlist_dialog.py" line="103"/>
+        <source>Paste a term list</source>
+        <translation>Coller une liste de termes</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/termlist_dialog.py" line="106"/>
+        <source>Name of the list (e.g. numéros FADET)</source>
+        <translation>Nom de la liste (ex. numéros FADET)</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/termlist_dialog.py" line="108"/>
+        <source>One term a line: a name, a number, a plate, a phrase in quotes…</source>
+        <translation>Un terme par ligne : un nom, un numéro, une immatriculation, une expression entre guillemets…</translation>
     </message>
 </context>
 <context>
     <name>PreviewPane</name>
     <message>
-        <location filename="../../arbiter_desktop/ui/preview.py" line="45"/>
-        <location filename="../../arbiter_desktop/ui/preview.py" line="88"/>
+        <location filename="../../arbiter_desktop/ui/preview.py" line="47"/>
+        <location filename="../../arbiter_desktop/ui/preview.py" line="90"/>
         <source>Select a result to read the document.</source>
         <translation>Sélectionnez un résultat pour lire le document.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/preview.py" line="50"/>
+        <location filename="../../arbiter_desktop/ui/preview.py" line="52"/>
         <source>◀ Previous</source>
         <translation>◀ Précédent</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/preview.py" line="51"/>
+        <location filename="../../arbiter_desktop/ui/preview.py" line="53"/>
         <source>Previous match (Shift+F3)</source>
         <translation>Occurrence précédente (Maj+F3)</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/preview.py" line="52"/>
+        <location filename="../../arbiter_desktop/ui/preview.py" line="54"/>
         <source>Next ▶</source>
         <translation>Suivant ▶</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/preview.py" line="53"/>
+        <location filename="../../arbiter_desktop/ui/preview.py" line="55"/>
         <source>Next match (F3)</source>
         <translation>Occurrence suivante (F3)</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/preview.py" line="55"/>
-        <location filename="../../arbiter_desktop/ui/preview.py" line="114"/>
+        <location filename="../../arbiter_desktop/ui/preview.py" line="57"/>
+        <location filename="../../arbiter_desktop/ui/preview.py" line="116"/>
         <source>PDF page</source>
         <translation>Page PDF</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/preview.py" line="57"/>
+        <location filename="../../arbiter_desktop/ui/preview.py" line="59"/>
         <source>Show the PDF page as printed</source>
         <translation>Afficher la page PDF telle qu&apos;imprimée</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/preview.py" line="58"/>
+        <location filename="../../arbiter_desktop/ui/preview.py" line="60"/>
         <source>Open original</source>
         <translation>Ouvrir l&apos;original</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/preview.py" line="59"/>
+        <location filename="../../arbiter_desktop/ui/preview.py" line="61"/>
         <source>Opens a read-only copy in the system viewer; the source is not touched</source>
         <translation>Ouvre une copie en lecture seule dans la visionneuse du système ; la source n&apos;est pas touchée</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/preview.py" line="98"/>
+        <location filename="../../arbiter_desktop/ui/preview.py" line="100"/>
         <source>This document is no longer in the case.</source>
         <translation>Ce document ne fait plus partie de l&apos;affaire.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/preview.py" line="114"/>
+        <location filename="../../arbiter_desktop/ui/preview.py" line="116"/>
         <source>Image</source>
         <translation>Image</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/preview.py" line="133"/>
+        <location filename="../../arbiter_desktop/ui/preview.py" line="135"/>
         <source>The page cannot be shown: %1</source>
         <translation>La page ne peut pas être affichée : %1</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/preview.py" line="171"/>
+        <location filename="../../arbiter_desktop/ui/preview.py" line="173"/>
         <source>Extract: characters %1 to %2 of %3.</source>
         <translation>Extrait : caractères %1 à %2 sur %3.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/preview.py" line="207"/>
+        <location filename="../../arbiter_desktop/ui/preview.py" line="209"/>
         <source>page %1</source>
         <translation>page %1</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/preview.py" line="210"/>
+        <location filename="../../arbiter_desktop/ui/preview.py" line="212"/>
         <source>recognised text (OCR), confidence %1 %</source>
         <translation>texte reconnu (OCR), confiance %1 %</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/preview.py" line="212"/>
+        <location filename="../../arbiter_desktop/ui/preview.py" line="214"/>
         <source>match %1 / %2</source>
         <translation>occurrence %1 / %2</translation>
     </message>
@@ -570,17 +824,17 @@
 <context>
     <name>ResultsModel</name>
     <message>
-        <location filename="../../arbiter_desktop/ui/results_model.py" line="78"/>
+        <location filename="../../arbiter_desktop/ui/results_model.py" line="85"/>
         <source>page %1</source>
         <translation>page %1</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/results_model.py" line="80"/>
+        <location filename="../../arbiter_desktop/ui/results_model.py" line="87"/>
         <source>recognised text (OCR), confidence %1 %</source>
         <translation>texte reconnu (OCR), confiance %1 %</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../arbiter_desktop/ui/results_model.py" line="83"/>
+        <location filename="../../arbiter_desktop/ui/results_model.py" line="90"/>
         <source>%n other copies</source>
         <translation>
             <numerusform>%n autre copie</numerusform>
@@ -588,37 +842,42 @@
         </translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/results_model.py" line="87"/>
+        <location filename="../../arbiter_desktop/ui/results_model.py" line="93"/>
+        <source>also in: %1</source>
+        <translation>aussi dans : %1</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/results_model.py" line="97"/>
         <source>words: %1</source>
         <translation>mots : %1</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/results_model.py" line="89"/>
+        <location filename="../../arbiter_desktop/ui/results_model.py" line="99"/>
         <source>expansion: %1</source>
         <translation>extension : %1</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/results_model.py" line="91"/>
+        <location filename="../../arbiter_desktop/ui/results_model.py" line="101"/>
         <source>close in meaning (underlined)</source>
         <translation>proche par le sens (souligné)</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/results_model.py" line="93"/>
+        <location filename="../../arbiter_desktop/ui/results_model.py" line="103"/>
         <source>by meaning</source>
         <translation>par le sens</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/results_model.py" line="99"/>
+        <location filename="../../arbiter_desktop/ui/results_model.py" line="109"/>
         <source>score %1</source>
         <translation>score %1</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/results_model.py" line="103"/>
+        <location filename="../../arbiter_desktop/ui/results_model.py" line="113"/>
         <source>meaning %1</source>
         <translation>sens %1</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/results_model.py" line="105"/>
+        <location filename="../../arbiter_desktop/ui/results_model.py" line="115"/>
         <source>rerank %1</source>
         <translation>reclassement %1</translation>
     </message>
@@ -956,6 +1215,206 @@
         <location filename="../../arbiter_desktop/ui/widgets.py" line="277"/>
         <source>changed while read</source>
         <translation>modifié pendant la lecture</translation>
+    </message>
+</context>
+<context>
+    <name>TermListDialog</name>
+    <message>
+        <location filename="../../arbiter_desktop/ui/termlist_dialog.py" line="130"/>
+        <source>Term lists</source>
+        <translation>Listes de termes</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/termlist_dialog.py" line="135"/>
+        <source>Lists saved in this case</source>
+        <translation>Listes enregistrées dans cette affaire</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/termlist_dialog.py" line="137"/>
+        <source>Import a file…</source>
+        <translation>Importer un fichier…</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/termlist_dialog.py" line="138"/>
+        <source>A TXT file (one term a line) or a CSV file (term;label)</source>
+        <translation>Un fichier TXT (un terme par ligne) ou CSV (terme;libellé)</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/termlist_dialog.py" line="140"/>
+        <source>Paste a list…</source>
+        <translation>Coller une liste…</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/termlist_dialog.py" line="142"/>
+        <source>Expansions</source>
+        <translation>Extensions</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/termlist_dialog.py" line="144"/>
+        <source>Also search the abbreviations, synonyms and slang of the lexicons</source>
+        <translation>Chercher aussi les abréviations, synonymes et termes d&apos;argot des lexiques</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/termlist_dialog.py" line="146"/>
+        <location filename="../../arbiter_desktop/ui/termlist_dialog.py" line="320"/>
+        <source>Run</source>
+        <translation>Exécuter</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/termlist_dialog.py" line="149"/>
+        <source>Export…</source>
+        <translation>Exporter…</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/termlist_dialog.py" line="150"/>
+        <source>Export the table to PDF and/or CSV, with the list&apos;s SHA-256</source>
+        <translation>Exporter le tableau en PDF et/ou CSV, avec la SHA-256 de la liste</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/termlist_dialog.py" line="152"/>
+        <source>Import or paste a list of terms, then run it against the whole case.</source>
+        <translation>Importer ou coller une liste de termes, puis l&apos;exécuter sur toute l&apos;affaire.</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/termlist_dialog.py" line="177"/>
+        <source>List:</source>
+        <translation>Liste :</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/termlist_dialog.py" line="202"/>
+        <source>(choose a saved list)</source>
+        <translation>(choisir une liste enregistrée)</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/termlist_dialog.py" line="202"/>
+        <source>(no list saved in this case)</source>
+        <translation>(aucune liste enregistrée dans cette affaire)</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/termlist_dialog.py" line="220"/>
+        <source>%1 terms: not run yet.</source>
+        <translation>%1 termes : pas encore exécutée.</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/termlist_dialog.py" line="227"/>
+        <source>Run again</source>
+        <translation>Exécuter à nouveau</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/termlist_dialog.py" line="234"/>
+        <source>%1 of %2 terms have hits; %3 have none (greyed).</source>
+        <translation>%1 termes sur %2 ont des résultats ; %3 n&apos;en ont aucun (en gris).</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/termlist_dialog.py" line="239"/>
+        <source>Since the run of %1, documents matched: +%2, −%3 (rows in colour).</source>
+        <translation>Depuis l&apos;exécution du %1, documents trouvés : +%2, −%3 (lignes en couleur).</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/termlist_dialog.py" line="243"/>
+        <source>Run in %1 s, saved in the case.</source>
+        <translation>Exécutée en %1 s, enregistrée dans l&apos;affaire.</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/termlist_dialog.py" line="245"/>
+        <source>Last run: %1.</source>
+        <translation>Dernière exécution : %1.</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/termlist_dialog.py" line="256"/>
+        <source>Import a term list</source>
+        <translation>Importer une liste de termes</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/termlist_dialog.py" line="256"/>
+        <source>Term lists (*.txt *.csv *.tsv);;All files (*)</source>
+        <translation>Listes de termes (*.txt *.csv *.tsv);;Tous les fichiers (*)</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/termlist_dialog.py" line="267"/>
+        <source>Paste a term list</source>
+        <translation>Coller une liste de termes</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/termlist_dialog.py" line="267"/>
+        <source>Name of the list:</source>
+        <translation>Nom de la liste :</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/termlist_dialog.py" line="288"/>
+        <source>Running %1 terms against the whole case…</source>
+        <translation>Exécution de %1 termes sur toute l&apos;affaire…</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/termlist_dialog.py" line="306"/>
+        <source>pasted</source>
+        <translation>collée</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/termlist_dialog.py" line="307"/>
+        <source>with expansions</source>
+        <translation>avec extensions</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/termlist_dialog.py" line="307"/>
+        <source>without expansions</source>
+        <translation>sans extension</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/termlist_dialog.py" line="309"/>
+        <source>«%1»: %2 terms, %3 — from %4 — SHA-256 %5</source>
+        <translation>« %1 » : %2 termes, %3 — source : %4 — SHA-256 %5</translation>
+    </message>
+</context>
+<context>
+    <name>TermResultsModel</name>
+    <message>
+        <location filename="../../arbiter_desktop/ui/termlist_dialog.py" line="52"/>
+        <source>Term</source>
+        <translation>Terme</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/termlist_dialog.py" line="52"/>
+        <source>Label</source>
+        <translation>Libellé</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/termlist_dialog.py" line="52"/>
+        <source>Documents</source>
+        <translation>Documents</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/termlist_dialog.py" line="52"/>
+        <source>Hits</source>
+        <translation>Passages</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/termlist_dialog.py" line="68"/>
+        <source>New</source>
+        <translation>Nouveaux</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/termlist_dialog.py" line="68"/>
+        <source>Gone</source>
+        <translation>Disparus</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/termlist_dialog.py" line="93"/>
+        <source>No document matches this term.</source>
+        <translation>Aucun document ne contient ce terme.</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/termlist_dialog.py" line="94"/>
+        <source>Click to show the hits of «%1»</source>
+        <translation>Cliquer pour afficher les résultats de « %1 »</translation>
+    </message>
+</context>
+<context>
+    <name>ToolsWorker</name>
+    <message>
+        <location filename="../../arbiter_desktop/ui/tools_worker.py" line="123"/>
+        <source>No case is open.</source>
+        <translation>Aucune affaire n&apos;est ouverte.</translation>
     </message>
 </context>
 </TS>

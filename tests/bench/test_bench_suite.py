@@ -11,7 +11,7 @@ from support import EVALDATA
 
 from arbiter_desktop.embedding.base import HashingEmbedder
 from arbiter_desktop.session import ModelLoaders
-from bench import bench_recoll, bench_search, common, run_all, synthetic
+from bench import bench_recoll, bench_search, bench_termlist, common, run_all, synthetic
 from bench.bench_indexing import write_documents
 
 pytestmark = pytest.mark.skipif(not (EVALDATA / "piaf_v1.1").exists(), reason="needs ../shared/evaldata")
@@ -111,3 +111,15 @@ def test_search_while_indexing_figures(tmp_path: Path) -> None:
         "off": {"p95_ms": 400.0, "search_share": 0.3, "chunks_per_s_ratio": 0.95},
         "hold": {"p95_ms": 90.0, "search_share": 0.1, "chunks_per_s_ratio": 0.9},
     }
+
+
+def test_termlist_bench_runs_a_list_on_a_synthetic_case(tmp_path: Path) -> None:
+    directory, terms, built = bench_termlist.case_and_terms(300, "hashing", 60, cache=tmp_path)
+    assert len(terms) == len(set(terms)) == 60 and not built["cached"]
+    assert any(t.startswith("+33 ") for t in terms) and any(" OR " in t for t in terms)
+    figures = bench_termlist.measure(directory, terms, log=lambda _m: None)
+    assert figures["chunks"] == 300 and figures["terms"] == 60
+    assert [r["run"] for r in figures["runs"]] == ["first", "re-run"]
+    assert 0 < figures["terms_with_hits"] < 60
+    assert figures["same_documents_as_alone"]["checked"] > 0
+    assert figures["same_documents_as_alone"]["differing"] == []

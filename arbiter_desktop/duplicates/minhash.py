@@ -1,0 +1,80 @@
+"""MinHash signatures of normalised text, LSH band keys, and the similarity they estimate. Pure, no I/O."""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+
+import numpy as np
+import numpy.typing as npt
+
+SHINGLE = 5  # characters per shingle (letters and digits only)
+PERMUTATIONS = 126
+BANDS = 42  # LSH: documents sharing one band's rows are candidates (3 rows a band: P = 0.996 at similarity 0.5)
+ROWS = PERMUTATIONS // BANDS
+# Estimated Jaccard similarity of shingle sets from which two documents are one: a typed PV and its OCR scan
+# (accents lost, "rn" for "m", stray characters) measure 0.55–0.8; two PVs written from one template with
+# different facts measure under 0.35 (tests/duplicates/test_minhash.py).
+THRESHOLD = 0.5
+MIN_SHINGLES = 40  # a shorter text (a few words) is too short to call a near-duplicate of anything
+
+Signature = npt.NDArray[np.uint32]
+
+_rng = np.random.default_rng(0x5EED_18)
+_A = (_rng.integers(1, 2**63, size=PERMUTATIONS, dtype=np.uint64) * 2 + 1).astype(np.uint64)  # odd multipliers
+_B = _rng.integers(0, 2**63, size=PERMUTATIONS, dtype=np.uint64)
+
+
+def normalise(text: str) -> str:
+    """Lowercase letters and digits only, accents removed: "Procès-verbal n° 12" → "procesverbaln12"."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in decomposed if c.isalnum() and c.isascii())
+
+
+def shingles(text: str) -> npt.NDArray[np.uint64]:
+    """The distinct shingles of ``text``'s normalised form, as 64-bit integers."""
+    data = np.frombuffer(normalise(text).encode("ascii"), dtype=np.uint8).astype(np.uint64)
+    if len(data) < SHINGLE:
+        return np.zeros(0, dtype=np.uint64)
+    value = np.zeros(len(data) - SHINGLE + 1, dtype=np.uint64)
+    for i in range(SHINGLE):
+        value = (value << np.uint64(8)) | data[i : len(data) - SHINGLE + 1 + i]
+    return np.unique(value)
+
+
+def signature(text: str) -> npt.NDArray[np.uint32] | None:
+    """The MinHash signature (PERMUTATIONS values), or None for a text too short to compare."""
+    values = shingles(text)
+    if len(values) < MIN_SHINGLES:
+        return None
+    out = np.empty(PERMUTATIONS, dtype=np.uint32)
+    with np.errstate(over="ignore"):
+        for start in range(0, PERMUTATIONS, 16):  # bounded memory on long documents (last block: 14)
+            a = _A[start : start + 16, None]
+            b = _B[start : start + 16, None]
+            hashed = (a * values[None, :] + b) >> np.uint64(32)  # multiply-shift hashing
+            out[start : start + 16] = hashed.min(axis=1).astype(np.uint32)
+    return out
+
+
+def band_keys(sig: npt.NDArray[np.uint32]) -> list[int]:
+    """One 63-bit key per band: two documents sharing a key are candidates."""
+    keys: list[int] = []
+    for band in range(BANDS):
+        rows = sig[band * ROWS : (band + 1) * ROWS].tobytes()
+        digest = hashlib.blake2b(rows, digest_size=8, person=band.to_bytes(2, "little")).digest()
+        keys.append(int.from_bytes(digest, "little") >> 1)
+    return keys
+
+
+def similarity(a: npt.NDArray[np.uint32], b: npt.NDArray[np.uint32]) -> float:
+    """The share of rows where two signatures agree: an estimate of the Jaccard similarity of their shingles."""
+    return float(np.count_nonzero(a == b)) / PERMUTATIONS
+
+
+def to_bytes(sig: npt.NDArray[np.uint32]) -> bytes:
+    return sig.astype("<u4").tobytes()
+
+
+def from_bytes(data: bytes) -> npt.NDArray[np.uint32]:
+    return np.frombuffer(data, dtype="<u4").astype(np.uint32)

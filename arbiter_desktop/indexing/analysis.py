@@ -1,0 +1,35 @@
+"""Content analysis of a document at indexing time: its entities and its near-duplicate signature.
+
+:func:`analyse_document` is the one call made wherever a document's text is recorded or replaced (the indexing
+job after extraction; the OCR phase when it replaces a scanned document's text), inside the transaction that
+records the text. :func:`analyse_backlog` analyses documents recorded before this analysis existed (or by an
+older version of it), so an existing case gains its entity index at its next indexing run.
+"""
+
+from __future__ import annotations
+
+from arbiter_desktop.entities import find_entities
+from arbiter_desktop.stores import analysis
+from arbiter_desktop.stores.catalog import Catalog
+
+BACKLOG_BATCH = 200  # documents analysed per transaction when catching up
+
+
+def analyse_document(catalog: Catalog, document_id: int, text: str) -> None:
+    """Record ``text``'s entities and MinHash signature for ``document_id`` (in the caller's transaction)."""
+    analysis.record(catalog, document_id, text, find_entities(text))
+
+
+def analyse_backlog(catalog: Catalog) -> int:
+    """Analyse every document that lacks the current analysis; the number analysed."""
+    done = 0
+    while True:
+        with catalog.transaction():
+            pending = analysis.unanalysed(catalog, BACKLOG_BATCH)
+            for document_id in pending:
+                row = catalog.document(document_id)
+                if row is not None:
+                    analyse_document(catalog, document_id, row.text)
+        done += len(pending)
+        if len(pending) < BACKLOG_BATCH:
+            return done

@@ -1,0 +1,243 @@
+"""What the catalog knows of each document's content beyond its text: its entities and its MinHash signature.
+
+Tables (catalog migration ``entities_and_signatures``): ``entities`` (type, canonical value, display form),
+``document_entities`` (per document: count, first offsets, written forms), ``document_analysis`` (the version of
+the analysis a document received, its signature) and ``document_bands`` (LSH keys, to find near-duplicates).
+Rows follow their document: deleting a document deletes them (foreign keys cascade).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from arbiter_desktop.duplicates import facts as doc_facts
+from arbiter_desktop.duplicates import minhash
+from arbiter_desktop.entities import LISTED_TYPES, Entity, EntityType, search_key
+from arbiter_desktop.stores.catalog import Catalog
+
+ANALYSIS_VERSION = 2  # bump when the recognisers or the signature change: documents are analysed again
+FIRST_OFFSETS = 5  # offsets kept per entity and document
+
+
+@dataclass(frozen=True, slots=True)
+class EntitySummary:
+    """An entity of the case: in how many documents, how many times, and how it is written."""
+
+    type: EntityType
+    value: str
+    display: str
+    valid: bool
+    documents: int
+    occurrences: int
+
+    @property
+    def key(self) -> str:
+        return search_key(self.type, self.value)
+
+
+@dataclass(frozen=True, slots=True)
+class EntityOccurrence:
+    """An entity in one document."""
+
+    document_id: int
+    count: int
+    offsets: tuple[tuple[int, int], ...]
+    forms: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Cooccurrence:
+    """Two entities found in the same documents."""
+
+    a: EntitySummary
+    b: EntitySummary
+    documents: int
+
+
+def record(catalog: Catalog, document_id: int, text: str, entities: Sequence[Entity]) -> None:
+    """Record a document's entities and signature (inside the caller's transaction), replacing earlier ones."""
+    db = catalog.db
+    db.execute("DELETE FROM document_entities WHERE document_id=?", (document_id,))
+    db.execute("DELETE FROM document_bands WHERE document_id=?", (document_id,))
+    grouped: dict[tuple[str, str], list[Entity]] = {}
+    for entity in entities:
+        if entity.type in LISTED_TYPES:
+            grouped.setdefault((entity.type.value, entity.value), []).append(entity)
+    for (kind, value), found in grouped.items():
+        first = found[0]
+        db.execute(
+            "INSERT INTO entities (type, value, display, valid) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT(type, value) DO UPDATE SET valid = max(valid, excluded.valid)",
+            (kind, value, first.display, int(any(e.valid for e in found))),
+        )
+        entity_id = db.execute("SELECT id FROM entities WHERE type=? AND value=?", (kind, value)).fetchone()[0]
+        forms = list(dict.fromkeys(text[e.start : e.end] for e in found))
+        offsets = [[e.start, e.end] for e in found[:FIRST_OFFSETS]]
+        db.execute(
+            "INSERT INTO document_entities VALUES (?, ?, ?, ?, ?)",
+            (document_id, entity_id, len(found), json.dumps(offsets), json.dumps(forms, ensure_ascii=False)),
+        )
+    sig = minhash.signature(text)
+    db.execute(
+        "INSERT OR REPLACE INTO document_analysis VALUES (?, ?, ?, ?)",
+        (
+            document_id,
+            ANALYSIS_VERSION,
+            minhash.to_bytes(sig) if sig is not None else None,
+            doc_facts.of_text(text, entities).to_json() if sig is not None else None,
+        ),
+    )
+    if sig is not None:
+        db.executemany(
+            "INSERT INTO document_bands VALUES (?, ?)", [(key, document_id) for key in minhash.band_keys(sig)]
+        )
+
+
+def unanalysed(catalog: Catalog, limit: int = 1000) -> list[int]:
+    """Documents without the current analysis (indexed before it existed, or by an older version)."""
+    rows = catalog.db.execute(
+        "SELECT d.id FROM documents d LEFT JOIN document_analysis a ON a.document_id = d.id"
+        " WHERE a.version IS NULL OR a.version < ? ORDER BY d.id LIMIT ?",
+        (ANALYSIS_VERSION, limit),
+    )
+    return [int(r[0]) for r in rows]
+
+
+_LIVE = "EXISTS (SELECT 1 FROM files f WHERE f.document_id = de.document_id)"  # documents a file references
+
+
+def summary(catalog: Catalog, kinds: Iterable[EntityType] = ()) -> list[EntitySummary]:
+    """The entities of the case's documents, most widespread first (then by type and value)."""
+    wanted = [k.value for k in kinds]
+    where = f" AND e.type IN ({','.join('?' * len(wanted))})" if wanted else ""
+    rows = catalog.db.execute(
+        "SELECT e.type, e.value, e.display, e.valid, COUNT(*), SUM(de.count) FROM entities e"
+        f" JOIN document_entities de ON de.entity_id = e.id WHERE {_LIVE}{where}"
+        " GROUP BY e.id ORDER BY COUNT(*) DESC, SUM(de.count) DESC, e.type, e.value",
+        wanted,
+    )
+    return [EntitySummary(EntityType(t), str(v), str(d), bool(ok), int(n), int(c)) for t, v, d, ok, n, c in rows]
+
+
+def occurrences(catalog: Catalog, kind: EntityType, value: str) -> list[EntityOccurrence]:
+    """The documents holding an entity, with where and how they write it."""
+    rows = catalog.db.execute(
+        "SELECT de.document_id, de.count, de.offsets, de.forms FROM document_entities de"
+        f" JOIN entities e ON e.id = de.entity_id WHERE e.type=? AND e.value=? AND {_LIVE}"
+        " ORDER BY de.document_id",
+        (kind.value, value),
+    )
+    return [
+        EntityOccurrence(int(d), int(n), tuple((int(a), int(b)) for a, b in json.loads(o)), tuple(json.loads(f)))
+        for d, n, o, f in rows
+    ]
+
+
+def documents_with(catalog: Catalog, kind: EntityType, value: str) -> set[int]:
+    return {o.document_id for o in occurrences(catalog, kind, value)}
+
+
+def cooccurrences(catalog: Catalog, kinds: Iterable[EntityType] = (), limit: int = 200) -> list[Cooccurrence]:
+    """Pairs of entities found together in documents, the most shared first."""
+    wanted = [k.value for k in kinds]
+    where = f" AND ea.type IN ({','.join('?' * len(wanted))}) AND eb.type IN ({','.join('?' * len(wanted))})"
+    rows = catalog.db.execute(
+        "SELECT a.entity_id, b.entity_id, COUNT(*) FROM document_entities a"
+        " JOIN document_entities b ON a.document_id = b.document_id AND a.entity_id < b.entity_id"
+        " JOIN entities ea ON ea.id = a.entity_id JOIN entities eb ON eb.id = b.entity_id"
+        " WHERE EXISTS (SELECT 1 FROM files f WHERE f.document_id = a.document_id)"
+        f"{where if wanted else ''} GROUP BY a.entity_id, b.entity_id ORDER BY COUNT(*) DESC, a.entity_id, b.entity_id"
+        " LIMIT ?",
+        [*wanted, *wanted, limit] if wanted else [limit],
+    )
+    pairs = [(int(a), int(b), int(n)) for a, b, n in rows]
+    by_id = _summaries_by_id(catalog, {i for a, b, _ in pairs for i in (a, b)})
+    return [Cooccurrence(by_id[a], by_id[b], n) for a, b, n in pairs if a in by_id and b in by_id]
+
+
+def _summaries_by_id(catalog: Catalog, ids: set[int]) -> dict[int, EntitySummary]:
+    found: dict[int, EntitySummary] = {}
+    listed = list(ids)
+    for i in range(0, len(listed), 500):
+        part = listed[i : i + 500]
+        rows = catalog.db.execute(
+            "SELECT e.id, e.type, e.value, e.display, e.valid, COUNT(*), SUM(de.count) FROM entities e"
+            f" JOIN document_entities de ON de.entity_id = e.id WHERE e.id IN ({','.join('?' * len(part))})"
+            f" AND {_LIVE} GROUP BY e.id",
+            part,
+        )
+        for i_, t, v, d, ok, n, c in rows:
+            found[int(i_)] = EntitySummary(EntityType(t), str(v), str(d), bool(ok), int(n), int(c))
+    return found
+
+
+def entity_counts(catalog: Catalog, document_ids: Sequence[int]) -> Counter[str]:
+    """How many of ``document_ids`` hold each entity key (for a panel over a result list)."""
+    counts: Counter[str] = Counter()
+    ids = list(dict.fromkeys(document_ids))
+    for i in range(0, len(ids), 500):
+        part = ids[i : i + 500]
+        rows = catalog.db.execute(
+            "SELECT e.type, e.value FROM document_entities de JOIN entities e ON e.id = de.entity_id"
+            f" WHERE de.document_id IN ({','.join('?' * len(part))})",
+            part,
+        )
+        counts.update(search_key(EntityType(t), str(v)) for t, v in rows)
+    return counts
+
+
+def live_documents(catalog: Catalog) -> dict[int, str]:
+    """SHA-256 by id of the documents that a file references."""
+    rows = catalog.db.execute(
+        "SELECT d.id, d.sha256 FROM documents d WHERE EXISTS (SELECT 1 FROM files f WHERE f.document_id = d.id)"
+    )
+    return {int(d): str(s) for d, s in rows}
+
+
+def near_duplicates(catalog: Catalog, document_ids: Sequence[int]) -> dict[int, list[int]]:
+    """For each document, the other documents of the case whose text is nearly the same (estimated similarity
+    of their shingles ≥ :data:`minhash.THRESHOLD`) and whose numbers and entities agree
+    (:func:`arbiter_desktop.duplicates.facts.agree`), most similar first (then by id); documents no file
+    references are left out."""
+    found: dict[int, list[int]] = {}
+    analysed = _analysed(catalog, document_ids)
+    for document_id in dict.fromkeys(document_ids):
+        own = analysed.get(document_id)
+        if own is None:
+            continue
+        rows = catalog.db.execute(
+            "SELECT DISTINCT b2.document_id FROM document_bands b1 JOIN document_bands b2 ON b1.key = b2.key"
+            " WHERE b1.document_id = ? AND b2.document_id != ?"
+            " AND EXISTS (SELECT 1 FROM files f WHERE f.document_id = b2.document_id)",
+            (document_id, document_id),
+        )
+        candidates = [int(r[0]) for r in rows]
+        others = _analysed(catalog, candidates)
+        close = [
+            (similarity, c)
+            for c in candidates
+            if c in others
+            and (similarity := minhash.similarity(own[0], others[c][0])) >= minhash.THRESHOLD
+            and doc_facts.agree(own[1], others[c][1])
+        ]
+        if close:
+            found[document_id] = [c for _, c in sorted(close, key=lambda sc: (-sc[0], sc[1]))]
+    return found
+
+
+def _analysed(catalog: Catalog, document_ids: Sequence[int]) -> dict[int, tuple[minhash.Signature, doc_facts.Facts]]:
+    """Signature and facts by document, for those of ``document_ids`` that have both."""
+    found: dict[int, tuple[minhash.Signature, doc_facts.Facts]] = {}
+    ids = list(dict.fromkeys(document_ids))
+    for i in range(0, len(ids), 500):
+        part = ids[i : i + 500]
+        rows = catalog.db.execute(
+            "SELECT document_id, signature, facts FROM document_analysis WHERE signature IS NOT NULL"
+            f" AND facts IS NOT NULL AND document_id IN ({','.join('?' * len(part))})",
+            part,
+        )
+        found.update({int(d): (minhash.from_bytes(bytes(s)), doc_facts.Facts.from_json(f)) for d, s, f in rows})
+    return found
