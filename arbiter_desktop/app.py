@@ -42,7 +42,6 @@ from arbiter_desktop.embedding.base import Embedder
 from arbiter_desktop.embedding.gguf import GgufEmbedder, ModelError
 from arbiter_desktop.evaluation.beir import DatasetError
 from arbiter_desktop.export.csv import render_csv
-from arbiter_desktop.export.pdf import render_pdf
 from arbiter_desktop.export.resultset import (
     ExportContext,
     ExportedFile,
@@ -468,7 +467,12 @@ def export(
     context = export_context(case)
     written: list[ExportedFile] = []
     for fmt, path in outputs:
-        data = render_pdf(results, context, lang) if fmt == "pdf" else render_csv(results, context, lang)
+        if fmt == "pdf":
+            from arbiter_desktop.export.pdf import render_pdf  # fpdf2 costs ~0.3 s to import: only when exporting
+
+            data = render_pdf(results, context, lang)
+        else:
+            data = render_csv(results, context, lang)
         write_atomically(path, data)
         written.append(ExportedFile(str(path.resolve()), fmt, hashlib.sha256(data).hexdigest(), len(data)))
     if audit:

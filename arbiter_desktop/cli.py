@@ -180,6 +180,8 @@ def _settings(case: Case, args: argparse.Namespace) -> Settings:
         settings = settings.replace(semantic=False)
     if getattr(args, "operator", None):
         settings = settings.replace(operator=args.operator)
+    if getattr(args, "cores", None):
+        settings = settings.replace(indexing_cores=args.cores)
     case.settings = settings
     return settings
 
@@ -203,6 +205,8 @@ def cmd_index(args: argparse.Namespace) -> int:
             if embedder is not None:
                 embedder.close()
     _print_index_report(report, sys.stdout)
+    if args.profile:
+        Path(args.profile).write_text(json.dumps(report.profile, indent=1) + "\n", encoding="utf-8")
     if embedder is None:
         sys.stdout.write("Semantic indexing is off (no embedding model installed or --no-semantic).\n")
     return 1 if report.errors else 0
@@ -721,6 +725,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--reembed", action="store_true", help="confirm re-embedding the whole case with another model (long)"
     )
     p.add_argument("--operator", help="operator name recorded in the audit trail (default: the setting)")
+    p.add_argument("--cores", type=int, help="CPU cores to index with (default: the setting, all but one)")
+    p.add_argument("--profile", metavar="OUT.json", help="write where the time went (steps, per kind of file)")
     p.set_defaults(func=cmd_index)
 
     p = sub.add_parser("search", help="search a case")

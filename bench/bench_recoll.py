@@ -199,10 +199,13 @@ def _recollq(conf: Path, args: Sequence[str]) -> str:
     return done.stdout
 
 
-def run_arbiter(folder: Path, work: Path) -> dict[str, Any]:
+def run_arbiter(folder: Path, work: Path, cores: int | None = None) -> dict[str, Any]:
     case = work / "arbiter-case"
     log = work / "arbiter-index.log"
-    command = ["-m", "arbiter_desktop", "index", str(case), str(folder), "--no-semantic"]
+    profile = work / "arbiter-profile.json"
+    command = ["-m", "arbiter_desktop", "index", str(case), str(folder), "--no-semantic", "--profile", str(profile)]
+    if cores is not None:
+        command += ["--cores", str(cores)]
     with log.open("w") as out, measured() as span:
         done = subprocess.run(
             [sys.executable, *command],
@@ -212,10 +215,12 @@ def run_arbiter(folder: Path, work: Path) -> dict[str, Any]:
             stderr=subprocess.STDOUT,
             check=False,
         )
+    figures = json.loads(profile.read_text(encoding="utf-8")) if profile.exists() else {}
     return {
         "command": "python " + " ".join(command),
         "returncode": done.returncode,
         **span.as_dict(),
+        "profile": figures,
         "case": case,
     }
 
@@ -265,28 +270,80 @@ def side_by_side(
     volume: tuple[int, int, int],
     recoll_first: bool,
     chosen: dict[str, list[tuple[str, str, str]]] | None = None,
+    rounds: int = 1,
 ) -> dict[str, Any]:
-    """Both tools on ``folder`` (``volume``: files, file bytes, text bytes), one after the other in the order
-    given, each in a scratch folder; then what each indexed per kind, and the probes of ``chosen``."""
+    """Both tools on ``folder`` (``volume``: files, file bytes, text bytes), ``rounds`` times, interleaved (the
+    first tool of each round alternates, starting with Recoll if ``recoll_first``), each run in a scratch folder.
+    Each tool's figures are those of its median run by wall time (every run is listed under ``rounds``); the
+    ratio is that of the medians. Then what each indexed per kind, and the probes of ``chosen``, on the last
+    round's indexes."""
     warm(folder)
     kinds = [k for k in KINDS if any(folder.glob(f"*.{k}"))]
+    runs: dict[str, list[dict[str, Any]]] = {"recoll": [], "arbiter": []}
     with tempfile.TemporaryDirectory(prefix="bench-recoll-") as tmp:
-        work = Path(tmp)
-        runs: dict[str, Any] = {}
-        for tool in ("recoll", "arbiter") if recoll_first else ("arbiter", "recoll"):
-            (work / tool).mkdir()
-            runs[tool] = run_recoll(folder, work / tool) if tool == "recoll" else run_arbiter(folder, work / tool)
-            runs[tool].update(throughput(runs[tool], *volume))
-        conf, case = runs["recoll"].pop("conf"), runs["arbiter"].pop("case")
-        runs["recoll"]["indexed"] = recoll_counts(conf, kinds)
-        runs["arbiter"]["indexed"], runs["arbiter"]["errors"] = arbiter_counts(case)
-        if chosen is not None:
-            runs["recoll"]["probes_found"] = recoll_probes(conf, chosen)
-            runs["arbiter"]["probes_found"] = arbiter_probes(case, chosen)
-    runs["first"] = "recoll" if recoll_first else "arbiter"
-    runs["ratio"] = round(runs["arbiter"]["files_per_s"] / runs["recoll"]["files_per_s"], 3)
-    runs["cpu_ratio"] = round(runs["recoll"]["cpu_s"] / max(1e-9, runs["arbiter"]["cpu_s"]), 3)
-    return runs
+        for n in range(rounds):
+            first_is_recoll = recoll_first == (n % 2 == 0)
+            for tool in ("recoll", "arbiter") if first_is_recoll else ("arbiter", "recoll"):
+                work = Path(tmp) / f"{tool}-{n}"
+                work.mkdir()
+                run = run_recoll(folder, work) if tool == "recoll" else run_arbiter(folder, work)
+                run.update(throughput(run, *volume))
+                runs[tool].append(run)
+        last = {tool: found[-1] for tool, found in runs.items()}
+        conf, case = last["recoll"]["conf"], last["arbiter"]["case"]
+        indexed = {"recoll": recoll_counts(conf, kinds)}
+        arbiter_indexed, errors = arbiter_counts(case)
+        probes = (recoll_probes(conf, chosen), arbiter_probes(case, chosen)) if chosen is not None else None
+    result: dict[str, Any] = {}
+    for tool, found in runs.items():
+        for run in found:
+            run.pop("conf", None)
+            run.pop("case", None)
+        ordered = sorted(found, key=lambda r: float(r["wall_s"]))
+        median = dict(ordered[(len(ordered) - 1) // 2])
+        median["rounds"] = [{k: r[k] for k in ("wall_s", "cpu_s", "load_before", "load_after")} for r in found]
+        result[tool] = median
+    result["recoll"]["indexed"] = indexed["recoll"]
+    result["arbiter"]["indexed"], result["arbiter"]["errors"] = arbiter_indexed, errors
+    if probes is not None:
+        result["recoll"]["probes_found"], result["arbiter"]["probes_found"] = probes
+    result["first"] = "recoll" if recoll_first else "arbiter"
+    result["ratio"] = round(result["arbiter"]["files_per_s"] / result["recoll"]["files_per_s"], 3)
+    result["round_ratios"] = [
+        round(float(r["wall_s"]) / float(a["wall_s"]), 3) for r, a in zip(runs["recoll"], runs["arbiter"], strict=True)
+    ]
+    cpu = {tool: sorted(float(r["cpu_s"]) for r in found)[(len(found) - 1) // 2] for tool, found in runs.items()}
+    result["cpu_ratio"] = round(cpu["recoll"] / max(1e-9, cpu["arbiter"]), 3)
+    return result
+
+
+def scaling(folder: Path, count: int, cores: Sequence[int], rounds: int) -> dict[str, Any]:
+    """Arbiter alone on ``folder`` with each number of ``cores`` (``index --cores N``), interleaved over
+    ``rounds``: files per second (median run) and the speed-up over the first."""
+    warm(folder)
+    walls: dict[int, list[float]] = {n: [] for n in cores}
+    cpus: dict[int, list[float]] = {n: [] for n in cores}
+    with tempfile.TemporaryDirectory(prefix="bench-scaling-") as tmp:
+        for n in range(rounds):
+            for c in cores if n % 2 == 0 else list(reversed(cores)):
+                work = Path(tmp) / f"{c}-{n}"
+                work.mkdir()
+                run = run_arbiter(folder, work, cores=c)
+                walls[c].append(float(run["wall_s"]))
+                cpus[c].append(float(run["child_cpu_s"]))
+    rows: dict[str, dict[str, Any]] = {}
+    for c in cores:
+        wall = sorted(walls[c])[(len(walls[c]) - 1) // 2]
+        rows[str(c)] = {
+            "wall_s": round(wall, 3),
+            "files_per_s": round(count / wall, 1),
+            "cpu_s": round(sorted(cpus[c])[(len(cpus[c]) - 1) // 2], 2),
+            "walls": [round(w, 3) for w in walls[c]],
+        }
+    base = float(rows[str(cores[0])]["files_per_s"])
+    for row in rows.values():
+        row["speedup"] = round(float(row["files_per_s"]) / base, 3)
+    return rows
 
 
 def run(
@@ -294,9 +351,12 @@ def run(
     corpora: Sequence[Path] = CORPORA,
     cache: Path = CACHE,
     log: Callable[[str], None] = print,
+    rounds: int = 1,
+    scaling_cores: Sequence[int] = (),
 ) -> dict[str, Any]:
-    """The comparison on every document of ``corpora`` (folders written once into ``cache``); ``{"skipped":
-    why}`` without Recoll."""
+    """The comparison on every document of ``corpora`` (folders written once into ``cache``), each measure taken
+    ``rounds`` times interleaved; with ``scaling_cores``, Arbiter's text indexing of the mixed folder on each
+    number of cores. ``{"skipped": why}`` without Recoll."""
     why = recoll_missing()
     if why is not None:
         log(f"Recoll comparison skipped: {why}")
@@ -308,6 +368,7 @@ def run(
     report: dict[str, Any] = {
         "recoll_version": recoll_version(),
         "helpers": helpers(),
+        "rounds": rounds,
         "folder": {
             "files": written.files,
             "file_mb": round(written.file_bytes / 1e6, 1),
@@ -315,8 +376,9 @@ def run(
             "source": f"{' + '.join(c.parent.name for c in corpora)}, one document per file, kinds in turn",
         },
     }
-    log(f"Recoll {report['recoll_version']} and Arbiter on {written.count} files (mixed folder)…")
-    mixed = side_by_side(written.folder, (written.count, written.file_bytes, written.text_bytes), True, chosen)
+    log(f"Recoll {report['recoll_version']} and Arbiter on {written.count} files (mixed folder, {rounds} rounds)…")
+    volume = (written.count, written.file_bytes, written.text_bytes)
+    mixed = side_by_side(written.folder, volume, True, chosen, rounds=rounds)
     report["mixed"] = mixed
     report["recoll_ratio"] = mixed["ratio"]
     report["recoll_cpu_ratio"] = mixed["cpu_ratio"]
@@ -328,8 +390,62 @@ def run(
             size = sum(p.stat().st_size for p in path.iterdir())
             offset = list(written.files).index(kind)  # write_documents gives the kinds in turn
             text = sum(len(f"{d.title}\n\n{d.text}".encode()) for d in documents[offset :: len(written.files)])
-            report["per_kind"][kind] = side_by_side(path, (count, size, text), recoll_first=n % 2 == 1)
+            report["per_kind"][kind] = side_by_side(path, (count, size, text), recoll_first=n % 2 == 1, rounds=rounds)
+    if scaling_cores:
+        log(f"  Arbiter alone on the mixed folder with {', '.join(map(str, scaling_cores))} cores…")
+        report["scaling"] = scaling(written.folder, written.count, scaling_cores, rounds)
     return report
+
+
+PROFILE_STAGES = (("read", "read"), ("scan", "safety scan"), ("parse", "parse"), ("chunk", "chunk"))
+PROFILE_STEPS = (
+    ("fingerprint", "hash+detect"),
+    ("record", "catalog"),
+    ("index", "tantivy"),
+    ("commit", "commits"),
+)
+
+
+def profile_rows(report: dict[str, Any]) -> list[list[object]]:
+    """Where Arbiter's time went, per kind alone (and the mixed folder): the command's start-up and exit
+    (wall − indexing run), the slowest worker's start-up, then per file: the workers' stages and the indexer's
+    steps (CPU ms), the indexer's wait for its workers (s), peak resident memory of the indexer and a worker."""
+    rows: list[list[object]] = []
+    for name, runs in [("mixed", report["mixed"]), *report.get("per_kind", {}).items()]:
+        arbiter = runs["arbiter"]
+        p: dict[str, float] = arbiter.get("profile") or {}
+        files = sum(v for k, v in p.items() if k.startswith("files.")) or 1
+        count = float(arbiter["files_per_s"]) * float(arbiter["wall_s"]) or 1.0
+        stages = [
+            1e3 * sum(v for k, v in p.items() if k.startswith("worker.") and k.endswith("." + key)) / files
+            for key, _ in PROFILE_STAGES
+        ]
+        steps = [1e3 * p.get(f"indexer_cpu.{key}", 0.0) / count for key, _ in PROFILE_STEPS]
+        rows.append(
+            [
+                name,
+                round(float(arbiter["wall_s"]) - p.get("run_s", 0.0), 2),
+                round(p.get("workers.ready_s", 0.0), 2),
+                *[round(x, 3) for x in stages],
+                *[round(x, 3) for x in steps],
+                round(p.get("indexer.wait", 0.0), 2),
+                p.get("rss.indexer_text", "-"),
+                p.get("rss.workers", "-"),
+            ]
+        )
+    return rows
+
+
+PROFILE_HEADER = [
+    "folder",
+    "start+exit s",
+    "worker start s",
+    *[f"{label} ms" for _, label in PROFILE_STAGES],
+    *[f"{label} ms" for _, label in PROFILE_STEPS],
+    "wait s",
+    "RSS MB",
+    "worker MB",
+]
 
 
 def print_report(report: dict[str, Any]) -> None:
@@ -371,6 +487,15 @@ def print_report(report: dict[str, Any]) -> None:
         f"body-word probes found: Arbiter {mixed['arbiter'].get('probes_found')}, "
         f"Recoll {mixed['recoll'].get('probes_found')}"
     )
+    print("\nWhere Arbiter's time went (per file: workers' stages and indexer's steps, CPU ms):")
+    print(table(profile_rows(report), PROFILE_HEADER))
+    if "scaling" in report:
+        rows = [
+            [f"{c} cores", r["wall_s"], r["files_per_s"], r["cpu_s"], f"{r['speedup']:.2f}×"]
+            for c, r in report["scaling"].items()
+        ]
+        print("\nArbiter's text indexing of the mixed folder by cores (index --cores N):")
+        print(table(rows, ["cores", "wall s", "files/s", "CPU s", "speed-up"]))
     per_kind = report.get("per_kind", {})
     ratios = ", ".join(f"{k} {v['ratio']:.2f}×" for k, v in per_kind.items())
     print(
@@ -386,9 +511,12 @@ def _first(load: list[float]) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--no-per-kind", action="store_true", help="only the mixed folder")
+    parser.add_argument("--rounds", type=int, default=1, help="runs of each tool, interleaved (median kept)")
+    parser.add_argument("--scaling", default="", help="cores to index the mixed folder with, e.g. 1,2")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args(argv)
-    report = run(per_kind=not args.no_per_kind)
+    cores = [int(c) for c in args.scaling.split(",") if c.strip()]
+    report = run(per_kind=not args.no_per_kind, rounds=args.rounds, scaling_cores=cores)
     print_report(report)
     if args.json:
         args.json.write_text(json.dumps(report, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8")

@@ -31,7 +31,9 @@ from typing import Protocol
 
 from arbiter_desktop.domain import ErrorReason, FileError, FileFingerprint, FileKind
 from arbiter_desktop.embedding.base import Embedder
+from arbiter_desktop.indexing.profile import TextProfile
 from arbiter_desktop.ingest.discovery import Seen, Skipped, fingerprint, restat, walk
+from arbiter_desktop.ingest.profile import peak_rss_mb, reset_peak_rss
 from arbiter_desktop.ingest.workers import Extracted, ExtractionPool, Failed, Job
 from arbiter_desktop.safetext import path_key
 from arbiter_desktop.stores.case import Case
@@ -40,6 +42,7 @@ from arbiter_desktop.stores.vectors import VectorStore, open_vector_store
 
 CHANGE_RETRIES = 2  # times a file that changed while it was read is read again before it is reported
 FLUSH_DOCUMENTS = 1000  # documents sent to the full-text index per commit when a backlog is flushed
+COMMIT_S = 5.0  # the full-text index commits at least this often while files are extracted (or every batch_files)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +73,7 @@ class IndexReport:
     generation: int = 0
     embedded: int = 0  # chunks embedded in this run
     embed_seconds: float = 0.0
+    profile: dict[str, float] = field(default_factory=dict)  # seconds per step of this run (TextProfile.steps)
 
 
 class EventLike(Protocol):
@@ -143,6 +147,8 @@ class Indexer:
         self._started = 0.0
         # path → (source, fingerprint, document): files whose new document is recorded but not yet indexed
         self._moves: dict[str, tuple[int, FileFingerprint, int]] = {}
+        self._pool: ExtractionPool | None = None  # started at the first file to extract, kept for the run
+        self.profile = TextProfile()
 
     # --- public -------------------------------------------------------------------------------------------
     def run(self, roots: Sequence[Path]) -> IndexReport:
@@ -191,16 +197,24 @@ class Indexer:
                         catalog.remove_file(path)
                 report.removed += sum(1 for path in gone if not known[path].failed)
 
-        self._process(to_process, report)
+        try:
+            self._process(to_process, report)
+        finally:
+            self._close_pool()
         self._flush(report)
-        self.case.lexical.close_writer()
+        with self.profile.step("commit"):
+            self.case.lexical.close_writer()
+        self.profile.memory("indexer_text", peak_rss_mb())
         if self.embedder is not None and not report.cancelled:
+            reset_peak_rss()
             self._embed(report)
+            self.profile.memory("indexer_semantic", peak_rss_mb())
         counts = catalog.counts()
         report.documents, report.chunks = counts["documents"], counts["chunks"]
         report.failed = catalog.errors()
         report.generation = catalog.generation()
         report.seconds = time.monotonic() - self._started
+        report.profile = self.profile.steps(report.seconds)
         self._emit("done", len(to_process), len(to_process), "", report)
         return report
 
@@ -214,6 +228,10 @@ class Indexer:
         groups: list[list[tuple[int, Seen, FileFingerprint, bool]]] = []  # the files of each job (same content)
         job_of: dict[str, int] = {}  # SHA-256 → job
         moved: list[tuple[int, Seen, bool]] = []  # changed since they were fingerprinted: read them again
+        pool = self._extraction_pool()
+        if items:
+            pool.start()  # the workers start up while the files are hashed
+        hashing, hashing_cpu = time.perf_counter(), time.thread_time()
         for source_id, seen, known in items:
             if self.control.checkpoint():
                 report.cancelled = True
@@ -244,57 +262,61 @@ class Indexer:
                 continue
             if fp.sha256 not in job_of:
                 job_of[fp.sha256] = len(jobs)
-                jobs.append(Job(key=len(jobs), path=seen.path, kind=fp.kind))
+                jobs.append(Job(key=len(jobs), path=seen.path, kind=fp.kind, size=fp.size))
                 groups.append([])
             groups[job_of[fp.sha256]].append((source_id, seen, fp, known))
             self._emit("scan", done, total, fp.path, report)
+        self.profile.add("fingerprint", time.perf_counter() - hashing, time.thread_time() - hashing_cpu)
 
         pending_in_batch = 0
-        pool = ExtractionPool(
-            self.settings.workers,
-            self.settings.extract_timeout_s,
-            self.settings.extract_memory_mb,
-            self.settings.chunk_tokens,
-            self.settings.chunk_overlap,
-        )
-        with pool:
-            catalog.db.execute("BEGIN IMMEDIATE")
-            try:
-                for job, outcome in pool.run(jobs):
-                    group = self._still_as_seen(groups[job.key], moved, report)
-                    if group and isinstance(outcome, Extracted):
-                        head = group[0][2]
-                        document_id = catalog.add_document(
-                            head.sha256, head.kind, head.size, outcome.extraction, outcome.chunks
-                        )
-                        for source_id, _, fp, known in group:
-                            self._moves[fp.path] = (source_id, fp, document_id)  # once it is in the index
-                            self._count(report, known)
-                        report.duplicates += len(group) - 1
-                        report.text_bytes += len(outcome.extraction.text.encode("utf-8"))
-                    elif group:
-                        assert isinstance(outcome, Failed)
-                        for source_id, _, fp, _ in group:
-                            catalog.record_error(source_id, fp, outcome.reason, outcome.message)
-                        report.errors += len(group)
-                    done += len(groups[job.key])
-                    pending_in_batch += 1
-                    self._emit("text", done, total, job.path, report)
-                    stop = self.control.checkpoint()
-                    if pending_in_batch >= self.settings.batch_files or stop:
+        last_commit = time.monotonic()
+        catalog.db.execute("BEGIN IMMEDIATE")
+        try:
+            waited = time.perf_counter()
+            for job, outcome in pool.run(jobs):
+                recording, recording_cpu = time.perf_counter(), time.thread_time()
+                self.profile.add("wait", recording - waited)
+                if isinstance(outcome, Extracted):
+                    self.profile.worker_file(job.kind.value, outcome.stages)
+                group = self._still_as_seen(groups[job.key], moved, report)
+                if group and isinstance(outcome, Extracted):
+                    head = group[0][2]
+                    document_id = catalog.add_document(
+                        head.sha256, head.kind, head.size, outcome.extraction, outcome.chunks
+                    )
+                    for source_id, _, fp, known in group:
+                        self._moves[fp.path] = (source_id, fp, document_id)  # once it is in the index
+                        self._count(report, known)
+                    report.duplicates += len(group) - 1
+                    report.text_bytes += len(outcome.extraction.text.encode("utf-8"))
+                elif group:
+                    assert isinstance(outcome, Failed)
+                    for source_id, _, fp, _ in group:
+                        catalog.record_error(source_id, fp, outcome.reason, outcome.message)
+                    report.errors += len(group)
+                done += len(groups[job.key])
+                pending_in_batch += 1
+                self._emit("text", done, total, job.path, report)
+                self.profile.add("record", time.perf_counter() - recording, time.thread_time() - recording_cpu)
+                stop = self.control.checkpoint()
+                due = pending_in_batch >= self.settings.batch_files or time.monotonic() - last_commit >= COMMIT_S
+                if due or stop:
+                    with self.profile.step("commit"):
                         catalog.db.execute("COMMIT")
-                        self._flush(report)
-                        pending_in_batch = 0
-                        if stop:
-                            report.cancelled = True
-                            return
-                        catalog.db.execute("BEGIN IMMEDIATE")
+                    self._flush(report)
+                    pending_in_batch, last_commit = 0, time.monotonic()
+                    if stop:
+                        report.cancelled = True
+                        return
+                    catalog.db.execute("BEGIN IMMEDIATE")
+                waited = time.perf_counter()
+            with self.profile.step("commit"):
                 catalog.db.execute("COMMIT")
-            except BaseException:
-                if catalog.db.in_transaction:
-                    catalog.db.execute("ROLLBACK")
-                    self._moves.clear()  # their documents were rolled back with the batch
-                raise
+        except BaseException:
+            if catalog.db.in_transaction:
+                catalog.db.execute("ROLLBACK")
+                self._moves.clear()  # their documents were rolled back with the batch
+            raise
         if not moved:
             return
         if retries > 0:
@@ -304,6 +326,24 @@ class Indexer:
             still_moving = FileFingerprint(seen.key, seen.size, seen.mtime_ns, "", FileKind.UNKNOWN)
             message = "the file kept changing while it was being read (still being written?): index again later"
             self._fail(source_id, still_moving, ErrorReason.CHANGED, message, report)
+
+    def _extraction_pool(self) -> ExtractionPool:
+        if self._pool is None:
+            self._pool = ExtractionPool(
+                self.settings.extraction_workers(),
+                self.settings.extract_timeout_s,
+                self.settings.extract_memory_mb,
+                self.settings.chunk_tokens,
+                self.settings.chunk_overlap,
+            )
+        return self._pool
+
+    def _close_pool(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
+            self.profile.workers_ready(self._pool.ready_s)
+            self.profile.memory("workers", self._pool.peak_rss_mb or None)
+            self._pool = None
 
     def _still_as_seen(
         self,
@@ -359,9 +399,11 @@ class Indexer:
         pending = sorted((set(pending) | keeping) - orphan_ids)
         step = max(self.settings.batch_files, FLUSH_DOCUMENTS)
         for start in range(0, max(len(pending), 1), step):
-            indexed = self._send(pending[start : start + step], moves)
-            lexical.commit()
-            with catalog.transaction():
+            with self.profile.step("index"):
+                indexed = self._send(pending[start : start + step], moves)
+            with self.profile.step("commit"):
+                lexical.commit()
+            with self.profile.step("catalog"), catalog.transaction():
                 for source_id, fp, document_id in moves.values():
                     catalog.upsert_file(source_id, fp, document_id)
                 moves = {}

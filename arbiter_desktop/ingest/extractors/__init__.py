@@ -9,6 +9,7 @@ parser let through), which no store can hold.
 from __future__ import annotations
 
 import dataclasses
+import importlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,23 +18,29 @@ from arbiter_desktop.safetext import clean
 
 Extractor = Callable[[Path], Extraction]
 
+# (module, function) of each kind's extractor. Imported on first use: a worker process only pays for the
+# parsers of the kinds it is given (pypdfium2 alone takes ~80 ms to import).
+_EXTRACTORS: dict[FileKind, tuple[str, str]] = {
+    FileKind.PDF: ("pdf", "extract"),
+    FileKind.DOCX: ("docx", "extract"),
+    FileKind.ODT: ("odt", "extract"),
+    FileKind.RTF: ("rtf", "extract"),
+    FileKind.TEXT: ("text", "extract"),
+    FileKind.MARKDOWN: ("text", "extract"),
+    FileKind.CSV: ("text", "extract"),
+    FileKind.HTML: ("html", "extract"),
+    FileKind.EML: ("email", "extract_eml"),
+    FileKind.MBOX: ("email", "extract_mbox"),
+}
 
-def _registry() -> dict[FileKind, Extractor]:
-    # Imported lazily: a worker process only pays for the parsers it uses.
-    from arbiter_desktop.ingest.extractors import docx, email, html, odt, pdf, rtf, text
 
-    return {
-        FileKind.PDF: pdf.extract,
-        FileKind.DOCX: docx.extract,
-        FileKind.ODT: odt.extract,
-        FileKind.RTF: rtf.extract,
-        FileKind.TEXT: text.extract,
-        FileKind.MARKDOWN: text.extract,
-        FileKind.CSV: text.extract,
-        FileKind.HTML: html.extract,
-        FileKind.EML: email.extract_eml,
-        FileKind.MBOX: email.extract_mbox,
-    }
+def _extractor(kind: FileKind) -> Extractor | None:
+    found = _EXTRACTORS.get(kind)
+    if found is None:
+        return None
+    module = importlib.import_module(f"{__name__}.{found[0]}")
+    extractor: Extractor = getattr(module, found[1])
+    return extractor
 
 
 def supported_kinds() -> frozenset[FileKind]:
@@ -42,7 +49,7 @@ def supported_kinds() -> frozenset[FileKind]:
 
 def extract(path: Path, kind: FileKind) -> Extraction:
     """Extract text from ``path`` read as ``kind``; raises ExtractionError when it cannot."""
-    extractor = _registry().get(kind)
+    extractor = _extractor(kind)
     if extractor is None:
         raise ExtractionError(ErrorReason.UNSUPPORTED, f"unsupported format ({kind.value})")
     result = extractor(path)

@@ -18,6 +18,7 @@ from arbiter_desktop.domain import ErrorReason, Extraction, ExtractionError
 from arbiter_desktop.ingest.extractors.normalize import join_pages
 from arbiter_desktop.ingest.extractors.safezip import check_zip_package, in_memory, parse_member, safe_parser
 from arbiter_desktop.ingest.extractors.text import CELL_SEPARATOR
+from arbiter_desktop.ingest.profile import stage
 from arbiter_desktop.ingest.readonly import open_source
 
 _TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0 "
@@ -54,12 +55,15 @@ def extract(path: Path) -> Extraction:
     except OSError as exc:
         raise ExtractionError(ErrorReason.UNREADABLE, f"cannot read the file: {exc.strerror or exc}") from exc
     with source:
-        return _extract(in_memory(source))
+        with stage("read"):
+            source = in_memory(source)
+        return _extract(source)
 
 
 def _extract(source: BinaryIO) -> Extraction:
     _refuse_encrypted(source)
-    check_zip_package(source)
+    with stage("scan"):
+        check_zip_package(source)
     try:
         source.seek(0)
         with zipfile.ZipFile(source) as archive:
