@@ -9,9 +9,10 @@ font), DOCX, ODT and UTF-8 text (``bench_indexing.write_documents``, kept in ``b
   case: its text phase only (discovery, hashing, extraction in worker processes, chunking, catalog, tantivy).
 * Recoll: ``recollindex -c CONFDIR`` with a configuration directory of its own: ``topdirs`` = the folder,
   ``indexstemminglanguages = french`` (Arbiter stems French; Recoll's default is English) and ``noaspell = 1``
-  (no spelling dictionary: Arbiter builds none), ``idxniceprio = 0`` (Recoll lowers its indexer to nice 19 by
-  default: on a machine with other jobs it would then wait behind them, while Arbiter's indexer runs at the
-  ordinary priority; both run at the same one here). Its filters run with the system's Python
+  (no spelling dictionary: Arbiter builds none), ``idxniceprio`` = the benchmark's own niceness (Recoll sets its
+  indexer to that absolute value, 19 by default: on a machine with other jobs it would then wait behind them;
+  a fixed 0 would put it ahead of an Arbiter started under ``nice``; both run at the same priority here). Its
+  filters run with the system's Python
   (``PATH=/usr/sbin:/usr/bin:/sbin:/bin``), where the Debian package's helpers are: ``pdftotext``
   (poppler-utils) for PDF, ``python3-lxml`` for DOCX and ODT. A pyenv or venv ``python3`` first on the PATH
   would lack lxml, and Recoll would skip DOCX and ODT.
@@ -32,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -145,7 +147,7 @@ def run_recoll(folder: Path, work: Path) -> dict[str, Any]:
         "dbdir": str(conf / "xapiandb"),
         "indexstemminglanguages": "french",
         "noaspell": "1",
-        "idxniceprio": "0",
+        "idxniceprio": str(os.getpriority(os.PRIO_PROCESS, 0)),  # Arbiter runs at the benchmark's own
     }
     (conf / "recoll.conf").write_text("".join(f"{k} = {v}\n" for k, v in settings.items()), encoding="utf-8")
     env = {"PATH": SYSTEM_PATH, "HOME": str(work), "LANG": "C.UTF-8"}

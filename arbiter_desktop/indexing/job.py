@@ -30,8 +30,10 @@ from pathlib import Path
 from typing import Protocol
 
 from arbiter_desktop.domain import ErrorReason, FileError, FileFingerprint, FileKind
-from arbiter_desktop.embedding.base import Embedder
+from arbiter_desktop.embedding.base import Embedder, ThreadedEmbedder
+from arbiter_desktop.indexing.eta import CALIBRATION_TEXT, SemanticEta, TextEta, rounded
 from arbiter_desktop.indexing.profile import TextProfile
+from arbiter_desktop.indexing.semantic import SemanticFill
 from arbiter_desktop.ingest.discovery import Seen, Skipped, fingerprint, restat, walk
 from arbiter_desktop.ingest.profile import peak_rss_mb, reset_peak_rss
 from arbiter_desktop.ingest.workers import Extracted, ExtractionPool, Failed, Job
@@ -54,6 +56,8 @@ class Progress:
     errors: int
     text_bytes: int
     elapsed_s: float
+    eta_text_s: float | None = None  # seconds until every file is searchable by its words (0: done; None: unknown)
+    eta_semantic_s: float | None = None  # seconds until every chunk is searchable by meaning (None: unknown, off)
 
 
 @dataclass
@@ -121,9 +125,6 @@ class JobControl:
 ProgressCallback = Callable[[Progress], None]
 
 
-EMBED_BATCH_S = 1.0  # target duration of one embedding batch
-
-
 def _under_any(path: str, folders: Sequence[str]) -> bool:
     return any(path == f or path.startswith(f.rstrip(os.sep) + os.sep) for f in folders)
 
@@ -149,6 +150,11 @@ class Indexer:
         self._moves: dict[str, tuple[int, FileFingerprint, int]] = {}
         self._pool: ExtractionPool | None = None  # started at the first file to extract, kept for the run
         self.profile = TextProfile()
+        self.text_eta = TextEta()
+        self.semantic_eta = (
+            SemanticEta(case.directory, embedder.identity.key, self.settings.cores()) if embedder is not None else None
+        )
+        self._chars_to_embed = 0  # characters of chunks without a vector (known so far)
 
     # --- public -------------------------------------------------------------------------------------------
     def run(self, roots: Sequence[Path]) -> IndexReport:
@@ -157,6 +163,8 @@ class Indexer:
         catalog = self.case.catalog
         self.case.lexical.open_writer(self.settings.writer_heap_mb)
         self._flush(report)  # finish whatever a killed run left pending
+        if self.embedder is not None:
+            self._chars_to_embed = catalog.unembedded_chars()
 
         self._emit("scan", 0, 0, "", report)
         to_process: list[tuple[int, Seen, bool]] = []  # (source id, file, was known before)
@@ -197,6 +205,8 @@ class Indexer:
                         catalog.remove_file(path)
                 report.removed += sum(1 for path in gone if not known[path].failed)
 
+        if to_process:
+            self._calibrate()
         try:
             self._process(to_process, report)
         finally:
@@ -263,6 +273,7 @@ class Indexer:
             if fp.sha256 not in job_of:
                 job_of[fp.sha256] = len(jobs)
                 jobs.append(Job(key=len(jobs), path=seen.path, kind=fp.kind, size=fp.size))
+                self.text_eta.add(fp.kind.value, fp.size)
                 groups.append([])
             groups[job_of[fp.sha256]].append((source_id, seen, fp, known))
             self._emit("scan", done, total, fp.path, report)
@@ -278,6 +289,11 @@ class Indexer:
                 self.profile.add("wait", recording - waited)
                 if isinstance(outcome, Extracted):
                     self.profile.worker_file(job.kind.value, outcome.stages)
+                    chars = sum(c.end - c.start for c in outcome.chunks)
+                    self._chars_to_embed += chars
+                    self.text_eta.done(job.kind.value, job.size, sum(outcome.stages.values()), chars)
+                else:
+                    self.text_eta.done(job.kind.value, job.size, None, 0)
                 group = self._still_as_seen(groups[job.key], moved, report)
                 if group and isinstance(outcome, Extracted):
                     head = group[0][2]
@@ -448,8 +464,8 @@ class Indexer:
         return indexed
 
     def _embed(self, report: IndexReport) -> None:
-        """Phase 2: embed the chunks that have no vector yet, in batches, saving every few seconds."""
-        assert self.embedder is not None and self.vectors is not None
+        """Phase 2: embed the chunks that have no vector yet (indexing/semantic.py), saving every few seconds."""
+        assert self.embedder is not None and self.vectors is not None and self.semantic_eta is not None
         catalog, store = self.case.catalog, self.vectors
         live = catalog.chunk_ids()
         stale = store.keys() - live
@@ -458,36 +474,18 @@ class Indexer:
             store.save(catalog.generation())
         with catalog.transaction():
             catalog.sync_embedded(store.keys())  # a kill between the two commits is repaired here
-        counts = catalog.counts()
-        total, done = counts["chunks"], counts["embedded"]
+        if isinstance(self.embedder, ThreadedEmbedder):
+            self.embedder.set_threads(self.settings.cores())
         started = time.monotonic()
-        unsaved: list[int] = []
-        last_save = started
-        cursor = 0
-        size = 1  # batches last about EMBED_BATCH_S, so that pause and cancel answer within a second or two
-        while True:
-            if self.control.checkpoint():
-                report.cancelled = True
-                break
-            batch = catalog.unembedded_chunks(size, after=cursor)
-            if not batch:
-                break
-            cursor = batch[-1][0]
-            ids = [c for c, _, _ in batch]
-            batch_started = time.monotonic()
-            vectors = self.embedder.embed_documents([t for _, t, _ in batch], [title for _, _, title in batch])
-            per_chunk = max(1e-4, (time.monotonic() - batch_started) / len(batch))
-            size = max(1, min(self.settings.embed_batch, int(EMBED_BATCH_S / per_chunk)))
-            store.add(ids, vectors)
-            unsaved.extend(ids)
-            done += len(ids)
-            report.embedded += len(ids)
-            if time.monotonic() - last_save > self.settings.embed_save_s:
-                self._save_vectors(unsaved)
-                unsaved, last_save = [], time.monotonic()
-            self._emit("semantic", done, total, "", report)
-        if unsaved:
-            self._save_vectors(unsaved)
+
+        def on_batch(done: int, total: int, seconds_left: float | None) -> None:
+            report.embedded = fill.embedded
+            self._emit("semantic", done, total, "", report, eta_text=0.0, eta_semantic=seconds_left)
+
+        fill = SemanticFill(self.case, self.embedder, store, self.semantic_eta, self.control.checkpoint, on_batch)
+        fill.run(self._save_vectors, self.settings.embed_save_s, self.settings.embed_batch)
+        report.embedded = fill.embedded
+        report.cancelled = report.cancelled or fill.cancelled
         report.embed_seconds = time.monotonic() - started
 
     def _save_vectors(self, chunk_ids: list[int]) -> None:
@@ -514,7 +512,18 @@ class Indexer:
             self.case.catalog.record_error(source_id, fp, reason, message)
         report.errors += 1
 
-    def _emit(self, phase: str, done: int, total: int, current: str, report: IndexReport) -> None:
+    def _emit(
+        self,
+        phase: str,
+        done: int,
+        total: int,
+        current: str,
+        report: IndexReport,
+        eta_text: float | None = None,
+        eta_semantic: float | None = None,
+    ) -> None:
+        if phase in ("scan", "text", "lexical"):
+            eta_text, eta_semantic = self._etas()
         self.on_progress(
             Progress(
                 phase=phase,
@@ -524,5 +533,23 @@ class Indexer:
                 errors=report.errors,
                 text_bytes=report.text_bytes,
                 elapsed_s=time.monotonic() - self._started,
+                eta_text_s=rounded(eta_text),
+                eta_semantic_s=rounded(eta_semantic),
             )
         )
+
+    def _etas(self) -> tuple[float | None, float | None]:
+        """Seconds until the text phase ends, and until the semantic phase ends (from the text to come)."""
+        text = self.text_eta.seconds_left()
+        if self.semantic_eta is None or text is None:
+            return text, None
+        embedding = self.semantic_eta.seconds_for(self._chars_to_embed + self.text_eta.chars_to_come())
+        return text, None if embedding is None else text + embedding
+
+    def _calibrate(self) -> None:
+        """Before the first semantic phase of a case: embed one passage, so that its ETA is known from the start."""
+        if self.embedder is None or self.semantic_eta is None or self.semantic_eta.seconds_per_char is not None:
+            return
+        started = time.monotonic()
+        self.embedder.embed_documents([CALIBRATION_TEXT], [""])
+        self.semantic_eta.measured(len(CALIBRATION_TEXT), time.monotonic() - started)
