@@ -35,6 +35,16 @@ from arbiter_desktop.stores.case import Case
 from arbiter_desktop.stores.tags import TagError, TaggedHit
 
 
+def _eta(seconds: float | None) -> str:
+    """An ETA for the progress line: "?" while unknown, else hours, minutes or seconds."""
+    if seconds is None:
+        return "?"
+    whole = int(seconds)
+    if whole >= 3600:
+        return f"{whole // 3600}h{whole % 3600 // 60:02d}"
+    return f"{whole // 60}m{whole % 60:02d}s" if whole >= 60 else f"{whole}s"
+
+
 class ProgressBar:
     """A one-line progress bar on stderr (a line every few seconds when stderr is not a terminal)."""
 
@@ -58,18 +68,20 @@ class ProgressBar:
             filled = int(width * p.done / p.total)
             bar = "#" * filled + "-" * (width - filled)
             if p.phase == "semantic":
-                line = f"semantic [{bar}] {p.done}/{p.total} chunks embedded"
+                eta = _eta(p.eta_semantic_s)
+                line = f"semantic [{bar}] {p.done}/{p.total} chunks embedded  searchable by meaning in {eta}"
             elif p.phase == "lexical":
                 line = f"full-text [{bar}] {p.done}/{p.total} documents sent to the index"
             elif p.phase == "verify":
                 line = f"verify [{bar}] {p.done}/{p.total} files hashed"
             else:
                 rate = p.done / p.elapsed_s if p.elapsed_s > 0 else 0.0
-                eta = (p.total - p.done) / rate if rate > 0 else 0.0
                 line = (
                     f"text [{bar}] {p.done}/{p.total} files  {rate:.1f} files/s  "
-                    f"{p.text_bytes / 1e6:.1f} MB text  {p.errors} errors  ETA {eta:.0f}s"
+                    f"{p.text_bytes / 1e6:.1f} MB text  {p.errors} errors  searchable by words in {_eta(p.eta_text_s)}"
                 )
+                if p.eta_semantic_s is not None:
+                    line += f", by meaning in {_eta(p.eta_semantic_s)}"
         else:
             line = f"{p.phase}: scanning…"
         if self.tty:

@@ -1,6 +1,8 @@
 """The thread that reads the case for the window: searches, documents for the preview, PDF page images and the
 case's counts. The GUI thread sends requests through queued signals and gets dataclasses back in signals; it never
-touches the catalog, the full-text index, the vectors or a model.
+touches the catalog, the full-text index, the vectors or a model. While the semantic layer is filling in, the
+hits of each search and the document previewed are noted for the indexer, which embeds them first
+(indexing/semantic.py).
 
 A newer search makes older ones still waiting in the queue obsolete: they are skipped, never run.
 """
@@ -28,6 +30,7 @@ from arbiter_desktop.domain import (
 )
 from arbiter_desktop.embedding.base import Embedder
 from arbiter_desktop.export.resultset import ResultSet
+from arbiter_desktop.indexing.semantic import note_priority
 from arbiter_desktop.ingest.render import PageImage, PdfPages
 from arbiter_desktop.search.rerank import Reranker
 from arbiter_desktop.stores.case import Case
@@ -129,6 +132,9 @@ class SearchWorker(QObject):
             return
         self._last = (number, request, result, not audit)
         self.searched.emit(number, result)
+        if result.coverage.embedded < result.coverage.chunks:  # the semantic layer is filling in: these first
+            folders = [request.path_prefix] if request.path_prefix else []
+            note_priority(case.directory, [h.document_id for h in result.hits], folders)
 
     @Slot(int)
     def record(self, number: int) -> None:
@@ -204,6 +210,8 @@ class SearchWorker(QObject):
             return
         view: DocumentView | None = app.document_view(self._case, document_id, request)
         self.document_ready.emit(number, view)
+        if self._last is not None and self._last[2].coverage.embedded < self._last[2].coverage.chunks:
+            note_priority(self._case.directory, [document_id])  # the document on screen first
 
     @Slot(int, str, int, int)
     def render_page(self, number: int, path: str, page: int, width: int) -> None:

@@ -496,32 +496,52 @@
         <translation>Recherche des fichiers…</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="151"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="150"/>
         <source>Semantic indexing (search by meaning)</source>
         <translation>Indexation sémantique (recherche par le sens)</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="153"/>
-        <source>%1 / %2 passages · %3 passages/s · about %4 left</source>
-        <translation>%1 / %2 passages · %3 passages/s · reste environ %4</translation>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="152"/>
+        <source>%1 / %2 passages · %3 passages/s · searchable by meaning in %4</source>
+        <translation>%1 / %2 passages · %3 passages/s · consultable par le sens dans %4</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="160"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="161"/>
+        <source>%1 / %2 files · %3 files/s · %4 MB of text · %5 errors</source>
+        <translation>%1 / %2 fichiers · %3 fichiers/s · %4 Mo de texte · %5 erreurs</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="168"/>
+        <source>Searchable by words in %1</source>
+        <translation>Consultable par les mots dans %1</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="170"/>
+        <source>, by meaning in %1</source>
+        <translation>, par le sens dans %1</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="177"/>
+        <source>… (measuring the pace)</source>
+        <translation>… (mesure du rythme en cours)</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="178"/>
+        <source>about %1</source>
+        <translation>environ %1</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="159"/>
         <source>Text indexing</source>
         <translation>Indexation du texte</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="162"/>
-        <source>%1 / %2 files · %3 files/s · %4 MB of text · %5 errors · about %6 left</source>
-        <translation>%1 / %2 fichiers · %3 fichiers/s · %4 Mo de texte · %5 erreurs · reste environ %6</translation>
-    </message>
-    <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="174"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="182"/>
         <source>Indexing stopped: it resumes from where it stopped next time.</source>
         <translation>Indexation arrêtée : elle reprendra là où elle s&apos;est arrêtée.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="177"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="185"/>
         <source>Indexed in %1: %2 added, %3 changed, %4 removed, %5 errors.</source>
         <translation>Indexé en %1 : %2 ajoutés, %3 modifiés, %4 retirés, %5 erreurs.</translation>
     </message>
@@ -580,22 +600,22 @@
 <context>
     <name>SearchWorker</name>
     <message>
-        <location filename="../../arbiter_desktop/ui/search_worker.py" line="117"/>
+        <location filename="../../arbiter_desktop/ui/search_worker.py" line="120"/>
         <source>No case is open.</source>
         <translation>Aucune affaire n&apos;est ouverte.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/search_worker.py" line="146"/>
+        <location filename="../../arbiter_desktop/ui/search_worker.py" line="152"/>
         <source>The search could not be recorded in the audit log: %1</source>
         <translation>La recherche n&apos;a pas pu être inscrite au journal d&apos;audit : %1</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/search_worker.py" line="152"/>
+        <location filename="../../arbiter_desktop/ui/search_worker.py" line="158"/>
         <source>Search again before exporting: these results are no longer current.</source>
         <translation>Relancez la recherche avant d&apos;exporter : ces résultats ne sont plus à jour.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/search_worker.py" line="188"/>
+        <location filename="../../arbiter_desktop/ui/search_worker.py" line="194"/>
         <source>Search again before tagging: these results are no longer current.</source>
         <translation>Relancez la recherche avant d&apos;étiqueter : ces résultats ne sont plus à jour.</translation>
     </message>
@@ -722,92 +742,92 @@
 <context>
     <name>SourcesPanel</name>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="194"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="202"/>
         <source>Drop folders or files anywhere on the window to add them to the case.</source>
         <translation>Déposez des dossiers ou des fichiers n&apos;importe où sur la fenêtre pour les ajouter à l&apos;affaire.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="197"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="205"/>
         <source>Folder</source>
         <translation>Dossier</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="197"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="205"/>
         <source>Files</source>
         <translation>Fichiers</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="197"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="205"/>
         <source>Indexed</source>
         <translation>Indexés</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="197"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="205"/>
         <source>Errors</source>
         <translation>Erreurs</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="204"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="212"/>
         <source>Files not indexed</source>
         <translation>Fichiers non indexés</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="206"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="214"/>
         <source>File</source>
         <translation>Fichier</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="206"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="214"/>
         <source>Reason</source>
         <translation>Motif</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="226"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="234"/>
         <source>Files not indexed (%1)</source>
         <translation>Fichiers non indexés (%1)</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="230"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="238"/>
         <source>unsupported format</source>
         <translation>format non pris en charge</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="231"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="239"/>
         <source>encrypted</source>
         <translation>chiffré</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="232"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="240"/>
         <source>damaged</source>
         <translation>endommagé</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="233"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="241"/>
         <source>no text</source>
         <translation>aucun texte</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="234"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="242"/>
         <source>too large</source>
         <translation>trop volumineux</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="235"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="243"/>
         <source>too slow to read</source>
         <translation>lecture trop longue</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="236"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="244"/>
         <source>too much memory</source>
         <translation>mémoire excessive</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="237"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="245"/>
         <source>unreadable</source>
         <translation>illisible</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="238"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="246"/>
         <source>rejected for safety</source>
         <translation>rejeté par sécurité</translation>
     </message>
