@@ -13,11 +13,13 @@ from their fingerprints (verify) or work left (repair); 2 bad input, unavailable
 from __future__ import annotations
 
 import argparse
+import contextlib
+import dataclasses
 import json
 import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -198,18 +200,32 @@ def _settings(case: Case, args: argparse.Namespace) -> Settings:
     return settings
 
 
+def _logged(show: Callable[[Progress], None], log: TextIO) -> Callable[[Progress], None]:
+    """``show`` each progress event and write it to ``log`` as a JSON line with the wall-clock time."""
+
+    def both(p: Progress) -> None:
+        show(p)
+        log.write(json.dumps({"t": time.time(), **dataclasses.asdict(p)}, ensure_ascii=False) + "\n")
+
+    return both
+
+
 def cmd_index(args: argparse.Namespace) -> int:
     missing = [p for p in args.paths if not Path(p).exists()]
     if missing:
         sys.stderr.write(f"error: not found: {', '.join(missing)}\n")
         return 2
-    with app.open_case(Path(args.case), create=True) as case:
+    with contextlib.ExitStack() as stack:
+        progress: Callable[[Progress], None] = ProgressBar()
+        if args.progress_log:
+            progress = _logged(progress, stack.enter_context(open(args.progress_log, "w", encoding="utf-8")))
+        case = stack.enter_context(app.open_case(Path(args.case), create=True))
         embedder = app.open_embedder(_settings(case, args), required=bool(args.model))
         try:
             report = app.index(
                 case,
                 [Path(p) for p in args.paths],
-                on_progress=ProgressBar(),
+                on_progress=progress,
                 embedder=embedder,
                 reembed=args.reembed,
             )
@@ -739,6 +755,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--operator", help="operator name recorded in the audit trail (default: the setting)")
     p.add_argument("--cores", type=int, help="CPU cores to index with (default: the setting, all but one)")
     p.add_argument("--profile", metavar="OUT.json", help="write where the time went (steps, per kind of file)")
+    p.add_argument("--progress-log", metavar="OUT.jsonl", help="write every progress event (with its ETAs) here")
     p.set_defaults(func=cmd_index)
 
     p = sub.add_parser("search", help="search a case")

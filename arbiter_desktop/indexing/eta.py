@@ -22,9 +22,10 @@ from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 
-WINDOW_S = 20.0  # the pace is that of the last WINDOW_S seconds (the whole run before that)
+WINDOW_S = 60.0  # the pace is that of the last WINDOW_S seconds (the whole phase before that)
 MIN_PACE_S = 1.0  # no estimate before this much of the phase has passed
 RATE_FILE = "semantic.rate.json"
+MIN_BATCHES = 3  # batches of a run before its own rate replaces the stored one
 # Worker CPU seconds per file before a kind has been seen (measured on the benchmark folder, 2-core EPYC).
 PRIOR_FILE_S = {"pdf": 0.0016, "docx": 0.0025, "odt": 0.001, "text": 0.0004, "markdown": 0.0004, "csv": 0.0006}
 PRIOR_DEFAULT_S = 0.002
@@ -81,6 +82,10 @@ class TextEta:
         self._kinds: dict[str, _Kind] = {}
         self._started = time.monotonic()
         self._trimmed = False  # files older than the window have left it
+
+    def begin(self) -> None:
+        """Extraction starts now: the pace is counted from here (not from the walk and the hashing)."""
+        self._started = time.monotonic()
 
     def add(self, kind: str, size: int) -> None:
         """A file to extract."""
@@ -140,6 +145,7 @@ class SemanticEta:
         self.seconds_per_char: float | None = self._stored()
         self._measured_chars = 0
         self._measured_s = 0.0
+        self._batches = 0
 
     def _stored(self) -> float | None:
         try:
@@ -149,16 +155,16 @@ class SemanticEta:
         return float(value) if isinstance(value, int | float) and value > 0 else None
 
     def measured(self, chars: int, seconds: float) -> None:
-        """A batch of ``chars`` characters embedded in ``seconds``: the rate follows the recent batches."""
+        """A batch of ``chars`` characters embedded in ``seconds``. The rate is that of the whole run so far once
+        it has a few batches (the pace of a machine shared with other jobs swings from batch to batch; the
+        average over the run predicts the rest best); before that, the stored or calibrated one."""
         if chars <= 0 or seconds <= 0:
             return
         self._measured_chars += chars
         self._measured_s += seconds
-        recent = seconds / chars
-        if self.seconds_per_char is None or self._measured_chars == chars:
-            self.seconds_per_char = recent
-        else:  # an average over about the last twenty batches
-            self.seconds_per_char += (recent - self.seconds_per_char) / 20
+        self._batches += 1
+        if self.seconds_per_char is None or self._batches >= MIN_BATCHES:
+            self.seconds_per_char = self._measured_s / self._measured_chars
 
     def seconds_for(self, chars: float) -> float | None:
         return None if self.seconds_per_char is None else chars * self.seconds_per_char

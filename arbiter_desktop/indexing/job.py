@@ -205,8 +205,6 @@ class Indexer:
                         catalog.remove_file(path)
                 report.removed += sum(1 for path in gone if not known[path].failed)
 
-        if to_process:
-            self._calibrate()
         try:
             self._process(to_process, report)
         finally:
@@ -282,6 +280,7 @@ class Indexer:
         pending_in_batch = 0
         last_commit = time.monotonic()
         catalog.db.execute("BEGIN IMMEDIATE")
+        self.text_eta.begin()
         try:
             waited = time.perf_counter()
             for job, outcome in pool.run(jobs):
@@ -320,6 +319,7 @@ class Indexer:
                     with self.profile.step("commit"):
                         catalog.db.execute("COMMIT")
                     self._flush(report)
+                    self._calibrate()  # once the first files are searchable: the semantic ETA is then known
                     pending_in_batch, last_commit = 0, time.monotonic()
                     if stop:
                         report.cancelled = True

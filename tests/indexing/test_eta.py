@@ -53,12 +53,12 @@ def test_no_estimate_before_the_pace_is_known(clock: Clock) -> None:
 
 def test_the_pace_follows_the_recent_window(clock: Clock) -> None:
     estimate = TextEta()
-    for _ in range(400):
+    for _ in range(500):
         estimate.add("text", 100)
     for _ in range(100):  # fast start
         clock.now += 0.01
         estimate.done("text", 100, 0.001, 100)
-    for _ in range(100):  # then four times slower (another job took the cores) for longer than the window
+    for _ in range(200):  # then forty times slower (another job took the cores), for longer than the window
         clock.now += 0.4
         estimate.done("text", 100, 0.001, 100)
     left = estimate.seconds_left()

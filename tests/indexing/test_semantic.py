@@ -112,6 +112,7 @@ def test_progress_carries_both_etas(case: Case, tmp_path: Path, monkeypatch: pyt
     monkeypatch.setattr("arbiter_desktop.indexing.eta.MIN_PACE_S", 0.0)
     events: list[Progress] = []
     embedder = RecordingEmbedder()
+    case.settings = case.settings.replace(batch_files=4)  # commits during the text phase
     Indexer(case, on_progress=events.append, embedder=embedder).run([_corpus(tmp_path)])
     text = [e for e in events if e.phase == "text"]
     semantic = [e for e in events if e.phase == "semantic"]
@@ -119,7 +120,7 @@ def test_progress_carries_both_etas(case: Case, tmp_path: Path, monkeypatch: pyt
     assert all(e.eta_semantic_s is None or e.eta_text_s is None or e.eta_semantic_s >= e.eta_text_s for e in text)
     assert semantic and all(e.eta_text_s == 0 and e.eta_semantic_s is not None for e in semantic)
     assert semantic[-1].eta_semantic_s == 0
-    assert embedder.calls[0][0].startswith("Le lundi 4 mars")  # a fresh case measures the model once
+    assert embedder.calls[0][0].startswith("Le lundi 4 mars")  # a fresh case measures the model at its 1st commit
     rate = json.loads((case.directory / "semantic.rate.json").read_text(encoding="utf-8"))
     assert list(rate) == [f"{embedder.identity.key}/{Settings().cores()}"]
     again = RecordingEmbedder()
