@@ -35,11 +35,11 @@ from typing import Any
 
 from arbiter_desktop import __version__
 from arbiter_desktop.config import paths
-from arbiter_desktop.config.models import model_path, resolve_embedder
+from arbiter_desktop.config.models import DEFAULT_EMBEDDER, LIGHT_EMBEDDER, PROVISIONED, model_path, resolve_embedder
 from arbiter_desktop.config.settings import Settings
 from arbiter_desktop.domain import CaseStatus, Coverage, DocumentView, Hit, SearchMode, SearchRequest, SearchResult
 from arbiter_desktop.embedding.base import Embedder
-from arbiter_desktop.embedding.gguf import GgufEmbedder, ModelError
+from arbiter_desktop.embedding.gguf import GgufEmbedder, ModelError, file_sha256
 from arbiter_desktop.evaluation.beir import DatasetError
 from arbiter_desktop.export.csv import render_csv
 from arbiter_desktop.export.resultset import (
@@ -66,7 +66,7 @@ from arbiter_desktop.stores.case import Case, CaseDamaged, CaseError
 from arbiter_desktop.stores.catalog import Catalog
 from arbiter_desktop.stores.damage import StoreDamaged
 from arbiter_desktop.stores.tags import TagError, TaggedHit, TagTarget
-from arbiter_desktop.stores.vectors import VectorStoreError, drop_other_models
+from arbiter_desktop.stores.vectors import VectorStoreError, drop_other_models, model_folders
 
 log = logging.getLogger(__name__)
 
@@ -93,23 +93,39 @@ def open_case(directory: Path, create: bool = False) -> Iterator[Case]:
         case.close()
 
 
-def open_embedder(settings: Settings, required: bool = False) -> Embedder | None:
+def open_embedder(settings: Settings, required: bool = False, case_dir: Path | None = None) -> Embedder | None:
     """The embedding model the settings select, or None when semantic search is off or no model is installed.
 
-    With ``required``, a missing model is an error that names the expected file.
+    With ``required``, a missing model is an error that names the expected file. With ``case_dir`` and no model
+    chosen in the settings, a case keeps the installed model it holds vectors of (a new default model installed
+    since does not make it re-embed).
     """
     if not settings.semantic and not required:
         return None
     path = resolve_embedder(settings.embedder)
+    if not settings.embedder and case_dir is not None:
+        path = embedded_with(case_dir) or path
     if path is None:
         if required:
             raise ModelError(
-                f"no embedding model installed: expected {paths.models_dir()}/embeddinggemma-300m-q8_0.gguf "
-                "or multilingual-e5-small-q4_0.gguf (run `make setup`)"
+                f"no embedding model installed: expected {paths.models_dir()}/{DEFAULT_EMBEDDER} "
+                f"or {LIGHT_EMBEDDER} (run `make setup`)"
             )
         log.warning("no embedding model in %s: semantic search is off", paths.models_dir())
         return None
     return GgufEmbedder(path, threads=settings.embed_threads, n_ctx=settings.embed_context)
+
+
+def embedded_with(case_dir: Path) -> Path | None:
+    """The installed model (of those the set-up provisions) whose vectors the case holds, if any."""
+    held = {folder.name.rsplit("-", 1)[-1] for folder in model_folders(case_dir)}
+    if not held:
+        return None
+    for name in PROVISIONED:
+        path = paths.models_dir() / name
+        if path.is_file() and file_sha256(path)[:12] in held:
+            return path
+    return None
 
 
 def open_reranker(settings: Settings) -> Reranker | None:
@@ -234,7 +250,7 @@ def index_job(case_dir: Path, roots: Sequence[Path], control: JobControl, on_pro
         os.replace(tmp, marker)
         sources = [Path(p) for _, p in case.catalog.sources()]
         todo = list(dict.fromkeys([*pending, *sources]))
-        embedder = open_embedder(case.settings)
+        embedder = open_embedder(case.settings, case_dir=case.directory)
         reembed = (case.directory / REEMBED_MARKER).exists()
         try:
             report = index(case, todo, control, on_progress, embedder, reembed=reembed and embedder is not None)

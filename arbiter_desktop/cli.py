@@ -220,7 +220,7 @@ def cmd_index(args: argparse.Namespace) -> int:
         if args.progress_log:
             progress = _logged(progress, stack.enter_context(open(args.progress_log, "w", encoding="utf-8")))
         case = stack.enter_context(app.open_case(Path(args.case), create=True))
-        embedder = app.open_embedder(_settings(case, args), required=bool(args.model))
+        embedder = app.open_embedder(_settings(case, args), required=bool(args.model), case_dir=case.directory)
         try:
             report = app.index(
                 case,
@@ -253,7 +253,9 @@ def _search(case: Case, args: argparse.Namespace) -> tuple[SearchRequest, Search
         expand=not args.no_expansion,
         disabled_expansions=tuple(args.no_expand or ()),
     )
-    embedder = app.open_embedder(settings, required=True) if mode is not SearchMode.LEXICAL else None
+    embedder = (
+        app.open_embedder(settings, required=True, case_dir=case.directory) if mode is not SearchMode.LEXICAL else None
+    )
     reranker = app.open_reranker(settings) if mode is SearchMode.FULL else None
     try:
         result = app.search(case, request, embedder, reranker)
@@ -579,7 +581,7 @@ def cmd_repair(args: argparse.Namespace) -> int:
     if args.no_semantic:
         settings = settings.replace(semantic=False)
     rebuild = list(STORES) if args.rebuild == "all" else [args.rebuild] if args.rebuild else []
-    embedder = app.open_embedder(settings, required=bool(args.model) or "vectors" in rebuild)
+    embedder = app.open_embedder(settings, required=bool(args.model) or "vectors" in rebuild, case_dir=case_dir)
     try:
         report = app.repair(case_dir, embedder, rebuild, on_progress=ProgressBar())
     finally:
@@ -659,7 +661,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     case_dir = Path(args.case) if args.case else app.demo_case_dir()
     with app.open_case(case_dir, create=True) as case:
-        embedder = app.open_embedder(case.settings)
+        embedder = app.open_embedder(case.settings, case_dir=case.directory)
         try:
             report = app.index(case, [app.demo_documents()], on_progress=ProgressBar(), embedder=embedder)
             _print_index_report(report, sys.stdout)

@@ -119,9 +119,10 @@ MODELS = {
     "e5": ModelSpec("e5", "multilingual-e5-small Q4_0", MODELS_DIR / "multilingual-e5-small-q4_0.gguf", "xlmr-gguf"),
     "embeddinggemma": ModelSpec(
         "embeddinggemma",
-        "EmbeddingGemma-300M Q8_0",
-        MODELS_DIR / "embeddinggemma-300m-q8_0.gguf",
-        "sentence-transformers",
+        "EmbeddingGemma-300M BF16",
+        MODELS_DIR / "embeddinggemma-300m-bf16.gguf",  # config.models.DEFAULT_EMBEDDER (this file also runs in the
+        "sentence-transformers",  # build venv, where the app's package is not importable)
+        baseline=MODELS_DIR / "embeddinggemma-300m-q8_0.gguf",  # PREVIOUS_EMBEDDER: Q8_0, the default until BF16
     ),
 }
 ALIASES = {"gemma": "embeddinggemma", "e5-small": "e5"}

@@ -39,6 +39,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from arbiter_desktop.config.models import DEFAULT_EMBEDDER, LIGHT_EMBEDDER
 from arbiter_desktop.domain import SearchMode, SearchRequest
 from arbiter_desktop.embedding.base import Embedder
 from bench.common import CACHE, load_average, memory_mb, percentile, python_env, run_python, table
@@ -56,7 +57,7 @@ from bench.synthetic import (
 )
 
 SCALES = (10_000, 100_000, 1_000_000)
-MODEL_FILES = {"e5": "multilingual-e5-small-q4_0.gguf", "embeddinggemma": "embeddinggemma-300m-q8_0.gguf"}
+MODEL_FILES = {"e5": LIGHT_EMBEDDER, "embeddinggemma": DEFAULT_EMBEDDER}
 MODES = ("lexical", "dense", "hybrid", "full", "hybrid_ranking")
 WARMUP = 5
 

@@ -236,7 +236,7 @@ class SearchWorker(QObject):
 
     def _get_embedder(self) -> Embedder | None:
         if self._embedder is None and self._case is not None:
-            self._embedder = app.open_embedder(self._case.settings, required=True)
+            self._embedder = app.open_embedder(self._case.settings, required=True, case_dir=self._case.directory)
         return self._embedder
 
     def _get_reranker(self) -> Reranker | None:
