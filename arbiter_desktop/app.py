@@ -37,7 +37,17 @@ from arbiter_desktop import __version__
 from arbiter_desktop.config import paths
 from arbiter_desktop.config.models import DEFAULT_EMBEDDER, LIGHT_EMBEDDER, PROVISIONED, model_path, resolve_embedder
 from arbiter_desktop.config.settings import Settings
-from arbiter_desktop.domain import CaseStatus, Coverage, DocumentView, Hit, SearchMode, SearchRequest, SearchResult
+from arbiter_desktop.domain import (
+    LOCATION_SEPARATOR,
+    CaseStatus,
+    Coverage,
+    DocumentView,
+    FileKind,
+    Hit,
+    SearchMode,
+    SearchRequest,
+    SearchResult,
+)
 from arbiter_desktop.embedding.base import Embedder
 from arbiter_desktop.embedding.gguf import GgufEmbedder, ModelError, file_sha256
 from arbiter_desktop.evaluation.beir import DatasetError
@@ -57,6 +67,8 @@ from arbiter_desktop.indexing.process import IndexProcess
 from arbiter_desktop.indexing.repair import RepairReport
 from arbiter_desktop.indexing.verify import VerifyReport
 from arbiter_desktop.indexing.verify import verify as verify_sources
+from arbiter_desktop.ingest.containers import ArchiveLimits
+from arbiter_desktop.safetext import real_path
 from arbiter_desktop.search.engine import ModeUnavailable, SearchEngine
 from arbiter_desktop.search.expansion import default_lexicon
 from arbiter_desktop.search.rerank import Reranker, find_reranker
@@ -334,6 +346,7 @@ def record_search(
             },
             "hits": len(result.hits),
             "results": [f"{h.sha256}:{h.page}" for h in result.hits],
+            **_containers(result.hits),
             "generation": case.catalog.generation(),
             "coverage": {"chunks": result.coverage.chunks, "embedded": result.coverage.embedded},
             "embedder": models.get("embedder"),
@@ -343,6 +356,12 @@ def record_search(
 
 
 # --- audit trail, tags and exports ---------------------------------------------------------------------------
+
+
+def _containers(hits: Sequence[Hit]) -> dict[str, Any]:
+    """For hits on members of containers: their containers' SHA-256, by hit (nothing when there is none)."""
+    found = {f"{h.sha256}:{h.page}": [sha for _, sha in h.containers] for h in hits if h.containers}
+    return {"containers": found} if found else {}
 
 
 def record(case: Case, event: str, data: dict[str, Any]) -> AuditEntry:
@@ -559,6 +578,41 @@ def readonly_copy(source: Path) -> Path:
         shutil.copyfileobj(src, dst, 1024 * 1024)
     target.chmod(0o444)
     return target
+
+
+def member_copy(case: Case, location: str, target: Path | None = None) -> Path:
+    """A read-only copy of the member of a container at ``location`` ("scelle.zip › dossier/a.pdf"), copied out of
+    its containers (the evidence files are only read). By default it goes to the user data folder's
+    ``viewer-copies/``, under the member's own name. Raises CaseError when no member is recorded there, and
+    ExtractionError when its container no longer holds it."""
+    from arbiter_desktop.ingest.containers.locate import copy_member
+
+    with case.guard():
+        chain = case.catalog.member_chain(location)
+        row = (
+            case.catalog.db.execute("SELECT kind FROM files WHERE path=?", (chain[0].file_path,)).fetchone()
+            if chain
+            else None
+        )
+    if not chain or row is None:
+        raise CaseError(f"no member of a container is recorded at {location}")
+    if target is None:
+        folder = paths.data_dir() / "viewer-copies" / hashlib.sha256(location.encode()).hexdigest()[:16]
+        name = Path(chain[-1].inner_path.replace(LOCATION_SEPARATOR, "/")).name or "membre"
+        target = folder / name
+    limits = ArchiveLimits(
+        max_entries=case.settings.archive_max_entries,
+        max_member_bytes=case.settings.max_file_mb * 1024 * 1024,
+        max_total_bytes=case.settings.archive_max_total_mb * 1024 * 1024,
+        max_ratio=case.settings.archive_max_ratio,
+    )
+    steps = [(m.ref, m.kind) for m in chain]
+    return copy_member(Path(real_path(chain[0].file_path)), FileKind(row[0]), steps, target, limits)
+
+
+def is_member(location: str) -> bool:
+    """Is this path the location of a member of a container (rather than a file)?"""
+    return LOCATION_SEPARATOR in location
 
 
 def repair(

@@ -30,6 +30,7 @@ from arbiter_desktop.export.labels import LANGUAGES
 from arbiter_desktop.export.resultset import ExportError, ModelInfo
 from arbiter_desktop.indexing.job import IndexReport, Progress
 from arbiter_desktop.indexing.repair import STORES, RepairReport
+from arbiter_desktop.indexing.unindexed import group_errors
 from arbiter_desktop.indexing.verify import FileCheck, VerifyReport
 from arbiter_desktop.safetext import shown
 from arbiter_desktop.stores.audit import AuditEntry
@@ -138,6 +139,7 @@ def result_to_json(result: SearchResult) -> dict[str, Any]:
                 "matched_terms": list(h.matched_terms),
                 "expansions": list(h.expansions),
                 "semantic_highlight": list(h.semantic_highlight) if h.semantic_highlight else None,
+                "containers": [{"path": path, "sha256": sha} for path, sha in h.containers],
                 "scores": {
                     "bm25": h.scores.bm25,
                     "dense": h.scores.dense,
@@ -171,6 +173,8 @@ def _print_result(result: SearchResult, out: TextIO) -> None:
     for h in result.hits:
         title = f" — {shown(h.title)}" if h.title else ""
         out.write(f"{h.rank:>3}. {shown(h.doc_path)} (p. {h.page}){title}  score {h.score:.2f}\n")
+        for path, sha in h.containers:
+            out.write(f"     in {shown(path)} (SHA-256 {sha})\n")
         out.write(f"     {_marked(h.passage, h.highlights, tty)}\n")
         if h.matched_terms:
             out.write(f"     matched: {', '.join(h.matched_terms)}\n")
@@ -471,10 +475,12 @@ def cmd_errors(args: argparse.Namespace) -> int:
     if args.json:
         json.dump([{"path": e.path, "reason": e.reason.value, "message": e.message} for e in errors], sys.stdout)
         sys.stdout.write("\n")
-    else:
-        for e in errors:
-            sys.stdout.write(f"{shown(e.path)}\n    {e.reason.value}: {shown(e.message)}\n")
-        sys.stdout.write(f"{len(errors)} file(s) in error\n")
+        return 0
+    for group in group_errors(errors):
+        sys.stdout.write(f"== {group.reason.value}: {len(group.errors)} file(s) — {group.advice}\n")
+        for e in group.errors:
+            sys.stdout.write(f"{shown(e.path)}\n    {shown(e.message)}\n")
+    sys.stdout.write(f"{len(errors)} file(s) in error\n")
     return 0
 
 

@@ -22,6 +22,7 @@ The job knows nothing of Qt: it reports :class:`Progress` through a callback and
 from __future__ import annotations
 
 import os
+import shutil
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -29,11 +30,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from arbiter_desktop.domain import ErrorReason, FileError, FileFingerprint, FileKind
+from arbiter_desktop.domain import CONTAINER_KINDS, ErrorReason, FileError, FileFingerprint, FileKind
 from arbiter_desktop.embedding.base import Embedder, ThreadedEmbedder
 from arbiter_desktop.indexing.eta import CALIBRATION_TEXT, SemanticEta, TextEta, rounded
+from arbiter_desktop.indexing.members import Holder, MemberTracker, PendingMember
 from arbiter_desktop.indexing.profile import TextProfile
 from arbiter_desktop.indexing.semantic import SemanticFill
+from arbiter_desktop.ingest.containers import ArchiveLimits
+from arbiter_desktop.ingest.containers.task import container_task
 from arbiter_desktop.ingest.discovery import Seen, Skipped, fingerprint, restat, walk
 from arbiter_desktop.ingest.profile import peak_rss_mb, reset_peak_rss
 from arbiter_desktop.ingest.workers import Extracted, ExtractionPool, Failed, Job
@@ -43,6 +47,7 @@ from arbiter_desktop.stores.lexical import ChunkRecord
 from arbiter_desktop.stores.vectors import VectorStore, open_vector_store
 
 CHANGE_RETRIES = 2  # times a file that changed while it was read is read again before it is reported
+SCRATCH = "scratch"  # in the case folder: members of containers copied out during a run (removed after it)
 FLUSH_DOCUMENTS = 1000  # documents sent to the full-text index per commit when a backlog is flushed
 COMMIT_S = 5.0  # the full-text index commits at least this often while files are extracted (or every batch_files)
 
@@ -168,6 +173,7 @@ class Indexer:
 
         self._emit("scan", 0, 0, "", report)
         to_process: list[tuple[int, Seen, bool]] = []  # (source id, file, was known before)
+        unread_members = catalog.files_with_unread_members()  # containers a stopped run left half read
         for root in roots:
             source_id = catalog.add_source(path_key(str(root.resolve())))
             known = catalog.known_files(source_id)
@@ -192,7 +198,8 @@ class Indexer:
                     self._fail(source_id, unread, ErrorReason.UNREADABLE, item.message, report)
                     continue
                 before = known.get(key)
-                if before is not None and (before.size, before.mtime_ns) == (item.size, item.mtime_ns):
+                unchanged = before is not None and (before.size, before.mtime_ns) == (item.size, item.mtime_ns)
+                if unchanged and key not in unread_members:
                     report.unchanged += 1
                 else:
                     to_process.append((source_id, item, before is not None))
@@ -236,6 +243,7 @@ class Indexer:
         groups: list[list[tuple[int, Seen, FileFingerprint, bool]]] = []  # the files of each job (same content)
         job_of: dict[str, int] = {}  # SHA-256 → job
         moved: list[tuple[int, Seen, bool]] = []  # changed since they were fingerprinted: read them again
+        shutil.rmtree(self.case.directory / SCRATCH, ignore_errors=True)  # what a killed run left
         pool = self._extraction_pool()
         if items:
             pool.start()  # the workers start up while the files are hashed
@@ -257,6 +265,8 @@ class Indexer:
                 done += 1
                 continue
             existing = catalog.document_id_for(fp.sha256)
+            if existing is not None and fp.kind in CONTAINER_KINDS:
+                existing = self._container_copy(fp, existing)  # None: read it (its members) again
             if existing is not None and not self._still_as_seen([(source_id, seen, fp, known)], moved, report):
                 done += 1
                 continue
@@ -264,6 +274,8 @@ class Indexer:
                 with catalog.transaction():
                     catalog.upsert_file(source_id, fp, existing)
                     catalog.mark_pending(existing)  # its list of paths changed
+                    if fp.kind not in CONTAINER_KINDS:
+                        catalog.delete_members(fp.path)  # it held an archive before
                 report.duplicates += 1
                 self._count(report, known)
                 done += 1
@@ -279,53 +291,46 @@ class Indexer:
 
         pending_in_batch = 0
         last_commit = time.monotonic()
+        tracker = MemberTracker(catalog, self._archive_limits())
         catalog.db.execute("BEGIN IMMEDIATE")
         self.text_eta.begin()
         try:
-            waited = time.perf_counter()
-            for job, outcome in pool.run(jobs):
-                recording, recording_cpu = time.perf_counter(), time.thread_time()
-                self.profile.add("wait", recording - waited)
-                if isinstance(outcome, Extracted):
-                    self.profile.worker_file(job.kind.value, outcome.stages)
-                    chars = sum(c.end - c.start for c in outcome.chunks)
-                    self._chars_to_embed += chars
-                    self.text_eta.done(job.kind.value, job.size, sum(outcome.stages.values()), chars)
-                else:
-                    self.text_eta.done(job.kind.value, job.size, None, 0)
-                group = self._still_as_seen(groups[job.key], moved, report)
-                if group and isinstance(outcome, Extracted):
-                    head = group[0][2]
-                    document_id = catalog.add_document(
-                        head.sha256, head.kind, head.size, outcome.extraction, outcome.chunks
-                    )
-                    for source_id, _, fp, known in group:
-                        self._moves[fp.path] = (source_id, fp, document_id)  # once it is in the index
-                        self._count(report, known)
-                    report.duplicates += len(group) - 1
-                    report.text_bytes += len(outcome.extraction.text.encode("utf-8"))
-                elif group:
-                    assert isinstance(outcome, Failed)
-                    for source_id, _, fp, _ in group:
-                        catalog.record_error(source_id, fp, outcome.reason, outcome.message)
-                    report.errors += len(group)
-                done += len(groups[job.key])
-                pending_in_batch += 1
-                self._emit("text", done, total, job.path, report)
-                self.profile.add("record", time.perf_counter() - recording, time.thread_time() - recording_cpu)
-                stop = self.control.checkpoint()
-                due = pending_in_batch >= self.settings.batch_files or time.monotonic() - last_commit >= COMMIT_S
-                if due or stop:
-                    with self.profile.step("commit"):
-                        catalog.db.execute("COMMIT")
-                    self._flush(report)
-                    self._calibrate()  # once the first files are searchable: the semantic ETA is then known
-                    pending_in_batch, last_commit = 0, time.monotonic()
-                    if stop:
-                        report.cancelled = True
-                        return
-                    catalog.db.execute("BEGIN IMMEDIATE")
+            while jobs:  # a round: the run's files, then the members of the containers among them, ...
+                members: list[Job] = []
                 waited = time.perf_counter()
+                for job, outcome in pool.run(jobs):
+                    recording, recording_cpu = time.perf_counter(), time.thread_time()
+                    self.profile.add("wait", recording - waited)
+                    self._observe(job, outcome)
+                    errors_before = tracker.errors
+                    if tracker.is_member_job(job):
+                        found = tracker.finished(job, outcome, self._add_member_document)
+                        done += 1
+                    else:
+                        found = self._file_outcome(job, outcome, groups[job.key], moved, report, tracker)
+                        done += len(groups[job.key])
+                    members += found
+                    total += len(found)  # members of containers count as files to read
+                    for member in found:
+                        self.text_eta.add(member.kind.value, member.size)
+                    report.errors += tracker.errors - errors_before
+                    pending_in_batch += 1
+                    self._emit("text", done, total, job.path, report)
+                    self.profile.add("record", time.perf_counter() - recording, time.thread_time() - recording_cpu)
+                    stop = self.control.checkpoint()
+                    due = pending_in_batch >= self.settings.batch_files or time.monotonic() - last_commit >= COMMIT_S
+                    if due or stop:
+                        with self.profile.step("commit"):
+                            catalog.db.execute("COMMIT")
+                        self._flush(report)
+                        self._calibrate()  # once the first files are searchable: the semantic ETA is then known
+                        pending_in_batch, last_commit = 0, time.monotonic()
+                        if stop:
+                            report.cancelled = True
+                            return
+                        catalog.db.execute("BEGIN IMMEDIATE")
+                    waited = time.perf_counter()
+                jobs = members
             with self.profile.step("commit"):
                 catalog.db.execute("COMMIT")
         except BaseException:
@@ -333,6 +338,8 @@ class Indexer:
                 catalog.db.execute("ROLLBACK")
                 self._moves.clear()  # their documents were rolled back with the batch
             raise
+        finally:
+            shutil.rmtree(self.case.directory / SCRATCH, ignore_errors=True)
         if not moved:
             return
         if retries > 0:
@@ -351,8 +358,19 @@ class Indexer:
                 self.settings.extract_memory_mb,
                 self.settings.chunk_tokens,
                 self.settings.chunk_overlap,
+                task=container_task(self.case.directory / SCRATCH, self._archive_limits()),
             )
         return self._pool
+
+    def _observe(self, job: Job, outcome: Extracted | Failed) -> None:
+        """What a file cost and gave, for the profile and the ETAs."""
+        if isinstance(outcome, Extracted):
+            self.profile.worker_file(job.kind.value, outcome.stages)
+            chars = sum(c.end - c.start for c in outcome.chunks)
+            self._chars_to_embed += chars
+            self.text_eta.done(job.kind.value, job.size, sum(outcome.stages.values()), chars)
+        else:
+            self.text_eta.done(job.kind.value, job.size, None, 0)
 
     def _close_pool(self) -> None:
         if self._pool is not None:
@@ -360,6 +378,76 @@ class Indexer:
             self.profile.workers_ready(self._pool.ready_s)
             self.profile.memory("workers", self._pool.peak_rss_mb or None)
             self._pool = None
+
+    def _file_outcome(
+        self,
+        job: Job,
+        outcome: Extracted | Failed,
+        files: list[tuple[int, Seen, FileFingerprint, bool]],
+        moved: list[tuple[int, Seen, bool]],
+        report: IndexReport,
+        tracker: MemberTracker,
+    ) -> list[Job]:
+        """Record a file's outcome (for every file of the run with that content); a container's members come
+        back as jobs."""
+        catalog = self.case.catalog
+        group = self._still_as_seen(files, moved, report)
+        if group and isinstance(outcome, Extracted):
+            head = group[0][2]
+            document_id = catalog.document_id_for(head.sha256)  # a member of this run may have brought it
+            if document_id is None:
+                document_id = catalog.add_document(
+                    head.sha256, head.kind, head.size, outcome.extraction, outcome.chunks
+                )
+            for source_id, _, fp, known in group:
+                self._moves[fp.path] = (source_id, fp, document_id)  # once it is in the index
+                self._count(report, known)
+            report.duplicates += len(group) - 1
+            report.text_bytes += len(outcome.extraction.text.encode("utf-8"))
+            if head.kind in CONTAINER_KINDS:
+                holders = [Holder(fp.path, None, fp.path, 0) for _, _, fp, _ in group]
+                return tracker.expanded(holders, head.sha256, outcome.members)
+            for _, _, fp, _ in group:
+                catalog.delete_members(fp.path)  # the path held an archive before: its members leave
+        elif group:
+            assert isinstance(outcome, Failed)
+            for source_id, _, fp, _ in group:
+                catalog.record_error(source_id, fp, outcome.reason, outcome.message)
+            report.errors += len(group)
+        return []
+
+    def _add_member_document(self, outcome: Extracted, member: PendingMember) -> int:
+        """The document of a member's content (recorded now unless another path brought it meanwhile)."""
+        catalog = self.case.catalog
+        existing = catalog.document_id_for(member.sha256)
+        if existing is not None:
+            return existing
+        return catalog.add_document(member.sha256, member.kind, member.size, outcome.extraction, outcome.chunks)
+
+    def _container_copy(self, fp: FileFingerprint, document_id: int) -> int | None:
+        """A container identical to one already indexed: its members are copied under this path too (the
+        document is returned); None when they must be read again (none of its copies has them all)."""
+        catalog = self.case.catalog
+        if catalog.has_members(fp.path) and fp.path not in catalog.files_with_unread_members():
+            known = catalog.db.execute("SELECT sha256 FROM files WHERE path=?", (fp.path,)).fetchone()
+            if known is not None and known[0] == fp.sha256:
+                return document_id  # the same file, same content: its members are as they were
+        source = catalog.complete_member_source(fp.sha256, fp.path)
+        if source is None:
+            return None
+        with catalog.transaction():
+            catalog.delete_members(fp.path)
+            catalog.copy_members(source, fp.path)
+        return document_id
+
+    def _archive_limits(self) -> ArchiveLimits:
+        settings = self.settings
+        return ArchiveLimits(
+            max_entries=settings.archive_max_entries,
+            max_member_bytes=settings.max_file_mb * 1024 * 1024,
+            max_total_bytes=settings.archive_max_total_mb * 1024 * 1024,
+            max_ratio=settings.archive_max_ratio,
+        )
 
     def _still_as_seen(
         self,

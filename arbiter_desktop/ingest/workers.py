@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from arbiter_desktop.domain import ChunkSpan, ErrorReason, Extraction, ExtractionError, FileKind
+from arbiter_desktop.ingest.containers import Member
 from arbiter_desktop.ingest.profile import peak_rss_mb
 
 BATCH_FILES = 16  # most files in one batch
@@ -54,6 +55,7 @@ class Job:
 class Extracted:
     extraction: Extraction
     chunks: tuple[ChunkSpan, ...]
+    members: tuple[Member, ...] = ()  # a container's members, copied out (ingest/containers)
     stages: Mapping[str, float] = field(default_factory=dict)  # worker seconds per stage (ingest/profile.py)
 
 
@@ -93,7 +95,7 @@ def run_one(path: str, kind: FileKind, chunk_tokens: int, overlap: int) -> Outco
                 extraction = extract(Path(path), kind)
             with stage("chunk"):
                 chunks = chunk_text(extraction.text, extraction.pages, chunk_tokens, overlap)
-        return Extracted(extraction, tuple(chunks), stages)
+        return Extracted(extraction, tuple(chunks), stages=stages)
     except ExtractionError as exc:
         return Failed(exc.reason, exc.message)
     except MemoryError:

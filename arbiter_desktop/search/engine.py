@@ -13,6 +13,7 @@ import numpy as np
 import numpy.typing as npt
 
 from arbiter_desktop.domain import (
+    LOCATION_SEPARATOR,
     NO_RERANKER,
     Chunk,
     Coverage,
@@ -352,6 +353,7 @@ class SearchEngine:
                     scores=scores,
                     expansions=passage.expansions,
                     semantic_highlight=marked,
+                    containers=self.case.catalog.containers_of(paths[0]) if LOCATION_SEPARATOR in paths[0] else (),
                 )
             )
         return hits
@@ -399,8 +401,9 @@ def _allowed(meta: DocumentMeta | None, request: SearchRequest) -> bool:
     if request.kinds and meta.kind not in request.kinds:
         return False
     if request.path_prefix:
-        prefix = request.path_prefix.rstrip("/") + "/"
-        if not any(p.startswith(prefix) for p in meta.paths):
+        folder = request.path_prefix.rstrip("/")
+        prefixes = (folder + "/", folder + LOCATION_SEPARATOR)  # a folder, or a container's members
+        if not any(p.startswith(prefixes) for p in meta.paths):
             return False
     if request.date_from and (meta.date is None or meta.date < request.date_from):
         return False

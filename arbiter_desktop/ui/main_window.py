@@ -12,8 +12,17 @@ import logging
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QEvent, QModelIndex, QObject, QPoint, Qt, QThread, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QColor, QDragEnterEvent, QDropEvent, QKeySequence, QPalette
+from PySide6.QtCore import QDate, QEvent, QModelIndex, QObject, QPoint, Qt, QThread, QTimer, QUrl, Signal
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QColor,
+    QDesktopServices,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeySequence,
+    QPalette,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -66,6 +75,7 @@ class MainWindow(QMainWindow):
     _tag_requested = Signal(int, str, object)
     _document_requested = Signal(int, int, object)
     _page_requested = Signal(int, str, int, int)
+    _original_requested = Signal(str)
     _refresh_requested = Signal()
     _reload_requested = Signal()
     _shutdown_requested = Signal()
@@ -102,6 +112,13 @@ class MainWindow(QMainWindow):
         self.worker.tagged.connect(self._tagged)
         self._document_requested.connect(self.worker.load_document)
         self._page_requested.connect(self.worker.render_page)
+        self._original_requested.connect(self.worker.copy_original)
+        self.worker.original_ready.connect(lambda path: QDesktopServices.openUrl(QUrl.fromLocalFile(path)))
+        self.worker.original_failed.connect(
+            lambda message: QMessageBox.warning(
+                self, "Arbiter Desktop", self.tr("The original cannot be opened: %1").replace("%1", message)
+            )
+        )
         self._refresh_requested.connect(self.worker.refresh)
         self._reload_requested.connect(self.worker.reload_settings)
         self._shutdown_requested.connect(self.worker.shutdown, Qt.ConnectionType.BlockingQueuedConnection)
@@ -257,6 +274,7 @@ class MainWindow(QMainWindow):
         self.results_label.setWordWrap(True)
         self.preview = PreviewPane()
         self.preview.page_wanted.connect(self._request_page)
+        self.preview.original_wanted.connect(self._original_requested)
         self.sources = SourcesPanel()
         self.progress = ProgressPanel()
         self.progress.pause_clicked.connect(self.indexing.pause)

@@ -22,6 +22,7 @@ from arbiter_desktop.config.settings import Settings
 from arbiter_desktop.domain import (
     CaseStatus,
     DocumentView,
+    ErrorReason,
     ExtractionError,
     FileError,
     SearchMode,
@@ -63,6 +64,8 @@ class SearchWorker(QObject):
     document_ready = Signal(int, object)  # request number, DocumentView | None
     page_ready = Signal(int, object)  # request number, PageImage
     page_failed = Signal(int, str)
+    original_ready = Signal(str)  # a read-only copy of a document's original, for the system viewer
+    original_failed = Signal(str)
     failed = Signal(str)  # opening the case failed
     warning = Signal(str)  # something the user must know (the audit log could not be written)
     exported = Signal(object)  # list[ExportedFile]
@@ -75,6 +78,7 @@ class SearchWorker(QObject):
         self._reranker: Reranker | None = None
         self._reranker_loaded = False
         self._pages = PdfPages()  # the PDF last previewed stays open while the user pages through it
+        self._member_copies: dict[str, Path] = {}  # location of a member of a container → its read-only copy
         self._lock = threading.Lock()
         self._latest_search = 0
         self._last: tuple[int, SearchRequest, SearchResult, bool] | None = None  # (number, request, result, unrecorded)
@@ -216,11 +220,41 @@ class SearchWorker(QObject):
     @Slot(int, str, int, int)
     def render_page(self, number: int, path: str, page: int, width: int) -> None:
         try:
+            if app.is_member(path):  # a PDF inside an archive: drawn from a copy taken out of its containers
+                path = str(self._member_copy(path))
             image: PageImage = self._pages.render(Path(path), page, width)
         except ExtractionError as exc:
             self.page_failed.emit(number, exc.message)
             return
+        except (OSError, *app.UserError) as exc:
+            self.page_failed.emit(number, str(exc))
+            return
         self.page_ready.emit(number, image)
+
+    def _member_copy(self, location: str) -> Path:
+        """A read-only copy of a member, taken out of its containers once per location while the case is open."""
+        copy = self._member_copies.get(location)
+        if copy is None or not copy.exists():
+            if self._case is None:
+                raise ExtractionError(ErrorReason.UNREADABLE, "no case is open")
+            copy = app.member_copy(self._case, location)
+            self._member_copies[location] = copy
+        return copy
+
+    @Slot(str)
+    def copy_original(self, path: str) -> None:
+        """A read-only copy of a file, or of a member of a container (extracted from it), for the viewer."""
+        try:
+            if app.is_member(path):
+                if self._case is None:
+                    return
+                copy = self._member_copy(path)
+            else:
+                copy = app.readonly_copy(Path(path))
+        except (OSError, ExtractionError, *app.UserError) as exc:
+            self.original_failed.emit(str(getattr(exc, "message", exc)))
+            return
+        self.original_ready.emit(str(copy))
 
     @Slot()
     def shutdown(self) -> None:
@@ -263,6 +297,7 @@ class SearchWorker(QObject):
 
     def _close(self) -> None:
         self._last = None
+        self._member_copies.clear()
         self._pages.close()
         for model in (self._embedder, self._reranker):
             if model is not None:

@@ -605,7 +605,8 @@ def convert(python: Path, script: Path, model_dir: Path, out: Path) -> None:
     metadata = script.parent / "arbiter-metadata.json"
     metadata.write_text(json.dumps(GGUF_METADATA), encoding="utf-8")
     wrapper: list[str | Path] = [python, "-c", CONVERT_WITH_PROMPTS, script.parent, QUERY_PROMPT, DOCUMENT_PROMPT]
-    options: list[str | Path] = ["--outtype", GGUF_TYPE, "--sentence-transformers-dense-modules", "--metadata", metadata]
+    options: list[str | Path] = ["--outtype", GGUF_TYPE, "--sentence-transformers-dense-modules"]
+    options += ["--metadata", metadata]
     run_build_step("llama.cpp's converter", [*wrapper, model_dir, *options, "--outfile", out], out)
 
 

@@ -27,10 +27,16 @@ _EXTRACTORS: dict[FileKind, tuple[str, str]] = {
     FileKind.RTF: ("rtf", "extract"),
     FileKind.TEXT: ("text", "extract"),
     FileKind.MARKDOWN: ("text", "extract"),
-    FileKind.CSV: ("text", "extract"),
+    FileKind.CSV: ("spreadsheet", "extract_csv"),
     FileKind.HTML: ("html", "extract"),
     FileKind.EML: ("email", "extract_eml"),
     FileKind.MBOX: ("email", "extract_mbox"),
+    FileKind.XLSX: ("spreadsheet", "extract"),
+    FileKind.XLS: ("spreadsheet", "extract"),
+    FileKind.ODS: ("spreadsheet", "extract"),
+    FileKind.DOC: ("doc", "extract"),
+    FileKind.PPTX: ("pptx", "extract"),
+    FileKind.MSG: ("msg", "extract"),
 }
 
 
