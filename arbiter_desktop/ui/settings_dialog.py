@@ -85,7 +85,7 @@ class SettingsDialog(QDialog):
         form.addRow(self.tr("Embedding model"), self.embedder)
         form.addRow(self.tr("Reranker"), self.reranker)
         form.addRow("", self.semantic)
-        form.addRow(self.tr("Model threads"), self.threads)
+        form.addRow(self.tr("Model threads (searches)"), self.threads)
         form.addRow(note)
         if not any(m.role == "embedder" for m in models):
             missing = QLabel(self.tr("No embedding model is installed: search is full-text only. Run `make setup`."))
@@ -102,8 +102,16 @@ class SettingsDialog(QDialog):
         self.language_box.addItem("Français", "fr")
         self.language_box.addItem("English", "en")
         self._select(self.language_box, self.language)
+        self.cores = QSpinBox()
+        self.cores.setRange(0, 256)
+        self.cores.setSpecialValueText(self.tr("All but one (%1)").replace("%1", str(Settings().cores())))
+        self.cores.setValue(self.settings.indexing_cores)
+        self.cores.setToolTip(
+            self.tr("Extraction processes, then embedding threads. One core stays free for the window and searches.")
+        )
         form.addRow(self.tr("Operator"), self.operator)
         form.addRow(self.tr("Language (at next start)"), self.language_box)
+        form.addRow(self.tr("Cores for indexing"), self.cores)
         return tab
 
     def _lexicon_tab(self) -> QWidget:
@@ -176,6 +184,7 @@ class SettingsDialog(QDialog):
             semantic=self.semantic.isChecked(),
             embed_threads=self.threads.value(),
             operator=self.operator.text().strip(),
+            indexing_cores=self.cores.value(),
         )
 
     def accept(self) -> None:

@@ -644,7 +644,7 @@
     </message>
     <message>
         <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="47"/>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="185"/>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="194"/>
         <source>Case lexicon</source>
         <translation>Lexique de l&apos;affaire</translation>
     </message>
@@ -680,8 +680,8 @@
     </message>
     <message>
         <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="88"/>
-        <source>Model threads</source>
-        <translation>Threads des modèles</translation>
+        <source>Model threads (searches)</source>
+        <translation>Threads du modèle (recherches)</translation>
     </message>
     <message>
         <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="91"/>
@@ -694,52 +694,67 @@
         <translation>Nom et grade, inscrits dans les exports et le journal d&apos;audit</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="105"/>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="107"/>
+        <source>All but one (%1)</source>
+        <translation>Tous sauf un (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="110"/>
+        <source>Extraction processes, then embedding threads. One core stays free for the window and searches.</source>
+        <translation>Processus d&apos;extraction, puis threads du modèle de sens. Un cœur reste libre pour la fenêtre et les recherches.</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="112"/>
         <source>Operator</source>
         <translation>Opérateur</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="106"/>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="113"/>
         <source>Language (at next start)</source>
         <translation>Langue (au prochain démarrage)</translation>
     </message>
     <message>
         <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="114"/>
+        <source>Cores for indexing</source>
+        <translation>Cœurs pour l&apos;indexation</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="122"/>
         <source>Words of this case and what they also mean (nicknames, code words, places). A search for the term also finds its variants; separate variants with |.</source>
         <translation>Les mots propres à cette affaire et ce qu&apos;ils désignent aussi (surnoms, mots codés, lieux). Une recherche du terme trouve aussi ses variantes ; séparez les variantes par |.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="121"/>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="129"/>
         <source>Term</source>
         <translation>Terme</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="121"/>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="129"/>
         <source>Variants</source>
         <translation>Variantes</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="121"/>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="129"/>
         <source>Category</source>
         <translation>Catégorie</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="121"/>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="129"/>
         <source>Note</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="127"/>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="135"/>
         <source>Add a term</source>
         <translation>Ajouter un terme</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="128"/>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="136"/>
         <source>Remove selected</source>
         <translation>Retirer la sélection</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="143"/>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="151"/>
         <source>%1 — %2 MB on disk, about %3 MB of memory</source>
         <translation>%1 — %2 Mo sur disque, environ %3 Mo de mémoire</translation>
     </message>
