@@ -30,6 +30,8 @@ MIN_BATCHES = 3  # batches of a run before its own rate replaces the stored one
 PRIOR_FILE_S = {"pdf": 0.0016, "docx": 0.0025, "odt": 0.001, "text": 0.0004, "markdown": 0.0004, "csv": 0.0006}
 PRIOR_DEFAULT_S = 0.002
 PRIOR_CHARS_PER_BYTE = 0.3  # text characters per byte of a file, before a kind has been seen
+FLUSH_PRIOR_S = 0.0004  # indexer CPU seconds per file at a commit (catalog, full-text index), before the first one
+SEMANTIC_WINDOW_S = 120.0  # the embedding pace is that of the batches of the last two minutes
 # Embedded once to measure the model's pace when a case has no measure yet (about 300 tokens of ordinary
 # procedural French, written for this purpose).
 CALIBRATION_TEXT = (
@@ -73,7 +75,12 @@ class _Count:
 
 
 class TextEta:
-    """Seconds left in the text phase, from the files left (kind, size) and the pace so far."""
+    """Seconds left in the text phase, from the files left (kind, size) and the pace so far.
+
+    Two kinds of work: extraction (the workers; the files' weights at the pace measured between commits) and the
+    indexer's commits (the full-text index takes the files' chunks in batches, while the workers wait), counted
+    per file from the commits made so far, or before the first one from FLUSH_PRIOR_S scaled by how much slower
+    than its CPU time the extraction runs on this machine now."""
 
     def __init__(self) -> None:
         self._left: dict[str, _Count] = {}  # kind → files not done yet
@@ -82,6 +89,9 @@ class TextEta:
         self._kinds: dict[str, _Kind] = {}
         self._started = time.monotonic()
         self._trimmed = False  # files older than the window have left it
+        self._flushes: deque[tuple[float, float]] = deque()  # (end time, seconds) of the commits in the window
+        self._flushed_files = 0
+        self._flush_seconds = 0.0
 
     def begin(self) -> None:
         """Extraction starts now: the pace is counted from here (not from the walk and the hashing)."""
@@ -115,6 +125,12 @@ class TextEta:
             self._window[old_kind].bytes -= old_size
             self._trimmed = True
 
+    def flushed(self, files: int, seconds: float) -> None:
+        """A commit of the full-text index took ``seconds`` for the ``files`` extracted since the previous one."""
+        self._flushed_files += files
+        self._flush_seconds += seconds
+        self._flushes.append((time.monotonic(), seconds))
+
     def _weight(self, counts: dict[str, _Count]) -> float:
         total = 0.0
         for kind, count in counts.items():
@@ -128,8 +144,18 @@ class TextEta:
         if sum(c.files for c in self._window.values()) < 2 or now - self._started < MIN_PACE_S:
             return None
         since = now - WINDOW_S if self._trimmed else self._started
-        pace = self._weight(self._window) / max(1e-6, now - since)
-        return self._weight(self._left) / pace if pace > 0 else None
+        while self._flushes and self._flushes[0][0] < since:
+            self._flushes.popleft()
+        extracting = max(1e-6, now - since - sum(seconds for _, seconds in self._flushes))
+        done = self._weight(self._window)
+        if done <= 0:
+            return None
+        if self._flushed_files:
+            per_file = self._flush_seconds / self._flushed_files
+        else:
+            per_file = FLUSH_PRIOR_S * extracting / done  # wall seconds per CPU second of work, here and now
+        files_left = sum(c.files for c in self._left.values())
+        return self._weight(self._left) * extracting / done + files_left * per_file
 
     def chars_to_come(self) -> float:
         """Characters of text the files left will probably give."""
@@ -146,6 +172,7 @@ class SemanticEta:
         self._measured_chars = 0
         self._measured_s = 0.0
         self._batches = 0
+        self._recent: deque[tuple[float, int, float]] = deque()  # (time, chars, seconds) of the recent batches
 
     def _stored(self) -> float | None:
         try:
@@ -155,16 +182,21 @@ class SemanticEta:
         return float(value) if isinstance(value, int | float) and value > 0 else None
 
     def measured(self, chars: int, seconds: float) -> None:
-        """A batch of ``chars`` characters embedded in ``seconds``. The rate is that of the whole run so far once
-        it has a few batches (the pace of a machine shared with other jobs swings from batch to batch; the
-        average over the run predicts the rest best); before that, the stored or calibrated one."""
+        """A batch of ``chars`` characters done in ``seconds`` (from the end of the previous batch: saves and
+        bookkeeping included). Once a run has MIN_BATCHES batches, the rate is that of its batches of the last
+        SEMANTIC_WINDOW_S (the pace follows the other jobs' load, without jumping with every batch); before
+        that, the stored or calibrated one."""
         if chars <= 0 or seconds <= 0:
             return
+        now = time.monotonic()
         self._measured_chars += chars
         self._measured_s += seconds
         self._batches += 1
+        self._recent.append((now, chars, seconds))
+        while len(self._recent) > MIN_BATCHES and now - self._recent[0][0] > SEMANTIC_WINDOW_S:
+            self._recent.popleft()
         if self.seconds_per_char is None or self._batches >= MIN_BATCHES:
-            self.seconds_per_char = self._measured_s / self._measured_chars
+            self.seconds_per_char = sum(s for _, _, s in self._recent) / sum(c for _, c, _ in self._recent)
 
     def seconds_for(self, chars: float) -> float | None:
         return None if self.seconds_per_char is None else chars * self.seconds_per_char

@@ -320,9 +320,11 @@ class Indexer:
                     stop = self.control.checkpoint()
                     due = pending_in_batch >= self.settings.batch_files or time.monotonic() - last_commit >= COMMIT_S
                     if due or stop:
+                        flushing = time.monotonic()
                         with self.profile.step("commit"):
                             catalog.db.execute("COMMIT")
                         self._flush(report)
+                        self.text_eta.flushed(pending_in_batch, time.monotonic() - flushing)
                         self._calibrate()  # once the first files are searchable: the semantic ETA is then known
                         pending_in_batch, last_commit = 0, time.monotonic()
                         if stop:
@@ -638,6 +640,7 @@ class Indexer:
         """Before the first semantic phase of a case: embed one passage, so that its ETA is known from the start."""
         if self.embedder is None or self.semantic_eta is None or self.semantic_eta.seconds_per_char is not None:
             return
+        self.embedder.embed_documents([CALIBRATION_TEXT[:200]], [""])  # the first call sets up the model's buffers
         started = time.monotonic()
         self.embedder.embed_documents([CALIBRATION_TEXT], [""])
         self.semantic_eta.measured(len(CALIBRATION_TEXT), time.monotonic() - started)

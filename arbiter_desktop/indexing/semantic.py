@@ -117,6 +117,7 @@ class SemanticFill:
         unsaved: list[int] = []
         last_save = time.monotonic()
         size = 1
+        previous = time.monotonic()  # end of the previous batch: the pace counts saves and bookkeeping too
         while True:
             if self.checkpoint():
                 self.cancelled = True
@@ -128,7 +129,6 @@ class SemanticFill:
             vectors = self.embed_batch(batch)
             elapsed = time.monotonic() - started
             chars = sum(len(c.text) for c in batch)
-            self.eta.measured(chars, elapsed)
             per_chunk = max(1e-4, elapsed / len(batch))
             size = max(1, min(batch_max, int(EMBED_BATCH_S / per_chunk)))
             ids = [c.id for c in batch]
@@ -141,6 +141,9 @@ class SemanticFill:
             if time.monotonic() - last_save > save_every_s:
                 save(unsaved)
                 unsaved, last_save = [], time.monotonic()
+            now = time.monotonic()
+            self.eta.measured(chars, now - previous)
+            previous = now
             self.on_batch(done, total, self.eta.seconds_for(chars_left))
         if unsaved:
             save(unsaved)

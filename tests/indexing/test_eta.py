@@ -61,8 +61,23 @@ def test_the_pace_follows_the_recent_window(clock: Clock) -> None:
     for _ in range(200):  # then forty times slower (another job took the cores), for longer than the window
         clock.now += 0.4
         estimate.done("text", 100, 0.001, 100)
+    estimate.flushed(300, 0.0)  # commits that cost nothing: only extraction counts here
     left = estimate.seconds_left()
     assert left is not None and 70 <= left <= 90  # 200 files at 0.4 s, not at the run's average
+
+
+def test_the_commits_still_to_come_are_counted(clock: Clock) -> None:
+    """100 files done in 10 s of extraction plus a 5 s commit; 100 left: 10 s of extraction, 5 s of commits."""
+    estimate = TextEta()
+    for _ in range(200):
+        estimate.add("text", 100)
+    for _ in range(100):
+        clock.now += 0.1
+        estimate.done("text", 100, 0.01, 100)
+    clock.now += 5.0
+    estimate.flushed(100, 5.0)
+    left = estimate.seconds_left()
+    assert left is not None and 14 <= left <= 16
 
 
 def test_semantic_rate_is_measured_kept_and_found_again(tmp_path: Path) -> None:
