@@ -5,8 +5,10 @@
 The folder: codes_penal_cpp and piaf_v1.1 written out as 4,892 files, in turn PDF (with an embedded TrueType
 font), DOCX, ODT and UTF-8 text (``bench_indexing.write_documents``, kept in ``bench/.cache/documents``).
 
-* Arbiter: ``python -m arbiter_desktop index CASE FOLDER --no-semantic``, the command a user runs, into a new
-  case: its text phase only (discovery, hashing, extraction in worker processes, chunking, catalog, tantivy).
+* Arbiter: ``python -m arbiter_desktop index CASE FOLDER --no-semantic --cores N``, the command a user runs, into
+  a new case, with every core of the machine as Recoll uses them (Arbiter's default leaves one core to the window;
+  ``--scaling`` measures each number of cores): its text phase only (discovery, hashing, extraction in worker
+  processes, chunking, catalog, tantivy), with ``--profile`` (where its time went).
 * Recoll: ``recollindex -c CONFDIR`` with a configuration directory of its own: ``topdirs`` = the folder,
   ``indexstemminglanguages = french`` (Arbiter stems French; Recoll's default is English) and ``noaspell = 1``
   (no spelling dictionary: Arbiter builds none), ``idxniceprio`` = the benchmark's own niceness (Recoll sets its
@@ -52,6 +54,9 @@ CORPORA = (EVALDATA / "codes_penal_cpp" / "corpus.jsonl", EVALDATA / "piaf_v1.1"
 SYSTEM_PATH = "/usr/sbin:/usr/bin:/sbin:/bin"
 INSTALL = "apt-get install -y recoll python3-lxml poppler-utils"
 PROBES_PER_KIND = 5
+# Arbiter indexes with every core, as Recoll does (its default leaves one to the window: `index --cores N`; the
+# scaling part measures 1 to all)
+ALL_CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 RECOLL_EXT = {"pdf": "pdf", "docx": "docx", "odt": "odt", "txt": "txt"}
 ARBITER_KIND = {"pdf": "pdf", "docx": "docx", "odt": "odt", "txt": "text"}
 
@@ -288,7 +293,7 @@ def side_by_side(
             for tool in ("recoll", "arbiter") if first_is_recoll else ("arbiter", "recoll"):
                 work = Path(tmp) / f"{tool}-{n}"
                 work.mkdir()
-                run = run_recoll(folder, work) if tool == "recoll" else run_arbiter(folder, work)
+                run = run_recoll(folder, work) if tool == "recoll" else run_arbiter(folder, work, ALL_CORES)
                 run.update(throughput(run, *volume))
                 runs[tool].append(run)
         last = {tool: found[-1] for tool, found in runs.items()}
