@@ -24,17 +24,17 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from arbiter_desktop import __version__, app
-from arbiter_desktop.config.settings import Settings
 from arbiter_desktop.domain import NO_RERANKER, FileKind, SearchMode, SearchRequest, SearchResult
 from arbiter_desktop.export.labels import LANGUAGES
-from arbiter_desktop.export.resultset import ExportError, ModelInfo
+from arbiter_desktop.export.output import check_output
+from arbiter_desktop.export.resultset import ExportError
 from arbiter_desktop.indexing.job import IndexReport, Progress
 from arbiter_desktop.indexing.repair import STORES, RepairReport
 from arbiter_desktop.indexing.unindexed import group_errors
 from arbiter_desktop.indexing.verify import FileCheck, VerifyReport
 from arbiter_desktop.safetext import shown
+from arbiter_desktop.session import CaseSession
 from arbiter_desktop.stores.audit import AuditEntry
-from arbiter_desktop.stores.case import Case
 from arbiter_desktop.stores.tags import TagError, TaggedHit
 
 
@@ -189,19 +189,22 @@ def _print_result(result: SearchResult, out: TextIO) -> None:
 # --- commands -----------------------------------------------------------------------------------------------
 
 
-def _settings(case: Case, args: argparse.Namespace) -> Settings:
-    """The case's settings with the command line's overrides."""
-    settings = case.settings
+def _overrides(args: argparse.Namespace) -> dict[str, Any]:
+    """The settings the command line overrides for this command (the case's settings.json is left as it is)."""
+    overrides: dict[str, Any] = {}
     if getattr(args, "model", None):
-        settings = settings.replace(embedder=args.model, semantic=True)
+        overrides.update(embedder=args.model, semantic=True)
     if getattr(args, "no_semantic", False):
-        settings = settings.replace(semantic=False)
+        overrides["semantic"] = False
     if getattr(args, "operator", None):
-        settings = settings.replace(operator=args.operator)
+        overrides["operator"] = args.operator
     if getattr(args, "cores", None):
-        settings = settings.replace(indexing_cores=args.cores)
-    case.settings = settings
-    return settings
+        overrides["indexing_cores"] = args.cores
+    return overrides
+
+
+def _session(args: argparse.Namespace, create: bool = False, preload: bool = False) -> CaseSession:
+    return app.open_session(Path(args.case), create=create, overrides=_overrides(args), preload=preload)
 
 
 def _logged(show: Callable[[Progress], None], log: TextIO) -> Callable[[Progress], None]:
@@ -223,31 +226,25 @@ def cmd_index(args: argparse.Namespace) -> int:
         progress: Callable[[Progress], None] = ProgressBar()
         if args.progress_log:
             progress = _logged(progress, stack.enter_context(open(args.progress_log, "w", encoding="utf-8")))
-        case = stack.enter_context(app.open_case(Path(args.case), create=True))
-        embedder = app.open_embedder(_settings(case, args), required=bool(args.model), case_dir=case.directory)
-        try:
-            report = app.index(
-                case,
-                [Path(p) for p in args.paths],
-                on_progress=progress,
-                embedder=embedder,
-                reembed=args.reembed,
-            )
-        finally:
-            if embedder is not None:
-                embedder.close()
+        session = stack.enter_context(_session(args, create=True))
+        report = session.index([Path(p) for p in args.paths], on_progress=progress, reembed=args.reembed)
+        semantic = session.embedder() is not None
     _print_index_report(report, sys.stdout)
     if args.profile:
         Path(args.profile).write_text(json.dumps(report.profile, indent=1) + "\n", encoding="utf-8")
-    if embedder is None:
+    if not semantic:
         sys.stdout.write("Semantic indexing is off (no embedding model installed or --no-semantic).\n")
     return 1 if report.errors else 0
 
 
-def _search(case: Case, args: argparse.Namespace) -> tuple[SearchRequest, SearchResult, list[ModelInfo]]:
-    """Run the search that the command line describes (recorded in the audit log); the models it ran with."""
-    settings = _settings(case, args)
-    mode = SearchMode(args.mode) if args.mode != "auto" else app.default_mode(case, settings)
+def _searching(args: argparse.Namespace) -> CaseSession:
+    """The session of a search command: the embedding model loads while the case opens, unless full text only."""
+    return _session(args, preload=args.mode != SearchMode.LEXICAL.value)
+
+
+def _search(session: CaseSession, args: argparse.Namespace) -> tuple[SearchRequest, SearchResult]:
+    """Run the search that the command line describes (recorded in the audit log)."""
+    mode = SearchMode(args.mode) if args.mode != "auto" else session.default_mode()
     request = SearchRequest(
         query=args.query,
         top=args.top,
@@ -257,22 +254,12 @@ def _search(case: Case, args: argparse.Namespace) -> tuple[SearchRequest, Search
         expand=not args.no_expansion,
         disabled_expansions=tuple(args.no_expand or ()),
     )
-    embedder = (
-        app.open_embedder(settings, required=True, case_dir=case.directory) if mode is not SearchMode.LEXICAL else None
-    )
-    reranker = app.open_reranker(settings) if mode is SearchMode.FULL else None
-    try:
-        result = app.search(case, request, embedder, reranker)
-    finally:
-        for model in (embedder, reranker):
-            if model is not None:
-                model.close()
-    return request, result, app.result_models(result, embedder, reranker)
+    return request, session.search(request)
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    with app.open_case(Path(args.case)) as case:
-        _, result, _ = _search(case, args)
+    with _searching(args) as session:
+        _, result = _search(session, args)
     if args.json:
         json.dump(result_to_json(result), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
@@ -290,17 +277,16 @@ def cmd_export(args: argparse.Namespace) -> int:
     csv = Path(args.csv) if args.csv else None
     for path in (pdf, csv):  # before searching: a bad path should not cost a search in the log
         if path is not None:
-            app.check_output(path, args.overwrite)
-    with app.open_case(Path(args.case)) as case:
+            check_output(path, args.overwrite)
+    with _searching(args) if args.tag is None else _session(args) as session:
         if args.tag is not None:
-            _settings(case, args)
-            results = app.tagged_results(case, args.tag)
+            results = session.tagged_results(args.tag)
             what = f"the tag «{results.tag}»"
         else:
-            request, result, models = _search(case, args)
-            results = app.search_results(result, request, models)
+            request, result = _search(session, args)
+            results = session.search_results(result, request)
             what = f"«{result.query}»"
-        files = app.export(case, results, pdf=pdf, csv=csv, lang=args.lang, overwrite=args.overwrite)
+        files = session.export(results, pdf=pdf, csv=csv, lang=args.lang, overwrite=args.overwrite)
     sys.stdout.write(f"Exported {len(results.hits)} hit(s) of {what}:\n")
     for f in files:
         sys.stdout.write(f"  {f.path}  ({f.size} bytes)  SHA-256 {f.sha256}\n")
@@ -308,8 +294,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_tag(args: argparse.Namespace) -> int:
-    with app.open_case(Path(args.case)) as case:
-        _, result, _ = _search(case, args)
+    with _searching(args) as session:
+        _, result = _search(session, args)
         count = len(result.hits)
         wrong = [r for r in args.rank if not 1 <= r <= count]
         if wrong:
@@ -318,7 +304,7 @@ def cmd_tag(args: argparse.Namespace) -> int:
                 f"(with --top {args.top}); run `arbiter search` to see them"
             )
         hits = [result.hits[r - 1] for r in dict.fromkeys(args.rank)]
-        added = app.tag_hits(case, args.tag, result, hits)
+        added = session.tag(args.tag, result, hits)
     new = {(a.target.sha256, a.target.passage_start) for a in added}
     for h in hits:
         state = "tagged" if (h.sha256, h.passage_start) in new else "already tagged"
@@ -350,10 +336,10 @@ def _tagged_json(t: TaggedHit) -> dict[str, Any]:
 def cmd_tags(args: argparse.Namespace) -> int:
     if (args.remove or args.remove_hit) and args.tag is None:
         raise TagError("say which tag to remove: --tag TAG --remove (all its hits) or --tag TAG --remove-hit ID")
-    with app.open_case(Path(args.case)) as case:
-        _settings(case, args)
+    with _session(args) as session:
+        case = session.case
         if args.remove or args.remove_hit:
-            removed = app.untag(case, args.tag, () if args.remove else args.remove_hit)
+            removed = session.untag(args.tag, () if args.remove else args.remove_hit)
             sys.stdout.write(f"Removed the tag «{args.tag.strip()}» from {len(removed)} hit(s).\n")
             return 0
         if args.tag is None:
@@ -406,8 +392,8 @@ def _audit_summary(entry: AuditEntry) -> str:
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
-    with app.open_case(Path(args.case)) as case:
-        log = case.audit
+    with _session(args) as session:
+        log = session.case.audit
         if args.verify:
             check = log.verify()
             if args.json:
@@ -451,8 +437,8 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    with app.open_case(Path(args.case)) as case:
-        status = app.status(case)
+    with _session(args) as session:
+        status = session.status()
     data = {
         "documents": status.documents,
         "chunks": status.chunks,
@@ -470,8 +456,8 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_errors(args: argparse.Namespace) -> int:
-    with app.open_case(Path(args.case)) as case, case.guard():
-        errors = case.catalog.errors()
+    with _session(args) as session, session.case.guard():
+        errors = session.case.catalog.errors()
     if args.json:
         json.dump([{"path": e.path, "reason": e.reason.value, "message": e.message} for e in errors], sys.stdout)
         sys.stdout.write("\n")
@@ -581,18 +567,9 @@ def _print_repair(report: RepairReport, case: Path, out: TextIO) -> None:
 
 def cmd_repair(args: argparse.Namespace) -> int:
     case_dir = Path(args.case)
-    settings = Settings.load(case_dir / "settings.json")
-    if args.model:
-        settings = settings.replace(embedder=args.model, semantic=True)
-    if args.no_semantic:
-        settings = settings.replace(semantic=False)
     rebuild = list(STORES) if args.rebuild == "all" else [args.rebuild] if args.rebuild else []
-    embedder = app.open_embedder(settings, required=bool(args.model) or "vectors" in rebuild, case_dir=case_dir)
-    try:
-        report = app.repair(case_dir, embedder, rebuild, on_progress=ProgressBar())
-    finally:
-        if embedder is not None:
-            embedder.close()
+    required = bool(args.model) or "vectors" in rebuild
+    report = app.repair(case_dir, _overrides(args), rebuild, required, on_progress=ProgressBar())
     _print_repair(report, case_dir, sys.stdout)
     return 1 if report.left_to_embed else 0
 
@@ -603,27 +580,18 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
     mode = SearchMode(args.mode)
     dataset = beir.load(Path(args.dataset))
-    settings = Settings()
+    # a case of its own, with the default settings (the model of --model), semantic only for the modes that use it
+    overrides: dict[str, Any] = {"semantic": mode is not SearchMode.LEXICAL}
     if args.model:
-        settings = settings.replace(embedder=args.model)
-    embedder = app.open_embedder(settings, required=True) if mode is not SearchMode.LEXICAL else None
-    reranker = app.open_reranker(settings) if mode is SearchMode.FULL else None
-    if mode is SearchMode.FULL and reranker is None:
-        sys.stderr.write(f"note: {NO_RERANKER}\n")
-    try:
-        report = evaluate(
-            dataset,
-            mode,
-            on_progress=ProgressBar(),
-            embedder=embedder,
-            settings=settings,
-            expand=not args.no_expansion,
-            reranker=reranker,
-        )
-    finally:
-        for model in (embedder, reranker):
-            if model is not None:
-                model.close()
+        overrides["embedder"] = args.model
+
+    def open_session(directory: Path) -> CaseSession:
+        session = app.open_session(directory, create=True, overrides=overrides, preload=True)
+        if mode is SearchMode.FULL and session.reranker() is None:
+            sys.stderr.write(f"note: {NO_RERANKER}\n")
+        return session
+
+    report = evaluate(dataset, mode, open_session, on_progress=ProgressBar(), expand=not args.no_expansion)
     summary = report.summary()
     by_category = report.by_category()
     if args.out:
@@ -666,19 +634,14 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     case_dir = Path(args.case) if args.case else app.demo_case_dir()
-    with app.open_case(case_dir, create=True) as case:
-        embedder = app.open_embedder(case.settings, case_dir=case.directory)
-        try:
-            report = app.index(case, [app.demo_documents()], on_progress=ProgressBar(), embedder=embedder)
-            _print_index_report(report, sys.stdout)
-            mode = SearchMode.HYBRID if embedder is not None else SearchMode.LEXICAL
-            for query in app.DEMO_QUERIES:
-                sys.stdout.write(f'\n=== arbiter search {case_dir} "{query}" --mode {mode.value}\n')
-                result = app.search(case, SearchRequest(query=query, top=3, mode=mode), embedder)
-                _print_result(result, sys.stdout)
-        finally:
-            if embedder is not None:
-                embedder.close()
+    with app.open_session(case_dir, create=True, preload=True) as session:
+        report = session.index([app.demo_documents()], on_progress=ProgressBar())
+        _print_index_report(report, sys.stdout)
+        mode = SearchMode.HYBRID if session.embedder() is not None else SearchMode.LEXICAL
+        for query in app.DEMO_QUERIES:
+            sys.stdout.write(f'\n=== arbiter search {case_dir} "{query}" --mode {mode.value}\n')
+            result = session.search(SearchRequest(query=query, top=3, mode=mode))
+            _print_result(result, sys.stdout)
     sys.stdout.write(f"\nDemo case: {case_dir}\n")
     return 0
 

@@ -80,8 +80,7 @@ def write_folder(kind: str, docs: Sequence[SourceDocument], folder: Path) -> Non
 
 def index_folder(folder: Path, workers: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="arbiter-bench-case-") as case_dir:
-        case = Case.open(Path(case_dir) / "case", create=True)
-        case.settings = Settings(workers=workers, semantic=False)
+        case = Case.open(Path(case_dir) / "case", create=True, settings=Settings(workers=workers, semantic=False))
         started = time.perf_counter()
         report = Indexer(case).run([folder])
         seconds = time.perf_counter() - started

@@ -148,7 +148,9 @@ class Indexer:
         self.on_progress = on_progress or (lambda _p: None)
         self.embedder = embedder
         self.vectors: VectorStore | None = (
-            open_vector_store(case.directory, embedder.identity) if embedder is not None else None
+            open_vector_store(case.directory, embedder.identity, graph=self.settings.vector_search == "hnsw")
+            if embedder is not None
+            else None
         )
         self._started = 0.0
         # path → (source, fingerprint, document): files whose new document is recorded but not yet indexed

@@ -1,6 +1,6 @@
 """The document at the hit: its text with every match of the query marked (previous / next match), or, for a PDF,
-the page rendered as an image. "Open original" shows a read-only copy in the system viewer, never the evidence
-file itself."""
+the page rendered as an image. "Open original" asks for a read-only copy (made on the search thread: a large file
+takes a while to copy) that the system viewer shows, never the evidence file itself."""
 
 from __future__ import annotations
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import py7zr
 import pytest
+from support import session_of
 
 from arbiter_desktop import app
 from arbiter_desktop.domain import ErrorReason, SearchRequest
@@ -32,7 +33,7 @@ SEP = " › "
 
 
 def _hits(case: Case, query: str) -> list[str]:
-    return [h.doc_path for h in app.search(case, SearchRequest(query=query, top=20), audit=False).hits]
+    return [h.doc_path for h in session_of(case).search(SearchRequest(query=query, top=20), audit=False).hits]
 
 
 def _errors(case: Case) -> dict[str, ErrorReason]:
@@ -52,24 +53,24 @@ def test_members_are_documents_located_in_their_container(case: Case, tmp_path: 
         },
     )
     (src / "rapport.txt").write_text("Rapport identique au fichier du dossier.", encoding="utf-8")
-    report = app.index(case, [src])
+    report = session_of(case).index([src])
     assert report.errors == 0
     location = f"{scelle}{SEP}dossier/audition.txt"
     assert _hits(case, "meziane") == [location]
     nested = f"{scelle}{SEP}sous_scelle.zip{SEP}telephone/notes.txt"
     assert _hits(case, "ferrand") == [nested]
-    hit = app.search(case, SearchRequest(query="ferrand"), audit=False).hits[0]
+    hit = session_of(case).search(SearchRequest(query="ferrand"), audit=False).hits[0]
     assert [path for path, _ in hit.containers] == [str(scelle), f"{scelle}{SEP}sous_scelle.zip"]
     import hashlib
 
     assert hit.containers[0][1] == hashlib.sha256(scelle.read_bytes()).hexdigest()
     assert hit.containers[1][1] == hashlib.sha256(inner).hexdigest()
     # the member identical to a file of the folder is one document with two locations
-    found = app.search(case, SearchRequest(query="identique"), audit=False).hits
+    found = session_of(case).search(SearchRequest(query="identique"), audit=False).hits
     assert len(found) == 1
     assert {found[0].doc_path, *found[0].other_paths} == {str(src / "rapport.txt"), f"{scelle}{SEP}dossier/copie.txt"}
     # the folder filter reaches members
-    scoped = app.search(case, SearchRequest(query="meziane", path_prefix=str(src / "scelles")), audit=False)
+    scoped = session_of(case).search(SearchRequest(query="meziane", path_prefix=str(src / "scelles")), audit=False)
     assert [h.doc_path for h in scoped.hits] == [location]
     # the member's bytes come back from its location
     copy = app.member_copy(case, location, tmp_path / "copies" / "audition.txt")
@@ -80,20 +81,20 @@ def test_members_are_documents_located_in_their_container(case: Case, tmp_path: 
         == b"Rendez-vous avec FERRAND au port."
     )
 
-    again = app.index(case, [src])
+    again = session_of(case).index([src])
     assert (again.added, again.changed, again.errors) == (0, 0, 0)
 
     write_zip(scelle, {"dossier/audition.txt": b"Audition de Lucie MARTIN."})
     os.utime(scelle, ns=(scelle.stat().st_atime_ns, scelle.stat().st_mtime_ns + 1_000_000_000))
-    app.index(case, [src])
+    session_of(case).index([src])
     assert _hits(case, "meziane") == []
     assert _hits(case, "martin") == [location]
     assert _hits(case, "ferrand") == []
 
     scelle.unlink()
-    app.index(case, [src])
+    session_of(case).index([src])
     assert _hits(case, "martin") == []
-    assert case.lexical.num_chunks() == app.status(case).chunks
+    assert case.lexical.num_chunks() == session_of(case).status().chunks
 
 
 def test_identical_containers_share_their_members(case: Case, tmp_path: Path) -> None:
@@ -101,10 +102,10 @@ def test_identical_containers_share_their_members(case: Case, tmp_path: Path) ->
     src.mkdir()
     data = zip_bytes({"pv.txt": "Procès-verbal de perquisition chez DURBEC.".encode()})
     (src / "a.zip").write_bytes(data)
-    app.index(case, [src])
+    session_of(case).index([src])
     (src / "b.zip").write_bytes(data)  # a copy added later
-    app.index(case, [src])
-    hits = app.search(case, SearchRequest(query="durbec"), audit=False).hits
+    session_of(case).index([src])
+    hits = session_of(case).search(SearchRequest(query="durbec"), audit=False).hits
     assert len(hits) == 1
     assert {hits[0].doc_path, *hits[0].other_paths} == {f"{src / 'a.zip'}{SEP}pv.txt", f"{src / 'b.zip'}{SEP}pv.txt"}
 
@@ -118,11 +119,11 @@ def test_tar_7z_spreadsheet_members(case: Case, tmp_path: Path) -> None:
     sheet = tmp_path / "fadette.xlsx"
     write_xlsx(sheet, {"Appels": [["appelant", "appelé"], ["0645118822", "0787654321"]]})
     write_zip(src / "operateur.zip", {"fadette.xlsx": sheet.read_bytes()})
-    report = app.index(case, [src])
+    report = session_of(case).index([src])
     assert report.errors == 0
     assert _hits(case, "saint-charles") == [f"{src / 'extraction.tar.gz'}{SEP}sms/export.txt"]
     assert _hits(case, "durand") == [f"{src / 'pieces.7z'}{SEP}pv/gav.txt"]
-    hit = app.search(case, SearchRequest(query="0787654321"), audit=False).hits[0]
+    hit = session_of(case).search(SearchRequest(query="0787654321"), audit=False).hits[0]
     assert hit.doc_path == f"{src / 'operateur.zip'}{SEP}fadette.xlsx"
     assert "appelé : 0787654321" in hit.passage
 
@@ -141,8 +142,8 @@ def test_hostile_archives_each_get_a_clear_error_and_nothing_else_is_lost(case: 
     (src / "mailbox.pst").write_bytes(b"!BDN\0\0\0\0SM\x17\x00" + b"\x55" * 600)
     (src / "classeur.xlsx").write_bytes(zip_bytes({"xl/workbook.xml": b"<workbook><broken"}))
     (src / "pv.txt").write_text("Procès-verbal de constatation.", encoding="utf-8")
-    case.settings = case.settings.replace(archive_max_entries=50)
-    report = app.index(case, [src])
+    case = Case.open(tmp_path / "limited", create=True, settings=case.settings.replace(archive_max_entries=50))
+    report = session_of(case).index([src])
     errors = _errors(case)
     assert errors[f"{src / 'ratio.zip'}{SEP}zeros.txt"] is ErrorReason.HOSTILE
     assert errors[str(src / "overlap.zip")] is ErrorReason.HOSTILE
@@ -173,14 +174,14 @@ def test_a_container_left_half_read_is_read_again(case: Case, tmp_path: Path) ->
     src = tmp_path / "src"
     src.mkdir()
     scelle = write_zip(src / "scelle.zip", {"a.txt": b"Audition de MEZIANE.", "b.txt": b"Rapport sur FERRAND."})
-    app.index(case, [src])
+    session_of(case).index([src])
     # as a run stopped after the container was listed, before its members were read
     with case.catalog.transaction():
         case.catalog.db.execute("UPDATE members SET document_id=NULL WHERE inner_path='b.txt'")
-    app.index(case, [src])
+    session_of(case).index([src])
     assert _hits(case, "ferrand") == [f"{scelle}{SEP}b.txt"]
     assert case.catalog.files_with_unread_members() == set()
-    assert case.lexical.num_chunks() == app.status(case).chunks
+    assert case.lexical.num_chunks() == session_of(case).status().chunks
 
 
 def test_exports_and_audit_cite_the_containers(case: Case, tmp_path: Path) -> None:
@@ -190,13 +191,13 @@ def test_exports_and_audit_cite_the_containers(case: Case, tmp_path: Path) -> No
     src = tmp_path / "src"
     src.mkdir()
     scelle = write_zip(src / "scelle.zip", {"pv.txt": b"Perquisition chez DURBEC."})
-    app.index(case, [src])
+    session_of(case).index([src])
     request = SearchRequest(query="durbec")
-    result = app.search(case, request)
+    result = session_of(case).search(request)
     container_sha = hashlib.sha256(scelle.read_bytes()).hexdigest()
     assert result.hits[0].containers == ((str(scelle), container_sha),)
     csv_path = tmp_path / "export.csv"
-    app.export(case, app.search_results(result, request), csv=csv_path)
+    session_of(case).export(session_of(case).search_results(result, request), csv=csv_path)
     assert f"{scelle} ({container_sha})" in csv_path.read_text(encoding="utf-8-sig")
     searches = [e for e in case.audit.entries() if getattr(e, "event", "") == "search"]
     entry = json.dumps(searches[-1].data)  # type: ignore[union-attr]
@@ -207,11 +208,11 @@ def test_an_archive_replaced_by_a_plain_file_loses_its_members(case: Case, tmp_p
     src = tmp_path / "src"
     src.mkdir()
     path = write_zip(src / "piece", {"a.txt": b"Audition de MEZIANE."})
-    app.index(case, [src])
+    session_of(case).index([src])
     assert _hits(case, "meziane") == [f"{path}{SEP}a.txt"]
     path.write_text("Rapport sur FERRAND.", encoding="utf-8")
     os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 1_000_000_000))
-    app.index(case, [src])
+    session_of(case).index([src])
     assert _hits(case, "meziane") == []
     assert _hits(case, "ferrand") == [str(path)]
     assert case.catalog.members_of(str(path)) == []

@@ -7,16 +7,16 @@ import json
 import sys
 from pathlib import Path
 
-from support import write
+from support import session_of, write
 
-from arbiter_desktop import app, cli
+from arbiter_desktop import cli
 from arbiter_desktop.stores.case import Case
 
 
 def test_the_profile_names_every_step_and_kind(case: Case, tmp_path: Path) -> None:
     for n in range(3):
         write(tmp_path / "src", f"pv{n}.txt", f"Procès-verbal numéro {n} : audition du témoin.")
-    report = app.index(case, [tmp_path / "src"])
+    report = session_of(case).index([tmp_path / "src"])
     profile = report.profile
     assert profile["files.text"] == 3
     assert {"worker.text.read", "worker.text.parse", "worker.text.chunk"} <= set(profile)

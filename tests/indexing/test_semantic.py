@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
-from support import write
+from support import session_of, write
 
-from arbiter_desktop import app
 from arbiter_desktop.config.settings import Settings
 from arbiter_desktop.embedding.base import HashingEmbedder, Vectors
 from arbiter_desktop.indexing.job import Indexer, Progress
@@ -50,42 +49,58 @@ def _corpus(root: Path) -> Path:
     return root / "src"
 
 
+@pytest.fixture
+def reopen(case: Case) -> Iterator[Callable[..., Case]]:
+    """``reopen(**settings)``: the test's case opened again with these settings changed (a case's settings are
+    fixed while it is open); closed after the test."""
+    opened: list[Case] = []
+
+    def again(**changes: object) -> Case:
+        other = Case.open(case.directory, settings=case.settings.replace(**changes))
+        opened.append(other)
+        return other
+
+    yield again
+    for other in opened:
+        other.close()
+
+
 def _document_of(case: Case, name: str) -> int:
     row = case.catalog.db.execute("SELECT document_id FROM files WHERE path LIKE ?", (f"%/{name}.txt",)).fetchone()
     return int(row[0])
 
 
 def test_without_a_note_chunks_go_in_catalog_order(case: Case, tmp_path: Path) -> None:
-    app.index(case, [_corpus(tmp_path)])
+    session_of(case).index([_corpus(tmp_path)])
     embedder = RecordingEmbedder()
-    report = app.index(case, [tmp_path / "src"], embedder=embedder)
+    report = session_of(case, embedder).index([tmp_path / "src"])
     assert report.embedded == 12
     ids = [_document_of(case, name) for name in embedder.order]
     assert ids == sorted(ids) and len(set(ids)) == 12
 
 
-def test_noted_documents_then_noted_folder_come_first(case: Case, tmp_path: Path) -> None:
+def test_noted_documents_then_noted_folder_come_first(case: Case, tmp_path: Path, reopen: Callable[..., Case]) -> None:
     src = _corpus(tmp_path)
-    app.index(case, [src])
+    session_of(case).index([src])
     note_priority(case.directory, [_document_of(case, "rapports2"), _document_of(case, "auditions3")])
     note_priority(case.directory, [], folders=[str((src / "scelles").resolve())])
     embedder = RecordingEmbedder()
-    case.settings = case.settings.replace(embed_batch=1)
-    app.index(case, [src], embedder=embedder)
+    session_of(reopen(embed_batch=1), embedder).index([src])
     order = embedder.order
     assert order[:2] == ["rapports2", "auditions3"]  # the hits of the searches, most wanted first
     assert sorted(order[2:6]) == [f"scelles{n}" for n in range(4)]  # then the folder on screen
     assert len(order) == len(set(order)) == 12  # every chunk once
 
 
-def test_a_note_written_during_the_run_is_followed_at_the_next_batch(case: Case, tmp_path: Path) -> None:
+def test_a_note_written_during_the_run_is_followed_at_the_next_batch(
+    case: Case, tmp_path: Path, reopen: Callable[..., Case]
+) -> None:
     src = _corpus(tmp_path)
-    app.index(case, [src])
-    case.settings = case.settings.replace(embed_batch=1)
+    session_of(case).index([src])
     embedder = RecordingEmbedder()
     wanted = _document_of(case, "rapports3")
     embedder.after_first_call = lambda: note_priority(case.directory, [wanted])  # the window, meanwhile
-    app.index(case, [src], embedder=embedder)
+    session_of(reopen(embed_batch=1), embedder).index([src])
     assert embedder.order[1] == "rapports3"
     assert len(embedder.order) == 12
 
@@ -101,18 +116,19 @@ def test_notes_merge_newest_first_and_bad_or_old_notes_are_ignored(tmp_path: Pat
     assert read_priority(tmp_path) is None
 
 
-def test_the_embedding_phase_uses_the_indexing_cores(case: Case, tmp_path: Path) -> None:
-    case.settings = case.settings.replace(indexing_cores=3)
+def test_the_embedding_phase_uses_the_indexing_cores(tmp_path: Path, reopen: Callable[..., Case]) -> None:
     embedder = RecordingEmbedder()
-    app.index(case, [_corpus(tmp_path)], embedder=embedder)
+    session_of(reopen(indexing_cores=3), embedder).index([_corpus(tmp_path)])
     assert embedder.threads == [3]
 
 
-def test_progress_carries_both_etas(case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_progress_carries_both_etas(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, reopen: Callable[..., Case]
+) -> None:
     monkeypatch.setattr("arbiter_desktop.indexing.eta.MIN_PACE_S", 0.0)
     events: list[Progress] = []
     embedder = RecordingEmbedder()
-    case.settings = case.settings.replace(batch_files=4)  # commits during the text phase
+    case = reopen(batch_files=4)  # commits during the text phase
     Indexer(case, on_progress=events.append, embedder=embedder).run([_corpus(tmp_path)])
     text = [e for e in events if e.phase == "text"]
     semantic = [e for e in events if e.phase == "semantic"]
