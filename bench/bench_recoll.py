@@ -206,18 +206,23 @@ def _recollq(conf: Path, args: Sequence[str]) -> str:
     return done.stdout
 
 
-def run_arbiter(folder: Path, work: Path, cores: int | None = None) -> dict[str, Any]:
+def run_arbiter(folder: Path, work: Path, cores: int | None = None, checkout: Path | None = None) -> dict[str, Any]:
+    """``index --no-semantic`` of this checkout, or of the app's code in ``checkout`` (an earlier version, run with
+    its own defaults: it knows neither ``--cores`` nor ``--profile``)."""
     case = work / "arbiter-case"
     log = work / "arbiter-index.log"
     profile = work / "arbiter-profile.json"
-    command = ["-m", "arbiter_desktop", "index", str(case), str(folder), "--no-semantic", "--profile", str(profile)]
-    if cores is not None:
+    command = ["-m", "arbiter_desktop", "index", str(case), str(folder), "--no-semantic"]
+    if checkout is None:
+        command += ["--profile", str(profile)]
+    if cores is not None and checkout is None:
         command += ["--cores", str(cores)]
+    env = python_env() if checkout is None else {**python_env(), "PYTHONPATH": str(checkout)}
     with log.open("w") as out, measured() as span:
         done = subprocess.run(
             [sys.executable, *command],
             cwd=work,
-            env=python_env(),
+            env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
             check=False,
@@ -278,6 +283,7 @@ def side_by_side(
     recoll_first: bool,
     chosen: dict[str, list[tuple[str, str, str]]] | None = None,
     rounds: int = 1,
+    baseline: Path | None = None,
 ) -> dict[str, Any]:
     """Both tools on ``folder`` (``volume``: files, file bytes, text bytes), ``rounds`` times, interleaved (the
     first tool of each round alternates, starting with Recoll if ``recoll_first``), each run in a scratch folder.
@@ -287,13 +293,21 @@ def side_by_side(
     warm(folder)
     kinds = [k for k in KINDS if any(folder.glob(f"*.{k}"))]
     runs: dict[str, list[dict[str, Any]]] = {"recoll": [], "arbiter": []}
+    if baseline is not None:
+        runs["before"] = []
     with tempfile.TemporaryDirectory(prefix="bench-recoll-") as tmp:
         for n in range(rounds):
             first_is_recoll = recoll_first == (n % 2 == 0)
-            for tool in ("recoll", "arbiter") if first_is_recoll else ("arbiter", "recoll"):
+            order = ["recoll", "arbiter"] if first_is_recoll else ["arbiter", "recoll"]
+            if baseline is not None:
+                order.insert(1, "before")
+            for tool in order:
                 work = Path(tmp) / f"{tool}-{n}"
                 work.mkdir()
-                run = run_recoll(folder, work) if tool == "recoll" else run_arbiter(folder, work, ALL_CORES)
+                if tool == "recoll":
+                    run = run_recoll(folder, work)
+                else:
+                    run = run_arbiter(folder, work, ALL_CORES, baseline if tool == "before" else None)
                 run.update(throughput(run, *volume))
                 runs[tool].append(run)
         last = {tool: found[-1] for tool, found in runs.items()}
@@ -316,6 +330,9 @@ def side_by_side(
         result["recoll"]["probes_found"], result["arbiter"]["probes_found"] = probes
     result["first"] = "recoll" if recoll_first else "arbiter"
     result["ratio"] = round(result["arbiter"]["files_per_s"] / result["recoll"]["files_per_s"], 3)
+    if "before" in result:
+        result["ratio_before"] = round(result["before"]["files_per_s"] / result["recoll"]["files_per_s"], 3)
+        result["speedup_over_before"] = round(result["arbiter"]["files_per_s"] / result["before"]["files_per_s"], 3)
     result["round_ratios"] = [
         round(float(r["wall_s"]) / float(a["wall_s"]), 3) for r, a in zip(runs["recoll"], runs["arbiter"], strict=True)
     ]
@@ -360,6 +377,7 @@ def run(
     log: Callable[[str], None] = print,
     rounds: int = 1,
     scaling_cores: Sequence[int] = (),
+    baseline: Path | None = None,
 ) -> dict[str, Any]:
     """The comparison on every document of ``corpora`` (folders written once into ``cache``), each measure taken
     ``rounds`` times interleaved; with ``scaling_cores``, Arbiter's text indexing of the mixed folder on each
@@ -385,7 +403,9 @@ def run(
     }
     log(f"Recoll {report['recoll_version']} and Arbiter on {written.count} files (mixed folder, {rounds} rounds)…")
     volume = (written.count, written.file_bytes, written.text_bytes)
-    mixed = side_by_side(written.folder, volume, True, chosen, rounds=rounds)
+    mixed = side_by_side(written.folder, volume, True, chosen, rounds=rounds, baseline=baseline)
+    if baseline is not None:
+        report["baseline"] = str(baseline)
     report["mixed"] = mixed
     report["recoll_ratio"] = mixed["ratio"]
     report["recoll_cpu_ratio"] = mixed["cpu_ratio"]
@@ -397,7 +417,9 @@ def run(
             size = sum(p.stat().st_size for p in path.iterdir())
             offset = list(written.files).index(kind)  # write_documents gives the kinds in turn
             text = sum(len(f"{d.title}\n\n{d.text}".encode()) for d in documents[offset :: len(written.files)])
-            report["per_kind"][kind] = side_by_side(path, (count, size, text), recoll_first=n % 2 == 1, rounds=rounds)
+            report["per_kind"][kind] = side_by_side(
+                path, (count, size, text), recoll_first=n % 2 == 1, rounds=rounds, baseline=baseline
+            )
     if scaling_cores:
         log(f"  Arbiter alone on the mixed folder with {', '.join(map(str, scaling_cores))} cores…")
         report["scaling"] = scaling(written.folder, written.count, scaling_cores, rounds)
@@ -468,9 +490,10 @@ def print_report(report: dict[str, Any]) -> None:
     print(f"Recoll helpers: {report['helpers']}")
     rows = []
     for name, runs in [("mixed", report["mixed"]), *report.get("per_kind", {}).items()]:
-        for tool in ("arbiter", "recoll"):
+        for tool in [t for t in ("arbiter", "before", "recoll") if t in runs]:
             r = runs[tool]
-            indexed = sum(r["indexed"].values()) if name == "mixed" else r["indexed"].get(name, 0)
+            indexed = r.get("indexed", {})
+            indexed = sum(indexed.values()) if name == "mixed" else indexed.get(name, "-")
             rows.append(
                 [
                     f"{name} / {tool}",
@@ -504,6 +527,12 @@ def print_report(report: dict[str, Any]) -> None:
         print("\nArbiter's text indexing of the mixed folder by cores (index --cores N):")
         print(table(rows, ["cores", "wall s", "files/s", "CPU s", "speed-up"]))
     per_kind = report.get("per_kind", {})
+    if "ratio_before" in report["mixed"]:
+        before = ", ".join(
+            f"{k} {v['ratio_before']:.2f}× → {v['ratio']:.2f}×"
+            for k, v in [("mixed", report["mixed"]), *per_kind.items()]
+        )
+        print(f"Arbiter / Recoll, before ({report['baseline']}) → now: {before}")
     ratios = ", ".join(f"{k} {v['ratio']:.2f}×" for k, v in per_kind.items())
     print(
         f"Arbiter / Recoll files/s: {report['recoll_ratio']:.2f}× on the mixed folder (CPU seconds: Recoll / Arbiter "
@@ -520,10 +549,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--no-per-kind", action="store_true", help="only the mixed folder")
     parser.add_argument("--rounds", type=int, default=1, help="runs of each tool, interleaved (median kept)")
     parser.add_argument("--scaling", default="", help="cores to index the mixed folder with, e.g. 1,2")
+    parser.add_argument("--baseline", type=Path, help="a folder holding an earlier arbiter_desktop, run beside")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args(argv)
     cores = [int(c) for c in args.scaling.split(",") if c.strip()]
-    report = run(per_kind=not args.no_per_kind, rounds=args.rounds, scaling_cores=cores)
+    report = run(per_kind=not args.no_per_kind, rounds=args.rounds, scaling_cores=cores, baseline=args.baseline)
     print_report(report)
     if args.json:
         args.json.write_text(json.dumps(report, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8")

@@ -59,7 +59,9 @@ def part_recoll(args: argparse.Namespace) -> dict[str, Any]:
     from bench import bench_recoll
 
     cores = [int(c) for c in args.scaling.split(",") if c.strip()]
-    report = bench_recoll.run(per_kind=not args.no_per_kind, log=_say, rounds=args.rounds, scaling_cores=cores)
+    report = bench_recoll.run(
+        per_kind=not args.no_per_kind, log=_say, rounds=args.rounds, scaling_cores=cores, baseline=args.baseline
+    )
     bench_recoll.print_report(report)
     return report
 
@@ -260,7 +262,11 @@ def markdown(latest: dict[str, Any]) -> str:
         )
         kinds = ", ".join(f"{k.upper()} {v['ratio']:.2f}×" for k, v in recoll.get("per_kind", {}).items())
         if kinds:
-            lines.append(f"| … each kind alone, Arbiter ÷ Recoll | {kinds} | | |")
+            lines.append(f"| … each kind alone, Arbiter ÷ Recoll | {kinds} | | ≥ 1× each |")
+        if "ratio_before" in mixed:
+            folders = [("mixed", mixed), *recoll.get("per_kind", {}).items()]
+            before = ", ".join(f"{k} {v['ratio_before']:.2f}× → {v['ratio']:.2f}×" for k, v in folders)
+            lines.append(f"| … the code before issue 19 in the same run ÷ Recoll → now | {before} | | |")
     scaling = recoll.get("scaling")
     if scaling:
         shown = ", ".join(f"{c} cores {r['files_per_s']:.0f} files/s ({r['speedup']:.2f}×)" for c, r in scaling.items())
@@ -351,6 +357,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--no-per-kind", action="store_true", help="recoll part: the mixed folder only")
     parser.add_argument("--rounds", type=int, default=3, help="recoll part: runs of each tool, interleaved")
     parser.add_argument("--scaling", default="1,2", help="recoll part: cores to index the mixed folder with")
+    parser.add_argument(
+        "--baseline", type=Path, help="recoll part: a folder holding an earlier arbiter_desktop, measured beside"
+    )
     parser.add_argument("--eta-model", default="e5", help="eta part: the model (e5 or embeddinggemma)")
     parser.add_argument("--eta-every", type=int, default=1, help="eta part: every K-th file of the folder")
     parser.add_argument("--out", type=Path, default=LATEST, help="where the figures go")
