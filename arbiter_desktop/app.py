@@ -44,11 +44,11 @@ from pathlib import Path
 from typing import Any
 
 from arbiter_desktop.config import paths
-from arbiter_desktop.config.models import model_path, resolve_embedder
+from arbiter_desktop.config.models import DEFAULT_EMBEDDER, LIGHT_EMBEDDER, PROVISIONED, model_path, resolve_embedder
 from arbiter_desktop.config.settings import Settings
 from arbiter_desktop.domain import LOCATION_SEPARATOR, FileKind
 from arbiter_desktop.embedding.base import Embedder
-from arbiter_desktop.embedding.gguf import GgufEmbedder, ModelError
+from arbiter_desktop.embedding.gguf import GgufEmbedder, ModelError, file_sha256
 from arbiter_desktop.evaluation.beir import DatasetError
 from arbiter_desktop.export.resultset import ExportError
 from arbiter_desktop.indexing import repair as repairing
@@ -69,7 +69,7 @@ from arbiter_desktop.stores.case import Case, CaseDamaged, CaseError, load_setti
 from arbiter_desktop.stores.catalog import Catalog
 from arbiter_desktop.stores.damage import StoreDamaged
 from arbiter_desktop.stores.tags import TagError
-from arbiter_desktop.stores.vectors import VectorStoreError
+from arbiter_desktop.stores.vectors import VectorStoreError, model_folders
 
 log = logging.getLogger(__name__)
 
@@ -108,6 +108,18 @@ def load_embedder(settings: Settings) -> Embedder | None:
     return GgufEmbedder(path, threads=settings.embed_threads, n_ctx=settings.embed_context)
 
 
+def embedded_with(case_dir: Path) -> Path | None:
+    """The installed model (of those the set-up provisions) whose vectors the case holds, if any."""
+    held = {folder.name.rsplit("-", 1)[-1] for folder in model_folders(case_dir)}
+    if not held:
+        return None
+    for name in PROVISIONED:
+        path = paths.models_dir() / name
+        if path.is_file() and file_sha256(path)[:12] in held:
+            return path
+    return None
+
+
 def load_reranker(settings: Settings) -> Reranker | None:
     """The reranker the settings select, or the one installed in models/, or None when there is none."""
     if settings.reranker:
@@ -139,13 +151,26 @@ def open_embedder(settings: Settings, required: bool = False) -> Embedder | None
     embedder = load_embedder(settings)
     if embedder is None and required:
         raise ModelError(
-            f"no embedding model installed: expected {paths.models_dir()}/embeddinggemma-300m-q8_0.gguf "
-            "or multilingual-e5-small-q4_0.gguf (run `make setup`)"
+            f"no embedding model installed: expected {paths.models_dir()}/{DEFAULT_EMBEDDER} "
+            f"or {LIGHT_EMBEDDER} (run `make setup`)"
         )
     return embedder
 
 
 # --- cases -----------------------------------------------------------------------------------------------------
+
+
+def case_settings(directory: Path, overrides: Mapping[str, Any] | None = None) -> Settings:
+    """The case's settings with ``overrides``; with no model chosen, the installed model the case holds vectors
+    of, if any (a new default model installed since does not make the case re-embed: hours)."""
+    settings = load_settings(directory)
+    if overrides:
+        settings = settings.replace(**overrides)
+    if not settings.embedder:
+        kept = embedded_with(directory)
+        if kept is not None:
+            settings = settings.replace(embedder=str(kept))
+    return settings
 
 
 def open_session(
@@ -163,9 +188,7 @@ def open_session(
     name each store and its problem; when ``repairable``, :func:`repair` rebuilds them (offer it to the user).
     ``loaders``: how the models load (default: :data:`MODELS`, the GGUF files of models/)."""
     directory = directory.resolve()
-    settings = load_settings(directory)
-    if overrides:
-        settings = settings.replace(**overrides)
+    settings = case_settings(directory, overrides)
     return CaseSession.open(directory, settings, loaders or MODELS, create=create, preload=preload)
 
 
@@ -324,9 +347,7 @@ def repair(
     """Check the case's stores, rebuild the damaged ones (and those named in ``rebuild``) from the catalog; the
     chunks left without a vector are embedded with the case's model (``required``: it must be installed). A
     damaged case cannot be opened as a session: the model is loaded here, for the repair alone."""
-    settings = load_settings(directory.resolve())
-    if overrides:
-        settings = settings.replace(**overrides)
+    settings = case_settings(directory.resolve(), overrides)
     embedder = open_embedder(settings, required=required)
     try:
         return repairing.repair(directory, embedder, rebuild, control, on_progress)

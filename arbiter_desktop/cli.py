@@ -13,11 +13,13 @@ from their fingerprints (verify) or work left (repair); 2 bad input, unavailable
 from __future__ import annotations
 
 import argparse
+import contextlib
+import dataclasses
 import json
 import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -36,6 +38,16 @@ from arbiter_desktop.safetext import shown
 from arbiter_desktop.session import CaseSession
 from arbiter_desktop.stores.audit import AuditEntry
 from arbiter_desktop.stores.tags import TagError, TaggedHit
+
+
+def _eta(seconds: float | None) -> str:
+    """An ETA for the progress line: "?" while unknown, else hours, minutes or seconds."""
+    if seconds is None:
+        return "?"
+    whole = int(seconds)
+    if whole >= 3600:
+        return f"{whole // 3600}h{whole % 3600 // 60:02d}"
+    return f"{whole // 60}m{whole % 60:02d}s" if whole >= 60 else f"{whole}s"
 
 
 class ProgressBar:
@@ -61,7 +73,8 @@ class ProgressBar:
             filled = int(width * p.done / p.total)
             bar = "#" * filled + "-" * (width - filled)
             if p.phase == "semantic":
-                line = f"semantic [{bar}] {p.done}/{p.total} chunks embedded"
+                eta = _eta(p.eta_semantic_s)
+                line = f"semantic [{bar}] {p.done}/{p.total} chunks embedded  searchable by meaning in {eta}"
             elif p.phase == "lexical":
                 line = f"full-text [{bar}] {p.done}/{p.total} documents sent to the index"
             elif p.phase == "verify":
@@ -71,11 +84,12 @@ class ProgressBar:
                 line = f"OCR [{bar}] {p.done}/{p.total} pages{left}"
             else:
                 rate = p.done / p.elapsed_s if p.elapsed_s > 0 else 0.0
-                eta = (p.total - p.done) / rate if rate > 0 else 0.0
                 line = (
                     f"text [{bar}] {p.done}/{p.total} files  {rate:.1f} files/s  "
-                    f"{p.text_bytes / 1e6:.1f} MB text  {p.errors} errors  ETA {eta:.0f}s"
+                    f"{p.text_bytes / 1e6:.1f} MB text  {p.errors} errors  searchable by words in {_eta(p.eta_text_s)}"
                 )
+                if p.eta_semantic_s is not None:
+                    line += f", by meaning in {_eta(p.eta_semantic_s)}"
         else:
             line = f"{p.phase}: scanning…"
         if self.tty:
@@ -178,6 +192,8 @@ def _overrides(args: argparse.Namespace) -> dict[str, Any]:
         overrides["ocr"] = False
     if getattr(args, "operator", None):
         overrides["operator"] = args.operator
+    if getattr(args, "cores", None):
+        overrides["indexing_cores"] = args.cores
     return overrides
 
 
@@ -185,15 +201,31 @@ def _session(args: argparse.Namespace, create: bool = False, preload: bool = Fal
     return app.open_session(Path(args.case), create=create, overrides=_overrides(args), preload=preload)
 
 
+def _logged(show: Callable[[Progress], None], log: TextIO) -> Callable[[Progress], None]:
+    """``show`` each progress event and write it to ``log`` as a JSON line with the wall-clock time."""
+
+    def both(p: Progress) -> None:
+        show(p)
+        log.write(json.dumps({"t": time.time(), **dataclasses.asdict(p)}, ensure_ascii=False) + "\n")
+
+    return both
+
+
 def cmd_index(args: argparse.Namespace) -> int:
     missing = [p for p in args.paths if not Path(p).exists()]
     if missing:
         sys.stderr.write(f"error: not found: {', '.join(missing)}\n")
         return 2
-    with _session(args, create=True) as session:
-        report = session.index([Path(p) for p in args.paths], on_progress=ProgressBar(), reembed=args.reembed)
+    with contextlib.ExitStack() as stack:
+        progress: Callable[[Progress], None] = ProgressBar()
+        if args.progress_log:
+            progress = _logged(progress, stack.enter_context(open(args.progress_log, "w", encoding="utf-8")))
+        session = stack.enter_context(_session(args, create=True))
+        report = session.index([Path(p) for p in args.paths], on_progress=progress, reembed=args.reembed)
         semantic = session.embedder() is not None
     _print_index_report(report, sys.stdout)
+    if args.profile:
+        Path(args.profile).write_text(json.dumps(report.profile, indent=1) + "\n", encoding="utf-8")
     if not semantic:
         sys.stdout.write("Semantic indexing is off (no embedding model installed or --no-semantic).\n")
     return 1 if report.errors else 0
@@ -788,6 +820,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--reembed", action="store_true", help="confirm re-embedding the whole case with another model (long)"
     )
     p.add_argument("--operator", help="operator name recorded in the audit trail (default: the setting)")
+    p.add_argument("--cores", type=int, help="CPU cores to index with (default: the setting, all but one)")
+    p.add_argument("--profile", metavar="OUT.json", help="write where the time went (steps, per kind of file)")
+    p.add_argument("--progress-log", metavar="OUT.jsonl", help="write every progress event (with its ETAs) here")
     p.set_defaults(func=cmd_index)
 
     p = sub.add_parser("search", help="search a case")

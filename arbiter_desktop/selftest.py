@@ -29,7 +29,7 @@ from typing import TextIO
 
 from arbiter_desktop import __version__, app
 from arbiter_desktop.config import paths
-from arbiter_desktop.config.models import resolve_embedder
+from arbiter_desktop.config.models import DEFAULT_EMBEDDER, resolve_embedder
 from arbiter_desktop.domain import SearchMode, SearchRequest, SearchResult
 from arbiter_desktop.embedding.llama_backend import ensure_cpu_backend
 from arbiter_desktop.indexing import process
@@ -158,7 +158,7 @@ class SelfTest:
         models = paths.models_dir()
         embedder = resolve_embedder("")
         if embedder is None:
-            raise StepFailed(f"no embedding model in {models} (expected embeddinggemma-300m-q8_0.gguf)")
+            raise StepFailed(f"no embedding model in {models} (expected {DEFAULT_EMBEDDER})")
         try:
             cpu = ensure_cpu_backend().describe()
         except (ImportError, OSError, RuntimeError) as exc:

@@ -34,6 +34,7 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from arbiter_desktop import __version__
 from arbiter_desktop.config import paths
+from arbiter_desktop.config.models import DEFAULT_EMBEDDER, LIGHT_EMBEDDER
 from arbiter_desktop.config.settings import Settings
 from arbiter_desktop.domain import CaseStatus, Coverage, DocumentView, Hit, SearchMode, SearchRequest, SearchResult
 from arbiter_desktop.embedding.base import Embedder
@@ -157,7 +158,7 @@ class ModelLoaders:
 def no_embedding_model() -> ModeUnavailable:
     return ModeUnavailable(
         f"searching by meaning needs an embedding model: none is installed (expected "
-        f"{paths.models_dir()}/embeddinggemma-300m-q8_0.gguf or multilingual-e5-small-q4_0.gguf: run `make setup`)"
+        f"{paths.models_dir()}/{DEFAULT_EMBEDDER} or {LIGHT_EMBEDDER}: run `make setup`)"
     )
 
 

@@ -111,15 +111,18 @@ class ModelSpec:
     label: str
     gguf: Path
     reference: str  # "xlmr-gguf" (rebuilt from the GGUF) or "sentence-transformers" (original folder)
+    baseline: Path | None = None  # the file the app embedded with before (its speed is measured beside, if present)
 
 
+TYPES = ("f32", "f16", "q4_0", "q8_0", "bf16")  # weight types whose kernel peak bench/ggml_peak.py measures
 MODELS = {
     "e5": ModelSpec("e5", "multilingual-e5-small Q4_0", MODELS_DIR / "multilingual-e5-small-q4_0.gguf", "xlmr-gguf"),
     "embeddinggemma": ModelSpec(
         "embeddinggemma",
-        "EmbeddingGemma-300M Q8_0",
-        MODELS_DIR / "embeddinggemma-300m-q8_0.gguf",
-        "sentence-transformers",
+        "EmbeddingGemma-300M BF16",
+        MODELS_DIR / "embeddinggemma-300m-bf16.gguf",  # config.models.DEFAULT_EMBEDDER (this file also runs in the
+        "sentence-transformers",  # build venv, where the app's package is not importable)
+        baseline=MODELS_DIR / "embeddinggemma-300m-q8_0.gguf",  # PREVIOUS_EMBEDDER: Q8_0, the default until BF16
     ),
 }
 ALIASES = {"gemma": "embeddinggemma", "e5-small": "e5"}
@@ -244,13 +247,16 @@ def dequantize_gguf(path: Path, folder: Path) -> None:
 # ----------------------------------------------------------------------------- llama.cpp
 
 
-def run_llama(spec: ModelSpec, chunks: Sequence[Chunk], threads: int, repeat: int) -> tuple[EngineRun, list[str], int]:
-    """The app's embedder over the chunks; also the exact prompted strings it embedded and its context size."""
+def run_llama(
+    spec: ModelSpec, chunks: Sequence[Chunk], threads: int, repeat: int, gguf: Path | None = None
+) -> tuple[EngineRun, list[str], int]:
+    """The app's embedder over the chunks (with the model file ``gguf``, by default the spec's); also the exact
+    prompted strings it embedded and its context size."""
     from arbiter_desktop.embedding.gguf import GgufEmbedder
 
     texts = [c.text for c in chunks]
     titles = [c.title for c in chunks]
-    embedder = GgufEmbedder(spec.gguf, threads=threads)
+    embedder = GgufEmbedder(gguf or spec.gguf, threads=threads)
     try:
         # What embed_documents feeds llama.cpp (it strips both parts before applying the document prompt).
         prompted = [embedder.profile.document(t.strip(), title.strip()) for t, title in zip(texts, titles, strict=True)]
@@ -265,7 +271,8 @@ def run_llama(spec: ModelSpec, chunks: Sequence[Chunk], threads: int, repeat: in
         context = embedder.n_ctx
     finally:
         embedder.close()
-    return EngineRun("llama.cpp", threads, seconds, tokens, vectors), prompted, context
+    engine = "llama.cpp" if gguf is None else "llama.cpp before"
+    return EngineRun(engine, threads, seconds, tokens, vectors), prompted, context
 
 
 # ----------------------------------------------------------------------------- PyTorch (build venv)
@@ -496,6 +503,18 @@ def numpy_peak(threads: int) -> float:
 # ----------------------------------------------------------------------------- report
 
 
+# general.file_type of a GGUF → the ggml type of its matrices (the kernel llama.cpp multiplies them with)
+FILE_TYPES = {0: "f32", 1: "f16", 2: "q4_0", 7: "q8_0", 32: "bf16"}
+
+
+def weight_type(meta: dict[str, Any]) -> str:
+    return FILE_TYPES.get(int(meta.get("general.file_type", -1)), "?")
+
+
+def run_speedup(before: EngineRun, after: EngineRun) -> float:
+    return round(before.seconds / after.seconds, 3)
+
+
 def cosines(a: npt.NDArray[np.float32], b: npt.NDArray[np.float32]) -> npt.NDArray[np.float64]:
     a64 = a.astype(np.float64)
     b64 = b.astype(np.float64)
@@ -543,9 +562,15 @@ def print_report(report: dict[str, Any]) -> None:
         torch_peak = report["torch_gemm_gflops"].get(threads)
         shown = f"{torch_peak:9.1f}" if torch_peak is not None else f"{'-':>9}"
         print(f"  {threads:>7}  {before:12.1f}  {after:11.1f}  {peak:9.1f}  {shown}")
+    kernels = report.get("llama_matmul_peak", {}).get("rows", [])
+    if kernels:
+        print("\nllama.cpp's own matmul peak (bench/ggml_peak.py, same build and CPU variant), GFLOP/s:")
+        for row in kernels:
+            m, k, n = row["m_k_n"]
+            print(f"  {row['type']:<14} {row['shape']:<6} {m}×{k}·{k}×{n}  {row['threads']} thr  {row['gflops']:8.1f}")
     header = (
-        f"{'model':<28} {'engine':<10} {'thr':>3} {'chunks/s':>9} {'tokens/s':>9} {'GFLOP/s':>8} {'% peak':>7}"
-        f" {'cos min':>8} {'cos mean':>8}"
+        f"{'model':<28} {'engine':<16} {'thr':>3} {'chunks/s':>9} {'tokens/s':>9} {'GFLOP/s':>8} {'% GEMM':>7}"
+        f" {'% llama':>8} {'cos min':>8} {'cos mean':>8}"
     )
     print("\n" + header)
     print("-" * len(header))
@@ -553,10 +578,12 @@ def print_report(report: dict[str, Any]) -> None:
         for row in model["rows"]:
             cos_min = f"{row['cosine_min']:8.5f}" if "cosine_min" in row else f"{'-':>8}"
             cos_mean = f"{row['cosine_mean']:8.5f}" if "cosine_mean" in row else f"{'-':>8}"
+            llama_share = row.get("fraction_of_llama_peak")
+            shown = f"{100 * llama_share:7.1f}%" if llama_share is not None else f"{'-':>8}"
             print(
-                f"{model['label']:<28} {row['engine']:<10} {row['threads']:>3} {row['chunks_per_s']:9.2f}"
+                f"{model['label']:<28} {row['engine']:<16} {row['threads']:>3} {row['chunks_per_s']:9.2f}"
                 f" {row['tokens_per_s']:9.0f} {row['useful_gflops_per_s']:8.1f}"
-                f" {100 * row['fraction_of_numpy_gemm_peak']:6.1f}% {cos_min} {cos_mean}"
+                f" {100 * row['fraction_of_numpy_gemm_peak']:6.1f}% {shown} {cos_min} {cos_mean}"
             )
         tokens = model["tokens"]
         print(
@@ -570,6 +597,12 @@ def print_report(report: dict[str, Any]) -> None:
     print()
     for model in report["models"]:
         print(model["verdict"])
+        for row in model["rows"]:
+            if "speedup_over_before" in row:
+                print(
+                    f"  {row['threads']} thread(s): {row['speedup_over_before']:.2f}× the chunks/s of the model file it"
+                    f" replaces ({model['baseline_weight_type']} → {model['weight_type']})"
+                )
 
 
 def verdict(label: str, rows: list[dict[str, Any]], why_not: str) -> str:
@@ -607,10 +640,15 @@ def bench_model(
     llama_runs: list[EngineRun] = []
     prompted: list[str] = []
     context = 512
+    baseline_runs: list[EngineRun] = []
+    baseline = spec.baseline if spec.baseline is not None and spec.baseline.exists() else None
     for count in threads:
         print(f"[{spec.key}] llama.cpp, {count} thread(s)…", file=sys.stderr, flush=True)
         run, prompted, context = run_llama(spec, chunks, count, repeat)
         llama_runs.append(run)
+        if baseline is not None:  # interleaved with the app's model, so that both see the same load
+            print(f"[{spec.key}] llama.cpp with {baseline.name} (before), {count} thread(s)…", file=sys.stderr)
+            baseline_runs.append(run_llama(spec, chunks, count, repeat, gguf=baseline)[0])
     torch_runs: list[EngineRun] = []
     info: dict[str, Any] = {}
     why_not = "" if python is not None else "no build venv (see above)"
@@ -636,8 +674,13 @@ def bench_model(
         notes.append(f"some chunks were cut at the {context}-token context")
     rows: list[dict[str, Any]] = []
     by_threads = {r.threads: r for r in torch_runs}
+    before = {r.threads: r for r in baseline_runs}
     for run in llama_runs:
         rows.append(summarise(run, arch, by_threads.get(run.threads)))
+        if run.threads in before:
+            rows.append(summarise(before[run.threads], arch, run))
+            rows[-1]["gguf"] = str(baseline)
+            rows[-2]["speedup_over_before"] = run_speedup(before[run.threads], run)
         if run.threads in by_threads:
             rows.append(summarise(by_threads[run.threads], arch, run))
     tokens = llama_runs[0].tokens
@@ -645,6 +688,8 @@ def bench_model(
         "key": spec.key,
         "label": spec.label,
         "gguf": str(spec.gguf),
+        "weight_type": weight_type(meta),
+        "baseline_weight_type": weight_type(gguf_fields(baseline)[0]) if baseline is not None else None,
         "reference": spec.reference,
         "context": context,
         "architecture": {
@@ -726,10 +771,18 @@ def run(models: Sequence[str], count: int, threads: Sequence[int], repeat: int =
     peaks_after = {t: numpy_peak(t) for t in threads}
     # The machine's peak is the best it showed: the other jobs' load varies over the run.
     peaks = {t: max(peaks_before[t], peaks_after[t]) for t in threads}
+    types = sorted({t for m in results for t in (m["weight_type"], m["baseline_weight_type"]) if t in TYPES})
+    print(f"llama.cpp matmul peak of {types} at {threads} thread(s)…", file=sys.stderr, flush=True)
+    kernels = measure_kernels(threads, types)
     torch_peaks: dict[str, float] = {}
     for model in results:
         for row in model["rows"]:
             row["fraction_of_numpy_gemm_peak"] = row["useful_gflops_per_s"] / peaks[row["threads"]]
+            kind = model["baseline_weight_type"] if row["engine"] == "llama.cpp before" else model["weight_type"]
+            kernel = kernel_peak(kernels, kind, row["threads"]) if row["engine"] != "pytorch" else None
+            if kernel:
+                row["llama_kernel"] = kind
+                row["fraction_of_llama_peak"] = row["useful_gflops_per_s"] / kernel
             if "torch_gemm_gflops" in row:
                 key = str(row["threads"])
                 torch_peaks[key] = max(torch_peaks.get(key, 0.0), row["torch_gemm_gflops"])
@@ -756,9 +809,24 @@ def run(models: Sequence[str], count: int, threads: Sequence[int], repeat: int =
         "numpy_gemm_gflops_before": {str(t): p for t, p in peaks_before.items()},
         "numpy_gemm_gflops_after": {str(t): p for t, p in peaks_after.items()},
         "torch_gemm_gflops": torch_peaks,
+        "llama_matmul_peak": kernels,
         "models": results,
     }
     return report
+
+
+def measure_kernels(threads: Sequence[int], types: Sequence[str]) -> dict[str, Any]:
+    """llama.cpp's own matmul peak for these weight types (bench/ggml_peak.py), in this process: the same build
+    and CPU variant as the embedder's."""
+    from bench.ggml_peak import measure
+
+    return measure(threads, types) if types else {"rows": []}
+
+
+def kernel_peak(kernels: dict[str, Any], kind: str, threads: int) -> float | None:
+    from bench.ggml_peak import peak
+
+    return peak(kernels, kind, threads)
 
 
 def speed_ratios(report: dict[str, Any]) -> dict[str, dict[str, float]]:

@@ -171,7 +171,7 @@ def pipeline(folder: Path, case_dir: Path, workers: int) -> tuple[float, int, in
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared/evaldata/codes_penal_cpp")
-    parser.add_argument("--workers", type=int, default=Settings().workers)
+    parser.add_argument("--workers", type=int, default=Settings().extraction_workers())
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)

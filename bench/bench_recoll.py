@@ -5,13 +5,16 @@
 The folder: codes_penal_cpp and piaf_v1.1 written out as 4,892 files, in turn PDF (with an embedded TrueType
 font), DOCX, ODT and UTF-8 text (``bench_indexing.write_documents``, kept in ``bench/.cache/documents``).
 
-* Arbiter: ``python -m arbiter_desktop index CASE FOLDER --no-semantic``, the command a user runs, into a new
-  case: its text phase only (discovery, hashing, extraction in worker processes, chunking, catalog, tantivy).
+* Arbiter: ``python -m arbiter_desktop index CASE FOLDER --no-semantic --cores N``, the command a user runs, into
+  a new case, with every core of the machine as Recoll uses them (Arbiter's default leaves one core to the window;
+  ``--scaling`` measures each number of cores): its text phase only (discovery, hashing, extraction in worker
+  processes, chunking, catalog, tantivy), with ``--profile`` (where its time went).
 * Recoll: ``recollindex -c CONFDIR`` with a configuration directory of its own: ``topdirs`` = the folder,
   ``indexstemminglanguages = french`` (Arbiter stems French; Recoll's default is English) and ``noaspell = 1``
-  (no spelling dictionary: Arbiter builds none), ``idxniceprio = 0`` (Recoll lowers its indexer to nice 19 by
-  default: on a machine with other jobs it would then wait behind them, while Arbiter's indexer runs at the
-  ordinary priority; both run at the same one here). Its filters run with the system's Python
+  (no spelling dictionary: Arbiter builds none), ``idxniceprio`` = the benchmark's own niceness (Recoll sets its
+  indexer to that absolute value, 19 by default: on a machine with other jobs it would then wait behind them;
+  a fixed 0 would put it ahead of an Arbiter started under ``nice``; both run at the same priority here). Its
+  filters run with the system's Python
   (``PATH=/usr/sbin:/usr/bin:/sbin:/bin``), where the Debian package's helpers are: ``pdftotext``
   (poppler-utils) for PDF, ``python3-lxml`` for DOCX and ODT. A pyenv or venv ``python3`` first on the PATH
   would lack lxml, and Recoll would skip DOCX and ODT.
@@ -32,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -50,6 +54,9 @@ CORPORA = (EVALDATA / "codes_penal_cpp" / "corpus.jsonl", EVALDATA / "piaf_v1.1"
 SYSTEM_PATH = "/usr/sbin:/usr/bin:/sbin:/bin"
 INSTALL = "apt-get install -y recoll python3-lxml poppler-utils"
 PROBES_PER_KIND = 5
+# Arbiter indexes with every core, as Recoll does (its default leaves one to the window: `index --cores N`; the
+# scaling part measures 1 to all)
+ALL_CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 RECOLL_EXT = {"pdf": "pdf", "docx": "docx", "odt": "odt", "txt": "txt"}
 ARBITER_KIND = {"pdf": "pdf", "docx": "docx", "odt": "odt", "txt": "text"}
 
@@ -145,7 +152,7 @@ def run_recoll(folder: Path, work: Path) -> dict[str, Any]:
         "dbdir": str(conf / "xapiandb"),
         "indexstemminglanguages": "french",
         "noaspell": "1",
-        "idxniceprio": "0",
+        "idxniceprio": str(os.getpriority(os.PRIO_PROCESS, 0)),  # Arbiter runs at the benchmark's own
     }
     (conf / "recoll.conf").write_text("".join(f"{k} = {v}\n" for k, v in settings.items()), encoding="utf-8")
     env = {"PATH": SYSTEM_PATH, "HOME": str(work), "LANG": "C.UTF-8"}
@@ -199,23 +206,33 @@ def _recollq(conf: Path, args: Sequence[str]) -> str:
     return done.stdout
 
 
-def run_arbiter(folder: Path, work: Path) -> dict[str, Any]:
+def run_arbiter(folder: Path, work: Path, cores: int | None = None, checkout: Path | None = None) -> dict[str, Any]:
+    """``index --no-semantic`` of this checkout, or of the app's code in ``checkout`` (an earlier version, run with
+    its own defaults: it knows neither ``--cores`` nor ``--profile``)."""
     case = work / "arbiter-case"
     log = work / "arbiter-index.log"
+    profile = work / "arbiter-profile.json"
     command = ["-m", "arbiter_desktop", "index", str(case), str(folder), "--no-semantic"]
+    if checkout is None:
+        command += ["--profile", str(profile)]
+    if cores is not None and checkout is None:
+        command += ["--cores", str(cores)]
+    env = python_env() if checkout is None else {**python_env(), "PYTHONPATH": str(checkout)}
     with log.open("w") as out, measured() as span:
         done = subprocess.run(
             [sys.executable, *command],
             cwd=work,
-            env=python_env(),
+            env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
             check=False,
         )
+    figures = json.loads(profile.read_text(encoding="utf-8")) if profile.exists() else {}
     return {
         "command": "python " + " ".join(command),
         "returncode": done.returncode,
         **span.as_dict(),
+        "profile": figures,
         "case": case,
     }
 
@@ -265,28 +282,92 @@ def side_by_side(
     volume: tuple[int, int, int],
     recoll_first: bool,
     chosen: dict[str, list[tuple[str, str, str]]] | None = None,
+    rounds: int = 1,
+    baseline: Path | None = None,
 ) -> dict[str, Any]:
-    """Both tools on ``folder`` (``volume``: files, file bytes, text bytes), one after the other in the order
-    given, each in a scratch folder; then what each indexed per kind, and the probes of ``chosen``."""
+    """Both tools on ``folder`` (``volume``: files, file bytes, text bytes), ``rounds`` times, interleaved (the
+    first tool of each round alternates, starting with Recoll if ``recoll_first``), each run in a scratch folder.
+    Each tool's figures are those of its median run by wall time (every run is listed under ``rounds``); the
+    ratio is that of the medians. Then what each indexed per kind, and the probes of ``chosen``, on the last
+    round's indexes."""
     warm(folder)
     kinds = [k for k in KINDS if any(folder.glob(f"*.{k}"))]
+    runs: dict[str, list[dict[str, Any]]] = {"recoll": [], "arbiter": []}
+    if baseline is not None:
+        runs["before"] = []
     with tempfile.TemporaryDirectory(prefix="bench-recoll-") as tmp:
-        work = Path(tmp)
-        runs: dict[str, Any] = {}
-        for tool in ("recoll", "arbiter") if recoll_first else ("arbiter", "recoll"):
-            (work / tool).mkdir()
-            runs[tool] = run_recoll(folder, work / tool) if tool == "recoll" else run_arbiter(folder, work / tool)
-            runs[tool].update(throughput(runs[tool], *volume))
-        conf, case = runs["recoll"].pop("conf"), runs["arbiter"].pop("case")
-        runs["recoll"]["indexed"] = recoll_counts(conf, kinds)
-        runs["arbiter"]["indexed"], runs["arbiter"]["errors"] = arbiter_counts(case)
-        if chosen is not None:
-            runs["recoll"]["probes_found"] = recoll_probes(conf, chosen)
-            runs["arbiter"]["probes_found"] = arbiter_probes(case, chosen)
-    runs["first"] = "recoll" if recoll_first else "arbiter"
-    runs["ratio"] = round(runs["arbiter"]["files_per_s"] / runs["recoll"]["files_per_s"], 3)
-    runs["cpu_ratio"] = round(runs["recoll"]["cpu_s"] / max(1e-9, runs["arbiter"]["cpu_s"]), 3)
-    return runs
+        for n in range(rounds):
+            first_is_recoll = recoll_first == (n % 2 == 0)
+            order = ["recoll", "arbiter"] if first_is_recoll else ["arbiter", "recoll"]
+            if baseline is not None:
+                order.insert(1, "before")
+            for tool in order:
+                work = Path(tmp) / f"{tool}-{n}"
+                work.mkdir()
+                if tool == "recoll":
+                    run = run_recoll(folder, work)
+                else:
+                    run = run_arbiter(folder, work, ALL_CORES, baseline if tool == "before" else None)
+                run.update(throughput(run, *volume))
+                runs[tool].append(run)
+        last = {tool: found[-1] for tool, found in runs.items()}
+        conf, case = last["recoll"]["conf"], last["arbiter"]["case"]
+        indexed = {"recoll": recoll_counts(conf, kinds)}
+        arbiter_indexed, errors = arbiter_counts(case)
+        probes = (recoll_probes(conf, chosen), arbiter_probes(case, chosen)) if chosen is not None else None
+    result: dict[str, Any] = {}
+    for tool, found in runs.items():
+        for run in found:
+            run.pop("conf", None)
+            run.pop("case", None)
+        ordered = sorted(found, key=lambda r: float(r["wall_s"]))
+        median = dict(ordered[(len(ordered) - 1) // 2])
+        median["rounds"] = [{k: r[k] for k in ("wall_s", "cpu_s", "load_before", "load_after")} for r in found]
+        result[tool] = median
+    result["recoll"]["indexed"] = indexed["recoll"]
+    result["arbiter"]["indexed"], result["arbiter"]["errors"] = arbiter_indexed, errors
+    if probes is not None:
+        result["recoll"]["probes_found"], result["arbiter"]["probes_found"] = probes
+    result["first"] = "recoll" if recoll_first else "arbiter"
+    result["ratio"] = round(result["arbiter"]["files_per_s"] / result["recoll"]["files_per_s"], 3)
+    if "before" in result:
+        result["ratio_before"] = round(result["before"]["files_per_s"] / result["recoll"]["files_per_s"], 3)
+        result["speedup_over_before"] = round(result["arbiter"]["files_per_s"] / result["before"]["files_per_s"], 3)
+    result["round_ratios"] = [
+        round(float(r["wall_s"]) / float(a["wall_s"]), 3) for r, a in zip(runs["recoll"], runs["arbiter"], strict=True)
+    ]
+    cpu = {tool: sorted(float(r["cpu_s"]) for r in found)[(len(found) - 1) // 2] for tool, found in runs.items()}
+    result["cpu_ratio"] = round(cpu["recoll"] / max(1e-9, cpu["arbiter"]), 3)
+    return result
+
+
+def scaling(folder: Path, count: int, cores: Sequence[int], rounds: int) -> dict[str, Any]:
+    """Arbiter alone on ``folder`` with each number of ``cores`` (``index --cores N``), interleaved over
+    ``rounds``: files per second (median run) and the speed-up over the first."""
+    warm(folder)
+    walls: dict[int, list[float]] = {n: [] for n in cores}
+    cpus: dict[int, list[float]] = {n: [] for n in cores}
+    with tempfile.TemporaryDirectory(prefix="bench-scaling-") as tmp:
+        for n in range(rounds):
+            for c in cores if n % 2 == 0 else list(reversed(cores)):
+                work = Path(tmp) / f"{c}-{n}"
+                work.mkdir()
+                run = run_arbiter(folder, work, cores=c)
+                walls[c].append(float(run["wall_s"]))
+                cpus[c].append(float(run["child_cpu_s"]))
+    rows: dict[str, dict[str, Any]] = {}
+    for c in cores:
+        wall = sorted(walls[c])[(len(walls[c]) - 1) // 2]
+        rows[str(c)] = {
+            "wall_s": round(wall, 3),
+            "files_per_s": round(count / wall, 1),
+            "cpu_s": round(sorted(cpus[c])[(len(cpus[c]) - 1) // 2], 2),
+            "walls": [round(w, 3) for w in walls[c]],
+        }
+    base = float(rows[str(cores[0])]["files_per_s"])
+    for row in rows.values():
+        row["speedup"] = round(float(row["files_per_s"]) / base, 3)
+    return rows
 
 
 def run(
@@ -294,9 +375,13 @@ def run(
     corpora: Sequence[Path] = CORPORA,
     cache: Path = CACHE,
     log: Callable[[str], None] = print,
+    rounds: int = 1,
+    scaling_cores: Sequence[int] = (),
+    baseline: Path | None = None,
 ) -> dict[str, Any]:
-    """The comparison on every document of ``corpora`` (folders written once into ``cache``); ``{"skipped":
-    why}`` without Recoll."""
+    """The comparison on every document of ``corpora`` (folders written once into ``cache``), each measure taken
+    ``rounds`` times interleaved; with ``scaling_cores``, Arbiter's text indexing of the mixed folder on each
+    number of cores. ``{"skipped": why}`` without Recoll."""
     why = recoll_missing()
     if why is not None:
         log(f"Recoll comparison skipped: {why}")
@@ -308,6 +393,7 @@ def run(
     report: dict[str, Any] = {
         "recoll_version": recoll_version(),
         "helpers": helpers(),
+        "rounds": rounds,
         "folder": {
             "files": written.files,
             "file_mb": round(written.file_bytes / 1e6, 1),
@@ -315,8 +401,11 @@ def run(
             "source": f"{' + '.join(c.parent.name for c in corpora)}, one document per file, kinds in turn",
         },
     }
-    log(f"Recoll {report['recoll_version']} and Arbiter on {written.count} files (mixed folder)…")
-    mixed = side_by_side(written.folder, (written.count, written.file_bytes, written.text_bytes), True, chosen)
+    log(f"Recoll {report['recoll_version']} and Arbiter on {written.count} files (mixed folder, {rounds} rounds)…")
+    volume = (written.count, written.file_bytes, written.text_bytes)
+    mixed = side_by_side(written.folder, volume, True, chosen, rounds=rounds, baseline=baseline)
+    if baseline is not None:
+        report["baseline"] = str(baseline)
     report["mixed"] = mixed
     report["recoll_ratio"] = mixed["ratio"]
     report["recoll_cpu_ratio"] = mixed["cpu_ratio"]
@@ -328,8 +417,64 @@ def run(
             size = sum(p.stat().st_size for p in path.iterdir())
             offset = list(written.files).index(kind)  # write_documents gives the kinds in turn
             text = sum(len(f"{d.title}\n\n{d.text}".encode()) for d in documents[offset :: len(written.files)])
-            report["per_kind"][kind] = side_by_side(path, (count, size, text), recoll_first=n % 2 == 1)
+            report["per_kind"][kind] = side_by_side(
+                path, (count, size, text), recoll_first=n % 2 == 1, rounds=rounds, baseline=baseline
+            )
+    if scaling_cores:
+        log(f"  Arbiter alone on the mixed folder with {', '.join(map(str, scaling_cores))} cores…")
+        report["scaling"] = scaling(written.folder, written.count, scaling_cores, rounds)
     return report
+
+
+PROFILE_STAGES = (("read", "read"), ("scan", "safety scan"), ("parse", "parse"), ("chunk", "chunk"))
+PROFILE_STEPS = (
+    ("fingerprint", "hash+detect"),
+    ("record", "catalog"),
+    ("index", "tantivy"),
+    ("commit", "commits"),
+)
+
+
+def profile_rows(report: dict[str, Any]) -> list[list[object]]:
+    """Where Arbiter's time went, per kind alone (and the mixed folder): the command's start-up and exit
+    (wall − indexing run), the slowest worker's start-up, then per file: the workers' stages and the indexer's
+    steps (CPU ms), the indexer's wait for its workers (s), peak resident memory of the indexer and a worker."""
+    rows: list[list[object]] = []
+    for name, runs in [("mixed", report["mixed"]), *report.get("per_kind", {}).items()]:
+        arbiter = runs["arbiter"]
+        p: dict[str, float] = arbiter.get("profile") or {}
+        files = sum(v for k, v in p.items() if k.startswith("files.")) or 1
+        count = float(arbiter["files_per_s"]) * float(arbiter["wall_s"]) or 1.0
+        stages = [
+            1e3 * sum(v for k, v in p.items() if k.startswith("worker.") and k.endswith("." + key)) / files
+            for key, _ in PROFILE_STAGES
+        ]
+        steps = [1e3 * p.get(f"indexer_cpu.{key}", 0.0) / count for key, _ in PROFILE_STEPS]
+        rows.append(
+            [
+                name,
+                round(float(arbiter["wall_s"]) - p.get("run_s", 0.0), 2),
+                round(p.get("workers.ready_s", 0.0), 2),
+                *[round(x, 3) for x in stages],
+                *[round(x, 3) for x in steps],
+                round(p.get("indexer.wait", 0.0), 2),
+                p.get("rss.indexer_text", "-"),
+                p.get("rss.workers", "-"),
+            ]
+        )
+    return rows
+
+
+PROFILE_HEADER = [
+    "folder",
+    "start+exit s",
+    "worker start s",
+    *[f"{label} ms" for _, label in PROFILE_STAGES],
+    *[f"{label} ms" for _, label in PROFILE_STEPS],
+    "wait s",
+    "RSS MB",
+    "worker MB",
+]
 
 
 def print_report(report: dict[str, Any]) -> None:
@@ -345,9 +490,10 @@ def print_report(report: dict[str, Any]) -> None:
     print(f"Recoll helpers: {report['helpers']}")
     rows = []
     for name, runs in [("mixed", report["mixed"]), *report.get("per_kind", {}).items()]:
-        for tool in ("arbiter", "recoll"):
+        for tool in [t for t in ("arbiter", "before", "recoll") if t in runs]:
             r = runs[tool]
-            indexed = sum(r["indexed"].values()) if name == "mixed" else r["indexed"].get(name, 0)
+            indexed = r.get("indexed", {})
+            indexed = sum(indexed.values()) if name == "mixed" else indexed.get(name, "-")
             rows.append(
                 [
                     f"{name} / {tool}",
@@ -371,7 +517,22 @@ def print_report(report: dict[str, Any]) -> None:
         f"body-word probes found: Arbiter {mixed['arbiter'].get('probes_found')}, "
         f"Recoll {mixed['recoll'].get('probes_found')}"
     )
+    print("\nWhere Arbiter's time went (per file: workers' stages and indexer's steps, CPU ms):")
+    print(table(profile_rows(report), PROFILE_HEADER))
+    if "scaling" in report:
+        rows = [
+            [f"{c} cores", r["wall_s"], r["files_per_s"], r["cpu_s"], f"{r['speedup']:.2f}×"]
+            for c, r in report["scaling"].items()
+        ]
+        print("\nArbiter's text indexing of the mixed folder by cores (index --cores N):")
+        print(table(rows, ["cores", "wall s", "files/s", "CPU s", "speed-up"]))
     per_kind = report.get("per_kind", {})
+    if "ratio_before" in report["mixed"]:
+        before = ", ".join(
+            f"{k} {v['ratio_before']:.2f}× → {v['ratio']:.2f}×"
+            for k, v in [("mixed", report["mixed"]), *per_kind.items()]
+        )
+        print(f"Arbiter / Recoll, before ({report['baseline']}) → now: {before}")
     ratios = ", ".join(f"{k} {v['ratio']:.2f}×" for k, v in per_kind.items())
     print(
         f"Arbiter / Recoll files/s: {report['recoll_ratio']:.2f}× on the mixed folder (CPU seconds: Recoll / Arbiter "
@@ -386,9 +547,13 @@ def _first(load: list[float]) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--no-per-kind", action="store_true", help="only the mixed folder")
+    parser.add_argument("--rounds", type=int, default=1, help="runs of each tool, interleaved (median kept)")
+    parser.add_argument("--scaling", default="", help="cores to index the mixed folder with, e.g. 1,2")
+    parser.add_argument("--baseline", type=Path, help="a folder holding an earlier arbiter_desktop, run beside")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args(argv)
-    report = run(per_kind=not args.no_per_kind)
+    cores = [int(c) for c in args.scaling.split(",") if c.strip()]
+    report = run(per_kind=not args.no_per_kind, rounds=args.rounds, scaling_cores=cores, baseline=args.baseline)
     print_report(report)
     if args.json:
         args.json.write_text(json.dumps(report, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8")

@@ -40,6 +40,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from arbiter_desktop.config.models import DEFAULT_EMBEDDER, LIGHT_EMBEDDER
 from arbiter_desktop.domain import SearchMode, SearchRequest
 from arbiter_desktop.session import ModelLoaders
 from bench.common import CACHE, load_average, memory_mb, percentile, python_env, run_python, table
@@ -57,7 +58,7 @@ from bench.synthetic import (
 )
 
 SCALES = (10_000, 100_000, 1_000_000)
-MODEL_FILES = {"e5": "multilingual-e5-small-q4_0.gguf", "embeddinggemma": "embeddinggemma-300m-q8_0.gguf"}
+MODEL_FILES = {"e5": LIGHT_EMBEDDER, "embeddinggemma": DEFAULT_EMBEDDER}
 MODES = ("lexical", "dense", "hybrid", "full")
 RESULTS = 50  # hits asked per search, as the window asks
 SCREEN = 8  # hits on the first screen of the window's result list, marked after the list shows

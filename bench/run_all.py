@@ -11,6 +11,9 @@ Parts (each also runs alone: ``python -m bench.bench_<part> --help``):
 * ``embedding``: the app's embedder (llama.cpp) against a PyTorch float32 pass of the same weights on the same
   chunks, 1 and 2 threads, as a share of the numpy float32 GEMM rate measured in the same run
   (bench_embedding.py; multilingual-e5-small, and EmbeddingGemma with ``--gemma``). Aim: at least PyTorch.
+* ``eta``: ``arbiter index`` of the same folder with a model (multilingual-e5-small by default): time until it is
+  searchable by words and by meaning, the ETAs announced meanwhile against the time actually left, peak memory
+  of each phase (bench_eta.py). Aim: ETAs right within 20 %.
 * ``search``: latency p50/p95 of the lexical, dense, hybrid and full modes at 10k, 100k and 1M chunks of
   synthetic cases, and the memory of each scale in a fresh process (bench_search.py, bench/synthetic.py).
   Aim: hybrid p95 ≤ 100 ms at 100k chunks.
@@ -43,7 +46,7 @@ from typing import Any
 
 from bench.common import RESULTS, git_head, load_average, machine, python_env, run_python, table
 
-PARTS = ("recoll", "embedding", "search", "load", "gui")
+PARTS = ("recoll", "embedding", "eta", "search", "load", "gui")
 LATEST = RESULTS / "latest.json"
 DEFAULT_MODELS_DIR = Path(__file__).resolve().parents[1] / "models"
 QT_CHATTER = frozenset({"This plugin does not support propagateSizeHints()"})  # the offscreen platform, per window
@@ -59,7 +62,10 @@ def _say(message: str) -> None:
 def part_recoll(args: argparse.Namespace) -> dict[str, Any]:
     from bench import bench_recoll
 
-    report = bench_recoll.run(per_kind=not args.no_per_kind, log=_say)
+    cores = [int(c) for c in args.scaling.split(",") if c.strip()]
+    report = bench_recoll.run(
+        per_kind=not args.no_per_kind, log=_say, rounds=args.rounds, scaling_cores=cores, baseline=args.baseline
+    )
     bench_recoll.print_report(report)
     return report
 
@@ -75,6 +81,14 @@ def part_embedding(args: argparse.Namespace) -> dict[str, Any]:
         return {"skipped": why}
     report = bench_embedding.run(models, args.chunks, [1, 2], repeat=2)  # the faster of two passes each
     bench_embedding.print_report(report)
+    return report
+
+
+def part_eta(args: argparse.Namespace) -> dict[str, Any]:
+    from bench import bench_eta
+
+    report = bench_eta.run(args.eta_model, args.eta_every, log=_say)
+    bench_eta.print_report(report)
     return report
 
 
@@ -115,6 +129,7 @@ def part_gui(args: argparse.Namespace) -> dict[str, Any]:
 RUNNERS: dict[str, Callable[[argparse.Namespace], dict[str, Any]]] = {
     "recoll": part_recoll,
     "embedding": part_embedding,
+    "eta": part_eta,
     "search": part_search,
     "load": part_load,
     "gui": part_gui,
@@ -134,13 +149,20 @@ def headline(parts: dict[str, Any]) -> dict[str, Any]:
     search = parts.get("search", {}).get("figures", {})
     gui = parts.get("gui", {}).get("figures", {})
     load = parts.get("load", {}).get("figures", {})
+    eta = parts.get("eta", {}).get("figures", {})
     p95, p50, rss = summary(search) if "scales" in search else ({}, {}, {})
     return {
         "open_s": {k: v.get("open_s") for k, v in search.get("scales", {}).items()} or None,
         "first_search_ms": {k: v.get("first_search_ms") for k, v in search.get("scales", {}).items()} or None,
         "search_while_indexing": load_headline(load),
         "recoll_ratio": recoll.get("recoll_ratio"),
+        "recoll_ratio_per_kind": {k: v["ratio"] for k, v in recoll.get("per_kind", {}).items()} or None,
         "embed_vs_torch_ratio": speed_ratios(embedding) if "models" in embedding else None,
+        "embed_vs_before": before_ratios(embedding) if "models" in embedding else None,
+        "embed_fraction_of_llama_peak": peak_fractions(embedding) if "models" in embedding else None,
+        "eta_worst_error_pct": eta.get("eta_worst_error_pct"),
+        "searchable_s": eta.get("searchable_s"),
+        "indexing_rss_mb": eta.get("rss_mb"),
         "search_p95_ms": p95 or None,
         "search_p50_ms": p50 or None,
         "rss_mb": rss or None,
@@ -167,6 +189,26 @@ def load_headline(load: dict[str, Any]) -> dict[str, Any] | None:
             },
         }
     return out
+
+
+def before_ratios(embedding: dict[str, Any]) -> dict[str, dict[str, float]]:
+    """chunks/s of the app's model file over the one it replaced, per model and thread count (where measured)."""
+    found: dict[str, dict[str, float]] = {}
+    for model in embedding["models"]:
+        for row in model["rows"]:
+            if "speedup_over_before" in row:
+                found.setdefault(model["key"], {})[str(row["threads"])] = row["speedup_over_before"]
+    return found
+
+
+def peak_fractions(embedding: dict[str, Any]) -> dict[str, dict[str, float]]:
+    """Useful FLOP/s of the app's embedder over llama.cpp's own matmul peak for its weight type."""
+    found: dict[str, dict[str, float]] = {}
+    for model in embedding["models"]:
+        for row in model["rows"]:
+            if row["engine"] == "llama.cpp" and "fraction_of_llama_peak" in row:
+                found.setdefault(model["key"], {})[str(row["threads"])] = round(row["fraction_of_llama_peak"], 3)
+    return found
 
 
 def summary_rows(latest: dict[str, Any]) -> list[list[object]]:
@@ -226,6 +268,19 @@ def summary_rows(latest: dict[str, Any]) -> list[list[object]]:
                 value += f"; searches took {100 * f['search_share']:.0f} % of the time"
                 aim = "p95 ≤ 300 ms" if name == "hold" else "(reference)"
                 rows.append([f"hybrid while indexing, {name}", value, aim, load("load")])
+    for key, shares in (latest.get("embed_fraction_of_llama_peak") or {}).items():
+        before = (latest.get("embed_vs_before") or {}).get(key, {})
+        shown = ", ".join(
+            f"{t} thr {100 * v:.0f}%" + (f" ({before[t]:.2f}× before)" if t in before else "")
+            for t, v in shares.items()
+        )
+        rows.append([f"embedding {key}: share of llama.cpp's matmul peak", shown, "≥ 70% or 2×", load("embedding")])
+    if latest.get("searchable_s"):
+        eta = parts["eta"]["figures"]
+        shown = f"words {eta['searchable_s']['text']} s, meaning {eta['searchable_s']['semantic']} s"
+        rows.append([f"searchable, {eta['files']} files ({eta['model']})", shown, "", load("eta")])
+        rows.append(["  ETA worst error from 25% of a phase", f"{latest.get('eta_worst_error_pct')}%", "≤ 20%", ""])
+        rows.append(["  peak RSS per phase, MB", str(latest.get("indexing_rss_mb")), "", ""])
     stall = latest.get("gui_max_stall_ms")
     if stall is not None:
         idle = parts["gui"]["figures"]["idle"]["max_ms"]
@@ -260,7 +315,15 @@ def markdown(latest: dict[str, Any]) -> str:
         )
         kinds = ", ".join(f"{k.upper()} {v['ratio']:.2f}×" for k, v in recoll.get("per_kind", {}).items())
         if kinds:
-            lines.append(f"| … each kind alone, Arbiter ÷ Recoll | {kinds} | | |")
+            lines.append(f"| … each kind alone, Arbiter ÷ Recoll | {kinds} | | ≥ 1× each |")
+        if "ratio_before" in mixed:
+            folders = [("mixed", mixed), *recoll.get("per_kind", {}).items()]
+            before = ", ".join(f"{k} {v['ratio_before']:.2f}× → {v['ratio']:.2f}×" for k, v in folders)
+            lines.append(f"| … the code before issue 19 in the same run ÷ Recoll → now | {before} | | |")
+    scaling = recoll.get("scaling")
+    if scaling:
+        shown = ", ".join(f"{c} cores {r['files_per_s']:.0f} files/s ({r['speedup']:.2f}×)" for c, r in scaling.items())
+        lines.append(f"| text indexing of the mixed folder by cores (`index --cores N`) | {shown} | | |")
     embedding = parts.get("embedding", {}).get("figures", {})
     for model in embedding.get("models", []):
         rows = model["rows"]
@@ -326,6 +389,28 @@ def markdown(latest: dict[str, Any]) -> str:
                 f"searches {100 * f['search_share']:.0f} % of the time) "
                 f"| quiet: {load['quiet']['p50_ms']:.0f}–{load['quiet']['p95_ms']:.0f} | p95 ≤ 300 ms |"
             )
+    for key, shares in (latest.get("embed_fraction_of_llama_peak") or {}).items():
+        before = (latest.get("embed_vs_before") or {}).get(key, {})
+        shown = " / ".join(f"{100 * v:.0f}%" for v in shares.values())
+        gain = " / ".join(f"{v:.2f}×" for v in before.values())
+        lines.append(
+            f"| embedding {key}, {' / '.join(shares)} threads: useful FLOP/s ÷ llama.cpp's matmul peak for its weight"
+            f" type | {shown} | {('chunks/s ÷ the model file it replaces: ' + gain) if gain else ''} | ≥ 70% or 2× |"
+        )
+    eta = parts.get("eta", {}).get("figures", {})
+    if "searchable_s" in eta:
+        ten = eta["ten_thousand_documents_s"]
+        lines.append(
+            f"| searchable by words / by meaning, {eta['files']:,} files ({eta['model']}) | "
+            f"{eta['searchable_s']['text']} s / {eta['searchable_s']['semantic']} s; a case of 10,000 such "
+            f"documents: {ten['text']} s / {ten['semantic']} s | | |"
+        )
+        lines.append(f"| ETAs shown, worst error from 25 % of a phase on | {eta['eta_worst_error_pct']} % | | ≤ 20 % |")
+        rss = eta.get("rss_mb", {})
+        lines.append(
+            f"| peak RSS of indexing: indexer text / semantic phase, largest worker | {rss.get('indexer_text', '-')} /"
+            f" {rss.get('indexer_semantic', '-')} / {rss.get('workers', '-')} MB | | |"
+        )
     gui = parts.get("gui", {}).get("figures", {})
     if "gui_max_stall_ms" in gui:
         lines.append(
@@ -351,6 +436,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--load-seconds", type=float, default=90.0, help="load part: seconds per run")
     parser.add_argument("--no-per-kind", action="store_true", help="recoll part: the mixed folder only")
+    parser.add_argument("--rounds", type=int, default=3, help="recoll part: runs of each tool, interleaved")
+    parser.add_argument("--scaling", default="1,2", help="recoll part: cores to index the mixed folder with")
+    parser.add_argument(
+        "--baseline", type=Path, help="recoll part: a folder holding an earlier arbiter_desktop, measured beside"
+    )
+    parser.add_argument("--eta-model", default="e5", help="eta part: the model (e5 or embeddinggemma)")
+    parser.add_argument("--eta-every", type=int, default=1, help="eta part: every K-th file of the folder")
     parser.add_argument("--out", type=Path, default=LATEST, help="where the figures go")
     parser.add_argument("--markdown", action="store_true", help="only print the README table of the --out figures")
     args = parser.parse_args(argv)

@@ -195,3 +195,22 @@ def test_a_tag_export_keeps_why_the_hit_matched(case: Case, tmp_path: Path) -> N
         ("Phrase la plus proche par le sens", hit.passage[a:b]),
     ):
         assert value and query_row[column] == tag_row[column] == value
+
+
+def test_a_case_keeps_the_installed_model_it_holds_vectors_of(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A new default model installed beside the previous one does not make a case embedded with the previous one
+    re-embed (hours): the case keeps it; a new case takes the default."""
+    from arbiter_desktop.config.models import DEFAULT_EMBEDDER, PREVIOUS_EMBEDDER, resolve_embedder
+
+    models = tmp_path / "models"
+    models.mkdir()
+    for name in (DEFAULT_EMBEDDER, PREVIOUS_EMBEDDER):
+        (models / name).write_bytes(b"GGUF" + name.encode())  # only their hashes matter here
+    monkeypatch.setenv("ARBITER_MODELS_DIR", str(models))
+    previous_sha = hashlib.sha256(b"GGUF" + PREVIOUS_EMBEDDER.encode()).hexdigest()
+    old_case, new_case = tmp_path / "old", tmp_path / "new"
+    (old_case / "vectors" / f"embeddinggemma-{previous_sha[:12]}").mkdir(parents=True)
+    new_case.mkdir()
+    assert resolve_embedder("") == models / DEFAULT_EMBEDDER
+    assert app.embedded_with(old_case) == models / PREVIOUS_EMBEDDER
+    assert app.embedded_with(new_case) is None

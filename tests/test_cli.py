@@ -9,6 +9,7 @@ import pytest
 from support import write
 
 from arbiter_desktop.cli import main
+from arbiter_desktop.config.models import DEFAULT_EMBEDDER
 
 
 @pytest.fixture
@@ -84,7 +85,7 @@ def test_missing_model_names_the_expected_file(
 ) -> None:
     monkeypatch.setenv("ARBITER_MODELS_DIR", str(tmp_path / "empty-models"))
     assert main(["search", str(case_dir), "gare", "--mode", "hybrid"]) == 2
-    assert "embeddinggemma-300m-q8_0.gguf" in capsys.readouterr().err
+    assert DEFAULT_EMBEDDER in capsys.readouterr().err
     assert main(["search", str(case_dir), "gare", "--mode", "dense", "--model", "nope.gguf"]) == 2
     assert "nope.gguf" in capsys.readouterr().err
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from arbiter_desktop.cli import main
+from arbiter_desktop.config.models import DEFAULT_EMBEDDER
 from arbiter_desktop.selftest import StepFailed, verify_sums
 
 
@@ -31,7 +32,7 @@ def test_a_failed_step_fails_the_selftest_and_skips_the_steps_that_need_it(
         "export pdf": "[skip]",
         "gui offscreen": "[skip]",
     }
-    assert any("no embedding model in" in line and "embeddinggemma-300m-q8_0.gguf" in line for line in lines)
+    assert any("no embedding model in" in line and DEFAULT_EMBEDDER in line for line in lines)
     assert lines[-1].startswith("selftest FAILED: 1/8 steps passed") and lines[-1].endswith("(failed: models)")
     assert not (tmp_path / "work" / "case").exists()
     assert "ARBITER_DATA_DIR" not in os.environ  # set for the run only

@@ -25,10 +25,10 @@ class Settings:
     max_file_mb: int = _setting(2048, "Files larger than this are reported as too large and skipped.")
     extract_timeout_s: float = _setting(120.0, "Time limit for extracting one file; the parser is killed past it.")
     extract_memory_mb: int = _setting(2048, "Address-space limit of an extraction worker process.")
-    workers: int = _setting(
-        max(1, min(4, (os.cpu_count() or 2))), "Extraction worker processes (default: CPU cores, at most 4)."
+    workers: int = _setting(0, "Extraction worker processes (0: as many as indexing_cores).")
+    batch_files: int = _setting(
+        1000, "Files committed together (or every few seconds); a crash loses at most one batch."
     )
-    batch_files: int = _setting(200, "Files committed together; a crash loses at most one batch.")
     writer_heap_mb: int = _setting(128, "Memory of the full-text index writer.")
     passage_chars: int = _setting(360, "Length of the passage shown for a hit, in characters.")
     hits_per_document: int = _setting(1, "Hits kept per document in a result list (the best chunks).")
@@ -37,7 +37,10 @@ class Settings:
     embedder: str = _setting(
         "", "Embedding model: a GGUF file name in models/ or a path (empty: the default model installed)."
     )
-    embed_threads: int = _setting(max(1, os.cpu_count() or 1), "CPU threads used by the embedding model.")
+    embed_threads: int = _setting(
+        max(1, os.cpu_count() or 1),
+        "CPU threads of the embedding model and the reranker for searches (indexing uses indexing_cores).",
+    )
     embed_batch: int = _setting(
         16, "Most chunks embedded per batch (batches also last about a second, so pause and cancel answer fast)."
     )
@@ -92,6 +95,23 @@ class Settings:
         1000, "Most pages recognised per document; the others wait (raise the limit and index again)."
     )
 
+    # --- speed (issue 19) ---
+    indexing_cores: int = _setting(
+        0,
+        "CPU cores used by indexing: extraction processes, then embedding threads (0: all but one, so that the "
+        "window and searches keep a core).",
+    )
+
+    def cores(self) -> int:
+        """The cores indexing uses: ``indexing_cores``, or all those this process may run on but one."""
+        if self.indexing_cores > 0:
+            return self.indexing_cores
+        return max(1, available_cores() - 1)
+
+    def extraction_workers(self) -> int:
+        """Extraction worker processes: ``workers``, or one per indexing core."""
+        return self.workers if self.workers > 0 else self.cores()
+
     def __post_init__(self) -> None:
         for f in fields(self):
             value = getattr(self, f.name)
@@ -127,6 +147,14 @@ class Settings:
         tmp = path.with_suffix(".tmp")
         tmp.write_text(json.dumps(changed, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         os.replace(tmp, path)
+
+
+def available_cores() -> int:
+    """The CPU cores this process may run on (its affinity, where the system has one)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
 
 
 def describe() -> list[tuple[str, Any, str]]:

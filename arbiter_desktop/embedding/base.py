@@ -7,7 +7,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 import numpy.typing as npt
@@ -43,6 +43,13 @@ class Embedder(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+@runtime_checkable
+class ThreadedEmbedder(Protocol):
+    """An embedder whose number of CPU threads can change between calls (indexing uses the indexing cores)."""
+
+    def set_threads(self, threads: int) -> None: ...
 
 
 class HashingEmbedder:

@@ -108,7 +108,9 @@ def load_llama_cpp() -> Any:
 class GgufEmbedder:
     def __init__(self, path: Path, threads: int = 2, n_ctx: int = 512) -> None:
         check_model_file(path)
-        Llama = load_llama_cpp().Llama
+        self.threads = threads
+        self._llama_cpp = load_llama_cpp()
+        Llama = self._llama_cpp.Llama
         self.cpu = ensure_cpu_backend()  # registered by load_llama_cpp: what it chose
         probe = Llama(str(path), vocab_only=True, verbose=False)
         metadata = {str(k): str(v) for k, v in probe.metadata.items()}
@@ -178,6 +180,12 @@ class GgufEmbedder:
 
         self._hold = lib.ggml_abort_callback(hold)  # kept: llama.cpp holds a pointer to it
         lib.llama_set_abort_callback(self._llama.ctx, self._hold, None)
+
+    def set_threads(self, threads: int) -> None:
+        """CPU threads of the next calls (llama.cpp takes the change between two decodes)."""
+        threads = max(1, threads)
+        self._llama_cpp.llama_set_n_threads(self._llama.ctx, threads, threads)
+        self.threads = threads
 
     def count_tokens(self, text: str) -> int:
         return len(self._llama.tokenize(text.encode("utf-8"), add_bos=False))

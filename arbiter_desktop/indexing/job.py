@@ -34,13 +34,17 @@ from pathlib import Path
 from typing import Protocol
 
 from arbiter_desktop.domain import CONTAINER_KINDS, ErrorReason, FileError, FileFingerprint, FileKind, RecognisedPage
-from arbiter_desktop.embedding.base import Embedder
+from arbiter_desktop.embedding.base import Embedder, ThreadedEmbedder
 from arbiter_desktop.indexing.analysis import analyse_backlog, analyse_document
+from arbiter_desktop.indexing.eta import CALIBRATION_TEXT, SemanticEta, TextEta, rounded
 from arbiter_desktop.indexing.members import Holder, MemberTracker, PendingMember
 from arbiter_desktop.indexing.ocr_phase import OcrPhase, OcrReport
+from arbiter_desktop.indexing.profile import TextProfile
+from arbiter_desktop.indexing.semantic import SemanticFill
 from arbiter_desktop.ingest.containers import ArchiveLimits
 from arbiter_desktop.ingest.containers.task import container_task
 from arbiter_desktop.ingest.discovery import Seen, Skipped, fingerprint, restat, walk
+from arbiter_desktop.ingest.profile import peak_rss_mb, reset_peak_rss
 from arbiter_desktop.ingest.workers import Extracted, ExtractionPool, Failed, Job
 from arbiter_desktop.safetext import path_key
 from arbiter_desktop.stores.case import Case
@@ -50,6 +54,7 @@ from arbiter_desktop.stores.vectors import VectorStore, open_vector_store
 CHANGE_RETRIES = 2  # times a file that changed while it was read is read again before it is reported
 SCRATCH = "scratch"  # in the case folder: members of containers copied out during a run (removed after it)
 FLUSH_DOCUMENTS = 1000  # documents sent to the full-text index per commit when a backlog is flushed
+COMMIT_S = 5.0  # the full-text index commits at least this often while files are extracted (or every batch_files)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +67,8 @@ class Progress:
     text_bytes: int
     elapsed_s: float
     eta_s: float | None = None  # time left in the phase, when the phase estimates it (the "ocr" phase does)
+    eta_text_s: float | None = None  # seconds until every file is searchable by its words (0: done; None: unknown)
+    eta_semantic_s: float | None = None  # seconds until every chunk is searchable by meaning (None: unknown, off)
 
 
 @dataclass
@@ -82,6 +89,7 @@ class IndexReport:
     embedded: int = 0  # chunks embedded in this run
     embed_seconds: float = 0.0
     ocr: OcrReport = field(default_factory=OcrReport)  # phase 1b: pages recognised, cached, awaiting
+    profile: dict[str, float] = field(default_factory=dict)  # seconds per step of this run (TextProfile.steps)
 
 
 class EventLike(Protocol):
@@ -136,9 +144,6 @@ class JobControl:
 ProgressCallback = Callable[[Progress], None]
 
 
-EMBED_BATCH_S = 1.0  # target duration of one embedding batch
-
-
 def _under_any(path: str, folders: Sequence[str]) -> bool:
     return any(path == f or path.startswith(f.rstrip(os.sep) + os.sep) for f in folders)
 
@@ -164,6 +169,13 @@ class Indexer:
         self._started = 0.0
         # path → (source, fingerprint, document): files whose new document is recorded but not yet indexed
         self._moves: dict[str, tuple[int, FileFingerprint, int]] = {}
+        self._pool: ExtractionPool | None = None  # started at the first file to extract, kept for the run
+        self.profile = TextProfile()
+        self.text_eta = TextEta()
+        self.semantic_eta = (
+            SemanticEta(case.directory, embedder.identity.key, self.settings.cores()) if embedder is not None else None
+        )
+        self._chars_to_embed = 0  # characters of chunks without a vector (known so far)
 
     # --- public -------------------------------------------------------------------------------------------
     def run(self, roots: Sequence[Path]) -> IndexReport:
@@ -172,6 +184,8 @@ class Indexer:
         catalog = self.case.catalog
         self.case.lexical.open_writer(self.settings.writer_heap_mb)
         self._flush(report)  # finish whatever a killed run left pending
+        if self.embedder is not None:
+            self._chars_to_embed = catalog.unembedded_chars()
 
         self._emit("scan", 0, 0, "", report)
         to_process: list[tuple[int, Seen, bool]] = []  # (source id, file, was known before)
@@ -214,19 +228,27 @@ class Indexer:
                         catalog.remove_file(path)
                 report.removed += sum(1 for path in gone if not known[path].failed)
 
-        self._process(to_process, report)
+        try:
+            self._process(to_process, report)
+        finally:
+            self._close_pool()
         self._flush(report)
         if not report.cancelled:
             self._ocr(report)
             analyse_backlog(catalog)  # documents indexed before the entity index existed
-        self.case.lexical.close_writer()
+        with self.profile.step("commit"):
+            self.case.lexical.close_writer()
+        self.profile.memory("indexer_text", peak_rss_mb())
         if self.embedder is not None and not report.cancelled:
+            reset_peak_rss()
             self._embed(report)
+            self.profile.memory("indexer_semantic", peak_rss_mb())
         counts = catalog.counts()
         report.documents, report.chunks = counts["documents"], counts["chunks"]
         report.failed = catalog.errors()
         report.generation = catalog.generation()
         report.seconds = time.monotonic() - self._started
+        report.profile = self.profile.steps(report.seconds)
         self._emit("done", len(to_process), len(to_process), "", report)
         return report
 
@@ -240,6 +262,11 @@ class Indexer:
         groups: list[list[tuple[int, Seen, FileFingerprint, bool]]] = []  # the files of each job (same content)
         job_of: dict[str, int] = {}  # SHA-256 → job
         moved: list[tuple[int, Seen, bool]] = []  # changed since they were fingerprinted: read them again
+        shutil.rmtree(self.case.directory / SCRATCH, ignore_errors=True)  # what a killed run left
+        pool = self._extraction_pool()
+        if items:
+            pool.start()  # the workers start up while the files are hashed
+        hashing, hashing_cpu = time.perf_counter(), time.thread_time()
         for source_id, seen, known in items:
             if self.control.checkpoint():
                 report.cancelled = True
@@ -274,60 +301,67 @@ class Indexer:
                 continue
             if fp.sha256 not in job_of:
                 job_of[fp.sha256] = len(jobs)
-                jobs.append(Job(key=len(jobs), path=seen.path, kind=fp.kind))
+                jobs.append(Job(key=len(jobs), path=seen.path, kind=fp.kind, size=fp.size))
+                self.text_eta.add(fp.kind.value, fp.size)
                 groups.append([])
             groups[job_of[fp.sha256]].append((source_id, seen, fp, known))
             self._emit("scan", done, total, fp.path, report)
+        self.profile.add("fingerprint", time.perf_counter() - hashing, time.thread_time() - hashing_cpu)
 
         pending_in_batch = 0
-        scratch = self.case.directory / SCRATCH
-        shutil.rmtree(scratch, ignore_errors=True)  # what a killed run left
+        last_commit = time.monotonic()
         tracker = MemberTracker(catalog, self._archive_limits())
-        pool = ExtractionPool(
-            self.settings.workers,
-            self.settings.extract_timeout_s,
-            self.settings.extract_memory_mb,
-            self.settings.chunk_tokens,
-            self.settings.chunk_overlap,
-            task=container_task(scratch, tracker.limits),
-        )
-        with pool:
-            catalog.db.execute("BEGIN IMMEDIATE")
-            try:
-                while jobs:  # a round: the run's files, then the members of the containers among them, ...
-                    members: list[Job] = []
-                    for job, outcome in pool.run(jobs):
-                        errors_before = tracker.errors
-                        if tracker.is_member_job(job):
-                            found = tracker.finished(job, outcome, self._add_member_document)
-                            done += 1
-                        else:
-                            assert not isinstance(outcome, RecognisedPage)  # file jobs extract; OCR comes later
-                            found = self._file_outcome(job, outcome, groups[job.key], moved, report, tracker)
-                            done += len(groups[job.key])
-                        members += found
-                        total += len(found)  # members of containers count as files to read
-                        report.errors += tracker.errors - errors_before
-                        pending_in_batch += 1
-                        self._emit("text", done, total, job.path, report)
-                        stop = self.control.checkpoint()
-                        if pending_in_batch >= self.settings.batch_files or stop:
+        catalog.db.execute("BEGIN IMMEDIATE")
+        self.text_eta.begin()
+        try:
+            while jobs:  # a round: the run's files, then the members of the containers among them, ...
+                members: list[Job] = []
+                waited = time.perf_counter()
+                for job, outcome in pool.run(jobs):
+                    assert not isinstance(outcome, RecognisedPage)  # text jobs extract; OCR is a phase of its own
+                    recording, recording_cpu = time.perf_counter(), time.thread_time()
+                    self.profile.add("wait", recording - waited)
+                    self._observe(job, outcome)
+                    errors_before = tracker.errors
+                    if tracker.is_member_job(job):
+                        found = tracker.finished(job, outcome, self._add_member_document)
+                        done += 1
+                    else:
+                        found = self._file_outcome(job, outcome, groups[job.key], moved, report, tracker)
+                        done += len(groups[job.key])
+                    members += found
+                    total += len(found)  # members of containers count as files to read
+                    for member in found:
+                        self.text_eta.add(member.kind.value, member.size)
+                    report.errors += tracker.errors - errors_before
+                    pending_in_batch += 1
+                    self._emit("text", done, total, job.path, report)
+                    self.profile.add("record", time.perf_counter() - recording, time.thread_time() - recording_cpu)
+                    stop = self.control.checkpoint()
+                    due = pending_in_batch >= self.settings.batch_files or time.monotonic() - last_commit >= COMMIT_S
+                    if due or stop:
+                        flushing = time.monotonic()
+                        with self.profile.step("commit"):
                             catalog.db.execute("COMMIT")
-                            self._flush(report)
-                            pending_in_batch = 0
-                            if stop:
-                                report.cancelled = True
-                                return
-                            catalog.db.execute("BEGIN IMMEDIATE")
-                    jobs = members
+                        self._flush(report)
+                        self.text_eta.flushed(pending_in_batch, time.monotonic() - flushing)
+                        self._calibrate()  # once the first files are searchable: the semantic ETA is then known
+                        pending_in_batch, last_commit = 0, time.monotonic()
+                        if stop:
+                            report.cancelled = True
+                            return
+                        catalog.db.execute("BEGIN IMMEDIATE")
+                    waited = time.perf_counter()
+                jobs = members
+            with self.profile.step("commit"):
                 catalog.db.execute("COMMIT")
-            except BaseException:
-                if catalog.db.in_transaction:
-                    catalog.db.execute("ROLLBACK")
-                    self._moves.clear()  # their documents were rolled back with the batch
-                raise
-            finally:
-                shutil.rmtree(scratch, ignore_errors=True)
+        except BaseException:
+            if catalog.db.in_transaction:
+                catalog.db.execute("ROLLBACK")
+                self._moves.clear()  # their documents were rolled back with the batch
+            raise
+        finally:
+            shutil.rmtree(self.case.directory / SCRATCH, ignore_errors=True)
         if not moved:
             return
         if retries > 0:
@@ -337,6 +371,35 @@ class Indexer:
             still_moving = FileFingerprint(seen.key, seen.size, seen.mtime_ns, "", FileKind.UNKNOWN)
             message = "the file kept changing while it was being read (still being written?): index again later"
             self._fail(source_id, still_moving, ErrorReason.CHANGED, message, report)
+
+    def _extraction_pool(self) -> ExtractionPool:
+        if self._pool is None:
+            self._pool = ExtractionPool(
+                self.settings.extraction_workers(),
+                self.settings.extract_timeout_s,
+                self.settings.extract_memory_mb,
+                self.settings.chunk_tokens,
+                self.settings.chunk_overlap,
+                task=container_task(self.case.directory / SCRATCH, self._archive_limits()),
+            )
+        return self._pool
+
+    def _observe(self, job: Job, outcome: Extracted | Failed) -> None:
+        """What a file cost and gave, for the profile and the ETAs."""
+        if isinstance(outcome, Extracted):
+            self.profile.worker_file(job.kind.value, outcome.stages)
+            chars = sum(c.end - c.start for c in outcome.chunks)
+            self._chars_to_embed += chars
+            self.text_eta.done(job.kind.value, job.size, sum(outcome.stages.values()), chars)
+        else:
+            self.text_eta.done(job.kind.value, job.size, None, 0)
+
+    def _close_pool(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
+            self.profile.workers_ready(self._pool.ready_s)
+            self.profile.memory("workers", self._pool.peak_rss_mb or None)
+            self._pool = None
 
     def _file_outcome(
         self,
@@ -465,9 +528,11 @@ class Indexer:
         pending = sorted((set(pending) | keeping) - orphan_ids)
         step = max(self.settings.batch_files, FLUSH_DOCUMENTS)
         for start in range(0, max(len(pending), 1), step):
-            indexed = self._send(pending[start : start + step], moves)
-            lexical.commit()
-            with catalog.transaction():
+            with self.profile.step("index"):
+                indexed = self._send(pending[start : start + step], moves)
+            with self.profile.step("commit"):
+                lexical.commit()
+            with self.profile.step("catalog"), catalog.transaction():
                 for source_id, fp, document_id in moves.values():
                     catalog.upsert_file(source_id, fp, document_id)
                 moves = {}
@@ -529,8 +594,8 @@ class Indexer:
         report.cancelled = report.cancelled or cancelled
 
     def _embed(self, report: IndexReport) -> None:
-        """Phase 2: embed the chunks that have no vector yet, in batches, saving every few seconds."""
-        assert self.embedder is not None and self.vectors is not None
+        """Phase 2: embed the chunks that have no vector yet (indexing/semantic.py), saving every few seconds."""
+        assert self.embedder is not None and self.vectors is not None and self.semantic_eta is not None
         catalog, store = self.case.catalog, self.vectors
         live = catalog.chunk_ids()
         stale = store.keys() - live
@@ -539,36 +604,18 @@ class Indexer:
             store.save(catalog.generation())
         with catalog.transaction():
             catalog.sync_embedded(store.keys())  # a kill between the two commits is repaired here
-        counts = catalog.counts()
-        total, done = counts["chunks"], counts["embedded"]
+        if isinstance(self.embedder, ThreadedEmbedder):
+            self.embedder.set_threads(self.settings.cores())
         started = time.monotonic()
-        unsaved: list[int] = []
-        last_save = started
-        cursor = 0
-        size = 1  # batches last about EMBED_BATCH_S, so that pause and cancel answer within a second or two
-        while True:
-            if self.control.checkpoint():
-                report.cancelled = True
-                break
-            batch = catalog.unembedded_chunks(size, after=cursor)
-            if not batch:
-                break
-            cursor = batch[-1][0]
-            ids = [c for c, _, _ in batch]
-            batch_started = time.monotonic()
-            vectors = self.embedder.embed_documents([t for _, t, _ in batch], [title for _, _, title in batch])
-            per_chunk = max(1e-4, (time.monotonic() - batch_started) / len(batch))
-            size = max(1, min(self.settings.embed_batch, int(EMBED_BATCH_S / per_chunk)))
-            store.add(ids, vectors)
-            unsaved.extend(ids)
-            done += len(ids)
-            report.embedded += len(ids)
-            if time.monotonic() - last_save > self.settings.embed_save_s:
-                self._save_vectors(unsaved)
-                unsaved, last_save = [], time.monotonic()
-            self._emit("semantic", done, total, "", report)
-        if unsaved:
-            self._save_vectors(unsaved)
+
+        def on_batch(done: int, total: int, seconds_left: float | None) -> None:
+            report.embedded = fill.embedded
+            self._emit("semantic", done, total, "", report, eta_text=0.0, eta_semantic=seconds_left)
+
+        fill = SemanticFill(self.case, self.embedder, store, self.semantic_eta, self.control.checkpoint, on_batch)
+        fill.run(self._save_vectors, self.settings.embed_save_s, self.settings.embed_batch)
+        report.embedded = fill.embedded
+        report.cancelled = report.cancelled or fill.cancelled
         report.embed_seconds = time.monotonic() - started
 
     def _save_vectors(self, chunk_ids: list[int]) -> None:
@@ -596,8 +643,20 @@ class Indexer:
         report.errors += 1
 
     def _emit(
-        self, phase: str, done: int, total: int, current: str, report: IndexReport, eta_s: float | None = None
+        self,
+        phase: str,
+        done: int,
+        total: int,
+        current: str,
+        report: IndexReport,
+        eta_s: float | None = None,
+        eta_text: float | None = None,
+        eta_semantic: float | None = None,
     ) -> None:
+        if phase in ("scan", "text", "lexical"):
+            eta_text, eta_semantic = self._etas()
+        elif phase == "ocr":  # the scanned pages are searchable by their words when the OCR phase ends
+            eta_text = eta_s
         self.on_progress(
             Progress(
                 phase=phase,
@@ -608,5 +667,24 @@ class Indexer:
                 text_bytes=report.text_bytes,
                 elapsed_s=time.monotonic() - self._started,
                 eta_s=eta_s,
+                eta_text_s=rounded(eta_text),
+                eta_semantic_s=rounded(eta_semantic),
             )
         )
+
+    def _etas(self) -> tuple[float | None, float | None]:
+        """Seconds until the text phase ends, and until the semantic phase ends (from the text to come)."""
+        text = self.text_eta.seconds_left()
+        if self.semantic_eta is None or text is None:
+            return text, None
+        embedding = self.semantic_eta.seconds_for(self._chars_to_embed + self.text_eta.chars_to_come())
+        return text, None if embedding is None else text + embedding
+
+    def _calibrate(self) -> None:
+        """Before the first semantic phase of a case: embed one passage, so that its ETA is known from the start."""
+        if self.embedder is None or self.semantic_eta is None or self.semantic_eta.seconds_per_char is not None:
+            return
+        self.embedder.embed_documents([CALIBRATION_TEXT[:200]], [""])  # the first call sets up the model's buffers
+        started = time.monotonic()
+        self.embedder.embed_documents([CALIBRATION_TEXT], [""])
+        self.semantic_eta.measured(len(CALIBRATION_TEXT), time.monotonic() - started)

@@ -122,7 +122,7 @@ class MemberTracker:
             if key is not None:
                 self.pending[key].rows.extend(rows)
                 continue
-            job = Job(key=self._next, path=member.file, kind=member.kind)
+            job = Job(key=self._next, path=member.file, kind=member.kind, size=member.size)
             self._next += 1
             folder = str(Path(member.file).parent)
             self.pending[job.key] = PendingMember(

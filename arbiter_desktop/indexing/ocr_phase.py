@@ -135,10 +135,11 @@ class OcrPhase:
                 return False
             self.emit(done, total, "", None)
             pool = ExtractionPool(
-                self.settings.workers,
+                self.settings.extraction_workers(),
                 self.settings.extract_timeout_s,
                 self.settings.extract_memory_mb,
                 task=recognise_page,
+                batch_files=1,  # a page (~1.5 s) is worth a round trip: pause and cancel act between two pages
             )
             started = last_flush = time.monotonic()
             with pool:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from arbiter_desktop.domain import FileFingerprint
-from arbiter_desktop.ingest.filetypes import detect_kind
+from arbiter_desktop.ingest.filetypes import HEAD_BYTES, detect_kind_open
 from arbiter_desktop.ingest.readonly import open_readonly, open_source
 from arbiter_desktop.safetext import path_key
 
@@ -135,11 +135,14 @@ def restat(path: str) -> Seen | None:
 
 
 def fingerprint(seen: Seen) -> FileFingerprint:
-    """Hash and classify a file. Raises OSError if it vanished or cannot be read."""
-    return FileFingerprint(
-        path=seen.key,
-        size=seen.size,
-        mtime_ns=seen.mtime_ns,
-        sha256=sha256_of(seen.path),
-        kind=detect_kind(Path(seen.path)),
-    )
+    """Hash and classify a file, reading it once. Raises OSError if it vanished or cannot be read."""
+    digest = hashlib.sha256()
+    with open_source(seen.path) as handle:
+        head = handle.read(HEAD_BYTES)
+        digest.update(head)
+        kind = detect_kind_open(handle, head, os.path.basename(seen.path))
+        if len(head) == HEAD_BYTES:
+            handle.seek(HEAD_BYTES)
+            while block := handle.read(_BLOCK):
+                digest.update(block)
+    return FileFingerprint(path=seen.key, size=seen.size, mtime_ns=seen.mtime_ns, sha256=digest.hexdigest(), kind=kind)

@@ -74,14 +74,19 @@ _EXTENSION_KINDS = {
 def detect_kind(path: Path) -> FileKind:
     """The format of the file at ``path``, read from its first bytes (and zip or OLE directory)."""
     with open_source(path) as handle:
-        head = handle.read(HEAD_BYTES)
-        if head.startswith(_ZIP_MAGIC):
-            return _zip_kind(handle) or _zip_kind_from_local_headers(head)
-        if head.startswith(_OLE_MAGIC):
-            return _ole_kind(handle, path.name)
-        if head.startswith(_COMPRESSED_MAGIC):
-            return _compressed_kind(handle)
-    return detect_kind_bytes(head, path.name)
+        return detect_kind_open(handle, handle.read(HEAD_BYTES), path.name)
+
+
+def detect_kind_open(handle: IO[bytes], head: bytes, name: str) -> FileKind:
+    """The format of the open file ``handle`` whose first HEAD_BYTES bytes are ``head`` (a zip's or an OLE file's
+    directory is read through the handle, which may be left anywhere)."""
+    if head.startswith(_ZIP_MAGIC):
+        return _zip_kind(handle) or _zip_kind_from_local_headers(head)
+    if head.startswith(_OLE_MAGIC):
+        return _ole_kind(handle, name)
+    if head.startswith(_COMPRESSED_MAGIC):
+        return _compressed_kind(handle)
+    return detect_kind_bytes(head, name)
 
 
 def detect_kind_bytes(head: bytes, name: str) -> FileKind:

@@ -827,15 +827,64 @@ class Catalog:
         return found
 
     # embeddings
-    def unembedded_chunks(self, limit: int, after: int = 0) -> list[tuple[int, str, str]]:
-        """(chunk id, text, document title) of chunks without a vector yet and id > ``after``, oldest first."""
+    def unembedded_chunks(self, limit: int, after: int = 0) -> list[tuple[int, int, str, str]]:
+        """(chunk id, document id, text, document title) of chunks of indexed documents without a vector yet and
+        id > ``after``, oldest first."""
         rows = self.db.execute(
-            "SELECT c.id, substr(d.text, c.start + 1, c.end - c.start), d.title FROM chunks c"
+            "SELECT c.id, c.document_id, substr(d.text, c.start + 1, c.end - c.start), d.title FROM chunks c"
             " JOIN documents d ON d.id = c.document_id WHERE c.embedded = 0 AND d.state = 'indexed'"
             " AND c.id > ? ORDER BY c.id LIMIT ?",
             (after, limit),
         )
-        return [(int(i), str(t), str(title)) for i, t, title in rows]
+        return [(int(i), int(d), str(t), str(title)) for i, d, t, title in rows]
+
+    def unembedded_chunk_ids_of(self, document_ids: Sequence[int]) -> list[int]:
+        """Chunks without a vector of these (indexed) documents, document after document in the order given."""
+        found: list[int] = []
+        for document_id in document_ids:
+            rows = self.db.execute(
+                "SELECT c.id FROM chunks c JOIN documents d ON d.id = c.document_id"
+                " WHERE c.document_id = ? AND c.embedded = 0 AND d.state = 'indexed' ORDER BY c.id",
+                (document_id,),
+            )
+            found.extend(int(r[0]) for r in rows)
+        return found
+
+    def chunks_to_embed(self, chunk_ids: Sequence[int]) -> list[tuple[int, int, str, str]]:
+        """(chunk id, document id, text, document title) of these chunks, in the order given (gone ones left out)."""
+        found: dict[int, tuple[int, int, str, str]] = {}
+        for i in range(0, len(chunk_ids), 500):
+            part = list(chunk_ids[i : i + 500])
+            marks = ",".join("?" * len(part))
+            rows = self.db.execute(
+                "SELECT c.id, c.document_id, substr(d.text, c.start + 1, c.end - c.start), d.title FROM chunks c"
+                f" JOIN documents d ON d.id = c.document_id WHERE c.id IN ({marks})",
+                part,
+            )
+            found.update({int(r[0]): (int(r[0]), int(r[1]), str(r[2]), str(r[3])) for r in rows})
+        return [found[i] for i in chunk_ids if i in found]
+
+    def unembedded_chars(self) -> int:
+        """Characters of text in the chunks of indexed documents still without a vector."""
+        row = self.db.execute(
+            "SELECT COALESCE(SUM(c.end - c.start), 0) FROM chunks c JOIN documents d ON d.id = c.document_id"
+            " WHERE c.embedded = 0 AND d.state = 'indexed'"
+        ).fetchone()
+        return int(row[0])
+
+    def documents_under(self, folders: Sequence[str], limit: int) -> list[int]:
+        """Documents that a file under one of these folders (or being one of these paths) holds."""
+        found: list[int] = []
+        for folder in folders:
+            prefix = folder.rstrip("/") + "/"
+            end = prefix[:-1] + chr(ord("/") + 1)  # every path that starts with the prefix sorts in [prefix, end)
+            rows = self.db.execute(
+                "SELECT DISTINCT document_id FROM files WHERE document_id IS NOT NULL"
+                " AND (path = ? OR (path >= ? AND path < ?)) LIMIT ?",
+                (folder, prefix, end, limit),
+            )
+            found.extend(int(r[0]) for r in rows)
+        return list(dict.fromkeys(found))[:limit]
 
     def mark_embedded(self, chunk_ids: Sequence[int]) -> None:
         self.db.executemany("UPDATE chunks SET embedded=1 WHERE id=?", [(i,) for i in chunk_ids])

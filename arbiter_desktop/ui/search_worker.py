@@ -2,7 +2,8 @@
 documents for the preview, PDF page images, the case's counts, tags, exports and the files the window would
 otherwise touch itself (read-only copies of evidence for the system viewer, the case's settings). The GUI thread
 sends requests through queued signals and gets dataclasses back in signals; it never touches the catalog, the
-full-text index, the vectors, a model or a file.
+full-text index, the vectors, a model or a file. While the semantic layer is filling in, the hits of each search
+and the document previewed are noted for the indexer, which embeds them first (indexing/semantic.py).
 
 Everything goes through one :class:`~arbiter_desktop.session.CaseSession` per open case: the embedding model
 starts loading in the background when the case opens, and the search engine lives as long as the case is open.
@@ -36,6 +37,7 @@ from arbiter_desktop.domain import (
     SearchResult,
 )
 from arbiter_desktop.export.resultset import ResultSet
+from arbiter_desktop.indexing.semantic import note_priority
 from arbiter_desktop.ingest.render import PageImage, PageRequest, PdfPages
 from arbiter_desktop.search.expansion import LexiconRow, read_case_lexicon, write_case_lexicon
 from arbiter_desktop.session import CaseSession
@@ -176,6 +178,9 @@ class SearchWorker(QObject):
             return
         self._last = (number, request, result, not audit)
         self.searched.emit(number, result)
+        if result.coverage.embedded < result.coverage.chunks:  # the semantic layer is filling in: these first
+            folders = [request.path_prefix] if request.path_prefix else []
+            note_priority(session.directory, [h.document_id for h in result.hits], folders)
 
     @Slot(int, object)
     def mark(self, number: int, rows: Sequence[int]) -> None:
@@ -281,6 +286,8 @@ class SearchWorker(QObject):
             self.warning.emit(str(exc))
             return
         self.document_ready.emit(number, view)
+        if self._last is not None and self._last[2].coverage.embedded < self._last[2].coverage.chunks:
+            note_priority(self._session.directory, [document_id])  # the document on screen first
 
     @Slot(int, object, int)
     def render_page(self, number: int, request: PageRequest, width: int) -> None:

@@ -101,7 +101,7 @@ class SettingsDialog(QDialog):
         form.addRow(self.tr("Embedding model"), self.embedder)
         form.addRow(self.tr("Reranker"), self.reranker)
         form.addRow("", self.semantic)
-        form.addRow(self.tr("Model threads"), self.threads)
+        form.addRow(self.tr("Model threads (searches)"), self.threads)
         form.addRow(note)
         if not any(m.role == "embedder" for m in models):
             missing = QLabel(self.tr("No embedding model is installed: search is full-text only. Run `make setup`."))
@@ -118,8 +118,16 @@ class SettingsDialog(QDialog):
         self.language_box.addItem("Français", "fr")
         self.language_box.addItem("English", "en")
         self._select(self.language_box, self.language)
+        self.cores = QSpinBox()
+        self.cores.setRange(0, 256)
+        self.cores.setSpecialValueText(self.tr("All but one (%1)").replace("%1", str(Settings().cores())))
+        self.cores.setValue(self.settings.indexing_cores)
+        self.cores.setToolTip(
+            self.tr("Extraction processes, then embedding threads. One core stays free for the window and searches.")
+        )
         form.addRow(self.tr("Operator"), self.operator)
         form.addRow(self.tr("Language (at next start)"), self.language_box)
+        form.addRow(self.tr("Cores for indexing"), self.cores)
         return tab
 
     def _ocr_tab(self) -> QWidget:
@@ -224,6 +232,7 @@ class SettingsDialog(QDialog):
             ocr=self.ocr.isChecked(),
             ocr_languages=str(self.ocr_languages.currentData()),
             ocr_max_pages=self.ocr_max_pages.value(),
+            indexing_cores=self.cores.value(),
         )
 
     def accept(self) -> None:

@@ -147,7 +147,6 @@ class ProgressPanel(QWidget):
         self.bar.setRange(0, p.total)
         self.bar.setValue(p.done)
         rate = p.done / p.elapsed_s if p.elapsed_s > 0 else 0.0
-        eta = (p.total - p.done) / rate if rate > 0 else 0.0
         if p.phase == "ocr":
             self.phase.setText(self.tr("Recognising scanned pages (OCR)"))
             text = self.tr("OCR %1/%2 pages").replace("%1", str(p.done)).replace("%2", str(p.total))
@@ -157,24 +156,33 @@ class ProgressPanel(QWidget):
         elif p.phase == "semantic":
             self.phase.setText(self.tr("Semantic indexing (search by meaning)"))
             self.detail.setText(
-                self.tr("%1 / %2 passages · %3 passages/s · about %4 left")
+                self.tr("%1 / %2 passages · %3 passages/s · searchable by meaning in %4")
                 .replace("%1", str(p.done))
                 .replace("%2", str(p.total))
                 .replace("%3", f"{rate:.1f}")
-                .replace("%4", _duration(eta))
+                .replace("%4", self._eta(p.eta_semantic_s))
             )
         else:
             self.phase.setText(self.tr("Text indexing"))
-            self.detail.setText(
-                self.tr("%1 / %2 files · %3 files/s · %4 MB of text · %5 errors · about %6 left")
+            detail = (
+                self.tr("%1 / %2 files · %3 files/s · %4 MB of text · %5 errors")
                 .replace("%1", str(p.done))
                 .replace("%2", str(p.total))
                 .replace("%3", f"{rate:.1f}")
                 .replace("%4", f"{p.text_bytes / 1e6:.1f}")
                 .replace("%5", str(p.errors))
-                .replace("%6", _duration(eta))
             )
+            searchable = self.tr("Searchable by words in %1").replace("%1", self._eta(p.eta_text_s))
+            if p.eta_semantic_s is not None:
+                searchable += self.tr(", by meaning in %1").replace("%1", self._eta(p.eta_semantic_s))
+            self.detail.setText(f"{detail}\n{searchable}")
         self.detail.setToolTip(p.current)
+
+    def _eta(self, seconds: float | None) -> str:
+        """ "about 3 min 20 s", or "…" while the pace is being measured."""
+        if seconds is None:
+            return self.tr("… (measuring the pace)")
+        return self.tr("about %1").replace("%1", _duration(seconds))
 
     def show_report(self, report: IndexReport) -> None:
         if report.cancelled:

@@ -771,52 +771,72 @@
         <translation>Recherche des fichiers…</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="152"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="151"/>
         <source>Recognising scanned pages (OCR)</source>
         <translation>Reconnaissance des pages numérisées (OCR)</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="153"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="152"/>
         <source>OCR %1/%2 pages</source>
         <translation>OCR %1/%2 pages</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="158"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="157"/>
         <source>Semantic indexing (search by meaning)</source>
         <translation>Indexation sémantique (recherche par le sens)</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="160"/>
-        <source>%1 / %2 passages · %3 passages/s · about %4 left</source>
-        <translation>%1 / %2 passages · %3 passages/s · reste environ %4</translation>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="159"/>
+        <source>%1 / %2 passages · %3 passages/s · searchable by meaning in %4</source>
+        <translation>%1 / %2 passages · %3 passages/s · consultable par le sens dans %4</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="167"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="168"/>
+        <source>%1 / %2 files · %3 files/s · %4 MB of text · %5 errors</source>
+        <translation>%1 / %2 fichiers · %3 fichiers/s · %4 Mo de texte · %5 erreurs</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="175"/>
+        <source>Searchable by words in %1</source>
+        <translation>Consultable par les mots dans %1</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="177"/>
+        <source>, by meaning in %1</source>
+        <translation>, par le sens dans %1</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="184"/>
+        <source>… (measuring the pace)</source>
+        <translation>… (mesure du rythme en cours)</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="185"/>
+        <source>about %1</source>
+        <translation>environ %1</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="166"/>
         <source>Text indexing</source>
         <translation>Indexation du texte</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="169"/>
-        <source>%1 / %2 files · %3 files/s · %4 MB of text · %5 errors · about %6 left</source>
-        <translation>%1 / %2 fichiers · %3 fichiers/s · %4 Mo de texte · %5 erreurs · reste environ %6</translation>
-    </message>
-    <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="181"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="189"/>
         <source>Indexing stopped: it resumes from where it stopped next time.</source>
         <translation>Indexation arrêtée : elle reprendra là où elle s&apos;est arrêtée.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="184"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="192"/>
         <source>Indexed in %1: %2 added, %3 changed, %4 removed, %5 errors.</source>
         <translation>Indexé en %1 : %2 ajoutés, %3 modifiés, %4 retirés, %5 erreurs.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="192"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="200"/>
         <source>OCR: %1 pages recognised.</source>
         <translation>OCR : %1 pages reconnues.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="196"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="204"/>
         <source>%1 scanned pages await OCR.</source>
         <translation>%1 pages numérisées attendent l&apos;OCR.</translation>
     </message>
@@ -885,27 +905,27 @@
 <context>
     <name>SearchWorker</name>
     <message>
-        <location filename="../../arbiter_desktop/ui/search_worker.py" line="140"/>
+        <location filename="../../arbiter_desktop/ui/search_worker.py" line="142"/>
         <source>The settings could not be saved: %1</source>
         <translation>Les paramètres n&apos;ont pas pu être enregistrés : %1</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/search_worker.py" line="166"/>
+        <location filename="../../arbiter_desktop/ui/search_worker.py" line="168"/>
         <source>No case is open.</source>
         <translation>Aucune affaire n&apos;est ouverte.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/search_worker.py" line="220"/>
+        <location filename="../../arbiter_desktop/ui/search_worker.py" line="225"/>
         <source>The search could not be recorded in the audit log: %1</source>
         <translation>La recherche n&apos;a pas pu être inscrite au journal d&apos;audit : %1</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/search_worker.py" line="226"/>
+        <location filename="../../arbiter_desktop/ui/search_worker.py" line="231"/>
         <source>Search again before exporting: these results are no longer current.</source>
         <translation>Relancez la recherche avant d&apos;exporter : ces résultats ne sont plus à jour.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/search_worker.py" line="261"/>
+        <location filename="../../arbiter_desktop/ui/search_worker.py" line="266"/>
         <source>Search again before tagging: these results are no longer current.</source>
         <translation>Relancez la recherche avant d&apos;étiqueter : ces résultats ne sont plus à jour.</translation>
     </message>
@@ -934,7 +954,7 @@
     </message>
     <message>
         <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="63"/>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="233"/>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="242"/>
         <source>Case lexicon</source>
         <translation>Lexique de l&apos;affaire</translation>
     </message>
@@ -970,8 +990,8 @@
     </message>
     <message>
         <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="104"/>
-        <source>Model threads</source>
-        <translation>Threads des modèles</translation>
+        <source>Model threads (searches)</source>
+        <translation>Threads du modèle (recherches)</translation>
     </message>
     <message>
         <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="107"/>
@@ -984,87 +1004,102 @@
         <translation>Nom et grade, inscrits dans les exports et le journal d&apos;audit</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="121"/>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="123"/>
+        <source>All but one (%1)</source>
+        <translation>Tous sauf un (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="126"/>
+        <source>Extraction processes, then embedding threads. One core stays free for the window and searches.</source>
+        <translation>Processus d&apos;extraction, puis threads du modèle de sens. Un cœur reste libre pour la fenêtre et les recherches.</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="128"/>
         <source>Operator</source>
         <translation>Opérateur</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="122"/>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="129"/>
         <source>Language (at next start)</source>
         <translation>Langue (au prochain démarrage)</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="128"/>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="130"/>
+        <source>Cores for indexing</source>
+        <translation>Cœurs pour l&apos;indexation</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="136"/>
         <source>Recognise the text of scanned pages and photos of pages (OCR)</source>
         <translation>Reconnaître le texte des pages numérisées et des photos de pages (OCR)</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="132"/>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="140"/>
         <source>French</source>
         <translation>Français</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="133"/>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="141"/>
         <source>French and English (slower)</source>
         <translation>Français et anglais (plus lent)</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="134"/>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="142"/>
         <source>English</source>
         <translation>Anglais</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="143"/>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="151"/>
         <source>Scanned pages are recognised after the text of the other documents, so those are searchable first. Pages beyond the limit wait until it is raised (then index again).</source>
         <translation>Les pages numérisées sont reconnues après le texte des autres documents, qui sont donc cherchables d&apos;abord. Les pages au-delà de la limite attendent qu&apos;elle soit relevée (puis indexer à nouveau).</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="149"/>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="157"/>
         <source>Languages</source>
         <translation>Langues</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="150"/>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="158"/>
         <source>Most pages per document</source>
         <translation>Pages au plus par document</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="159"/>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="167"/>
         <source>Words of this case and what they also mean (nicknames, code words, places). A search for the term also finds its variants; separate variants with |.</source>
         <translation>Les mots propres à cette affaire et ce qu&apos;ils désignent aussi (surnoms, mots codés, lieux). Une recherche du terme trouve aussi ses variantes ; séparez les variantes par |.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="166"/>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="174"/>
         <source>Term</source>
         <translation>Terme</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="166"/>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="174"/>
         <source>Variants</source>
         <translation>Variantes</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="166"/>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="174"/>
         <source>Category</source>
         <translation>Catégorie</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="166"/>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="174"/>
         <source>Note</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="172"/>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="180"/>
         <source>Add a term</source>
         <translation>Ajouter un terme</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="173"/>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="181"/>
         <source>Remove selected</source>
         <translation>Retirer la sélection</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="188"/>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="196"/>
         <source>%1 — %2 MB on disk, about %3 MB of memory</source>
         <translation>%1 — %2 Mo sur disque, environ %3 Mo de mémoire</translation>
     </message>
@@ -1072,147 +1107,147 @@
 <context>
     <name>SourcesPanel</name>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="207"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="215"/>
         <source>Drop folders or files anywhere on the window to add them to the case.</source>
         <translation>Déposez des dossiers ou des fichiers n&apos;importe où sur la fenêtre pour les ajouter à l&apos;affaire.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="210"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="218"/>
         <source>Folder</source>
         <translation>Dossier</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="210"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="218"/>
         <source>Files</source>
         <translation>Fichiers</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="210"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="218"/>
         <source>Indexed</source>
         <translation>Indexés</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="210"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="218"/>
         <source>Errors</source>
         <translation>Erreurs</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="217"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="225"/>
         <source>Files not indexed</source>
         <translation>Fichiers non indexés</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="219"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="227"/>
         <source>File</source>
         <translation>Fichier</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="219"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="227"/>
         <source>Reason</source>
         <translation>Motif</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="246"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="254"/>
         <source>Files not indexed (%1)</source>
         <translation>Fichiers non indexés (%1)</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="251"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="259"/>
         <source>Remove the password in a working copy, then add that copy to the case.</source>
         <translation>Retirez le mot de passe dans une copie de travail, puis ajoutez cette copie à l&apos;affaire.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="252"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="260"/>
         <source>A format the app does not read: convert it in a working copy.</source>
         <translation>Format non lu par l&apos;application : convertissez-le dans une copie de travail.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="253"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="261"/>
         <source>Damaged or truncated: get an intact copy from its source.</source>
         <translation>Endommagé ou tronqué : obtenez une copie intacte auprès de sa source.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="254"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="262"/>
         <source>No text in it (blank, or scanned images only).</source>
         <translation>Aucun texte (document vide, ou images numérisées seulement).</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="255"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="263"/>
         <source>Over a size or count limit: split it, or raise the limit in the settings.</source>
         <translation>Au-delà d&apos;une limite de taille ou de nombre : découpez-le, ou relevez la limite dans les paramètres.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="256"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="264"/>
         <source>Too slow to read: raise the time limit, or split the file.</source>
         <translation>Trop long à lire : relevez la limite de temps, ou découpez le fichier.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="257"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="265"/>
         <source>Needed too much memory: raise the memory limit, or split the file.</source>
         <translation>Trop de mémoire nécessaire : relevez la limite de mémoire, ou découpez le fichier.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="258"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="266"/>
         <source>Check its permissions and that its drive is connected, then index again.</source>
         <translation>Vérifiez ses droits et que son disque est branché, puis indexez à nouveau.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="259"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="267"/>
         <source>It was being written: index again once it is complete.</source>
         <translation>Il était en cours d&apos;écriture : indexez à nouveau une fois qu&apos;il est complet.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="261"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="269"/>
         <source>Refused for safety (bomb, nested archives, a name leaving its archive): examine it apart.</source>
         <translation>Refusé par sécurité (bombe, archives imbriquées, nom sortant de l&apos;archive) : examinez-le à part.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="268"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="276"/>
         <source>unsupported format</source>
         <translation>format non pris en charge</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="269"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="277"/>
         <source>encrypted</source>
         <translation>chiffré</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="270"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="278"/>
         <source>damaged</source>
         <translation>endommagé</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="271"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="279"/>
         <source>no text</source>
         <translation>aucun texte</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="272"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="280"/>
         <source>too large</source>
         <translation>trop volumineux</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="273"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="281"/>
         <source>too slow to read</source>
         <translation>lecture trop longue</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="274"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="282"/>
         <source>too much memory</source>
         <translation>mémoire excessive</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="275"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="283"/>
         <source>unreadable</source>
         <translation>illisible</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="276"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="284"/>
         <source>rejected for safety</source>
         <translation>rejeté par sécurité</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="277"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="285"/>
         <source>changed while read</source>
         <translation>modifié pendant la lecture</translation>
     </message>

@@ -123,3 +123,30 @@ def test_termlist_bench_runs_a_list_on_a_synthetic_case(tmp_path: Path) -> None:
     assert 0 < figures["terms_with_hits"] < 60
     assert figures["same_documents_as_alone"]["checked"] > 0
     assert figures["same_documents_as_alone"]["differing"] == []
+
+
+def test_llama_matmul_peak_is_measured_through_ggml(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bench import ggml_peak
+
+    monkeypatch.setattr(ggml_peak, "SHAPES", {"peak": (64, 64, 32), "model": (32, 64, 16)})
+    monkeypatch.setattr(ggml_peak, "REPEATS", 2)
+    figures = ggml_peak.measure([1], ["f32", "q8_0"])
+    assert figures["cpu_variant"]
+    assert {(r["type"].split("_repacked")[0], r["shape"]) for r in figures["rows"]} >= {
+        ("f32", "peak"),
+        ("q8_0", "model"),
+    }
+    assert all(r["gflops"] > 0 for r in figures["rows"])
+    assert ggml_peak.peak(figures, "q8_0", 1) == max(
+        r["gflops"] for r in figures["rows"] if r["type"].startswith("q8_0") and r["shape"] == "peak"
+    )
+
+
+def test_eta_accuracy_is_judged_against_the_time_actually_left() -> None:
+    from bench.bench_eta import accuracy
+
+    events = [{"t": t, "phase": "text", "eta_text_s": (None if t < 2 else 10.0 - t)} for t in range(0, 11)]
+    rows = accuracy(events, ("text",), "eta_text_s", end=10.0)
+    assert [r["at"] for r in rows] == [0.10, 0.25, 0.50, 0.75]
+    assert rows[0]["eta_s"] is None  # no estimate yet at 1 s
+    assert all(r["error_pct"] == 0.0 for r in rows[1:])

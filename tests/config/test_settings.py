@@ -27,3 +27,14 @@ def test_bad_values_are_refused_with_the_allowed_ones() -> None:
     with pytest.raises(ValueError, match="expected int"):
         Settings(workers="two")  # type: ignore[arg-type]
     assert Settings(fusion_dense_weight=2).fusion_dense_weight == 2  # an int where a float is expected is fine
+
+
+def test_indexing_cores_default_to_all_but_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    from arbiter_desktop.config import settings as module
+
+    monkeypatch.setattr(module, "available_cores", lambda: 16)
+    assert Settings().cores() == 15 and Settings().extraction_workers() == 15
+    assert Settings(indexing_cores=4).cores() == 4 and Settings(indexing_cores=4).extraction_workers() == 4
+    assert Settings(indexing_cores=4, workers=2).extraction_workers() == 2
+    monkeypatch.setattr(module, "available_cores", lambda: 1)
+    assert Settings().cores() == 1  # never none

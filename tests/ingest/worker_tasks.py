@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import signal
 import time
 
 from arbiter_desktop.domain import FileKind
-from arbiter_desktop.ingest.workers import Outcome, run_one
+from arbiter_desktop.ingest.workers import Extracted, Outcome, run_one
 
 
 def hang_on_hang(path: str, kind: FileKind, chunk_tokens: int, overlap: int) -> Outcome:
@@ -22,3 +23,11 @@ def crash_on_crash(path: str, kind: FileKind, chunk_tokens: int, overlap: int) -
     if os.path.basename(path).startswith("crash"):
         os.kill(os.getpid(), signal.SIGSEGV)
     return run_one(path, kind, chunk_tokens, overlap)
+
+
+def with_pid(path: str, kind: FileKind, chunk_tokens: int, overlap: int) -> Outcome:
+    """Extracts as usual and writes the worker's process id as the title (which worker took which file)."""
+    outcome = run_one(path, kind, chunk_tokens, overlap)
+    if isinstance(outcome, Extracted):
+        return Extracted(dataclasses.replace(outcome.extraction, title=str(os.getpid())), outcome.chunks)
+    return outcome

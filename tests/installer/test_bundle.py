@@ -20,11 +20,13 @@ from pathlib import Path
 
 import pytest
 
+from arbiter_desktop.config.models import DEFAULT_EMBEDDER
+
 pytestmark = pytest.mark.bundle
 
 REPO = Path(__file__).resolve().parents[2]
 BUILD = REPO / "installer" / "build.py"
-DEFAULT_MODEL = "embeddinggemma-300m-q8_0.gguf"
+DEFAULT_MODEL = DEFAULT_EMBEDDER
 MODELS = Path(os.environ.get("ARBITER_MODELS_DIR") or REPO / "models")
 STEPS = (
     "resources",
@@ -109,7 +111,8 @@ def test_the_default_bundle_leaves_out_what_the_app_does_not_use(bundle: Path) -
     assert not any(n.startswith("libgtk-3") for n in names)
     assert not (internal / "resources" / "screenshots").exists()
     size = sum(p.stat().st_size for p in bundle.rglob("*") if p.is_file() and not p.is_symlink())
-    assert size < 800 * 2**20, f"{size / 2**20:.0f} MiB"  # measured: 632 MiB, of which the model 318 MiB
+    assert size < 1100 * 2**20, f"{size / 2**20:.0f} MiB"  # measured: 632 MiB with the Q8_0 model (318 MiB);
+    # the BF16 model is 593 MiB
 
 
 def no_network_prefix() -> list[str]:

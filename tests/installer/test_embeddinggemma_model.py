@@ -1,6 +1,6 @@
 """Faithfulness of the provisioned EmbeddingGemma-300M GGUF (installer/models/embeddinggemma.py).
 
-llama.cpp, reading the Q8_0 GGUF, is compared with an independent PyTorch float32 forward pass of the original
+llama.cpp, reading the BF16 GGUF, is compared with an independent PyTorch float32 forward pass of the original
 weights: sentence-transformers loading the model folder that the installer unzipped, run in the installer's build
 venv as a subprocess that prints JSON vectors (the tests' own venv has no torch).
 """
@@ -24,8 +24,10 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
+from arbiter_desktop.config.models import DEFAULT_EMBEDDER
+
 REPO = Path(__file__).resolve().parents[2]
-MODEL = REPO / "models" / "embeddinggemma-300m-q8_0.gguf"
+MODEL = REPO / "models" / DEFAULT_EMBEDDER
 INSTALLER = REPO / "installer" / "models" / "embeddinggemma.py"
 SETUP_HINT = "run `python installer/models/embeddinggemma.py --out models/`"
 

@@ -10,6 +10,7 @@ surrogates (undecodable bytes that a parser let through), which no store can hol
 from __future__ import annotations
 
 import dataclasses
+import importlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,43 +19,36 @@ from arbiter_desktop.safetext import clean
 
 Extractor = Callable[[Path], Extraction]
 
+# (module, function) of each kind's extractor. Imported on first use: a worker process only pays for the
+# parsers of the kinds it is given (pypdfium2 alone takes ~80 ms to import).
+_EXTRACTORS: dict[FileKind, tuple[str, str]] = {
+    FileKind.PDF: ("pdf", "extract"),
+    FileKind.DOCX: ("docx", "extract"),
+    FileKind.ODT: ("odt", "extract"),
+    FileKind.RTF: ("rtf", "extract"),
+    FileKind.TEXT: ("text", "extract"),
+    FileKind.MARKDOWN: ("text", "extract"),
+    FileKind.CSV: ("spreadsheet", "extract_csv"),
+    FileKind.HTML: ("html", "extract"),
+    FileKind.EML: ("email", "extract_eml"),
+    FileKind.MBOX: ("email", "extract_mbox"),
+    FileKind.IMAGE: ("image", "extract"),
+    FileKind.XLSX: ("spreadsheet", "extract"),
+    FileKind.XLS: ("spreadsheet", "extract"),
+    FileKind.ODS: ("spreadsheet", "extract"),
+    FileKind.DOC: ("doc", "extract"),
+    FileKind.PPTX: ("pptx", "extract"),
+    FileKind.MSG: ("msg", "extract"),
+}
 
-def _registry() -> dict[FileKind, Extractor]:
-    # Imported lazily: a worker process only pays for the parsers it uses.
-    from arbiter_desktop.ingest.extractors import (
-        doc,
-        docx,
-        email,
-        html,
-        image,
-        msg,
-        odt,
-        pdf,
-        pptx,
-        rtf,
-        spreadsheet,
-        text,
-    )
 
-    return {
-        FileKind.PDF: pdf.extract,
-        FileKind.DOCX: docx.extract,
-        FileKind.ODT: odt.extract,
-        FileKind.RTF: rtf.extract,
-        FileKind.TEXT: text.extract,
-        FileKind.MARKDOWN: text.extract,
-        FileKind.CSV: spreadsheet.extract_csv,
-        FileKind.HTML: html.extract,
-        FileKind.EML: email.extract_eml,
-        FileKind.MBOX: email.extract_mbox,
-        FileKind.IMAGE: image.extract,
-        FileKind.XLSX: spreadsheet.extract,
-        FileKind.XLS: spreadsheet.extract,
-        FileKind.ODS: spreadsheet.extract,
-        FileKind.DOC: doc.extract,
-        FileKind.PPTX: pptx.extract,
-        FileKind.MSG: msg.extract,
-    }
+def _extractor(kind: FileKind) -> Extractor | None:
+    found = _EXTRACTORS.get(kind)
+    if found is None:
+        return None
+    module = importlib.import_module(f"{__name__}.{found[0]}")
+    extractor: Extractor = getattr(module, found[1])
+    return extractor
 
 
 def supported_kinds() -> frozenset[FileKind]:
@@ -63,7 +57,7 @@ def supported_kinds() -> frozenset[FileKind]:
 
 def extract(path: Path, kind: FileKind) -> Extraction:
     """Extract text from ``path`` read as ``kind``; raises ExtractionError when it cannot."""
-    extractor = _registry().get(kind)
+    extractor = _extractor(kind)
     if extractor is None:
         raise ExtractionError(ErrorReason.UNSUPPORTED, f"unsupported format ({kind.value})")
     result = extractor(path)

@@ -11,6 +11,7 @@ from pathlib import Path
 from arbiter_desktop.domain import ErrorReason, Extraction, ExtractionError
 from arbiter_desktop.ingest.extractors.normalize import join_pages
 from arbiter_desktop.ingest.filetypes import decode_text
+from arbiter_desktop.ingest.profile import stage
 from arbiter_desktop.ingest.readonly import open_source
 
 MAX_TEXT_BYTES = 64 * 1024 * 1024
@@ -19,7 +20,9 @@ _MARKDOWN_TITLE = re.compile(r"^#[ \t]+(.+?)[ \t]*#*[ \t]*$", re.M)
 
 
 def extract(path: Path) -> Extraction:
-    text = decode_text(read_bytes(path, MAX_TEXT_BYTES))
+    with stage("read"):
+        data = read_bytes(path, MAX_TEXT_BYTES)
+    text = decode_text(data)
     suffix = path.suffix.lower()
     title = ""
     if suffix in (".csv", ".tsv"):

@@ -215,3 +215,77 @@ def test_password_protected_zip_members(tmp_path: Path) -> None:
     with pytest.raises(ExtractionError) as caught:
         docx_extractor.extract(path)
     assert caught.value.reason is ErrorReason.ENCRYPTED
+
+
+def test_content_controls_nested_tables_and_text_boxes(tmp_path: Path) -> None:
+    document = docx.Document()
+    body = document.element.body
+    body.insert(
+        0,
+        parse_xml(
+            f"<w:sdt {W_NS}><w:sdtContent><w:p><w:r><w:t>Contrôle de contenu</w:t></w:r></w:p></w:sdtContent></w:sdt>"
+        ),
+    )
+    table = document.add_table(rows=1, cols=2)
+    table.cell(0, 0).text = "Scellé n° 4"
+    inner = table.cell(0, 1).add_table(rows=1, cols=2)
+    inner.cell(0, 0).text = "téléphone"
+    inner.cell(0, 1).text = "06 12 34 56 78"
+    mc = 'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"'
+    paragraph = document.add_paragraph("Avant ")
+    paragraph._p.append(
+        parse_xml(
+            f"<w:r {W_NS} {mc}><mc:AlternateContent><mc:Choice Requires='wps'><w:drawing><w:txbxContent>"
+            "<w:p><w:r><w:t>dans la zone de texte</w:t></w:r></w:p></w:txbxContent></w:drawing></mc:Choice>"
+            "<mc:Fallback><w:pict><w:p><w:r><w:t>copie de repli</w:t></w:r></w:p></w:pict></mc:Fallback>"
+            "</mc:AlternateContent></w:r>"
+        )
+    )
+    paragraph._p.append(
+        parse_xml(
+            f"<w:r {W_NS}><w:fldChar w:fldCharType='begin'/><w:instrText>PAGE</w:instrText><w:t>après</w:t>"
+            "<w:tab/><w:noBreakHyphen/><w:br/><w:t xml:space='preserve'> fin</w:t></w:r>"
+        )
+    )
+    path = tmp_path / "riche.docx"
+    document.save(str(path))
+    assert docx_extractor.extract(path).text.split("\n") == [
+        "Contrôle de contenu",
+        "Scellé n° 4 ; téléphone ; 06 12 34 56 78",
+        "Avant",
+        "dans la zone de texteaprès -",
+        "fin",
+    ]
+
+
+def test_a_part_the_extractor_does_not_read_is_scanned_but_may_be_damaged(tmp_path: Path) -> None:
+    """Every part is scanned for declarations (they can only stand before its root element); a damaged part
+    that holds no text of the document (styles) does not cost the document its text."""
+    source = write_docx(tmp_path / "pv.docx")
+    with zipfile.ZipFile(source) as archive:
+        styles = archive.read("word/styles.xml")
+    damaged = rewrite_member(source, tmp_path / "styles-cut.docx", "word/styles.xml", styles[: len(styles) // 2])
+    assert "garçon" in docx_extractor.extract(damaged).text
+    declaration_end = styles.index(b"?>") + 2
+    laughs = b'<!DOCTYPE w:styles [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+    hostile = rewrite_member(
+        source,
+        tmp_path / "styles-dtd.docx",
+        "word/styles.xml",
+        styles[:declaration_end] + laughs + styles[declaration_end:],
+    )
+    with pytest.raises(ExtractionError) as caught:
+        docx_extractor.extract(hostile)
+    assert caught.value.reason is ErrorReason.HOSTILE
+    assert "word/styles.xml" in caught.value.message
+
+
+def test_not_a_word_package(tmp_path: Path) -> None:
+    source = write_docx(tmp_path / "pv.docx")
+    with zipfile.ZipFile(source) as archive:
+        types = archive.read("[Content_Types].xml")
+    sheet = types.replace(b"wordprocessingml.document.main+xml", b"spreadsheetml.sheet.main+xml")
+    path = rewrite_member(source, tmp_path / "sheet.docx", "[Content_Types].xml", sheet)
+    with pytest.raises(ExtractionError) as caught:
+        docx_extractor.extract(path)
+    assert caught.value.reason is ErrorReason.UNSUPPORTED

@@ -150,3 +150,55 @@ def test_doctype_in_manifest_is_hostile(tmp_path: Path) -> None:
     with pytest.raises(ExtractionError) as caught:
         odt.extract(path)
     assert caught.value.reason is ErrorReason.HOSTILE
+
+
+def test_notes_frames_and_skipped_records(tmp_path: Path) -> None:
+    from odf.office import Annotation
+    from odf.text import Note, NoteBody, NoteCitation, TrackedChanges
+
+    document = OpenDocumentText()
+    changes = TrackedChanges()
+    changes.addElement(P(text="texte supprimé"), check_grammar=False)
+    document.text.addElement(changes)
+    paragraph = P(text="Le véhicule")
+    note = Note(noteclass="footnote")
+    note.addElement(NoteCitation(text="1"))
+    body = NoteBody()
+    body.addElement(P(text="immatriculé AB-123-CD"))
+    note.addElement(body)
+    paragraph.addElement(note)
+    comment = Annotation()
+    comment.addElement(P(text="commentaire du relecteur"))
+    paragraph.addElement(comment)
+    paragraph.addText(" a été retrouvé.")
+    document.text.addElement(paragraph)
+    outer = Table(name="Scellés")
+    row = TableRow()
+    cell = TableCell()
+    inner = Table(name="Détail")
+    inner_row = TableRow()
+    for value in ("téléphone", "IMEI 356938035643809"):
+        inner_cell = TableCell()
+        inner_cell.addElement(P(text=value))
+        inner_row.addElement(inner_cell)
+    inner.addElement(inner_row)
+    cell.addElement(inner)
+    row.addElement(cell)
+    row.addElement(TableCell())
+    outer.addElement(row)
+    document.text.addElement(outer)
+    path = tmp_path / "notes.odt"
+    document.save(str(path))
+    assert odt.extract(path).text.split("\n") == [
+        "Le véhicule",
+        "immatriculé AB-123-CD a été retrouvé.",
+        "téléphone ; IMEI 356938035643809",
+    ]
+
+
+def test_a_spreadsheet_package_is_not_a_text_document(tmp_path: Path) -> None:
+    source = write_odt(tmp_path / "rapport.odt")
+    path = rewrite_member(source, tmp_path / "calc.odt", "mimetype", b"application/vnd.oasis.opendocument.spreadsheet")
+    with pytest.raises(ExtractionError) as caught:
+        odt.extract(path)
+    assert caught.value.reason is ErrorReason.UNSUPPORTED
