@@ -290,8 +290,25 @@ def test_the_hit_list_shows_first_then_the_closest_sentences_of_the_hits_on_scre
     monkeypatch.setattr(app, "MODELS", models)
     src = tmp_path / "src"
     report = "Le rapport commence par le contexte. Les policiers ont saisi des barrettes de cannabis dans la cave."
-    for i in range(12):
-        write(src, f"rapport_{i:02d}.txt", f"{report} Pièce numéro {i}.")
+    places = [
+        "Aubagne",
+        "Cassis",
+        "Marignane",
+        "Vitrolles",
+        "Gardanne",
+        "Martigues",
+        "Istres",
+        "Salon",
+        "Allauch",
+        "Gémenos",
+        "Rognac",
+        "Berre",
+    ]
+    for i, place in enumerate(places):  # twelve reports, none a near-copy of another (each its own hit)
+        tail = (
+            f"Transmis au commissariat de {place} le {i + 3} mars, scellé {place.upper()}-{1000 + 37 * i}, agent {i}."
+        )
+        write(src, f"rapport_{i:02d}.txt", f"{report} {tail}")
     with app.open_session(case_dir) as session:
         session.index([src])
     window = open_window(qtbot, case_dir)
