@@ -6,6 +6,7 @@ user runs, and searched by the same engine: the figures measure the product, not
 
 from __future__ import annotations
 
+import random
 import re
 import tempfile
 import time
@@ -160,8 +161,34 @@ def evaluate(
     reranker: Reranker | None = None,
 ) -> EvalReport:
     """Index ``dataset`` in a temporary case and run its queries; dense modes need ``embedder``."""
-    check_mode(mode, embedder)  # before spending time on indexing
-    index_embedder = embedder if mode is not SearchMode.LEXICAL else None
+    return evaluate_modes(dataset, [mode], on_progress, workdir, embedder, settings, expand, reranker)[0]
+
+
+def evaluate_modes(
+    dataset: Dataset,
+    modes: Sequence[SearchMode],
+    on_progress: Callable[[Progress], None] | None = None,
+    workdir: Path | None = None,
+    embedder: Embedder | None = None,
+    settings: Settings | None = None,
+    expand: bool = True,
+    reranker: Reranker | None = None,
+) -> list[EvalReport]:
+    """Index ``dataset`` once and run its queries in each of ``modes`` (one report per mode, in order)."""
+    for mode in modes:
+        check_mode(mode, embedder)  # before spending time on indexing
+    index_embedder = embedder if any(m is not SearchMode.LEXICAL for m in modes) else None
     with indexed(dataset, index_embedder, settings, on_progress, workdir) as ready:
         lexicon = default_lexicon() if expand else Lexicon()
-        return ready.run(SearchEngine(ready.case, embedder, lexicon, reranker), mode)
+        engine = SearchEngine(ready.case, embedder, lexicon, reranker)
+        return [ready.run(engine, mode) for mode in modes]
+
+
+def sample_queries(dataset: Dataset, size: int, seed: int) -> Dataset:
+    """``dataset`` with a random sample of ``size`` of its judged queries (seeded: the same sample every run)."""
+    judged = sorted(q for q in dataset.queries if dataset.qrels.get(q))
+    if size >= len(judged):
+        return dataset
+    kept = set(random.Random(seed).sample(judged, size))
+    queries = {q: t for q, t in dataset.queries.items() if q in kept}
+    return Dataset(dataset.name, dataset.corpus, queries, {q: r for q, r in dataset.qrels.items() if q in kept})

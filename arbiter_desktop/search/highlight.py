@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from arbiter_desktop.noisytext import ocr_key
 from arbiter_desktop.search.lexical_query import Matchers
 from arbiter_desktop.stores.lexical import EXACT, FRENCH, analyze, entity_spans
 
@@ -23,6 +24,7 @@ class Match:
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"»)\]]*\s+|\n+")
+_WORD = re.compile(r"[^\W_]+")
 
 
 def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
@@ -90,6 +92,10 @@ def find_matches(text: str, matchers: Matchers) -> list[Match]:
         for start, end, norm in entity_spans(text):
             if norm in matchers.entities:
                 found.append((start, end))
+    if matchers.ocr_keys:  # words as a bad OCR read them ("scootcr" for "scooter")
+        for m in _WORD.finditer(text):
+            if ocr_key(m.group(0)) in matchers.ocr_keys:
+                found.append((m.start(), m.end()))
     return [Match(s, e, text[s:e], origin_at.get(s, "")) for s, e in _merge(found)]
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from arbiter_desktop.domain import Expansion
+from arbiter_desktop.noisytext import ocr_key
 from arbiter_desktop.search.query import STOP_WORDS, Group, Node, Occur, Phrase, Term, is_natural, parse
 from arbiter_desktop.stores.lexical import EXACT, FRENCH, LexicalStore, analyze, entity_spans
 from arbiter_desktop.textfold import fold
@@ -28,6 +29,11 @@ PREFIX_BOOST = 0.5
 PREFIX_MIN = 5
 # An expansion counts once, through its best-matching alternative, at this weight relative to a typed word.
 EXPANSION_BOOST = 0.8
+# A word found only in its OCR-folded form (a scanned PV read as "interpeIlation") counts at this weight; long words
+# also match a key one edit away (constant score) — confusions the folding does not cover ("Marligues").
+OCR_BOOST = 1.0
+OCR_FUZZY_FROM = 0
+OCR_FUZZY_BOOST = 1.0
 
 
 @dataclass
@@ -40,9 +46,10 @@ class Matchers:
     patterns: list[re.Pattern[str]] = field(default_factory=list)  # wildcards and fuzzy words
     phrases: list[list[str]] = field(default_factory=list)  # stemmed phrases, as term sequences
     origins: dict[str, str] = field(default_factory=dict)  # stem or "stem stem…" of an expansion → its label
+    ocr_keys: set[str] = field(default_factory=set)  # OCR-folded keys of the query words (noisytext.ocr_key)
 
     def is_empty(self) -> bool:
-        return not (self.stems or self.exact or self.entities or self.patterns or self.phrases)
+        return not (self.stems or self.exact or self.entities or self.patterns or self.phrases or self.ocr_keys)
 
 
 @dataclass
@@ -189,7 +196,24 @@ class QueryCompiler:
         if field_name is None:
             options.append(("should", self.store.boost(self._sequence("text_exact", exact), EXACT_BOOST)))
             options.append(("should", self.store.boost(self._sequence("title", stems), TITLE_BOOST)))
-        return self.store.boolean(options) if len(options) > 1 else options[0][1]
+        query = self.store.boolean(options) if len(options) > 1 else options[0][1]
+        if field_name is None and len(exact) == 1:
+            noisy = self._noisy(word, matchers)
+            if noisy is not None:  # the word as written, or else as a bad OCR may have read it
+                query = self.store.dismax([query, noisy])
+        return query
+
+    def _noisy(self, word: str, matchers: Matchers) -> Any | None:
+        """The word's OCR key in ``text_ocr`` (arbiter_desktop/noisytext.py), or None for a short word."""
+        key = ocr_key(word)
+        if not key:
+            return None
+        matchers.ocr_keys.add(key)
+        clauses: list[tuple[Occur, Any]] = [("should", self.store.term("text_ocr", key))]
+        if OCR_FUZZY_FROM and len(key) >= OCR_FUZZY_FROM:
+            clauses.append(("should", self.store.boost(self.store.fuzzy("text_ocr", key, 1), OCR_FUZZY_BOOST)))
+        query = self.store.boolean(clauses) if len(clauses) > 1 else clauses[0][1]
+        return self.store.boost(query, OCR_BOOST)
 
     def _phrase(self, text: str, field_name: str | None, matchers: Matchers) -> Any | None:
         target = field_name or "text"

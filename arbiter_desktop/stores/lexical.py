@@ -16,12 +16,13 @@ from typing import Any
 
 import tantivy
 
+from arbiter_desktop.noisytext import ocr_keys
 from arbiter_desktop.stores.damage import LEXICAL, Damage, StoreDamaged
 from arbiter_desktop.textfold import fold
 
 # The index's format: bump it whenever build_schema() or an analyzer changes. An index written in another format
 # is reported as a damage that a repair fixes by rebuilding it from the catalog's text (no source is read again).
-FORMAT = 1
+FORMAT = 2  # 2: the text_ocr field (keys of words as a bad OCR reads them, arbiter_desktop/noisytext.py)
 FORMAT_FILE = "arbiter-format"  # in the index folder; an index without it predates the marker: format 1
 
 FRENCH = "fr_stem"  # lowercase, elision, ASCII folding, French stemming
@@ -77,6 +78,7 @@ def build_schema() -> Any:
     sb.add_text_field("text", tokenizer_name=FRENCH)
     sb.add_text_field("text_exact", tokenizer_name=EXACT)
     sb.add_text_field("entities", tokenizer_name=ENTITY, index_option="freq")
+    sb.add_text_field("text_ocr", tokenizer_name=ENTITY, index_option="freq")  # OCR-folded word keys
     sb.add_text_field("title", tokenizer_name=FRENCH)
     sb.add_text_field("path", tokenizer_name=EXACT)  # searchable words of the file paths
     sb.add_text_field("folder", tokenizer_name="raw", index_option="basic")  # every ancestor folder: filter
@@ -211,6 +213,7 @@ class LexicalStore:
                 "text": r.text,
                 "text_exact": r.text,
                 "entities": " ".join(entity_terms(r.text)),
+                "text_ocr": " ".join(ocr_keys(r.text)),
                 "title": r.title,
                 "path": list(r.paths),
                 "folder": sorted({f for p in r.paths for f in folders_of(p)}),
