@@ -23,6 +23,8 @@ import numpy as np
 
 from arbiter_desktop.embedding.base import Embedder, ModelIdentity, Vectors
 
+DEFAULT_CONTEXT = 512  # the embedding context (tokens) of the default settings
+
 
 def default_cache_dir() -> Path:
     """``$ARBITER_EVAL_CACHE``, else ``~/.cache/arbiter-desktop/eval-embeddings``."""
@@ -108,10 +110,21 @@ class CachedEmbedder:
             return np.zeros((0, self.identity.dim), dtype=np.float32)
         return np.stack([r for r in rows if r is not None]).astype(np.float32)
 
+    def _key(self, text: str) -> str:
+        """The text read by the model, and its context when another than the default 512 tokens cuts it
+        differently (a text of at most 512 tokens reads the same under any larger context)."""
+        n_ctx = getattr(self.inner, "n_ctx", DEFAULT_CONTEXT)
+        if n_ctx == DEFAULT_CONTEXT:
+            return text
+        count = getattr(self.inner, "count_tokens", None)
+        if count is not None and n_ctx > DEFAULT_CONTEXT and count(text) <= DEFAULT_CONTEXT:
+            return text
+        return f"{text}\x00n_ctx={n_ctx}"
+
     def embed_documents(self, texts: Sequence[str], titles: Sequence[str]) -> Vectors:
         prompt = getattr(self.inner, "prompt_document", None)
         keys = [
-            prompt(t, title) if prompt is not None else f"document\x00{title}\x00{t}"
+            self._key(prompt(t, title) if prompt is not None else f"document\x00{title}\x00{t}")
             for t, title in zip(texts, titles, strict=True)
         ]
         return self._cached(
@@ -120,9 +133,50 @@ class CachedEmbedder:
 
     def embed_queries(self, texts: Sequence[str]) -> Vectors:
         prompt = getattr(self.inner, "prompt_query", None)
-        keys = [prompt(t) if prompt is not None else f"query\x00{t}" for t in texts]
+        keys = [self._key(prompt(t) if prompt is not None else f"query\x00{t}") for t in texts]
         return self._cached(keys, lambda idx: self.inner.embed_queries([texts[i] for i in idx]))
+
+    def late_chunker(self, threads: int) -> CachedLateChunker | None:
+        """A late-chunking model for this embedder whose chunk vectors go through the cache too (None when the
+        model's family has none)."""
+        from arbiter_desktop.embedding.late import FAMILIES, LateChunker
+
+        profile = getattr(self.inner, "profile", None)
+        if profile is None or profile.family not in FAMILIES or not self.identity.path:
+            return None
+        return CachedLateChunker(lambda: LateChunker(Path(self.identity.path), profile, threads=threads), self.cache)
 
     def close(self) -> None:
         self.cache.close()
         self.inner.close()
+
+
+class CachedLateChunker:
+    """Late chunking through the cache: a document's chunk vectors are keyed by its title, text and chunk spans
+    (the model is loaded at the first document not found)."""
+
+    def __init__(self, make: Callable[[], Any], cache: VectorCache) -> None:
+        self._make = make
+        self._model: Any = None
+        self.cache = cache
+
+    def embed(self, text: str, spans: Sequence[tuple[int, int]], title: str = "") -> Vectors:
+        document = hashlib.sha256(f"late\x00{LATE_VERSION}\x00{title}\x00{text}".encode()).hexdigest()
+        keys = [f"late\x00{document}\x00{a}:{b}" for a, b in spans]
+        rows = self.cache.get_many(keys)
+        if all(r is not None for r in rows):
+            self.cache.hits += len(keys)
+            return np.stack([r for r in rows if r is not None]).astype(np.float32)
+        if self._model is None:
+            self._model = self._make()
+        vectors: Vectors = self._model.embed(text, spans, title)
+        self.cache.misses += len(keys)
+        self.cache.put_many(keys, vectors)
+        return vectors
+
+    def close(self) -> None:
+        if self._model is not None:
+            self._model.close()
+
+
+LATE_VERSION = 1  # bump when embedding/late.py changes what a chunk's vector is

@@ -31,6 +31,7 @@ from typing import Protocol
 
 from arbiter_desktop.domain import ErrorReason, FileError, FileFingerprint, FileKind
 from arbiter_desktop.embedding.base import Embedder
+from arbiter_desktop.indexing.passages import PassageVectors
 from arbiter_desktop.ingest.discovery import Seen, Skipped, fingerprint, restat, walk
 from arbiter_desktop.ingest.workers import Extracted, ExtractionPool, Failed, Job
 from arbiter_desktop.safetext import path_key
@@ -419,6 +420,7 @@ class Indexer:
         counts = catalog.counts()
         total, done = counts["chunks"], counts["embedded"]
         started = time.monotonic()
+        passages = PassageVectors(self.embedder, catalog, self.settings)  # what the model reads for each chunk
         unsaved: list[int] = []
         last_save = started
         cursor = 0
@@ -433,7 +435,7 @@ class Indexer:
             cursor = batch[-1][0]
             ids = [c for c, _, _ in batch]
             batch_started = time.monotonic()
-            vectors = self.embedder.embed_documents([t for _, t, _ in batch], [title for _, _, title in batch])
+            vectors = passages.vectors(batch)
             per_chunk = max(1e-4, (time.monotonic() - batch_started) / len(batch))
             size = max(1, min(self.settings.embed_batch, int(EMBED_BATCH_S / per_chunk)))
             store.add(ids, vectors)
@@ -446,6 +448,7 @@ class Indexer:
             self._emit("semantic", done, total, "", report)
         if unsaved:
             self._save_vectors(unsaved)
+        passages.close()
         report.embed_seconds = time.monotonic() - started
 
     def _save_vectors(self, chunk_ids: list[int]) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -28,7 +29,15 @@ from arbiter_desktop.domain import (
 from arbiter_desktop.embedding.base import Embedder
 from arbiter_desktop.search.coverage import COVERAGE_PASSAGES, lexical_coverage
 from arbiter_desktop.search.expansion import Lexicon
-from arbiter_desktop.search.fusion import reciprocal_rank_fusion, zscore_fusion
+from arbiter_desktop.search.features import identifier_matchers, units_of
+from arbiter_desktop.search.fusion import (
+    FusionPlan,
+    fusion_plan,
+    identifiers_first,
+    query_shape,
+    reciprocal_rank_fusion,
+    zscore_fusion,
+)
 from arbiter_desktop.search.highlight import (
     Match,
     best_passage,
@@ -39,10 +48,25 @@ from arbiter_desktop.search.highlight import (
 )
 from arbiter_desktop.search.lexical_query import Compiled, QueryCompiler
 from arbiter_desktop.search.query import is_natural, parse
+from arbiter_desktop.search.ranker import HEAD, Candidate, LearnedRanker, head_features, shipped_ranker
 from arbiter_desktop.search.rerank import Reranker
 from arbiter_desktop.stores.case import Case
 from arbiter_desktop.stores.catalog import DocumentMeta
 from arbiter_desktop.stores.vectors import VectorStore, open_vector_store
+
+
+@dataclass
+class Retrieval:
+    """What the first stage found for a query: its expansions, its full-text form and each retriever's
+    candidates, best first (the full-text ones as (BM25 score, chunk id, document id), the semantic ones as
+    (chunk id, cosine))."""
+
+    query: str
+    expansions: list[Expansion]
+    compiled: Compiled
+    lexical: list[tuple[float, int, int]]
+    dense: list[tuple[int, float]]
+    coverage: float | None = None  # share of the query the best full-text passages hold, once computed
 
 
 class ModeUnavailable(Exception):
@@ -59,6 +83,7 @@ def check_mode(mode: SearchMode, embedder: Embedder | None) -> None:
 
 
 RETRIEVAL_DEPTH = 100  # chunks taken from each retriever before fusion
+IDENTIFIER_DEPTH = 1000  # chunks looked up for holding an identifier of the query
 SNAPSHOT_ATTEMPTS = 3  # searches on newer catalog snapshots while the index is ahead of the one read
 
 
@@ -74,6 +99,7 @@ class SearchEngine:
         self.embedder = embedder
         self.lexicon = lexicon or Lexicon()
         self.reranker = reranker
+        self.learned: LearnedRanker | None = None  # the second stage of the full mode (default: the shipped one)
         self.compiler = QueryCompiler(case.lexical)
         self._generation = -1
         self._vectors: VectorStore | None = None
@@ -109,8 +135,8 @@ class SearchEngine:
             self._generation = -1  # reload the index and the vectors after the next snapshot
         raise AssertionError("unreachable: the last attempt always returns")
 
-    def _search(self, request: SearchRequest, started: float, last: bool) -> SearchResult | None:
-        """The result, or None when the index is ahead of the catalog snapshot (unless ``last``)."""
+    def retrieve(self, request: SearchRequest) -> Retrieval:
+        """The first stage: the expanded query and the candidates of each retriever the mode uses."""
         self.refresh()
         expansions = self.lexicon.expand(request.query, request.disabled_expansions) if request.expand else []
         compiled = self.compiler.compile(request.query, expansions)
@@ -123,6 +149,17 @@ class SearchEngine:
             lexical = self.case.lexical.search(query, limit=max(RETRIEVAL_DEPTH, request.top * 5))
         if request.mode in (SearchMode.DENSE, *fused_modes):
             dense = self._dense(request, expansions)
+        return Retrieval(request.query, expansions, compiled, lexical, dense)
+
+    def _search(self, request: SearchRequest, started: float, last: bool) -> SearchResult | None:
+        """The result, or None when the index is ahead of the catalog snapshot (unless ``last``)."""
+        retrieval = self.retrieve(request)
+        expansions, compiled, lexical, dense = (
+            retrieval.expansions,
+            retrieval.compiled,
+            retrieval.lexical,
+            retrieval.dense,
+        )
         bm25 = {c: score for score, c, _ in lexical}
         cosine = dict(dense)
         if request.mode is SearchMode.LEXICAL:
@@ -132,7 +169,7 @@ class SearchEngine:
             ranked = [c for c, _ in dense]
             fused = {}
         else:
-            fused = self._fuse(request, expansions, lexical, dense)
+            fused = self.fuse(request, retrieval)
             ranked = sorted(fused, key=lambda c: -fused[c])
         head = ranked[: max(RETRIEVAL_DEPTH, request.top * 5)]
         chunks = self.case.catalog.chunks(head)
@@ -146,11 +183,16 @@ class SearchEngine:
         }
         notes: list[str] = []
         reranked: dict[int, float] = {}
+        learned: LearnedRanker | None = None
         if request.mode is SearchMode.FULL:
-            if self.reranker is None:
-                notes.append(NO_RERANKER)
-            else:
+            if self.reranker is not None:
                 ranked, reranked = self._rerank(request.query, ranked, chunks)
+            else:
+                learned = self.learned if self.learned is not None else shipped_ranker()
+                if learned is None:
+                    notes.append(NO_RERANKER)
+                else:
+                    ranked, reranked = self._learned_rerank(learned, request, retrieval, ranked, fused, chunks, metas)
         kept = self._collapse(ranked, chunks, request.top)
         hits = self._hits(kept, metas, compiled, bm25, cosine, fused, reranked, request.mode)
         counts = self.case.catalog.counts()
@@ -161,7 +203,9 @@ class SearchEngine:
             coverage=Coverage(chunks=counts["chunks"], embedded=counts["embedded"]),
             hits=tuple(hits),
             elapsed_ms=(time.perf_counter() - started) * 1000,
-            reranker=self.reranker.identity.name if self.reranker is not None and reranked else None,
+            reranker=(self.reranker.identity.name if self.reranker is not None else learned.name if learned else None)
+            if reranked
+            else None,
             notes=tuple(notes),
         )
 
@@ -186,6 +230,45 @@ class SearchEngine:
             matches=tuple((m.start, m.end) for m in matches),
         )
 
+    def _learned_rerank(
+        self,
+        learned: LearnedRanker,
+        request: SearchRequest,
+        retrieval: Retrieval,
+        ranked: list[int],
+        fused: dict[int, float],
+        chunks: dict[int, Chunk],
+        metas: dict[int, DocumentMeta],
+    ) -> tuple[list[int], dict[int, float]]:
+        """Reorder the head of the fused ranking (HEAD chunks) by the shipped learned ranker (search/ranker.py)."""
+        head = [c for c in ranked[:HEAD] if c in chunks]
+        if not head:
+            return ranked, {}
+        shape = query_shape(request.query, retrieval.expansions)
+        candidates = [
+            Candidate(c, chunks[c].document_id, chunks[c].ordinal, chunks[c].text, metas[chunks[c].document_id].title)
+            for c in head
+        ]
+        cosines = (
+            self._vectors.scores(self._query_vector, head)
+            if self._vectors is not None and self._query_vector is not None
+            else {}
+        )
+        rows = head_features(
+            shape,
+            self._coverage(request, retrieval),
+            units_of(self.compiler, self.case.lexical, request.query, retrieval.expansions),
+            identifier_matchers(self.compiler, shape.identifiers),
+            candidates,
+            [(c, s) for s, c, _ in retrieval.lexical],
+            retrieval.dense,
+            fused,
+            cosines,
+        )
+        scores = dict(zip(head, learned.score(rows).tolist(), strict=True))
+        reordered = sorted(head, key=lambda c: -scores[c])
+        return reordered + [c for c in ranked if c not in scores], scores
+
     def _rerank(self, query: str, ranked: list[int], chunks: dict[int, Chunk]) -> tuple[list[int], dict[int, float]]:
         """Reorder the head of the fused ranking (``rerank_depth`` chunks) by the cross-encoder's scores."""
         assert self.reranker is not None
@@ -194,29 +277,55 @@ class SearchEngine:
         reordered = sorted(head, key=lambda c: -scores[c])
         return reordered + [c for c in ranked if c not in scores], scores
 
-    def _fuse(
-        self,
-        request: SearchRequest,
-        expansions: Sequence[Expansion],
-        lexical: list[tuple[float, int, int]],
-        dense: list[tuple[int, float]],
-    ) -> dict[int, float]:
+    def fuse(self, request: SearchRequest, retrieval: Retrieval) -> dict[int, float]:
+        """Fused scores of the candidates of both retrievers (hybrid and full modes), weighed by what the query is
+        (search/fusion.py): hits holding the identifiers of an identifier query first, meaning leading for a
+        question or a description, the full text weighed by how much of the query its best passages hold."""
+        expansions, lexical, dense = retrieval.expansions, retrieval.lexical, retrieval.dense
         settings = self.case.settings
-        lexical_weight = settings.fusion_lexical_weight
-        if settings.fusion_adaptive and lexical and dense and is_natural(parse(request.query)):
-            top = self.case.catalog.chunks([c for _, c, _ in lexical[:COVERAGE_PASSAGES]])
-            lexical_weight *= lexical_coverage(
-                self.compiler, self.case.lexical, request.query, expansions, [c.text for c in top.values()]
-            )
+        shape = query_shape(request.query, expansions)
+        coverage = self._coverage(request, retrieval) if settings.fusion_adaptive else 1.0
+        if settings.fusion_query_aware:
+            plan = fusion_plan(shape, coverage)
+        else:
+            plan = FusionPlan(coverage, 1.0, identifiers_first=False)
+        lexical_weight = settings.fusion_lexical_weight * plan.lexical_weight
+        dense_weight = settings.fusion_dense_weight * plan.dense_weight
         if settings.fusion == "rrf":
-            return reciprocal_rank_fusion(
-                [
-                    (lexical_weight, [c for _, c, _ in lexical]),
-                    (settings.fusion_dense_weight, [c for c, _ in dense]),
-                ],
+            fused = reciprocal_rank_fusion(
+                [(lexical_weight, [c for _, c, _ in lexical]), (dense_weight, [c for c, _ in dense])],
                 k=settings.fusion_k,
             )
-        return zscore_fusion([(lexical_weight, [(c, s) for s, c, _ in lexical]), (settings.fusion_dense_weight, dense)])
+        else:
+            fused = zscore_fusion([(lexical_weight, [(c, s) for s, c, _ in lexical]), (dense_weight, dense)])
+        if plan.identifiers_first and shape.identifiers and lexical:
+            holders = self._holders(shape.identifiers, request)
+            fused = identifiers_first(fused, lambda c: holders.get(c, 0.0))
+        return fused
+
+    def _coverage(self, request: SearchRequest, retrieval: Retrieval) -> float:
+        """How much of the query the best full-text passages hold (1.0 without both rankings or for operators)."""
+        if retrieval.coverage is None:
+            retrieval.coverage = 1.0
+            if retrieval.lexical and retrieval.dense and is_natural(parse(request.query)):
+                top = self.case.catalog.chunks([c for _, c, _ in retrieval.lexical[:COVERAGE_PASSAGES]])
+                retrieval.coverage = lexical_coverage(
+                    self.compiler,
+                    self.case.lexical,
+                    request.query,
+                    retrieval.expansions,
+                    [c.text for c in top.values()],
+                )
+        return retrieval.coverage
+
+    def _holders(self, identifiers: Sequence[str], request: SearchRequest) -> dict[int, float]:
+        """Share of ``identifiers`` each chunk holds (as written, any spacing or case), for the chunks holding one."""
+        held: dict[int, int] = {}
+        for identifier in identifiers:
+            query = self._filtered(self.compiler.compile_exact(identifier), request)
+            for _, chunk_id, _ in self.case.lexical.search(query, limit=IDENTIFIER_DEPTH):
+                held[chunk_id] = held.get(chunk_id, 0) + 1
+        return {c: n / len(identifiers) for c, n in held.items()}
 
     def _dense(self, request: SearchRequest, expansions: Sequence[Expansion]) -> list[tuple[int, float]]:
         assert self.embedder is not None

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from arbiter_desktop.noisytext import ocr_key
 from arbiter_desktop.search.lexical_query import Matchers
-from arbiter_desktop.stores.lexical import EXACT, FRENCH, analyze, entity_spans
+from arbiter_desktop.stores.lexical import EXACT, FRENCH, acronym_key, analyze, entity_spans
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,10 +92,15 @@ def find_matches(text: str, matchers: Matchers) -> list[Match]:
         for start, end, norm in entity_spans(text):
             if norm in matchers.entities:
                 found.append((start, end))
-    if matchers.ocr_keys:  # words as a bad OCR read them ("scootcr" for "scooter")
+    if matchers.ocr_keys or matchers.acronyms:
         for m in _WORD.finditer(text):
-            if ocr_key(m.group(0)) in matchers.ocr_keys:
+            word = m.group(0)
+            if ocr_key(word) in matchers.ocr_keys:  # words as a bad OCR read them ("scootcr" for "scooter")
                 found.append((m.start(), m.end()))
+            elif word.isupper() and acronym_key(word) in matchers.acronyms:  # "CI", as written
+                found.append((m.start(), m.end()))
+                if acronym_key(word) in matchers.origins:
+                    origin_at[m.start()] = matchers.origins[acronym_key(word)]
     return [Match(s, e, text[s:e], origin_at.get(s, "")) for s, e in _merge(found)]
 
 

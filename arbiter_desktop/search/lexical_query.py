@@ -15,7 +15,7 @@ from typing import Any
 from arbiter_desktop.domain import Expansion
 from arbiter_desktop.noisytext import ocr_key
 from arbiter_desktop.search.query import STOP_WORDS, Group, Node, Occur, Phrase, Term, is_natural, parse
-from arbiter_desktop.stores.lexical import EXACT, FRENCH, LexicalStore, analyze, entity_spans
+from arbiter_desktop.stores.lexical import EXACT, FRENCH, LexicalStore, acronym_key, analyze, entity_spans
 from arbiter_desktop.textfold import fold
 
 TITLE_BOOST = 0.5
@@ -47,9 +47,12 @@ class Matchers:
     phrases: list[list[str]] = field(default_factory=list)  # stemmed phrases, as term sequences
     origins: dict[str, str] = field(default_factory=dict)  # stem or "stem stem…" of an expansion → its label
     ocr_keys: set[str] = field(default_factory=set)  # OCR-folded keys of the query words (noisytext.ocr_key)
+    acronyms: set[str] = field(default_factory=set)  # short acronyms matched only as written in capitals
 
     def is_empty(self) -> bool:
-        return not (self.stems or self.exact or self.entities or self.patterns or self.phrases or self.ocr_keys)
+        return not (
+            self.stems or self.exact or self.entities or self.patterns or self.phrases or self.ocr_keys or self.acronyms
+        )
 
 
 @dataclass
@@ -57,6 +60,14 @@ class Compiled:
     query: Any
     matchers: Matchers
     terms: list[str]  # the words of the query as the user typed them (for "why it matched")
+
+
+SHORT_ACRONYM = 2  # alternatives this short, written in capitals, are searched as written (acronyms field)
+
+
+def _short_acronym(alternative: str) -> bool:
+    letters = alternative.replace(".", "")
+    return 2 <= len(letters) <= SHORT_ACRONYM and letters.isalpha() and letters.isupper()
 
 
 def _wildcard_regex(word: str) -> str:
@@ -88,6 +99,17 @@ class QueryCompiler:
             query = self._group(group, matchers, terms)
         return Compiled(query, matchers, terms)
 
+    def compile_exact(self, text: str) -> Any:
+        """A query matching ``text`` as written (folded: case and accents aside): an entity in any spacing, else
+        its words in sequence in the unstemmed text. To find which chunks hold an identifier of a query."""
+        spans = entity_spans(text)
+        if spans and spans[0][1] - spans[0][0] >= len(text.strip()) - 1:
+            return self.store.term("entities", spans[0][2])
+        tokens = [t.text for t in analyze(text, EXACT)]
+        if not tokens:
+            return self.store.nothing()
+        return self._sequence("text_exact", tokens)
+
     def _expansion(self, expansion: Expansion, matchers: Matchers) -> Any | None:
         """The alternatives of one expansion, scored by the best one only (disjunction max)."""
         options: list[Any] = []
@@ -95,6 +117,11 @@ class QueryCompiler:
         for alternative in expansion.alternatives:
             stems = [t.text for t in analyze(alternative, FRENCH)]
             if not stems:
+                continue
+            if _short_acronym(alternative):  # "CI" for "comparution immédiate": as written, not "celle-ci"
+                matchers.acronyms.add(acronym_key(alternative))
+                matchers.origins.setdefault(acronym_key(alternative), label)
+                options.append(self.store.term("acronyms", acronym_key(alternative)))
                 continue
             if len(stems) == 1:
                 matchers.stems.add(stems[0])

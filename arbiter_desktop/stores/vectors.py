@@ -250,6 +250,15 @@ class VectorStore:
         order = np.argsort(-scores)[:k]
         return [(int(keys[i]), float(scores[i])) for i in order]
 
+    def scores(self, query: npt.NDArray[np.float32], chunk_ids: Sequence[int]) -> dict[int, float]:
+        """Cosine estimates (int8 rows) of the given chunks that have a vector."""
+        known = [c for c in chunk_ids if c in self._row_of]
+        if not known or self._pending:
+            return {}
+        rows = np.asarray([self._row_of[c] for c in known], dtype=np.int64)
+        values = (np.asarray(self._int8[rows], dtype=np.float32) @ query) * np.asarray(self._scales[rows])
+        return {c: float(v) for c, v in zip(known, values.tolist(), strict=True)}
+
     def exact_search(self, query: npt.NDArray[np.float32], k: int) -> list[tuple[int, float]]:
         """Rescoring of every live vector (the int8 ceiling of :meth:`search`, for measurements)."""
         live = np.nonzero(np.asarray(self._keys) >= 0)[0]

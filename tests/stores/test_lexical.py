@@ -115,3 +115,12 @@ def test_a_clean_word_finds_its_ocr_damaged_spelling_through_text_ocr(tmp_path: 
     hits = store.search(store.term("text_ocr", ocr_key("interpellation")), limit=5)
     assert [chunk for _, chunk, _ in hits] == [1]
     assert store.search(store.term("text", "interpel"), limit=5) == []  # the ordinary field does not find it
+
+
+def test_acronyms_are_kept_as_written_outside_lines_in_capitals() -> None:
+    from arbiter_desktop.stores.lexical import acronym_terms
+
+    text = "PROCES-VERBAL D'AUDITION DE GARDE A VUE\nOrientation en CI après la GAV, celle-ci close. FOVeS consulté."
+    terms = acronym_terms(text)
+    assert "CI" in terms and "GAV" in terms
+    assert "AUDITION" not in terms and "DE" not in terms  # a heading in capitals tells no acronym
