@@ -33,8 +33,8 @@ def test_evidence_of_passages(case: Case, tmp_path: Path) -> None:
 
 
 def test_positions_cover_ocr_keys_and_acronyms_written_in_capitals() -> None:
-    from arbiter_desktop.search.lexical_query import Matchers
     from arbiter_desktop.noisytext import ocr_key
+    from arbiter_desktop.search.lexical_query import Matchers
 
     text = Analysed("Le scootcr a été retrouvé. Comparution immédiate (CI) celle-ci")
     assert text.positions(Matchers(ocr_keys={ocr_key("scooter")})) == [1]
