@@ -60,6 +60,7 @@ from arbiter_desktop.indexing.verify import VerifyReport
 from arbiter_desktop.indexing.verify import verify as verify_sources
 from arbiter_desktop.search.engine import ModeUnavailable, SearchEngine
 from arbiter_desktop.search.expansion import default_lexicon
+from arbiter_desktop.search.ranker import shipped_ranker
 from arbiter_desktop.search.rerank import Reranker, find_reranker
 from arbiter_desktop.search.rerank import open_reranker as load_reranker
 from arbiter_desktop.stores.audit import AuditEntry, AuditError, now_iso, system_user
@@ -346,6 +347,10 @@ def result_models(result: SearchResult, embedder: Embedder | None, reranker: Rer
         models.append(ModelInfo("embedder", embedder.identity.name, embedder.identity.sha256))
     if reranker is not None and result.reranker:
         models.append(ModelInfo("reranker", reranker.identity.name, reranker.identity.sha256))
+    elif result.reranker:  # the learned second stage that ships (search/ranker.py)
+        learned = shipped_ranker()
+        if learned is not None and learned.name == result.reranker:
+            models.append(ModelInfo("reranker", learned.name, learned.sha256))
     return models
 
 

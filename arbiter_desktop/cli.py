@@ -561,6 +561,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from arbiter_desktop.evaluation import beir
     from arbiter_desktop.evaluation.embedding_cache import CachedEmbedder
     from arbiter_desktop.evaluation.runner import EvalReport, evaluate_modes, sample_queries
+    from arbiter_desktop.search.ranker import shipped_ranker
 
     try:
         modes = list(dict.fromkeys(SearchMode(m.strip()) for m in args.mode.split(",") if m.strip()))
@@ -582,7 +583,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if embedder is not None and not args.no_cache:
         embedder = CachedEmbedder(embedder)
     reranker = app.open_reranker(settings) if SearchMode.FULL in modes else None
-    if SearchMode.FULL in modes and reranker is None:
+    if SearchMode.FULL in modes and reranker is None and shipped_ranker() is None:
         sys.stderr.write(f"note: {NO_RERANKER}\n")
     try:
         reports = evaluate_modes(

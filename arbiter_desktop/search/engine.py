@@ -31,6 +31,7 @@ from arbiter_desktop.search.coverage import COVERAGE_PASSAGES, lexical_coverage
 from arbiter_desktop.search.expansion import Lexicon
 from arbiter_desktop.search.features import identifier_matchers, units_of
 from arbiter_desktop.search.fusion import (
+    TIER,
     FusionPlan,
     fusion_plan,
     identifiers_first,
@@ -48,7 +49,7 @@ from arbiter_desktop.search.highlight import (
 )
 from arbiter_desktop.search.lexical_query import Compiled, QueryCompiler
 from arbiter_desktop.search.query import is_natural, parse
-from arbiter_desktop.search.ranker import HEAD, Candidate, LearnedRanker, head_features, shipped_ranker
+from arbiter_desktop.search.ranker import FEATURES, HEAD, Candidate, LearnedRanker, head_features, shipped_ranker
 from arbiter_desktop.search.rerank import Reranker
 from arbiter_desktop.stores.case import Case
 from arbiter_desktop.stores.catalog import DocumentMeta
@@ -241,9 +242,33 @@ class SearchEngine:
         metas: dict[int, DocumentMeta],
     ) -> tuple[list[int], dict[int, float]]:
         """Reorder the head of the fused ranking (HEAD chunks) by the shipped learned ranker (search/ranker.py)."""
-        head = [c for c in ranked[:HEAD] if c in chunks]
+        head, rows = self.head_rows(request, retrieval, ranked, fused, chunks, metas)
         if not head:
             return ranked, {}
+        scores = dict(zip(head, learned.score(rows).tolist(), strict=True))
+        order = dict(scores)
+        if query_shape(request.query, retrieval.expansions).identifier_centric:  # who holds the plate stays first
+            held = rows[:, FEATURES.index("identifiers")].tolist()
+            order = {c: scores[c] + TIER * share for c, share in zip(head, held, strict=True)}
+        reordered = sorted(head, key=lambda c: -order[c])
+        return reordered + [c for c in ranked if c not in scores], scores
+
+    def head_rows(
+        self,
+        request: SearchRequest,
+        retrieval: Retrieval,
+        ranked: Sequence[int],
+        fused: dict[int, float],
+        chunks: dict[int, Chunk] | None = None,
+        metas: dict[int, DocumentMeta] | None = None,
+    ) -> tuple[list[int], npt.NDArray[np.float64]]:
+        """The head of the fused ranking (HEAD chunks) and the learned ranker's features of each (search/ranker.py);
+        also what bench/train_ranker.py learns from."""
+        if chunks is None:
+            chunks = self.case.catalog.chunks(list(ranked[:HEAD]))
+        if metas is None:
+            metas = self.case.catalog.documents_meta([c.document_id for c in chunks.values()])
+        head = [c for c in ranked[:HEAD] if c in chunks and chunks[c].document_id in metas]
         shape = query_shape(request.query, retrieval.expansions)
         candidates = [
             Candidate(c, chunks[c].document_id, chunks[c].ordinal, chunks[c].text, metas[chunks[c].document_id].title)
@@ -265,9 +290,7 @@ class SearchEngine:
             fused,
             cosines,
         )
-        scores = dict(zip(head, learned.score(rows).tolist(), strict=True))
-        reordered = sorted(head, key=lambda c: -scores[c])
-        return reordered + [c for c in ranked if c not in scores], scores
+        return head, rows
 
     def _rerank(self, query: str, ranked: list[int], chunks: dict[int, Chunk]) -> tuple[list[int], dict[int, float]]:
         """Reorder the head of the fused ranking (``rerank_depth`` chunks) by the cross-encoder's scores."""

@@ -145,7 +145,7 @@ class FusionPlan:
 
 
 # Weights of the two rankings by kind of query, on top of the full-text coverage (search/coverage.py).
-IDENTIFIER_WEIGHTS = (1.0, 0.5)  # "FK-318-LM", "Konaté": the full text knows; meaning orders within
+IDENTIFIER_WEIGHTS = (1.0, 1.0)  # "FK-318-LM", "Konaté": the hits holding them come first; both order within
 QUESTION_WEIGHTS = (0.7, 1.0)  # "qui a vu la voiture … s'enfuir ?": meaning leads
 DESCRIPTION_WEIGHTS = (0.85, 1.0)  # "commerçant menacé avec un flingue"
 DEFAULT_WEIGHTS = (1.0, 1.0)

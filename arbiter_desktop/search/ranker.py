@@ -11,6 +11,7 @@ dot product in NumPy. A cross-encoder or a GGUF reranker installed in models/ ta
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from collections.abc import Mapping, Sequence
@@ -138,23 +139,28 @@ class LearnedRanker:
     std: npt.NDArray[np.float64]
     name: str
     trained_on: tuple[str, ...]
+    sha256: str = ""  # of the file it was read from (exports and the audit log cite it)
 
     @classmethod
     def load(cls, path: Path) -> LearnedRanker:
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            raw = path.read_bytes()
+            data = json.loads(raw.decode("utf-8"))
             features = tuple(str(f) for f in data["features"])
             weights = np.asarray(data["weights"], dtype=np.float64)
             mean = np.asarray(data["mean"], dtype=np.float64)
             std = np.asarray(data["std"], dtype=np.float64)
-        except (OSError, ValueError, KeyError, TypeError) as exc:
+        except (OSError, ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
             raise RankerError(f"{path}: not a ranker file ({exc}); reinstall the application") from exc
         if features != FEATURES or not (len(weights) == len(mean) == len(std) == len(FEATURES)):
             raise RankerError(
                 f"{path} was trained on other features than this version computes: train it again "
                 "(bench/train_ranker.py) or reinstall the application"
             )
-        return cls(features, weights, mean, std, str(data.get("name", path.stem)), tuple(data.get("trained_on", ())))
+        name = str(data.get("name", path.stem))
+        return cls(
+            features, weights, mean, std, name, tuple(data.get("trained_on", ())), hashlib.sha256(raw).hexdigest()
+        )
 
     def score(self, rows: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
         scaled = (rows - self.mean) / np.where(self.std > 0, self.std, 1.0)
