@@ -35,6 +35,7 @@ from arbiter_desktop.export.resultset import ModelInfo
 from arbiter_desktop.indexing import process
 from arbiter_desktop.indexing.job import IndexReport, Progress
 from arbiter_desktop.search.expansion import default_lexicon, lexicon_files
+from arbiter_desktop.search.ranker import RankerError, shipped_ranker
 
 SHA256SUMS = "SHA256SUMS"  # in models/: `sha256sum` lines ("<hex>  <file name>"), written by installer/build.py
 INDEX_TIMEOUT_S = 1800.0
@@ -138,9 +139,15 @@ class SelfTest:
         demo = [p for p in paths.demo_documents_dir().rglob("*") if p.is_file()]
         if not demo:
             raise StepFailed(f"no demo document in {paths.demo_documents_dir()}")
+        try:
+            ranker = shipped_ranker()
+        except RankerError as exc:
+            raise StepFailed(str(exc)) from exc
+        if ranker is None:
+            raise StepFailed(f"the learned ranker of the full mode is missing: {resources / 'ranker'}")
         return (
             f"{len(lexicons)} lexicons ({entries} entries), fonts {', '.join(fonts)}, French translation, "
-            f"{len(demo)} demo documents"
+            f"{len(demo)} demo documents, learned ranker"
         )
 
     def check_models(self) -> str:
