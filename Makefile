@@ -32,9 +32,11 @@ $(STAMP): pyproject.toml installer/llama_runtime.py
 run: setup
 	$(PY) -m arbiter_desktop
 
+# ruff, and the layers of DESIGN.md (import-linter; the contracts are in pyproject.toml)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check arbiter_desktop tests bench installer
 	$(VENV)/bin/ruff format --check arbiter_desktop tests bench installer
+	$(VENV)/bin/lint-imports --no-cache
 
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy

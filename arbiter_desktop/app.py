@@ -2,21 +2,28 @@
 
 Read this file to know where every piece lives:
 
+- an open case ............... session.py: :class:`CaseSession` — the case, its effective settings, its models
+                               (loaded once, in the background when asked), one long-lived search engine and the
+                               audit trail. The CLI, the window's search thread, the self-test, the evaluation
+                               and the benchmarks all work through one (:func:`open_session`)
 - a case on disk ............ stores/case.py (catalog.py: SQLite, lexical.py: tantivy, vectors.py: usearch + int8;
                               damage.py: what a damaged store reports)
 - indexing .................. indexing/job.py → ingest/discovery.py, ingest/workers.py → ingest/extractors/*,
-                              chunking/chunker.py (sources read only through ingest/readonly.py)
+                              chunking/chunker.py (sources read only through ingest/readonly.py); in the window, in
+                              a process of its own (indexing/process.py, :func:`start_indexing`)
 - repairing a case .......... indexing/repair.py (rebuild the derived stores from the catalog)
 - verifying the evidence .... indexing/verify.py (re-hash the sources against their recorded fingerprints)
 - odd file names ............ safetext.py (names with bytes that are not UTF-8; the offline switches: __init__.py)
-- searching ................. search/engine.py → search/query.py, search/lexical_query.py, search/highlight.py
+- searching ................. search/engine.py → search/query.py, search/lexical_query.py, search/filters.py,
+                              search/highlight.py
 - evaluation ................ evaluation/ (BEIR sets, metrics, runner)
-- exports (PDF, CSV) ........ export/resultset.py → export/pdf.py, export/csv.py
-- tags, audit trail ......... stores/tags.py, stores/audit.py (every index, search, export and tag change
-                              below appends an entry, with the operator setting of the case)
+- exports (PDF, CSV) ........ export/resultset.py → export/pdf.py, export/csv.py (files: export/output.py)
+- tags, audit trail ......... stores/tags.py, stores/audit.py (every index, search, export and tag change of a
+                              session appends an entry, with the operator setting of the case)
 - settings and paths ........ config/
 
-The CLI (cli.py) and the GUI call the functions below; neither builds engine objects itself.
+Only the entry points import this module: cli.py, selftest.py, ui/ and bench/. The layers are checked by
+import-linter (``make lint``; the contracts are in pyproject.toml).
 """
 
 from __future__ import annotations
@@ -27,48 +34,36 @@ import json
 import logging
 import os
 import shutil
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager, suppress
-from datetime import datetime
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from arbiter_desktop import __version__
 from arbiter_desktop.config import paths
 from arbiter_desktop.config.models import model_path, resolve_embedder
 from arbiter_desktop.config.settings import Settings
-from arbiter_desktop.domain import CaseStatus, Coverage, DocumentView, Hit, SearchMode, SearchRequest, SearchResult
+from arbiter_desktop.domain import LOCATION_SEPARATOR, FileKind
 from arbiter_desktop.embedding.base import Embedder
 from arbiter_desktop.embedding.gguf import GgufEmbedder, ModelError
 from arbiter_desktop.evaluation.beir import DatasetError
-from arbiter_desktop.export.csv import render_csv
-from arbiter_desktop.export.pdf import render_pdf
-from arbiter_desktop.export.resultset import (
-    ExportContext,
-    ExportedFile,
-    ExportError,
-    ModelInfo,
-    ResultSet,
-    from_search,
-    from_tag,
-)
+from arbiter_desktop.export.resultset import ExportError
 from arbiter_desktop.indexing import repair as repairing
-from arbiter_desktop.indexing.job import Indexer, IndexReport, JobControl, ProgressCallback
+from arbiter_desktop.indexing.job import IndexReport, JobControl, ProgressCallback
 from arbiter_desktop.indexing.process import IndexProcess
 from arbiter_desktop.indexing.repair import RepairReport
 from arbiter_desktop.indexing.verify import VerifyReport
 from arbiter_desktop.indexing.verify import verify as verify_sources
-from arbiter_desktop.search.engine import ModeUnavailable, SearchEngine
-from arbiter_desktop.search.expansion import default_lexicon
-from arbiter_desktop.search.ranker import shipped_ranker
+from arbiter_desktop.ingest.containers import ArchiveLimits
+from arbiter_desktop.safetext import real_path
+from arbiter_desktop.search.engine import ModeUnavailable
 from arbiter_desktop.search.rerank import Reranker, find_reranker
-from arbiter_desktop.search.rerank import open_reranker as load_reranker
-from arbiter_desktop.stores.audit import AuditEntry, AuditError, now_iso, system_user
-from arbiter_desktop.stores.case import Case, CaseDamaged, CaseError
+from arbiter_desktop.search.rerank import open_reranker as load_reranker_file
+from arbiter_desktop.session import CaseSession, ModelLoaders
+from arbiter_desktop.stores.audit import AuditError
+from arbiter_desktop.stores.case import Case, CaseDamaged, CaseError, load_settings
 from arbiter_desktop.stores.catalog import Catalog
 from arbiter_desktop.stores.damage import StoreDamaged
-from arbiter_desktop.stores.tags import TagError, TaggedHit, TagTarget
-from arbiter_desktop.stores.vectors import VectorStoreError, drop_other_models
+from arbiter_desktop.stores.tags import TagError
+from arbiter_desktop.stores.vectors import VectorStoreError
 
 log = logging.getLogger(__name__)
 
@@ -84,37 +79,20 @@ DEMO_QUERIES = (
 )
 
 
-@contextmanager
-def open_case(directory: Path, create: bool = False) -> Iterator[Case]:
-    """The case at ``directory``. A damaged case raises :class:`CaseDamaged`: its ``damages`` name each store and
-    its problem; when ``repairable``, :func:`repair` rebuilds them (offer it to the user)."""
-    case = Case.open(directory, create=create)
-    try:
-        yield case
-    finally:
-        case.close()
+# --- models ----------------------------------------------------------------------------------------------------
 
 
-def open_embedder(settings: Settings, required: bool = False) -> Embedder | None:
-    """The embedding model the settings select, or None when semantic search is off or no model is installed.
-
-    With ``required``, a missing model is an error that names the expected file.
-    """
-    if not settings.semantic and not required:
-        return None
+def load_embedder(settings: Settings) -> Embedder | None:
+    """The GGUF embedding model the settings select (the best installed one when none is named), or None when
+    none is installed. A named file that is missing or damaged is an error that says what to do."""
     path = resolve_embedder(settings.embedder)
     if path is None:
-        if required:
-            raise ModelError(
-                f"no embedding model installed: expected {paths.models_dir()}/embeddinggemma-300m-q8_0.gguf "
-                "or multilingual-e5-small-q4_0.gguf (run `make setup`)"
-            )
         log.warning("no embedding model in %s: semantic search is off", paths.models_dir())
         return None
     return GgufEmbedder(path, threads=settings.embed_threads, n_ctx=settings.embed_context)
 
 
-def open_reranker(settings: Settings) -> Reranker | None:
+def load_reranker(settings: Settings) -> Reranker | None:
     """The reranker the settings select, or the one installed in models/, or None when there is none."""
     if settings.reranker:
         path = model_path(settings.reranker)
@@ -125,59 +103,54 @@ def open_reranker(settings: Settings) -> Reranker | None:
         if found is None:
             return None
         path = found
-    return load_reranker(path, threads=settings.embed_threads)
+    return load_reranker_file(path, threads=settings.embed_threads)
 
 
-def index(
-    case: Case,
-    roots: Sequence[Path],
-    control: JobControl | None = None,
-    on_progress: ProgressCallback | None = None,
-    embedder: Embedder | None = None,
-    reembed: bool = False,
-    audit: bool = True,
-) -> IndexReport:
-    """Index ``roots`` into ``case``; with an embedder, embed the chunks behind (phase 2).
+def embedder_file(settings: Settings) -> Path | None:
+    """The embedding model file the settings select, when it is installed."""
+    path = resolve_embedder(settings.embedder)
+    return path if path is not None and path.exists() else None
 
-    ``reembed`` confirms that vectors of another model may be deleted and the case embedded again. The run is
-    recorded in the audit log (also when it fails or is interrupted).
-    """
-    data: dict[str, Any] = {
-        "roots": [str(r) for r in roots],
-        "embedder": _model(embedder.identity.name, embedder.identity.sha256) if embedder else None,
-    }
-    try:
-        if embedder is not None and reembed:
-            drop_other_models(case.directory, embedder.identity)
-            data["reembed"] = True
-        with case.guard():
-            report = Indexer(case, control, on_progress, embedder).run(roots)
-    except BaseException as exc:
-        if audit:
-            with suppress(AuditError):  # the original error matters more
-                record(case, "index", {**data, "error": f"{type(exc).__name__}: {exc}"})
-        raise
-    if audit:
-        record(
-            case,
-            "index",
-            {
-                **data,
-                "added": report.added,
-                "changed": report.changed,
-                "removed": report.removed,
-                "unchanged": report.unchanged,
-                "duplicates": report.duplicates,
-                "failed": report.errors,
-                "in_error": len(report.failed),
-                "documents": report.documents,
-                "chunks": report.chunks,
-                "embedded": report.embedded,
-                "generation": report.generation,
-                "cancelled": report.cancelled,
-            },
+
+MODELS = ModelLoaders(embedder=load_embedder, reranker=load_reranker, embedder_file=embedder_file)
+
+
+def open_embedder(settings: Settings, required: bool = False) -> Embedder | None:
+    """An embedding model of its own, outside any case (repairing a case, the benchmarks' case builders): the
+    caller closes it. None when semantic search is off or no model is installed, unless ``required``."""
+    if not settings.semantic and not required:
+        return None
+    embedder = load_embedder(settings)
+    if embedder is None and required:
+        raise ModelError(
+            f"no embedding model installed: expected {paths.models_dir()}/embeddinggemma-300m-q8_0.gguf "
+            "or multilingual-e5-small-q4_0.gguf (run `make setup`)"
         )
-    return report
+    return embedder
+
+
+# --- cases -----------------------------------------------------------------------------------------------------
+
+
+def open_session(
+    directory: Path,
+    create: bool = False,
+    overrides: Mapping[str, Any] | None = None,
+    preload: bool = False,
+    loaders: ModelLoaders | None = None,
+) -> CaseSession:
+    """The case at ``directory`` opened for work (close it, or use it as a context manager).
+
+    ``overrides`` change settings of the case's ``settings.json`` for this session only (a command line's
+    ``--model``, ``--operator``…). With ``preload``, the embedding model starts loading in the background at
+    once, beside the opening of the case's stores. A damaged case raises :class:`CaseDamaged`: its ``damages``
+    name each store and its problem; when ``repairable``, :func:`repair` rebuilds them (offer it to the user).
+    ``loaders``: how the models load (default: :data:`MODELS`, the GGUF files of models/)."""
+    directory = directory.resolve()
+    settings = load_settings(directory)
+    if overrides:
+        settings = settings.replace(**overrides)
+    return CaseSession.open(directory, settings, loaders or MODELS, create=create, preload=preload)
 
 
 RUN_MARKER = "indexing.pending"  # in the case folder while a run started by the app has not completed
@@ -228,25 +201,20 @@ def index_job(case_dir: Path, roots: Sequence[Path], control: JobControl, on_pro
     """One indexing run as the desktop app starts it in its indexing process, with the case's own settings and
     model. The roots are noted in the case folder until the run completes, so a run stopped by closing the app
     (or killed) is resumed: :func:`interrupted_run`. No roots means the case's sources again."""
-    with open_case(case_dir, create=True) as case:
-        marker = case.directory / RUN_MARKER
-        pending = list(dict.fromkeys([*interrupted_run(case.directory), *(Path(r) for r in roots)]))
+    with open_session(case_dir, create=True) as session:
+        marker = session.directory / RUN_MARKER
+        pending = list(dict.fromkeys([*interrupted_run(session.directory), *(Path(r) for r in roots)]))
         tmp = marker.with_suffix(".tmp")
         tmp.write_text(json.dumps([str(p) for p in pending], ensure_ascii=False), encoding="utf-8")
         os.replace(tmp, marker)
-        sources = [Path(p) for _, p in case.catalog.sources()]
+        sources = [Path(p) for _, p in session.case.catalog.sources()]
         todo = list(dict.fromkeys([*pending, *sources]))
-        embedder = open_embedder(case.settings)
-        reembed = (case.directory / REEMBED_MARKER).exists()
-        try:
-            report = index(case, todo, control, on_progress, embedder, reembed=reembed and embedder is not None)
-        finally:
-            if embedder is not None:
-                embedder.close()
+        reembed = (session.directory / REEMBED_MARKER).exists()
+        report = session.index(todo, control, on_progress, reembed=reembed)
         if not report.cancelled:
             marker.unlink(missing_ok=True)
-        if embedder is not None:
-            (case.directory / REEMBED_MARKER).unlink(missing_ok=True)
+        if session.embedder() is not None:
+            (session.directory / REEMBED_MARKER).unlink(missing_ok=True)
         return report
 
 
@@ -277,258 +245,6 @@ def start_indexing(case_dir: Path, roots: Sequence[Path] = ()) -> IndexProcess:
     return process
 
 
-def search(
-    case: Case,
-    request: SearchRequest,
-    embedder: Embedder | None = None,
-    reranker: Reranker | None = None,
-    audit: bool = True,
-) -> SearchResult:
-    """Run ``request``; recorded in the audit log unless ``audit`` is False (e.g. an automated check)."""
-    with case.guard():
-        result = SearchEngine(case, embedder, default_lexicon(case.directory), reranker).search(request)
-    if audit:
-        record_search(case, request, result, embedder, reranker)
-    return result
-
-
-def record_search(
-    case: Case,
-    request: SearchRequest,
-    result: SearchResult,
-    embedder: Embedder | None = None,
-    reranker: Reranker | None = None,
-) -> None:
-    """Enter a search and what it returned in the audit log (the GUI records a search once the user stopped
-    typing, not every intermediate query)."""
-    models = {m.role: _model(m.name, m.sha256) for m in result_models(result, embedder, reranker)}
-    record(
-        case,
-        "search",
-        {
-            "query": request.query,
-            "mode": result.mode.value,
-            "top": request.top,
-            "expand": request.expand,
-            "disabled_expansions": list(request.disabled_expansions),
-            "expansions": [e.label() for e in result.expansions],
-            "filters": {
-                "kinds": [k.value for k in request.kinds],
-                "folder": request.path_prefix,
-                "date_from": request.date_from.isoformat() if request.date_from else None,
-                "date_to": request.date_to.isoformat() if request.date_to else None,
-            },
-            "hits": len(result.hits),
-            "results": [f"{h.sha256}:{h.page}" for h in result.hits],
-            "generation": case.catalog.generation(),
-            "coverage": {"chunks": result.coverage.chunks, "embedded": result.coverage.embedded},
-            "embedder": models.get("embedder"),
-            "reranker": models.get("reranker"),
-        },
-    )
-
-
-# --- audit trail, tags and exports ---------------------------------------------------------------------------
-
-
-def record(case: Case, event: str, data: dict[str, Any]) -> AuditEntry:
-    """Append an entry to the case's audit log, in the name of the case's operator setting."""
-    return case.audit.append(event, data, case.settings.operator)
-
-
-def _model(name: str, sha256: str) -> dict[str, str]:
-    return {"name": name, "sha256": sha256}
-
-
-def result_models(result: SearchResult, embedder: Embedder | None, reranker: Reranker | None) -> list[ModelInfo]:
-    """The models that ranked ``result``: the embedder unless full text only, the reranker if it reordered."""
-    models: list[ModelInfo] = []
-    if embedder is not None and result.mode is not SearchMode.LEXICAL:
-        models.append(ModelInfo("embedder", embedder.identity.name, embedder.identity.sha256))
-    if reranker is not None and result.reranker:
-        models.append(ModelInfo("reranker", reranker.identity.name, reranker.identity.sha256))
-    elif result.reranker:  # the learned second stage that ships (search/ranker.py)
-        learned = shipped_ranker()
-        if learned is not None and learned.name == result.reranker:
-            models.append(ModelInfo("reranker", learned.name, learned.sha256))
-    return models
-
-
-def search_results(result: SearchResult, request: SearchRequest, models: Sequence[ModelInfo] = ()) -> ResultSet:
-    """A search's hits as a result set to export; ``models``: those the search ran with (``result_models``)."""
-    return from_search(result, request, models)
-
-
-def tag_hits(case: Case, tag: str, result: SearchResult, hits: Sequence[Hit], audit: bool = True) -> list[TaggedHit]:
-    """Tag ``hits`` of ``result``; returns those newly tagged (a hit already carrying the tag is left as it is).
-
-    A tagged hit is kept by its content (SHA-256 and the character span of its chunk) with a snapshot of the
-    passage and of the query, so it survives re-indexing.
-    """
-    chunks = case.catalog.chunks([h.chunk_id for h in hits])
-    targets: list[TagTarget] = []
-    for h in hits:
-        chunk = chunks.get(h.chunk_id)
-        start, end = (chunk.start, chunk.end) if chunk else (h.passage_start, h.passage_start + len(h.passage))
-        targets.append(
-            TagTarget(
-                sha256=h.sha256,
-                chunk_start=start,
-                chunk_end=end,
-                passage_start=h.passage_start,
-                page=h.page,
-                doc_path=h.doc_path,
-                other_paths=h.other_paths,
-                title=h.title,
-                passage=h.passage,
-                highlights=h.highlights,
-                scores=h.scores,
-                query=result.query,
-                mode=result.mode,
-                rank=h.rank,
-            )
-        )
-    added = case.tags.add(tag, targets, now_iso(), case.settings.operator)
-    if audit:
-        record(
-            case,
-            "tag",
-            {
-                "action": "add",
-                "tag": tag.strip(),
-                "query": result.query,
-                "hits": [_tag_ref(t) for t in targets],
-                "added": len(added),
-            },
-        )
-    return added
-
-
-def untag(case: Case, tag: str, ids: Sequence[int] = (), audit: bool = True) -> list[TaggedHit]:
-    """Take ``tag`` off the tagged hits ``ids`` (off all its hits when empty)."""
-    removed = case.tags.remove(tag, ids)
-    if audit:
-        record(
-            case,
-            "tag",
-            {"action": "remove", "tag": tag.strip(), "hits": [_tag_ref(t.target) for t in removed], "ids": list(ids)},
-        )
-    return removed
-
-
-def _tag_ref(target: TagTarget) -> dict[str, Any]:
-    return {
-        "sha256": target.sha256,
-        "chunk": [target.chunk_start, target.chunk_end],
-        "page": target.page,
-        "path": target.doc_path,
-    }
-
-
-def tagged_results(case: Case, tag: str) -> ResultSet:
-    """The hits of ``tag`` as a result set to export, cited at the paths their content has now."""
-    tagged = case.tags.hits(tag)
-    current: dict[str, tuple[str, ...]] = {}
-    for sha in {t.target.sha256 for t in tagged}:
-        document_id = case.catalog.document_id_for(sha)
-        found = case.catalog.paths_of(document_id) if document_id is not None else ()
-        if found:
-            current[sha] = found
-    counts = case.catalog.counts()
-    return from_tag(tag, tagged, current, Coverage(chunks=counts["chunks"], embedded=counts["embedded"]))
-
-
-def export_context(case: Case) -> ExportContext:
-    head = case.audit.head()
-    return ExportContext(
-        case_name=case.info.name,
-        case_dir=str(case.directory),
-        operator=case.settings.operator,
-        user=system_user(),
-        created=datetime.now().astimezone(),
-        app_version=__version__,
-        generation=case.catalog.generation(),
-        documents=case.catalog.counts()["documents"],
-        audit_head=head if head is not None and head[0] > 0 else None,
-    )
-
-
-def export(
-    case: Case,
-    results: ResultSet,
-    pdf: Path | None = None,
-    csv: Path | None = None,
-    lang: str = "fr",
-    overwrite: bool = False,
-    audit: bool = True,
-) -> list[ExportedFile]:
-    """Write ``results`` to a PDF and/or a CSV; each file's SHA-256 is recorded in the audit log."""
-    outputs = [(fmt, path) for fmt, path in (("pdf", pdf), ("csv", csv)) if path is not None]
-    if not outputs:
-        raise ExportError("choose where to export: a PDF file, a CSV file, or both")
-    if pdf is not None and csv is not None and pdf.resolve() == csv.resolve():
-        raise ExportError(f"the PDF and the CSV cannot be the same file ({pdf})")
-    for _, path in outputs:
-        check_output(path, overwrite)
-    context = export_context(case)
-    written: list[ExportedFile] = []
-    for fmt, path in outputs:
-        data = render_pdf(results, context, lang) if fmt == "pdf" else render_csv(results, context, lang)
-        write_atomically(path, data)
-        written.append(ExportedFile(str(path.resolve()), fmt, hashlib.sha256(data).hexdigest(), len(data)))
-    if audit:
-        record(
-            case,
-            "export",
-            {
-                "files": [{"path": f.path, "format": f.format, "sha256": f.sha256, "bytes": f.size} for f in written],
-                "query": results.query,
-                "tag": results.tag,
-                "hits": len(results.hits),
-                "lang": lang,
-            },
-        )
-    return written
-
-
-def check_output(path: Path, overwrite: bool) -> None:
-    """Refuse an output path that cannot be written, with what to do."""
-    folder = path.resolve().parent
-    if not folder.is_dir():
-        raise ExportError(f"the output folder {folder} does not exist: create it or choose another path")
-    if path.is_dir():
-        raise ExportError(f"{path} is a folder: give a file name, e.g. {path / 'export.pdf'}")
-    if path.exists() and not overwrite:
-        raise ExportError(f"{path} already exists: choose another name, or confirm replacing it (--overwrite)")
-    if not os.access(folder, os.W_OK):
-        raise ExportError(f"the output folder {folder} is not writable: choose another path")
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write the whole file or nothing (a temporary file in the same folder, then renamed)."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with open(tmp, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise ExportError(f"cannot write {path} ({exc})") from exc
-
-
-def document_view(case: Case, document_id: int, request: SearchRequest) -> DocumentView | None:
-    """A whole document with every match of the request's query marked (for the preview)."""
-    return SearchEngine(case, None, default_lexicon(case.directory)).document_view(document_id, request)
-
-
-def semantic_model(settings: Settings) -> Path | None:
-    """The embedding model file the settings select, when semantic search is on and the file is installed."""
-    path = resolve_embedder(settings.embedder) if settings.semantic else None
-    return path if path is not None and path.exists() else None
-
-
 def readonly_copy(source: Path) -> Path:
     """A read-only copy of an evidence file for the system viewer (a viewer that saves never touches the
     source). Copies live in the user data folder under ``viewer-copies/`` and are replaced on each opening."""
@@ -546,15 +262,61 @@ def readonly_copy(source: Path) -> Path:
     return target
 
 
+def member_copy(case: Case, location: str, target: Path | None = None) -> Path:
+    """A read-only copy of the member of a container at ``location`` ("scelle.zip › dossier/a.pdf"), copied out of
+    its containers (the evidence files are only read). By default it goes to the user data folder's
+    ``viewer-copies/``, under the member's own name. Raises CaseError when no member is recorded there, and
+    ExtractionError when its container no longer holds it."""
+    from arbiter_desktop.ingest.containers.locate import copy_member
+
+    with case.guard():
+        chain = case.catalog.member_chain(location)
+        row = (
+            case.catalog.db.execute("SELECT kind FROM files WHERE path=?", (chain[0].file_path,)).fetchone()
+            if chain
+            else None
+        )
+    if not chain or row is None:
+        raise CaseError(f"no member of a container is recorded at {location}")
+    if target is None:
+        folder = paths.data_dir() / "viewer-copies" / hashlib.sha256(location.encode()).hexdigest()[:16]
+        name = Path(chain[-1].inner_path.replace(LOCATION_SEPARATOR, "/")).name or "membre"
+        target = folder / name
+    limits = ArchiveLimits(
+        max_entries=case.settings.archive_max_entries,
+        max_member_bytes=case.settings.max_file_mb * 1024 * 1024,
+        max_total_bytes=case.settings.archive_max_total_mb * 1024 * 1024,
+        max_ratio=case.settings.archive_max_ratio,
+    )
+    steps = [(m.ref, m.kind) for m in chain]
+    return copy_member(Path(real_path(chain[0].file_path)), FileKind(row[0]), steps, target, limits)
+
+
+def is_member(location: str) -> bool:
+    """Is this path the location of a member of a container (rather than a file)?"""
+    return LOCATION_SEPARATOR in location
+
+
 def repair(
     directory: Path,
-    embedder: Embedder | None = None,
+    overrides: Mapping[str, Any] | None = None,
     rebuild: Sequence[str] = (),
+    required: bool = False,
     control: JobControl | None = None,
     on_progress: ProgressCallback | None = None,
 ) -> RepairReport:
-    """Check the case's stores, rebuild the damaged ones (and those named in ``rebuild``) from the catalog."""
-    return repairing.repair(directory, embedder, rebuild, control, on_progress)
+    """Check the case's stores, rebuild the damaged ones (and those named in ``rebuild``) from the catalog; the
+    chunks left without a vector are embedded with the case's model (``required``: it must be installed). A
+    damaged case cannot be opened as a session: the model is loaded here, for the repair alone."""
+    settings = load_settings(directory.resolve())
+    if overrides:
+        settings = settings.replace(**overrides)
+    embedder = open_embedder(settings, required=required)
+    try:
+        return repairing.repair(directory, embedder, rebuild, control, on_progress)
+    finally:
+        if embedder is not None:
+            embedder.close()
 
 
 def verify(directory: Path, on_progress: ProgressCallback | None = None) -> VerifyReport:
@@ -570,26 +332,6 @@ def verify(directory: Path, on_progress: ProgressCallback | None = None) -> Veri
         return verify_sources(catalog, str(directory), on_progress)
     finally:
         catalog.close()
-
-
-def default_mode(case: Case, settings: Settings) -> SearchMode:
-    """Hybrid when the case has vectors and the selected model is installed; otherwise full-text."""
-    if semantic_model(settings) is not None and case.catalog.counts()["embedded"] > 0:
-        return SearchMode.HYBRID
-    return SearchMode.LEXICAL
-
-
-def status(case: Case) -> CaseStatus:
-    with case.guard():
-        counts = case.catalog.counts()
-    return CaseStatus(
-        documents=counts["documents"],
-        files=counts["files"],
-        chunks=counts["chunks"],
-        embedded=counts["embedded"],
-        errors=counts["errors"],
-        generation=case.catalog.generation(),
-    )
 
 
 def save_case_settings(case_dir: Path, settings: Settings) -> None:

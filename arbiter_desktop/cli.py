@@ -22,16 +22,17 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from arbiter_desktop import __version__, app
-from arbiter_desktop.config.settings import Settings
 from arbiter_desktop.domain import NO_RERANKER, FileKind, SearchMode, SearchRequest, SearchResult
 from arbiter_desktop.export.labels import LANGUAGES
-from arbiter_desktop.export.resultset import ExportError, ModelInfo
+from arbiter_desktop.export.output import check_output
+from arbiter_desktop.export.resultset import ExportError
 from arbiter_desktop.indexing.job import IndexReport, Progress
 from arbiter_desktop.indexing.repair import STORES, RepairReport
+from arbiter_desktop.indexing.unindexed import group_errors
 from arbiter_desktop.indexing.verify import FileCheck, VerifyReport
 from arbiter_desktop.safetext import shown
+from arbiter_desktop.session import CaseSession
 from arbiter_desktop.stores.audit import AuditEntry
-from arbiter_desktop.stores.case import Case
 from arbiter_desktop.stores.tags import TagError, TaggedHit
 
 
@@ -124,6 +125,7 @@ def result_to_json(result: SearchResult) -> dict[str, Any]:
                 "matched_terms": list(h.matched_terms),
                 "expansions": list(h.expansions),
                 "semantic_highlight": list(h.semantic_highlight) if h.semantic_highlight else None,
+                "containers": [{"path": path, "sha256": sha} for path, sha in h.containers],
                 "scores": {
                     "bm25": h.scores.bm25,
                     "dense": h.scores.dense,
@@ -157,6 +159,8 @@ def _print_result(result: SearchResult, out: TextIO) -> None:
     for h in result.hits:
         title = f" — {shown(h.title)}" if h.title else ""
         out.write(f"{h.rank:>3}. {shown(h.doc_path)} (p. {h.page}){title}  score {h.score:.2f}\n")
+        for path, sha in h.containers:
+            out.write(f"     in {shown(path)} (SHA-256 {sha})\n")
         out.write(f"     {_marked(h.passage, h.highlights, tty)}\n")
         if h.matched_terms:
             out.write(f"     matched: {', '.join(h.matched_terms)}\n")
@@ -171,17 +175,20 @@ def _print_result(result: SearchResult, out: TextIO) -> None:
 # --- commands -----------------------------------------------------------------------------------------------
 
 
-def _settings(case: Case, args: argparse.Namespace) -> Settings:
-    """The case's settings with the command line's overrides."""
-    settings = case.settings
+def _overrides(args: argparse.Namespace) -> dict[str, Any]:
+    """The settings the command line overrides for this command (the case's settings.json is left as it is)."""
+    overrides: dict[str, Any] = {}
     if getattr(args, "model", None):
-        settings = settings.replace(embedder=args.model, semantic=True)
+        overrides.update(embedder=args.model, semantic=True)
     if getattr(args, "no_semantic", False):
-        settings = settings.replace(semantic=False)
+        overrides["semantic"] = False
     if getattr(args, "operator", None):
-        settings = settings.replace(operator=args.operator)
-    case.settings = settings
-    return settings
+        overrides["operator"] = args.operator
+    return overrides
+
+
+def _session(args: argparse.Namespace, create: bool = False, preload: bool = False) -> CaseSession:
+    return app.open_session(Path(args.case), create=create, overrides=_overrides(args), preload=preload)
 
 
 def cmd_index(args: argparse.Namespace) -> int:
@@ -189,29 +196,23 @@ def cmd_index(args: argparse.Namespace) -> int:
     if missing:
         sys.stderr.write(f"error: not found: {', '.join(missing)}\n")
         return 2
-    with app.open_case(Path(args.case), create=True) as case:
-        embedder = app.open_embedder(_settings(case, args), required=bool(args.model))
-        try:
-            report = app.index(
-                case,
-                [Path(p) for p in args.paths],
-                on_progress=ProgressBar(),
-                embedder=embedder,
-                reembed=args.reembed,
-            )
-        finally:
-            if embedder is not None:
-                embedder.close()
+    with _session(args, create=True) as session:
+        report = session.index([Path(p) for p in args.paths], on_progress=ProgressBar(), reembed=args.reembed)
+        semantic = session.embedder() is not None
     _print_index_report(report, sys.stdout)
-    if embedder is None:
+    if not semantic:
         sys.stdout.write("Semantic indexing is off (no embedding model installed or --no-semantic).\n")
     return 1 if report.errors else 0
 
 
-def _search(case: Case, args: argparse.Namespace) -> tuple[SearchRequest, SearchResult, list[ModelInfo]]:
-    """Run the search that the command line describes (recorded in the audit log); the models it ran with."""
-    settings = _settings(case, args)
-    mode = SearchMode(args.mode) if args.mode != "auto" else app.default_mode(case, settings)
+def _searching(args: argparse.Namespace) -> CaseSession:
+    """The session of a search command: the embedding model loads while the case opens, unless full text only."""
+    return _session(args, preload=args.mode != SearchMode.LEXICAL.value)
+
+
+def _search(session: CaseSession, args: argparse.Namespace) -> tuple[SearchRequest, SearchResult]:
+    """Run the search that the command line describes (recorded in the audit log)."""
+    mode = SearchMode(args.mode) if args.mode != "auto" else session.default_mode()
     request = SearchRequest(
         query=args.query,
         top=args.top,
@@ -221,20 +222,12 @@ def _search(case: Case, args: argparse.Namespace) -> tuple[SearchRequest, Search
         expand=not args.no_expansion,
         disabled_expansions=tuple(args.no_expand or ()),
     )
-    embedder = app.open_embedder(settings, required=True) if mode is not SearchMode.LEXICAL else None
-    reranker = app.open_reranker(settings) if mode is SearchMode.FULL else None
-    try:
-        result = app.search(case, request, embedder, reranker)
-    finally:
-        for model in (embedder, reranker):
-            if model is not None:
-                model.close()
-    return request, result, app.result_models(result, embedder, reranker)
+    return request, session.search(request)
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    with app.open_case(Path(args.case)) as case:
-        _, result, _ = _search(case, args)
+    with _searching(args) as session:
+        _, result = _search(session, args)
     if args.json:
         json.dump(result_to_json(result), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
@@ -252,17 +245,16 @@ def cmd_export(args: argparse.Namespace) -> int:
     csv = Path(args.csv) if args.csv else None
     for path in (pdf, csv):  # before searching: a bad path should not cost a search in the log
         if path is not None:
-            app.check_output(path, args.overwrite)
-    with app.open_case(Path(args.case)) as case:
+            check_output(path, args.overwrite)
+    with _searching(args) if args.tag is None else _session(args) as session:
         if args.tag is not None:
-            _settings(case, args)
-            results = app.tagged_results(case, args.tag)
+            results = session.tagged_results(args.tag)
             what = f"the tag «{results.tag}»"
         else:
-            request, result, models = _search(case, args)
-            results = app.search_results(result, request, models)
+            request, result = _search(session, args)
+            results = session.search_results(result, request)
             what = f"«{result.query}»"
-        files = app.export(case, results, pdf=pdf, csv=csv, lang=args.lang, overwrite=args.overwrite)
+        files = session.export(results, pdf=pdf, csv=csv, lang=args.lang, overwrite=args.overwrite)
     sys.stdout.write(f"Exported {len(results.hits)} hit(s) of {what}:\n")
     for f in files:
         sys.stdout.write(f"  {f.path}  ({f.size} bytes)  SHA-256 {f.sha256}\n")
@@ -270,8 +262,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_tag(args: argparse.Namespace) -> int:
-    with app.open_case(Path(args.case)) as case:
-        _, result, _ = _search(case, args)
+    with _searching(args) as session:
+        _, result = _search(session, args)
         count = len(result.hits)
         wrong = [r for r in args.rank if not 1 <= r <= count]
         if wrong:
@@ -280,7 +272,7 @@ def cmd_tag(args: argparse.Namespace) -> int:
                 f"(with --top {args.top}); run `arbiter search` to see them"
             )
         hits = [result.hits[r - 1] for r in dict.fromkeys(args.rank)]
-        added = app.tag_hits(case, args.tag, result, hits)
+        added = session.tag(args.tag, result, hits)
     new = {(a.target.sha256, a.target.passage_start) for a in added}
     for h in hits:
         state = "tagged" if (h.sha256, h.passage_start) in new else "already tagged"
@@ -312,10 +304,10 @@ def _tagged_json(t: TaggedHit) -> dict[str, Any]:
 def cmd_tags(args: argparse.Namespace) -> int:
     if (args.remove or args.remove_hit) and args.tag is None:
         raise TagError("say which tag to remove: --tag TAG --remove (all its hits) or --tag TAG --remove-hit ID")
-    with app.open_case(Path(args.case)) as case:
-        _settings(case, args)
+    with _session(args) as session:
+        case = session.case
         if args.remove or args.remove_hit:
-            removed = app.untag(case, args.tag, () if args.remove else args.remove_hit)
+            removed = session.untag(args.tag, () if args.remove else args.remove_hit)
             sys.stdout.write(f"Removed the tag «{args.tag.strip()}» from {len(removed)} hit(s).\n")
             return 0
         if args.tag is None:
@@ -368,8 +360,8 @@ def _audit_summary(entry: AuditEntry) -> str:
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
-    with app.open_case(Path(args.case)) as case:
-        log = case.audit
+    with _session(args) as session:
+        log = session.case.audit
         if args.verify:
             check = log.verify()
             if args.json:
@@ -413,8 +405,8 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    with app.open_case(Path(args.case)) as case:
-        status = app.status(case)
+    with _session(args) as session:
+        status = session.status()
     data = {
         "documents": status.documents,
         "chunks": status.chunks,
@@ -432,15 +424,17 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_errors(args: argparse.Namespace) -> int:
-    with app.open_case(Path(args.case)) as case, case.guard():
-        errors = case.catalog.errors()
+    with _session(args) as session, session.case.guard():
+        errors = session.case.catalog.errors()
     if args.json:
         json.dump([{"path": e.path, "reason": e.reason.value, "message": e.message} for e in errors], sys.stdout)
         sys.stdout.write("\n")
-    else:
-        for e in errors:
-            sys.stdout.write(f"{shown(e.path)}\n    {e.reason.value}: {shown(e.message)}\n")
-        sys.stdout.write(f"{len(errors)} file(s) in error\n")
+        return 0
+    for group in group_errors(errors):
+        sys.stdout.write(f"== {group.reason.value}: {len(group.errors)} file(s) — {group.advice}\n")
+        for e in group.errors:
+            sys.stdout.write(f"{shown(e.path)}\n    {shown(e.message)}\n")
+    sys.stdout.write(f"{len(errors)} file(s) in error\n")
     return 0
 
 
@@ -541,18 +535,9 @@ def _print_repair(report: RepairReport, case: Path, out: TextIO) -> None:
 
 def cmd_repair(args: argparse.Namespace) -> int:
     case_dir = Path(args.case)
-    settings = Settings.load(case_dir / "settings.json")
-    if args.model:
-        settings = settings.replace(embedder=args.model, semantic=True)
-    if args.no_semantic:
-        settings = settings.replace(semantic=False)
     rebuild = list(STORES) if args.rebuild == "all" else [args.rebuild] if args.rebuild else []
-    embedder = app.open_embedder(settings, required=bool(args.model) or "vectors" in rebuild)
-    try:
-        report = app.repair(case_dir, embedder, rebuild, on_progress=ProgressBar())
-    finally:
-        if embedder is not None:
-            embedder.close()
+    required = bool(args.model) or "vectors" in rebuild
+    report = app.repair(case_dir, _overrides(args), rebuild, required, on_progress=ProgressBar())
     _print_repair(report, case_dir, sys.stdout)
     return 1 if report.left_to_embed else 0
 
@@ -562,6 +547,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from arbiter_desktop.evaluation.embedding_cache import CachedEmbedder
     from arbiter_desktop.evaluation.runner import EvalReport, evaluate_modes, sample_queries
     from arbiter_desktop.search.ranker import shipped_ranker
+    from arbiter_desktop.session import ModelLoaders
 
     try:
         modes = list(dict.fromkeys(SearchMode(m.strip()) for m in args.mode.split(",") if m.strip()))
@@ -574,31 +560,32 @@ def cmd_eval(args: argparse.Namespace) -> int:
     dataset = beir.load(Path(args.dataset))
     if args.sample:
         dataset = sample_queries(dataset, args.sample, args.seed)
+    # a case of its own, with the default settings (the model of --model), semantic only for the modes that use it;
     # ranking only: the sentence closest in meaning is marked after the ranking and does not change it
-    settings = Settings(semantic_highlights=0)
+    overrides: dict[str, Any] = {
+        "semantic": any(m is not SearchMode.LEXICAL for m in modes),
+        "semantic_highlights": 0,
+    }
     if args.model:
-        settings = settings.replace(embedder=args.model)
-    semantic = any(m is not SearchMode.LEXICAL for m in modes)
-    embedder = app.open_embedder(settings, required=True) if semantic else None
-    if embedder is not None and not args.no_cache:
-        embedder = CachedEmbedder(embedder)
-    reranker = app.open_reranker(settings) if SearchMode.FULL in modes else None
-    if SearchMode.FULL in modes and reranker is None and shipped_ranker() is None:
-        sys.stderr.write(f"note: {NO_RERANKER}\n")
-    try:
-        reports = evaluate_modes(
-            dataset,
-            modes,
-            on_progress=ProgressBar(),
-            embedder=embedder,
-            settings=settings,
-            expand=not args.no_expansion,
-            reranker=reranker,
-        )
-    finally:
-        for model in (embedder, reranker):
-            if model is not None:
-                model.close()
+        overrides["embedder"] = args.model
+    embedders: list[CachedEmbedder] = []
+
+    def load_embedder(settings: Any) -> Any:
+        embedder = app.MODELS.embedder(settings)
+        if embedder is None or args.no_cache:
+            return embedder
+        embedders.append(CachedEmbedder(embedder))
+        return embedders[-1]
+
+    loaders = ModelLoaders(load_embedder, app.MODELS.reranker, app.MODELS.embedder_file)
+
+    def open_session(directory: Path) -> CaseSession:
+        session = app.open_session(directory, create=True, overrides=overrides, preload=True, loaders=loaders)
+        if SearchMode.FULL in modes and session.reranker() is None and shipped_ranker() is None:
+            sys.stderr.write(f"note: {NO_RERANKER}\n")
+        return session
+
+    reports = evaluate_modes(dataset, modes, open_session, on_progress=ProgressBar(), expand=not args.no_expansion)
     if args.out:
         with open(args.out, "w", encoding="utf-8") as handle:
             for report in reports:
@@ -637,11 +624,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
         + (f" (a sample of {args.sample}, seed {args.seed})" if args.sample else "")
         + "\n"
     )
-    if isinstance(embedder, CachedEmbedder):
-        cache = embedder.cache
+    for cached in embedders:
         out.write(
-            f"embeddings: {cache.misses} computed, {cache.hits} read from the evaluation cache {cache.path} "
-            "(latencies exclude the embeddings read back)\n"
+            f"embeddings: {cached.cache.misses} computed, {cached.cache.hits} read from the evaluation cache "
+            f"{cached.cache.path} (latencies exclude the embeddings read back)\n"
         )
     for report in reports:
         summary = report.summary()
@@ -660,19 +646,14 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     case_dir = Path(args.case) if args.case else app.demo_case_dir()
-    with app.open_case(case_dir, create=True) as case:
-        embedder = app.open_embedder(case.settings)
-        try:
-            report = app.index(case, [app.demo_documents()], on_progress=ProgressBar(), embedder=embedder)
-            _print_index_report(report, sys.stdout)
-            mode = SearchMode.HYBRID if embedder is not None else SearchMode.LEXICAL
-            for query in app.DEMO_QUERIES:
-                sys.stdout.write(f'\n=== arbiter search {case_dir} "{query}" --mode {mode.value}\n')
-                result = app.search(case, SearchRequest(query=query, top=3, mode=mode), embedder)
-                _print_result(result, sys.stdout)
-        finally:
-            if embedder is not None:
-                embedder.close()
+    with app.open_session(case_dir, create=True, preload=True) as session:
+        report = session.index([app.demo_documents()], on_progress=ProgressBar())
+        _print_index_report(report, sys.stdout)
+        mode = SearchMode.HYBRID if session.embedder() is not None else SearchMode.LEXICAL
+        for query in app.DEMO_QUERIES:
+            sys.stdout.write(f'\n=== arbiter search {case_dir} "{query}" --mode {mode.value}\n')
+            result = session.search(SearchRequest(query=query, top=3, mode=mode))
+            _print_result(result, sys.stdout)
     sys.stdout.write(f"\nDemo case: {case_dir}\n")
     return 0
 

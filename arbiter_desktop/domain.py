@@ -25,7 +25,22 @@ class FileKind(enum.StrEnum):
     HTML = "html"
     EML = "eml"
     MBOX = "mbox"
+    XLSX = "xlsx"  # spreadsheets: one page per sheet
+    XLS = "xls"
+    ODS = "ods"
+    DOC = "doc"  # Word 97-2003
+    PPTX = "pptx"
+    MSG = "msg"  # Outlook message
+    ZIP = "zip"  # containers: their members are documents of their own
+    SEVENZIP = "7z"
+    TAR = "tar"  # plain or compressed (gzip, bzip2, xz)
+    PST = "pst"  # Outlook mailbox (PST/OST)
     UNKNOWN = "unknown"
+
+
+CONTAINER_KINDS = frozenset({FileKind.ZIP, FileKind.SEVENZIP, FileKind.TAR, FileKind.PST})
+# Between a container and a member in a location: "/cas/scelle.zip › dossier/fichier.pdf"
+LOCATION_SEPARATOR = " › "
 
 
 class ErrorReason(enum.StrEnum):
@@ -189,6 +204,9 @@ class Hit:
     scores: Scores
     expansions: tuple[str, ...] = ()  # labels of the expansions that matched in the passage
     semantic_highlight: tuple[int, int] | None = None  # the passage's sentence closest to the query in meaning
+    # for a member of a container (doc_path "scelle.zip › a.pdf"): each enclosing container, outermost first, as
+    # (location, SHA-256 of its bytes)
+    containers: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

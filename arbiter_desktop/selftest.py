@@ -31,11 +31,11 @@ from arbiter_desktop.config import paths
 from arbiter_desktop.config.models import resolve_embedder
 from arbiter_desktop.domain import SearchMode, SearchRequest, SearchResult
 from arbiter_desktop.embedding.llama_backend import ensure_cpu_backend
-from arbiter_desktop.export.resultset import ModelInfo
 from arbiter_desktop.indexing import process
 from arbiter_desktop.indexing.job import IndexReport, Progress
 from arbiter_desktop.search.expansion import default_lexicon, lexicon_files
 from arbiter_desktop.search.ranker import RankerError, shipped_ranker
+from arbiter_desktop.session import CaseSession
 
 SHA256SUMS = "SHA256SUMS"  # in models/: `sha256sum` lines ("<hex>  <file name>"), written by installer/build.py
 INDEX_TIMEOUT_S = 1800.0
@@ -68,7 +68,8 @@ class SelfTest:
     on_progress: Callable[[Progress], None] | None = None
     outcomes: list[StepOutcome] = field(default_factory=list)
     case_dir: Path = field(init=False)
-    _hybrid: tuple[SearchRequest, SearchResult, list[ModelInfo]] | None = field(default=None, init=False)
+    _hybrid: tuple[SearchRequest, SearchResult] | None = field(default=None, init=False)
+    _open: CaseSession | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         self.case_dir = self.work / "case"
@@ -90,8 +91,12 @@ class SelfTest:
             ("gui offscreen", self.check_gui, ("index",)),
         ]
         with _environment(ARBITER_DATA_DIR=str(self.work / "data")):
-            for name, check, needs in steps:
-                self._step(name, check, needs)
+            try:
+                for name, check, needs in steps:
+                    self._step(name, check, needs)
+            finally:
+                if self._open is not None:
+                    self._open.close()
         passed = sum(o.status == "ok" for o in self.outcomes)
         total = time.monotonic() - started
         if passed == len(self.outcomes):
@@ -195,8 +200,7 @@ class SelfTest:
             raise StepFailed(f"{len(report.failed)} demo file(s) could not be indexed: {errors}")
         if report.documents == 0 or report.chunks == 0:
             raise StepFailed(f"nothing indexed: {report.documents} documents, {report.chunks} chunks")
-        with app.open_case(self.case_dir) as case:
-            counts = app.status(case)
+        counts = self.session().status()
         if counts.embedded != counts.chunks:
             raise StepFailed(f"only {counts.embedded} of {counts.chunks} chunks have a vector")
         return (
@@ -205,38 +209,37 @@ class SelfTest:
             "and its extraction workers"
         )
 
+    def session(self) -> CaseSession:
+        """The indexed case, opened once for the searches and the export, as the window opens it (the embedding
+        model loads in the background)."""
+        if self._open is None:
+            self._open = app.open_session(self.case_dir, preload=True)
+        return self._open
+
     def check_lexical(self) -> str:
         query, expected = LEXICAL_QUERY
-        with app.open_case(self.case_dir) as case:
-            result = app.search(case, SearchRequest(query=query, top=10, mode=SearchMode.LEXICAL), audit=False)
+        result = self.session().search(SearchRequest(query=query, top=10, mode=SearchMode.LEXICAL), audit=False)
         rank = _found(result, expected)
         return f"«{query}»: {len(result.hits)} hits in {result.elapsed_ms:.0f} ms, {expected} at rank {rank}"
 
     def check_hybrid(self) -> str:
         query, expected = HYBRID_QUERY
-        with app.open_case(self.case_dir) as case:
-            embedder = app.open_embedder(case.settings, required=True)
-            assert embedder is not None
-            try:
-                request = SearchRequest(query=query, top=10, mode=SearchMode.HYBRID)
-                result = app.search(case, request, embedder, audit=False)
-                models = app.result_models(result, embedder, None)
-            finally:
-                embedder.close()
+        request = SearchRequest(query=query, top=10, mode=SearchMode.HYBRID)
+        result = self.session().search(request, audit=False)
         if result.mode is not SearchMode.HYBRID:
             raise StepFailed(f"the search ran in {result.mode.value} mode, not hybrid")
         if not any(h.scores.dense is not None for h in result.hits):
             raise StepFailed("no hit has a semantic score")
         rank = _found(result, expected)
-        self._hybrid = (request, result, models)
+        self._hybrid = (request, result)
         return f"«{query}»: {len(result.hits)} hits in {result.elapsed_ms:.0f} ms, {expected} at rank {rank}"
 
     def check_export(self) -> str:
         assert self._hybrid is not None
-        request, result, models = self._hybrid
+        request, result = self._hybrid
         target = self.work / "export.pdf"
-        with app.open_case(self.case_dir) as case:
-            app.export(case, app.search_results(result, request, models), pdf=target, audit=False)
+        session = self.session()
+        session.export(session.search_results(result, request), pdf=target, audit=False)
         data = target.read_bytes() if target.exists() else b""
         if not data.startswith(b"%PDF-") or b"%%EOF" not in data[-1024:]:
             raise StepFailed(f"{target} is not a complete PDF ({len(data)} bytes)")

@@ -57,7 +57,7 @@ def main() -> None:
         folder = Path(tmp) / "corpus"
         texts, size = write_files(args.corpus, folder)
         case_dir = Path(tmp) / "case"
-        with app.open_case(case_dir, create=True):
+        with app.open_session(case_dir, create=True):
             pass
         app.save_case_settings(case_dir, Settings())
 

@@ -160,8 +160,7 @@ def reference(texts: list[str], folder: Path) -> float:
 
 
 def pipeline(folder: Path, case_dir: Path, workers: int) -> tuple[float, int, int]:
-    case = Case.open(case_dir, create=True)
-    case.settings = Settings(workers=workers)
+    case = Case.open(case_dir, create=True, settings=Settings(workers=workers))
     started = time.perf_counter()
     report = Indexer(case).run([folder])
     elapsed = time.perf_counter() - started

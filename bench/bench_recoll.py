@@ -224,9 +224,9 @@ def arbiter_counts(case_dir: Path) -> tuple[dict[str, int], int]:
     """Files indexed per kind (by the kind Arbiter recognised from the content) and files in error."""
     from arbiter_desktop import app
 
-    with app.open_case(case_dir) as case:
-        rows = case.catalog.db.execute("SELECT kind, COUNT(*) FROM files GROUP BY kind").fetchall()
-        errors = case.catalog.counts()["errors"]
+    with app.open_session(case_dir) as session:
+        rows = session.case.catalog.db.execute("SELECT kind, COUNT(*) FROM files GROUP BY kind").fetchall()
+        errors = session.status().errors
     by_kind = {str(kind): int(n) for kind, n in rows}
     return {k: by_kind.get(ARBITER_KIND[k], 0) for k in KINDS}, errors
 
@@ -236,14 +236,14 @@ def arbiter_probes(case_dir: Path, chosen: dict[str, list[tuple[str, str, str]]]
     from arbiter_desktop.domain import SearchMode, SearchRequest
 
     found: dict[str, str] = {}
-    with app.open_case(case_dir) as case:
+    with app.open_session(case_dir) as session:
         for kind, items in chosen.items():
             hits = 0
             for name, w1, w2 in items:
                 words = 0
                 for word in (w1, w2):  # each word, in any chunk of the file (as Recoll's document-level AND)
                     request = SearchRequest(f"chemin:{Path(name).stem} AND {word}", top=10, mode=SearchMode.LEXICAL)
-                    result = app.search(case, request, audit=False)
+                    result = session.search(request, audit=False)
                     words += any(name in {Path(p).name for p in (h.doc_path, *h.other_paths)} for h in result.hits)
                 hits += words == 2
             found[kind] = f"{hits}/{len(items)}"

@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from arbiter_desktop.domain import SearchMode, SearchRequest
-from arbiter_desktop.embedding.base import Embedder
+from arbiter_desktop.session import ModelLoaders
 from bench.common import CACHE, load_average, memory_mb, percentile, python_env, run_python, table
 from bench.synthetic import (
     BLOCK,
@@ -80,28 +80,32 @@ def model_file(key: str) -> Path:
 # ----------------------------------------------------------------------------- one scale, in its own process
 
 
-def measure(case_dir: Path, embedder: Embedder, queries: Sequence[str], warmup: int = WARMUP) -> dict[str, Any]:
-    """Latencies per mode on the case at ``case_dir`` (this process opens it), and this process's memory."""
+def measure(
+    case_dir: Path,
+    queries: Sequence[str],
+    warmup: int = WARMUP,
+    model: Path | None = None,
+    loaders: ModelLoaders | None = None,
+) -> dict[str, Any]:
+    """Latencies per mode on the case at ``case_dir``, opened by this process as the window opens it (a session,
+    the embedding model ``model`` loading in the background; ``loaders``: stand-in models), and this process's
+    memory."""
     from arbiter_desktop import app
-    from arbiter_desktop.search.engine import SearchEngine
-    from arbiter_desktop.search.expansion import default_lexicon
-    from arbiter_desktop.stores.case import Case
 
     memory_before = memory_mb()
     load_before = load_average()
     started = time.perf_counter()
-    case = Case.open(case_dir)
-    try:
-        reranker = app.open_reranker(case.settings)
-        engine = SearchEngine(case, embedder, default_lexicon(case.directory), reranker)
-        ranking_only = case.settings.replace(semantic_highlights=0)
-        default = case.settings
+    overrides = {"embedder": str(model)} if model is not None else {}
+    with app.open_session(case_dir, overrides=overrides, preload=True, loaders=loaders) as session:
+        embedder = session.embedder(required=True)
+        assert embedder is not None
+        reranker = session.reranker()
 
         def search(query: str, mode: str) -> tuple[float, int, tuple[str, ...]]:
-            case.settings = ranking_only if mode == "hybrid_ranking" else default
             real = SearchMode.HYBRID if mode == "hybrid_ranking" else SearchMode(mode)
             begun = time.perf_counter()
-            result = engine.search(SearchRequest(query, top=10, mode=real))
+            marks = 0 if mode == "hybrid_ranking" else None
+            result = session.search(SearchRequest(query, top=10, mode=real), audit=False, marks=marks)
             return (time.perf_counter() - begun) * 1000, len(result.hits), result.notes
 
         search(queries[0], "hybrid")  # opens the stores: counted in open_s, not in the latencies
@@ -123,13 +127,11 @@ def measure(case_dir: Path, embedder: Embedder, queries: Sequence[str], warmup: 
             begun = time.perf_counter()
             embedder.embed_queries([query])
             embed_ms.append((time.perf_counter() - begun) * 1000)
-        counts = case.catalog.counts()
-    finally:
-        case.close()
+        counts = session.status()
     return {
-        "chunks": counts["chunks"],
-        "documents": counts["documents"],
-        "embedded": counts["embedded"],
+        "chunks": counts.chunks,
+        "documents": counts.documents,
+        "embedded": counts.embedded,
         "queries": len(queries),
         "open_s": round(open_s, 2),
         "reranker": None if reranker is None else reranker.identity.name,
@@ -152,16 +154,8 @@ def measure(case_dir: Path, embedder: Embedder, queries: Sequence[str], warmup: 
 
 
 def worker(case_dir: Path, model: Path, queries: int, out: Path) -> None:
-    """A fresh process for one scale: the app's embedder (default settings but the model), then :func:`measure`."""
-    from arbiter_desktop import app
-    from arbiter_desktop.config.settings import Settings
-
-    embedder = app.open_embedder(Settings(embedder=str(model)), required=True)
-    assert embedder is not None
-    try:
-        figures = measure(case_dir, embedder, list(iter_queries(queries)))
-    finally:
-        embedder.close()
+    """A fresh process for one scale: the case opened with the model, then :func:`measure`."""
+    figures = measure(case_dir, list(iter_queries(queries)), model=model)
     out.write_text(json.dumps(figures, indent=2, ensure_ascii=False), encoding="utf-8")
 
 

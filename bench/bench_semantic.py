@@ -28,8 +28,9 @@ from arbiter_desktop.embedding.gguf import GgufEmbedder
 from arbiter_desktop.evaluation import beir
 from arbiter_desktop.evaluation.metrics import ndcg_at, recall_at
 from arbiter_desktop.evaluation.runner import EvalCase, indexed
-from arbiter_desktop.search.engine import SearchEngine, dense_query
+from arbiter_desktop.search.engine import dense_query
 from arbiter_desktop.search.expansion import Lexicon, default_lexicon
+from arbiter_desktop.session import CaseSession, ModelLoaders
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -57,19 +58,19 @@ class Recording:
         return self.inner.embed_queries(texts)
 
     def close(self) -> None:
-        self.inner.close()
+        pass  # shared by the data sets' sessions: main() closes the model at the end
 
 
 def float_dense(ready: EvalCase, rec: Recording, lexicon: Lexicon) -> dict[str, float]:
     """Exact float cosine search over every chunk (same expanded query text), metrics as in `arbiter eval`."""
-    rows = ready.case.catalog.db.execute(
+    rows = ready.session.case.catalog.db.execute(
         "SELECT c.id, substr(d.text, c.start + 1, c.end - c.start), d.title FROM chunks c"
         " JOIN documents d ON d.id = c.document_id"
     ).fetchall()
     ids = [int(r[0]) for r in rows]
     matrix = np.stack([rec.documents[(str(r[1]), str(r[2]))] for r in rows])
-    chunks = ready.case.catalog.chunks(ids)
-    metas = ready.case.catalog.documents_meta(sorted({c.document_id for c in chunks.values()}))
+    chunks = ready.session.case.catalog.chunks(ids)
+    metas = ready.session.case.catalog.documents_meta(sorted({c.document_id for c in chunks.values()}))
     recall5: list[float] = []
     ndcg: list[float] = []
     for query_id, text in ready.dataset.queries.items():
@@ -93,12 +94,19 @@ def run_dataset(path: Path, embedder: GgufEmbedder, settings: Settings, modes: S
     dataset = beir.load(path)
     rec = Recording(embedder)
     out: dict[str, Any] = {"dataset": dataset.name}
-    with indexed(dataset, rec, settings) as ready:
-        chunks = ready.case.catalog.counts()["chunks"]
+    loaders = ModelLoaders(
+        embedder=lambda _s: rec, reranker=lambda _s: None, embedder_file=lambda _s: Path(rec.identity.path)
+    )
+
+    def open_session(directory: Path) -> CaseSession:
+        return CaseSession.open(directory, settings, loaders, create=True)
+
+    with indexed(dataset, open_session) as ready:
+        chunks = ready.session.status().chunks
         out["chunks"] = chunks
         out["embed_chunks_per_s"] = round(chunks / rec.seconds, 2)
         out["embed_tokens_per_s"] = round(rec.tokens / rec.seconds, 1)
-        directory = ready.case.directory
+        directory = ready.session.directory
         per_k = 1000 / max(1, chunks)
         out["size_per_1000_chunks_mb"] = {
             "binary": round(sum(p.stat().st_size for p in directory.glob("vectors/*/binary.usearch")) / 1e6 * per_k, 3),
@@ -106,9 +114,8 @@ def run_dataset(path: Path, embedder: GgufEmbedder, settings: Settings, modes: S
             "tantivy": round(folder_mb(directory / "lexical") * per_k, 3),
         }
         lexicon = default_lexicon()
-        engine = SearchEngine(ready.case, rec, lexicon)
         for mode in modes:
-            report = ready.run(engine, mode)
+            report = ready.run(mode)
             summary = report.summary()
             out[mode.value] = {
                 "recall@5": summary["recall@5"],

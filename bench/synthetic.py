@@ -204,9 +204,8 @@ def build_case(chunks: int, base: Base, cache: Path = CACHE, log: Callable[[str]
         shutil.rmtree(directory)
     started = time.perf_counter()
     generator = Generator(base)
-    case = Case.open(directory, create=True)
     settings = Settings()
-    case.settings = settings
+    case = Case.open(directory, create=True, settings=settings)
     catalog = case.catalog
     source_id = catalog.add_source(f"/synthetic/{chunks}")
     vectors = open_vector_store(directory, base.identity)

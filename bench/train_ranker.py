@@ -25,16 +25,16 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from arbiter_desktop.config.settings import Settings
+from arbiter_desktop import app
 from arbiter_desktop.domain import SearchMode, SearchRequest
 from arbiter_desktop.embedding.gguf import GgufEmbedder
 from arbiter_desktop.evaluation import beir
 from arbiter_desktop.evaluation.embedding_cache import CachedEmbedder
 from arbiter_desktop.evaluation.metrics import distinct, ndcg_at, recall_at
 from arbiter_desktop.evaluation.runner import indexed, sample_queries
-from arbiter_desktop.search.engine import SearchEngine
 from arbiter_desktop.search.expansion import default_lexicon
 from arbiter_desktop.search.ranker import FEATURES, LearnedRanker
+from arbiter_desktop.session import CaseSession, ModelLoaders
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_MODEL = ROOT / "models" / "embeddinggemma-300m-q8_0.gguf"
@@ -61,22 +61,30 @@ def collect(path: Path, embedder: CachedEmbedder, sample: int = 0) -> Collected:
     dataset = beir.load(path)
     if sample:
         dataset = sample_queries(dataset, sample, 7)
-    settings = Settings(semantic_highlights=0)
     out = Collected(dataset.name)
-    with indexed(dataset, embedder, settings) as ready:
-        engine = SearchEngine(ready.case, embedder, default_lexicon())
-        catalog = ready.case.catalog
+    loaders = ModelLoaders(lambda _settings: embedder, lambda _settings: None, app.MODELS.embedder_file)
+
+    def open_session(directory: Path) -> CaseSession:
+        overrides = {"semantic": True, "semantic_highlights": 0}
+        return app.open_session(directory, create=True, overrides=overrides, loaders=loaders)
+
+    with indexed(dataset, open_session) as ready:
+        engine = ready.session.engine
+        engine.lexicon = default_lexicon()
+        engine.embedder = embedder
+        catalog = ready.session.case.catalog
         for query_id, text in dataset.queries.items():
             relevant = dataset.qrels.get(query_id)
             if not relevant:
                 continue
             request = SearchRequest(query=text, top=10, mode=SearchMode.HYBRID)
-            retrieval = engine.retrieve(request)
-            fused = engine.fuse(request, retrieval)
-            ranked = sorted(fused, key=lambda c: -fused[c])
-            head, rows = engine.head_rows(request, retrieval, ranked, fused)
-            chunks = catalog.chunks(ranked[:100])
-            metas = catalog.documents_meta([c.document_id for c in chunks.values()])
+            with catalog.snapshot():
+                retrieval = engine.retrieve(request)
+                fused = engine.fuse(request, retrieval)
+                ranked = sorted(fused, key=lambda c: -fused[c])
+                head, rows = engine.head_rows(request, retrieval, ranked, fused)
+                chunks = catalog.chunks(ranked[:100])
+                metas = catalog.documents_meta([c.document_id for c in chunks.values()])
 
             def doc_of(chunk_id: int, chunks: dict = chunks, metas: dict = metas) -> str:  # type: ignore[type-arg]
                 chunk = chunks.get(chunk_id)

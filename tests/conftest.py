@@ -17,7 +17,6 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 @pytest.fixture
 def case(tmp_path: Path) -> Iterator[Case]:
     """An empty case with one extraction worker (tests run on small machines)."""
-    c = Case.open(tmp_path / "case", create=True)
-    c.settings = Settings(workers=1, extract_timeout_s=60)
+    c = Case.open(tmp_path / "case", create=True, settings=Settings(workers=1, extract_timeout_s=60))
     yield c
     c.close()

@@ -1,6 +1,7 @@
 """An indexer process for the tests: ``python tests/index_driver.py CASE SOURCE... [options]``.
 
-It runs ``app.index`` as the CLI does, with the case's own settings.json, and can:
+It indexes through a case session as the CLI does, with the case's own settings.json (full text only unless
+``--hashing``), and can:
 
 - ``--hashing``: embed with the deterministic HashingEmbedder (phase 2 without a model file);
 - ``--events``: print every progress event as ``EVENT phase done total`` (flushed), so a test can act at a
@@ -16,6 +17,7 @@ include the RSS of the test process that forked this one. The workers' peaks are
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import sys
@@ -85,8 +87,12 @@ def main() -> int:
     embedder = HashingEmbedder() if args.hashing else None
     workers = WorkerPeaks()
     workers.start()
-    with app.open_case(Path(args.case), create=True) as case:
-        report = app.index(case, [Path(s) for s in args.sources], on_progress=on_progress, embedder=embedder)
+    loaders = app.MODELS
+    if embedder is not None:
+        loaders = dataclasses.replace(loaders, embedder=lambda _settings: embedder)
+    overrides = {"semantic": embedder is not None}  # full text only, unless with the stand-in model
+    with app.open_session(Path(args.case), create=True, overrides=overrides, loaders=loaders) as session:
+        report = session.index([Path(s) for s in args.sources], on_progress=on_progress)
     workers.stopped.set()
     workers.join()
     result = {

@@ -5,8 +5,15 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import arbiter_desktop
+
+if TYPE_CHECKING:
+    from arbiter_desktop.embedding.base import Embedder
+    from arbiter_desktop.search.rerank import Reranker
+    from arbiter_desktop.session import CaseSession
+    from arbiter_desktop.stores.case import Case
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 EVALDATA = SHARED / "evaldata"
@@ -40,8 +47,21 @@ def new_case(directory: Path) -> Path:
     """A case on disk with one extraction worker (tests run on small machines), as the desktop app opens it."""
     from arbiter_desktop import app
     from arbiter_desktop.config.settings import Settings
+    from arbiter_desktop.stores.case import Case
 
-    with app.open_case(directory, create=True):
-        pass
+    Case.open(directory, create=True).close()
     app.save_case_settings(directory, Settings(workers=1, extract_timeout_s=60))
     return directory
+
+
+def session_of(case: Case, embedder: Embedder | None = None, reranker: Reranker | None = None) -> CaseSession:
+    """A session over a test's case, with stand-in models (none: no model installed). The case stays its
+    fixture's to close."""
+    from arbiter_desktop.session import CaseSession, ModelLoaders
+
+    loaders = ModelLoaders(
+        embedder=lambda _settings: embedder,
+        reranker=lambda _settings: reranker,
+        embedder_file=lambda _settings: Path(embedder.identity.path or "stand-in") if embedder else None,
+    )
+    return CaseSession(case, loaders)

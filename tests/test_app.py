@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pypdf
 import pytest
-from support import write
+from support import session_of, write
 
 from arbiter_desktop import app
+from arbiter_desktop.config.settings import Settings
 from arbiter_desktop.domain import SearchMode, SearchRequest
 from arbiter_desktop.embedding.base import HashingEmbedder
 from arbiter_desktop.export.resultset import ExportError
@@ -31,20 +32,22 @@ def _pdf_text(path: Path) -> str:
     return re.sub(r"\s+", " ", " ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(path.read_bytes())).pages))
 
 
-def test_index_search_export_and_tags_are_recorded(case: Case, tmp_path: Path) -> None:
-    case.settings = case.settings.replace(operator="Lt Martin")
+def test_index_search_export_and_tags_are_recorded(tmp_path: Path) -> None:
+    settings = Settings(workers=1, extract_timeout_s=60, operator="Lt Martin")
+    case = Case.open(tmp_path / "case", create=True, settings=settings)
+    session = session_of(case)
     src = tmp_path / "src"
     write(src, "pv.txt", PV)
     write(src, "sms.txt", SMS)
-    report = app.index(case, [src])
+    report = session.index([src])
     request = SearchRequest("garde à vue", top=5)
-    result = app.search(case, request)
+    result = session.search(request)
     (hit,) = result.hits
     out = tmp_path / "out"
     out.mkdir()
-    files = app.export(case, app.search_results(result, request), pdf=out / "gav.pdf", csv=out / "gav.csv")
-    app.tag_hits(case, "pertinent", result, [hit])
-    app.untag(case, "pertinent")
+    files = session.export(session.search_results(result, request), pdf=out / "gav.pdf", csv=out / "gav.csv")
+    session.tag("pertinent", result, [hit])
+    session.untag("pertinent")
 
     entries = _entries(case)
     assert [e.event for e in entries] == ["index", "search", "export", "tag", "tag"]
@@ -72,13 +75,13 @@ def test_index_search_export_and_tags_are_recorded(case: Case, tmp_path: Path) -
 
 
 def test_audit_can_be_left_out_and_failures_are_recorded(case: Case, tmp_path: Path) -> None:
-    app.search(case, SearchRequest("gare"), audit=False)
+    session_of(case).search(SearchRequest("gare"), audit=False)
     assert _entries(case) == []
     with pytest.raises(app.ModeUnavailable):
-        app.search(case, SearchRequest("gare", mode=SearchMode.DENSE))
+        session_of(case).search(SearchRequest("gare", mode=SearchMode.DENSE))
     assert _entries(case) == []  # a search that did not run is not recorded
     with pytest.raises(RuntimeError, match="stopped"):
-        app.index(case, [tmp_path], on_progress=_stop)
+        session_of(case).index([tmp_path], on_progress=_stop)
     (entry,) = _entries(case)
     assert entry.event == "index" and entry.data["error"] == "RuntimeError: stopped"
 
@@ -91,10 +94,10 @@ def test_tags_survive_reindexing_and_follow_their_content(case: Case, tmp_path: 
     src = tmp_path / "src"
     pv = write(src, "pv.txt", PV)
     sms = write(src, "sms.txt", SMS)
-    app.index(case, [src])
-    result = app.search(case, SearchRequest("garde à vue"))
+    session_of(case).index([src])
+    result = session_of(case).search(SearchRequest("garde à vue"))
     (hit,) = result.hits
-    app.tag_hits(case, "à vérifier", result, [hit])
+    session_of(case).tag("à vérifier", result, [hit])
     (tagged,) = case.tags.hits("à vérifier")
     chunk = case.catalog.chunks([hit.chunk_id])[hit.chunk_id]
     assert (tagged.target.chunk_start, tagged.target.chunk_end) == (chunk.start, chunk.end)
@@ -102,17 +105,17 @@ def test_tags_survive_reindexing_and_follow_their_content(case: Case, tmp_path: 
     sms.write_text(SMS + " Modifié.", encoding="utf-8")  # other documents change, come and go
     write(src, "nouveau.txt", "Audition du témoin PERRIN.")
     pv.rename(src / "renommé.txt")  # the tagged content moves
-    app.index(case, [src])
-    (moved,) = app.tagged_results(case, "à vérifier").hits
+    session_of(case).index([src])
+    (moved,) = session_of(case).tagged_results("à vérifier").hits
     assert moved.in_index and moved.sha256 == hit.sha256 and moved.doc_path.endswith("renommé.txt")
     assert moved.passage == hit.passage and moved.query == "garde à vue" and moved.origin_rank == 1
 
     (src / "renommé.txt").write_text(PV.replace("14h30", "15h00"), encoding="utf-8")  # the content itself changes
-    app.index(case, [src])
-    (gone,) = app.tagged_results(case, "à vérifier").hits
+    session_of(case).index([src])
+    (gone,) = session_of(case).tagged_results("à vérifier").hits
     assert not gone.in_index and gone.sha256 == hit.sha256 and gone.doc_path == hit.doc_path
     pdf = tmp_path / "tag.pdf"
-    app.export(case, app.tagged_results(case, "à vérifier"), pdf=pdf)
+    session_of(case).export(session_of(case).tagged_results("à vérifier"), pdf=pdf)
     text = _pdf_text(pdf)
     assert "Passages étiquetés « à vérifier »" in text and hit.sha256 in text and "14h30" in text
     assert "n'est plus dans l'index du dossier" in text
@@ -122,7 +125,9 @@ def test_tags_survive_reindexing_and_follow_their_content(case: Case, tmp_path: 
 
 
 def test_bad_outputs_are_refused_before_anything_is_written(case: Case, tmp_path: Path) -> None:
-    results = app.search_results(app.search(case, SearchRequest("gare"), audit=False), SearchRequest("gare"))
+    results = session_of(case).search_results(
+        session_of(case).search(SearchRequest("gare"), audit=False), SearchRequest("gare")
+    )
     existing = write(tmp_path, "existe.pdf", "ancien")
     for kwargs, message in (
         ({}, "choose where to export"),
@@ -132,9 +137,9 @@ def test_bad_outputs_are_refused_before_anything_is_written(case: Case, tmp_path
         ({"pdf": tmp_path / "x", "csv": tmp_path / "x"}, "cannot be the same file"),
     ):
         with pytest.raises(ExportError, match=message):
-            app.export(case, results, **kwargs)  # type: ignore[arg-type]
+            session_of(case).export(results, **kwargs)  # type: ignore[arg-type]
     assert existing.read_text() == "ancien" and _entries(case) == []
-    app.export(case, results, pdf=existing, overwrite=True)
+    session_of(case).export(results, pdf=existing, overwrite=True)
     assert existing.read_bytes().startswith(b"%PDF")
     assert json.loads(case.audit.path.read_text().splitlines()[-1])["event"] == "export"
 
@@ -144,13 +149,14 @@ def test_a_semantic_export_cites_the_embedding_model(case: Case, tmp_path: Path)
     write(src, "pv.txt", PV)
     write(src, "sms.txt", SMS)
     embedder = HashingEmbedder()
-    app.index(case, [src], embedder=embedder)
+    session = session_of(case, embedder)
+    session.index([src])
     request = SearchRequest("placé en garde à vue", mode=SearchMode.HYBRID)
-    result = app.search(case, request, embedder)
-    models = app.result_models(result, embedder, None)
+    result = session.search(request)
+    models = session.result_models(result)
     assert [(m.role, m.name, m.sha256) for m in models] == [("embedder", "hashing-256", embedder.identity.sha256)]
     pdf = tmp_path / "hybride.pdf"
-    app.export(case, app.search_results(result, request, models), pdf=pdf)
+    session.export(session.search_results(result, request), pdf=pdf)
     text = _pdf_text(pdf)
     assert f"Modèle d'embeddings hashing-256 (SHA-256 {embedder.identity.sha256})" in text
     assert "Mode hybride (plein texte et sémantique)" in text and "2 / 2 passages vectorisés (100,0 %)" in text

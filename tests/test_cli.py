@@ -131,7 +131,8 @@ def test_demo_indexes_the_fictional_case_and_searches_it(
     monkeypatch.setenv("ARBITER_MODELS_DIR", str(tmp_path / "no-models"))  # full text only: fast
     assert main(["demo", "--case", str(tmp_path / "demo")]) == 0
     out = capsys.readouterr().out
-    assert "15 added" in out and "0 duplicate" in out
+    assert "19 added" in out and "0 duplicate" in out
+    assert "22 documents" in out  # the three members of the demo's ZIP scellé are documents too
     assert "2024-03-14_PV_prolongation_GAV_FERRAND.odt" in out  # "GAV prolongée" finds the spelled-out PV
     assert "--mode lexical" in out
 

@@ -68,6 +68,14 @@ class Settings:
         True,
         "Scale the full-text weight by the share of the query (weighted by rarity) that its best passages hold.",
     )
+    # formats: containers (archives, mailboxes) whose members are documents
+    archive_max_entries: int = _setting(
+        10_000, "Most entries read in one archive or mailbox (and its nested archives); more: reported as too large."
+    )
+    archive_max_total_mb: int = _setting(8192, "Most bytes copied out of one archive to read its members, in MB.")
+    archive_max_ratio: int = _setting(
+        200, "Members expanding more than this many times their compressed size are refused (decompression bombs)."
+    )
 
     # quality (search quality, issue 20)
     fusion_query_aware: bool = _setting(

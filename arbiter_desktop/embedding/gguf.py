@@ -70,6 +70,19 @@ def check_model_file(path: Path) -> None:
             raise ModelError(f"{path} is not a GGUF model file (damaged or wrong format): provision it again")
 
 
+class _KeepOutput:
+    """Stands for llama-cpp-python's ``suppress_stdout_stderr``: leaves the process's output where it is."""
+
+    def __init__(self, disable: bool = True) -> None:
+        pass
+
+    def __enter__(self) -> _KeepOutput:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
 def load_llama_cpp() -> Any:
     """The llama_cpp module, with llama.cpp's CPU variant for this processor registered (before any model)."""
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # OpenMP threads must not spin between calls
@@ -77,6 +90,12 @@ def load_llama_cpp() -> Any:
         lib = importlib.import_module("llama_cpp")
     except ImportError as exc:  # pragma: no cover - the set-up installs it
         raise ModelError("llama-cpp-python is not installed: run `make setup`") from exc
+    # llama-cpp-python silences a quiet load by pointing the process's stdout and stderr (file descriptors 1 and 2,
+    # and sys.stdout / sys.stderr) at /dev/null for its duration: whatever another thread writes meanwhile is lost
+    # (a model loading in the background while the command line prints its report). Its log callback already
+    # drops llama.cpp's messages below ERROR when quiet: the redirection is switched off.
+    for module in ("llama_cpp.llama", "llama_cpp._internals"):
+        importlib.import_module(module).__dict__["suppress_stdout_stderr"] = _KeepOutput
     try:
         ensure_cpu_backend()
     except RuntimeError as exc:

@@ -1,7 +1,8 @@
 """`arbiter eval`: index a BEIR set through the real pipeline in a temporary case, run every query, score.
 
-Each corpus entry is written out as a text file (title on the first line), indexed by the same indexer the
-user runs, and searched by the same engine: the figures measure the product, not a side path.
+Each corpus entry is written out as a text file (title on the first line), indexed and searched through a case
+session opened as the user's are (the caller gives the opener: the composition root's, or a test's with stand-in
+models): the figures measure the product, not a side path.
 """
 
 from __future__ import annotations
@@ -16,16 +17,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from arbiter_desktop.config.settings import Settings
 from arbiter_desktop.domain import SearchMode, SearchRequest
-from arbiter_desktop.embedding.base import Embedder
 from arbiter_desktop.evaluation.beir import Dataset
 from arbiter_desktop.evaluation.metrics import distinct, mrr_at, ndcg_at, percentile, recall_at
-from arbiter_desktop.indexing.job import Indexer, Progress
-from arbiter_desktop.search.engine import SearchEngine, check_mode
-from arbiter_desktop.search.expansion import Lexicon, default_lexicon
-from arbiter_desktop.search.rerank import Reranker
-from arbiter_desktop.stores.case import Case
+from arbiter_desktop.indexing.job import Progress
+from arbiter_desktop.session import CaseSession
+
+# Opens (creating it) the case at a folder as a session: its settings and how its models load are the opener's.
+SessionOpener = Callable[[Path], CaseSession]
 
 _CATEGORY = re.compile(r"^q-([a-z]+)-")
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
@@ -102,19 +101,19 @@ class EvalCase:
     """A data set indexed in a temporary case, ready to be queried in several modes."""
 
     dataset: Dataset
-    case: Case
+    session: CaseSession
     mapping: dict[str, str]  # file path → corpus id
     index_seconds: float
 
-    def run(self, engine: SearchEngine, mode: SearchMode) -> EvalReport:
-        engine.check_mode(mode)
+    def run(self, mode: SearchMode, expand: bool = True) -> EvalReport:
+        """Every query with judgments, searched as the user searches (top 10, not recorded in the audit log)."""
         report = EvalReport(self.dataset.name, mode.value, len(self.dataset.corpus), self.index_seconds)
         for query_id, text in self.dataset.queries.items():
             relevant = self.dataset.qrels.get(query_id)
             if not relevant:
                 continue
             t0 = time.perf_counter()
-            result = engine.search(SearchRequest(query=text, top=10, mode=mode))
+            result = self.session.search(SearchRequest(query=text, top=10, mode=mode, expand=expand), audit=False)
             latency = (time.perf_counter() - t0) * 1000
             ranked = self.ranked_ids([p for hit in result.hits for p in (hit.doc_path, *hit.other_paths)])
             match = _CATEGORY.match(query_id)
@@ -130,58 +129,51 @@ class EvalCase:
 @contextmanager
 def indexed(
     dataset: Dataset,
-    embedder: Embedder | None = None,
-    settings: Settings | None = None,
+    open_session: SessionOpener,
     on_progress: Callable[[Progress], None] | None = None,
     workdir: Path | None = None,
+    mode: SearchMode | None = None,
 ) -> Iterator[EvalCase]:
-    """Write ``dataset`` out as files and index it (semantically too when ``embedder`` is given)."""
+    """Write ``dataset`` out as files and index it in a temporary case (semantically too when the session's
+    settings say so and its model is installed). ``mode``: the mode that will be searched, checked first (an
+    unavailable mode fails before the time spent indexing)."""
     with tempfile.TemporaryDirectory(prefix="arbiter-eval-", dir=workdir) as tmp:
         root = Path(tmp)
-        mapping = write_corpus(dataset, root / "corpus")
-        case = Case.open(root / "case", create=True)
-        if settings is not None:
-            case.settings = settings
-        try:
+        with open_session(root / "case") as session:
+            if mode is not None:
+                session.check_mode(mode)
+            mapping = write_corpus(dataset, root / "corpus")
             started = time.perf_counter()
-            Indexer(case, on_progress=on_progress, embedder=embedder).run([root / "corpus"])
-            yield EvalCase(dataset, case, mapping, time.perf_counter() - started)
-        finally:
-            case.close()
+            session.index([root / "corpus"], on_progress=on_progress, audit=False)
+            yield EvalCase(dataset, session, mapping, time.perf_counter() - started)
 
 
 def evaluate(
     dataset: Dataset,
-    mode: SearchMode = SearchMode.LEXICAL,
+    mode: SearchMode,
+    open_session: SessionOpener,
     on_progress: Callable[[Progress], None] | None = None,
     workdir: Path | None = None,
-    embedder: Embedder | None = None,
-    settings: Settings | None = None,
     expand: bool = True,
-    reranker: Reranker | None = None,
 ) -> EvalReport:
-    """Index ``dataset`` in a temporary case and run its queries; dense modes need ``embedder``."""
-    return evaluate_modes(dataset, [mode], on_progress, workdir, embedder, settings, expand, reranker)[0]
+    """Index ``dataset`` in a temporary case and run its queries in ``mode``."""
+    with indexed(dataset, open_session, on_progress, workdir, mode) as ready:
+        return ready.run(mode, expand)
 
 
 def evaluate_modes(
     dataset: Dataset,
     modes: Sequence[SearchMode],
+    open_session: SessionOpener,
     on_progress: Callable[[Progress], None] | None = None,
     workdir: Path | None = None,
-    embedder: Embedder | None = None,
-    settings: Settings | None = None,
     expand: bool = True,
-    reranker: Reranker | None = None,
 ) -> list[EvalReport]:
     """Index ``dataset`` once and run its queries in each of ``modes`` (one report per mode, in order)."""
-    for mode in modes:
-        check_mode(mode, embedder)  # before spending time on indexing
-    index_embedder = embedder if any(m is not SearchMode.LEXICAL for m in modes) else None
-    with indexed(dataset, index_embedder, settings, on_progress, workdir) as ready:
-        lexicon = default_lexicon() if expand else Lexicon()
-        engine = SearchEngine(ready.case, embedder, lexicon, reranker)
-        return [ready.run(engine, mode) for mode in modes]
+    with indexed(dataset, open_session, on_progress, workdir, modes[0] if modes else None) as ready:
+        for mode in modes:
+            ready.session.check_mode(mode)
+        return [ready.run(mode, expand) for mode in modes]
 
 
 def sample_queries(dataset: Dataset, size: int, seed: int) -> Dataset:

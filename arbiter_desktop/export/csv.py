@@ -58,6 +58,7 @@ COLUMNS = (
     ("csv_generation", True),
     ("coverage", False),
     ("audit", False),
+    ("containers", False),
 )
 
 
@@ -82,6 +83,7 @@ def _row(hit: ExportHit, results: ResultSet, context: ExportContext, labels: Lab
         "document": hit.doc_path,
         "other_paths": " | ".join(hit.other_paths),
         "sha256": hit.sha256,
+        "containers": " | ".join(f"{path} ({sha})" for path, sha in hit.containers),
         "page": str(hit.page),
         "doc_title": hit.title,
         "passage": hit.passage,

@@ -291,6 +291,8 @@ class _Writer:
         if hit.other_paths:
             fields.append((lb["other_paths"], "\n".join(hit.other_paths)))
         fields += [(lb["sha256"], hit.sha256), (lb["page"], str(hit.page))]
+        if hit.containers:
+            fields.append((lb["containers"], "\n".join(f"{path} — {sha}" for path, sha in hit.containers)))
         if hit.title:
             fields.append((lb["doc_title"], hit.title))
         if hit.query:

@@ -55,6 +55,7 @@ class ExportHit:
     tagged: str = ""  # tag exports: when the hit was tagged (ISO 8601)
     tagged_by: str = ""
     in_index: bool = True  # tag exports: False when the document's content is no longer in the case
+    containers: tuple[tuple[str, str], ...] = ()  # a member's enclosing containers: (location, SHA-256)
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +99,7 @@ def from_search(result: SearchResult, request: SearchRequest, models: Sequence[M
             matched_terms=h.matched_terms,
             expansions=h.expansions,
             semantic_highlight=h.semantic_highlight,
+            containers=h.containers,
         )
         for h in result.hits
     )

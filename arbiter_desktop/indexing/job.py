@@ -22,6 +22,7 @@ The job knows nothing of Qt: it reports :class:`Progress` through a callback and
 from __future__ import annotations
 
 import os
+import shutil
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -29,9 +30,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from arbiter_desktop.domain import ErrorReason, FileError, FileFingerprint, FileKind
+from arbiter_desktop.domain import CONTAINER_KINDS, ErrorReason, FileError, FileFingerprint, FileKind
 from arbiter_desktop.embedding.base import Embedder
+from arbiter_desktop.indexing.members import Holder, MemberTracker, PendingMember
 from arbiter_desktop.indexing.passages import PassageVectors
+from arbiter_desktop.ingest.containers import ArchiveLimits
+from arbiter_desktop.ingest.containers.task import container_task
 from arbiter_desktop.ingest.discovery import Seen, Skipped, fingerprint, restat, walk
 from arbiter_desktop.ingest.workers import Extracted, ExtractionPool, Failed, Job
 from arbiter_desktop.safetext import path_key
@@ -40,6 +44,7 @@ from arbiter_desktop.stores.lexical import ChunkRecord
 from arbiter_desktop.stores.vectors import VectorStore, open_vector_store
 
 CHANGE_RETRIES = 2  # times a file that changed while it was read is read again before it is reported
+SCRATCH = "scratch"  # in the case folder: members of containers copied out during a run (removed after it)
 FLUSH_DOCUMENTS = 1000  # documents sent to the full-text index per commit when a backlog is flushed
 
 
@@ -139,7 +144,9 @@ class Indexer:
         self.on_progress = on_progress or (lambda _p: None)
         self.embedder = embedder
         self.vectors: VectorStore | None = (
-            open_vector_store(case.directory, embedder.identity) if embedder is not None else None
+            open_vector_store(case.directory, embedder.identity, graph=self.settings.vector_search == "hnsw")
+            if embedder is not None
+            else None
         )
         self._started = 0.0
         # path → (source, fingerprint, document): files whose new document is recorded but not yet indexed
@@ -155,6 +162,7 @@ class Indexer:
 
         self._emit("scan", 0, 0, "", report)
         to_process: list[tuple[int, Seen, bool]] = []  # (source id, file, was known before)
+        unread_members = catalog.files_with_unread_members()  # containers a stopped run left half read
         for root in roots:
             source_id = catalog.add_source(path_key(str(root.resolve())))
             known = catalog.known_files(source_id)
@@ -179,7 +187,8 @@ class Indexer:
                     self._fail(source_id, unread, ErrorReason.UNREADABLE, item.message, report)
                     continue
                 before = known.get(key)
-                if before is not None and (before.size, before.mtime_ns) == (item.size, item.mtime_ns):
+                unchanged = before is not None and (before.size, before.mtime_ns) == (item.size, item.mtime_ns)
+                if unchanged and key not in unread_members:
                     report.unchanged += 1
                 else:
                     to_process.append((source_id, item, before is not None))
@@ -232,6 +241,8 @@ class Indexer:
                 done += 1
                 continue
             existing = catalog.document_id_for(fp.sha256)
+            if existing is not None and fp.kind in CONTAINER_KINDS:
+                existing = self._container_copy(fp, existing)  # None: read it (its members) again
             if existing is not None and not self._still_as_seen([(source_id, seen, fp, known)], moved, report):
                 done += 1
                 continue
@@ -239,6 +250,8 @@ class Indexer:
                 with catalog.transaction():
                     catalog.upsert_file(source_id, fp, existing)
                     catalog.mark_pending(existing)  # its list of paths changed
+                    if fp.kind not in CONTAINER_KINDS:
+                        catalog.delete_members(fp.path)  # it held an archive before
                 report.duplicates += 1
                 self._count(report, known)
                 done += 1
@@ -251,51 +264,53 @@ class Indexer:
             self._emit("scan", done, total, fp.path, report)
 
         pending_in_batch = 0
+        scratch = self.case.directory / SCRATCH
+        shutil.rmtree(scratch, ignore_errors=True)  # what a killed run left
+        tracker = MemberTracker(catalog, self._archive_limits())
         pool = ExtractionPool(
             self.settings.workers,
             self.settings.extract_timeout_s,
             self.settings.extract_memory_mb,
             self.settings.chunk_tokens,
             self.settings.chunk_overlap,
+            task=container_task(scratch, tracker.limits),
         )
         with pool:
             catalog.db.execute("BEGIN IMMEDIATE")
             try:
-                for job, outcome in pool.run(jobs):
-                    group = self._still_as_seen(groups[job.key], moved, report)
-                    if group and isinstance(outcome, Extracted):
-                        head = group[0][2]
-                        document_id = catalog.add_document(
-                            head.sha256, head.kind, head.size, outcome.extraction, outcome.chunks
-                        )
-                        for source_id, _, fp, known in group:
-                            self._moves[fp.path] = (source_id, fp, document_id)  # once it is in the index
-                            self._count(report, known)
-                        report.duplicates += len(group) - 1
-                        report.text_bytes += len(outcome.extraction.text.encode("utf-8"))
-                    elif group:
-                        assert isinstance(outcome, Failed)
-                        for source_id, _, fp, _ in group:
-                            catalog.record_error(source_id, fp, outcome.reason, outcome.message)
-                        report.errors += len(group)
-                    done += len(groups[job.key])
-                    pending_in_batch += 1
-                    self._emit("text", done, total, job.path, report)
-                    stop = self.control.checkpoint()
-                    if pending_in_batch >= self.settings.batch_files or stop:
-                        catalog.db.execute("COMMIT")
-                        self._flush(report)
-                        pending_in_batch = 0
-                        if stop:
-                            report.cancelled = True
-                            return
-                        catalog.db.execute("BEGIN IMMEDIATE")
+                while jobs:  # a round: the run's files, then the members of the containers among them, ...
+                    members: list[Job] = []
+                    for job, outcome in pool.run(jobs):
+                        errors_before = tracker.errors
+                        if tracker.is_member_job(job):
+                            found = tracker.finished(job, outcome, self._add_member_document)
+                            done += 1
+                        else:
+                            found = self._file_outcome(job, outcome, groups[job.key], moved, report, tracker)
+                            done += len(groups[job.key])
+                        members += found
+                        total += len(found)  # members of containers count as files to read
+                        report.errors += tracker.errors - errors_before
+                        pending_in_batch += 1
+                        self._emit("text", done, total, job.path, report)
+                        stop = self.control.checkpoint()
+                        if pending_in_batch >= self.settings.batch_files or stop:
+                            catalog.db.execute("COMMIT")
+                            self._flush(report)
+                            pending_in_batch = 0
+                            if stop:
+                                report.cancelled = True
+                                return
+                            catalog.db.execute("BEGIN IMMEDIATE")
+                    jobs = members
                 catalog.db.execute("COMMIT")
             except BaseException:
                 if catalog.db.in_transaction:
                     catalog.db.execute("ROLLBACK")
                     self._moves.clear()  # their documents were rolled back with the batch
                 raise
+            finally:
+                shutil.rmtree(scratch, ignore_errors=True)
         if not moved:
             return
         if retries > 0:
@@ -305,6 +320,76 @@ class Indexer:
             still_moving = FileFingerprint(seen.key, seen.size, seen.mtime_ns, "", FileKind.UNKNOWN)
             message = "the file kept changing while it was being read (still being written?): index again later"
             self._fail(source_id, still_moving, ErrorReason.CHANGED, message, report)
+
+    def _file_outcome(
+        self,
+        job: Job,
+        outcome: Extracted | Failed,
+        files: list[tuple[int, Seen, FileFingerprint, bool]],
+        moved: list[tuple[int, Seen, bool]],
+        report: IndexReport,
+        tracker: MemberTracker,
+    ) -> list[Job]:
+        """Record a file's outcome (for every file of the run with that content); a container's members come
+        back as jobs."""
+        catalog = self.case.catalog
+        group = self._still_as_seen(files, moved, report)
+        if group and isinstance(outcome, Extracted):
+            head = group[0][2]
+            document_id = catalog.document_id_for(head.sha256)  # a member of this run may have brought it
+            if document_id is None:
+                document_id = catalog.add_document(
+                    head.sha256, head.kind, head.size, outcome.extraction, outcome.chunks
+                )
+            for source_id, _, fp, known in group:
+                self._moves[fp.path] = (source_id, fp, document_id)  # once it is in the index
+                self._count(report, known)
+            report.duplicates += len(group) - 1
+            report.text_bytes += len(outcome.extraction.text.encode("utf-8"))
+            if head.kind in CONTAINER_KINDS:
+                holders = [Holder(fp.path, None, fp.path, 0) for _, _, fp, _ in group]
+                return tracker.expanded(holders, head.sha256, outcome.members)
+            for _, _, fp, _ in group:
+                catalog.delete_members(fp.path)  # the path held an archive before: its members leave
+        elif group:
+            assert isinstance(outcome, Failed)
+            for source_id, _, fp, _ in group:
+                catalog.record_error(source_id, fp, outcome.reason, outcome.message)
+            report.errors += len(group)
+        return []
+
+    def _add_member_document(self, outcome: Extracted, member: PendingMember) -> int:
+        """The document of a member's content (recorded now unless another path brought it meanwhile)."""
+        catalog = self.case.catalog
+        existing = catalog.document_id_for(member.sha256)
+        if existing is not None:
+            return existing
+        return catalog.add_document(member.sha256, member.kind, member.size, outcome.extraction, outcome.chunks)
+
+    def _container_copy(self, fp: FileFingerprint, document_id: int) -> int | None:
+        """A container identical to one already indexed: its members are copied under this path too (the
+        document is returned); None when they must be read again (none of its copies has them all)."""
+        catalog = self.case.catalog
+        if catalog.has_members(fp.path) and fp.path not in catalog.files_with_unread_members():
+            known = catalog.db.execute("SELECT sha256 FROM files WHERE path=?", (fp.path,)).fetchone()
+            if known is not None and known[0] == fp.sha256:
+                return document_id  # the same file, same content: its members are as they were
+        source = catalog.complete_member_source(fp.sha256, fp.path)
+        if source is None:
+            return None
+        with catalog.transaction():
+            catalog.delete_members(fp.path)
+            catalog.copy_members(source, fp.path)
+        return document_id
+
+    def _archive_limits(self) -> ArchiveLimits:
+        settings = self.settings
+        return ArchiveLimits(
+            max_entries=settings.archive_max_entries,
+            max_member_bytes=settings.max_file_mb * 1024 * 1024,
+            max_total_bytes=settings.archive_max_total_mb * 1024 * 1024,
+            max_ratio=settings.archive_max_ratio,
+        )
 
     def _still_as_seen(
         self,

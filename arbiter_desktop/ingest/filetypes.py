@@ -10,8 +10,9 @@ import codecs
 import io
 import re
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import IO
+from typing import IO, cast
 
 from charset_normalizer import from_bytes
 
@@ -21,9 +22,18 @@ from arbiter_desktop.ingest.readonly import open_source
 HEAD_BYTES = 64 * 1024
 _PDF_SEARCH = 1024
 _ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
+_ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_SEVENZIP_MAGIC = b"7z\xbc\xaf\x27\x1c"
+_PST_MAGIC = b"!BDN"
+_COMPRESSED_MAGIC = (b"\x1f\x8b", b"BZh", b"\xfd7zXZ\x00")  # gzip, bzip2, xz: a tar inside is a container
+_TAR_MAGIC_OFFSET = 257
 # Formats whose first bytes could pass for text (the others have NULs or control bytes early on).
 _BINARY_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"\xd0\xcf\x11\xe0", b"\x1f\x8b", b"GIF87a", b"GIF89a")
+# Office documents saved with a password are OLE files holding an encrypted package: named by their extension,
+# so that their extractor reports them as encrypted.
+_ENCRYPTED_PACKAGE_KINDS = {".xlsx": FileKind.XLSX, ".xlsm": FileKind.XLSX, ".pptx": FileKind.PPTX}
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
     (codecs.BOM_UTF32_BE, "utf-32-be"),
@@ -58,18 +68,33 @@ _EXTENSION_KINDS = {
 
 
 def detect_kind(path: Path) -> FileKind:
-    """The format of the file at ``path``, read from its first bytes (and zip directory)."""
+    """The format of the file at ``path``, read from its first bytes (and zip or OLE directory)."""
     with open_source(path) as handle:
         head = handle.read(HEAD_BYTES)
         if head.startswith(_ZIP_MAGIC):
             return _zip_kind(handle) or _zip_kind_from_local_headers(head)
+        if head.startswith(_OLE_MAGIC):
+            return _ole_kind(handle, path.name)
+        if head.startswith(_COMPRESSED_MAGIC):
+            return _compressed_kind(handle)
     return detect_kind_bytes(head, path.name)
 
 
 def detect_kind_bytes(head: bytes, name: str) -> FileKind:
-    """The format of content starting with ``head`` (pass whole zips); ``name`` gives the extension."""
+    """The format of content starting with ``head`` (pass whole zips and OLE files); ``name`` gives the
+    extension."""
     if head.startswith(_ZIP_MAGIC):
         return _zip_kind(io.BytesIO(head)) or _zip_kind_from_local_headers(head)
+    if head.startswith(_OLE_MAGIC):
+        return _ole_kind(io.BytesIO(head), name)
+    if head.startswith(_COMPRESSED_MAGIC):
+        return _compressed_kind(io.BytesIO(head))
+    if head.startswith(_SEVENZIP_MAGIC):
+        return FileKind.SEVENZIP
+    if head.startswith(_PST_MAGIC) and len(head) >= 12 and head[8:10] in (b"SM", b"SO"):
+        return FileKind.PST
+    if head[_TAR_MAGIC_OFFSET : _TAR_MAGIC_OFFSET + 5] == b"ustar":
+        return FileKind.TAR
     if head.find(b"%PDF-", 0, _PDF_SEARCH + 5) >= 0:
         return FileKind.PDF
     head = head[:HEAD_BYTES]
@@ -182,24 +207,90 @@ def _is_header_block(lines: list[str]) -> bool:
 
 
 def _zip_kind(source: IO[bytes]) -> FileKind | None:
-    """DOCX, ODT or UNKNOWN from the zip's members; None when the zip directory cannot be read."""
+    """DOCX, XLSX, PPTX, ODT, ODS, or ZIP (an archive) from the zip's members; None when the zip directory cannot
+    be read."""
     try:
         with zipfile.ZipFile(source) as archive:
             names = set(archive.namelist())
             if "word/document.xml" in names:
                 return FileKind.DOCX
+            if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
+                return FileKind.XLSX
+            if "ppt/presentation.xml" in names:
+                return FileKind.PPTX
             small = "mimetype" in names and archive.getinfo("mimetype").file_size <= 256
-            if small and archive.read("mimetype").strip() == _ODT_MIMETYPE:
-                return FileKind.ODT
-    except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError):
+            if small and not archive.getinfo("mimetype").flag_bits & 0x1:
+                mimetype = archive.read("mimetype").strip()
+                if mimetype == _ODT_MIMETYPE:
+                    return FileKind.ODT
+                if mimetype == _ODS_MIMETYPE:
+                    return FileKind.ODS
+    except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError, ValueError):
         return None
-    return FileKind.UNKNOWN
+    return FileKind.ZIP
 
 
 def _zip_kind_from_local_headers(head: bytes) -> FileKind:
     """Best effort for a zip whose central directory is beyond ``head``: look at the local file headers."""
-    if head[30:38] == b"mimetype" and head[38:].startswith(_ODT_MIMETYPE) and head[8:10] == b"\x00\x00":
-        return FileKind.ODT
+    if head[30:38] == b"mimetype" and head[8:10] == b"\x00\x00":
+        if head[38:].startswith(_ODT_MIMETYPE):
+            return FileKind.ODT
+        if head[38:].startswith(_ODS_MIMETYPE):
+            return FileKind.ODS
     if b"word/document.xml" in head:
         return FileKind.DOCX
+    if b"xl/workbook.xml" in head:
+        return FileKind.XLSX
+    return FileKind.ZIP  # a zip whose directory is damaged: the archive reader says what is wrong
+
+
+def _ole_kind(source: IO[bytes], name: str) -> FileKind:
+    """DOC, XLS, MSG (or an encrypted OOXML package, by its extension) from the streams of an OLE file."""
+    import olefile
+
+    try:
+        with olefile.OleFileIO(source) as ole:
+            streams = {"/".join(entry) for entry in ole.listdir(streams=True, storages=False)}
+    except Exception:  # a damaged OLE directory: the extractor of its extension says what is wrong
+        return _OLE_BY_SUFFIX.get(Path(name).suffix.lower(), FileKind.UNKNOWN)  # damaged: the extractor says so
+    if "WordDocument" in streams:
+        return FileKind.DOC
+    if "Workbook" in streams or "Book" in streams:
+        return FileKind.XLS
+    if any(s.startswith("__substg1.0_") for s in streams):
+        return FileKind.MSG
+    if "EncryptedPackage" in streams:
+        return _ENCRYPTED_PACKAGE_KINDS.get(Path(name).suffix.lower(), FileKind.DOCX)
     return FileKind.UNKNOWN
+
+
+_OLE_BY_SUFFIX = {".doc": FileKind.DOC, ".xls": FileKind.XLS, ".msg": FileKind.MSG, ".dot": FileKind.DOC}
+
+
+def _gzip_opener(source: IO[bytes]) -> IO[bytes]:
+    import gzip
+
+    return cast(IO[bytes], gzip.GzipFile(fileobj=source))
+
+
+def _compressed_kind(source: IO[bytes]) -> FileKind:
+    """TAR when a gzip, bzip2 or xz stream holds a tar archive (its first block says "ustar"), else UNKNOWN."""
+    import bz2
+    import lzma
+
+    source.seek(0)
+    magic = source.read(6)
+    source.seek(0)
+    opener: Callable[[IO[bytes]], IO[bytes]]
+    if magic.startswith(b"\x1f\x8b"):
+        opener = _gzip_opener
+    elif magic.startswith(b"BZh"):
+        opener = bz2.BZ2File
+    else:
+        opener = lzma.LZMAFile
+    try:
+        with opener(source) as stream:
+            block = stream.read(512)
+    except (OSError, EOFError, lzma.LZMAError, ValueError):
+        return FileKind.UNKNOWN
+    return FileKind.TAR if block[_TAR_MAGIC_OFFSET : _TAR_MAGIC_OFFSET + 5] == b"ustar" else FileKind.UNKNOWN

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from arbiter_desktop.domain import ChunkSpan, ErrorReason, Extraction, ExtractionError, FileKind
+from arbiter_desktop.ingest.containers import Member
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +33,7 @@ class Job:
 class Extracted:
     extraction: Extraction
     chunks: tuple[ChunkSpan, ...]
+    members: tuple[Member, ...] = ()  # a container's members, copied out (ingest/containers)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,19 +1,25 @@
 """The SearchEngine facade: one call from a request to cited, highlighted hits.
 
-The CLI, the evaluation runner and the GUI's search worker all call :meth:`SearchEngine.search`.
+One engine lives as long as its case is open (:class:`~arbiter_desktop.session.CaseSession` holds it): it follows
+the indexer's commits and keeps its caches (query embeddings, the case's counts per generation) from one search to
+the next. :meth:`SearchEngine.search` returns the ranked hits with their passages and matched words;
+:meth:`SearchEngine.mark` marks, in hits already shown, the sentence closest to the query in meaning — a few
+sentence embeddings per hit, so the window asks for it after the hit list is on screen.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from arbiter_desktop.domain import (
+    LOCATION_SEPARATOR,
     NO_RERANKER,
     Chunk,
     Coverage,
@@ -30,6 +36,7 @@ from arbiter_desktop.embedding.base import Embedder
 from arbiter_desktop.search.coverage import COVERAGE_PASSAGES, lexical_coverage
 from arbiter_desktop.search.expansion import Lexicon
 from arbiter_desktop.search.features import identifier_matchers, units_of
+from arbiter_desktop.search.filters import Filters
 from arbiter_desktop.search.fusion import (
     TIER,
     FusionPlan,
@@ -88,6 +95,9 @@ IDENTIFIER_DEPTH = 1000  # chunks looked up for holding an identifier of the que
 SNAPSHOT_ATTEMPTS = 3  # searches on newer catalog snapshots while the index is ahead of the one read
 
 
+QUERY_VECTORS_KEPT = 256  # query embeddings kept (a query searched again, in another mode or with other filters)
+
+
 class SearchEngine:
     def __init__(
         self,
@@ -97,6 +107,7 @@ class SearchEngine:
         reranker: Reranker | None = None,
     ) -> None:
         self.case = case
+        self.settings = case.settings
         self.embedder = embedder
         self.lexicon = lexicon or Lexicon()
         self.reranker = reranker
@@ -104,7 +115,9 @@ class SearchEngine:
         self.compiler = QueryCompiler(case.lexical)
         self._generation = -1
         self._vectors: VectorStore | None = None
-        self._query_vector: npt.NDArray[np.float32] | None = None
+        self._vectors_generation = -1
+        self._query_vectors: OrderedDict[tuple[str, str], npt.NDArray[np.float32]] = OrderedDict()
+        self._coverage: tuple[int, Coverage] | None = None
 
     def check_mode(self, mode: SearchMode) -> None:
         check_mode(mode, self.embedder)
@@ -114,9 +127,40 @@ class SearchEngine:
         generation = self.case.catalog.generation()
         if generation != self._generation:
             self.case.lexical.reload()
-            if self.embedder is not None:
-                self._vectors = open_vector_store(self.case.directory, self.embedder.identity)
             self._generation = generation
+        if self.embedder is not None and (
+            self._vectors_generation != generation
+            or self._vectors is None
+            or self._vectors.identity != self.embedder.identity
+        ):
+            self._vectors = open_vector_store(self.case.directory, self.embedder.identity)
+            self._vectors_generation = generation
+
+    def coverage(self) -> Coverage:
+        """How many chunks the case has, and how many of them have a vector (counted once per generation)."""
+        generation = self.case.catalog.generation()
+        if self._coverage is None or self._coverage[0] != generation:
+            counts = self.case.catalog.counts()
+            self._coverage = (generation, Coverage(chunks=counts["chunks"], embedded=counts["embedded"]))
+        return self._coverage[1]
+
+    def query_vector(self, request: SearchRequest, expansions: Sequence[Expansion]) -> npt.NDArray[np.float32]:
+        """The embedding of the query as the model reads it (kept for the next searches of the same text)."""
+        assert self.embedder is not None
+        text = dense_query(request.query, expansions)
+        key = (self.embedder.identity.sha256, text)
+        vector = self._query_vectors.get(key)
+        if vector is None:
+            vector = self.embedder.embed_queries([text])[0]
+            self._query_vectors[key] = vector
+            while len(self._query_vectors) > QUERY_VECTORS_KEPT:
+                self._query_vectors.popitem(last=False)
+        else:
+            self._query_vectors.move_to_end(key)
+        return vector
+
+    def _expansions(self, request: SearchRequest) -> list[Expansion]:
+        return self.lexicon.expand(request.query, request.disabled_expansions) if request.expand else []
 
     def search(self, request: SearchRequest) -> SearchResult:
         """Run ``request``, consistently while an indexer commits.
@@ -133,23 +177,23 @@ class SearchEngine:
                 result = self._search(request, started, last=attempt == SNAPSHOT_ATTEMPTS)
             if result is not None:
                 return result
-            self._generation = -1  # reload the index and the vectors after the next snapshot
+            self._generation = self._vectors_generation = -1  # reload the index and the vectors after the next snapshot
         raise AssertionError("unreachable: the last attempt always returns")
 
     def retrieve(self, request: SearchRequest) -> Retrieval:
         """The first stage: the expanded query and the candidates of each retriever the mode uses."""
         self.refresh()
-        expansions = self.lexicon.expand(request.query, request.disabled_expansions) if request.expand else []
+        expansions = self._expansions(request)
         compiled = self.compiler.compile(request.query, expansions)
-        self._query_vector = None
+        filters = Filters.of(request)
         lexical: list[tuple[float, int, int]] = []
         dense: list[tuple[int, float]] = []
         fused_modes = (SearchMode.HYBRID, SearchMode.FULL)
         if request.mode in (SearchMode.LEXICAL, *fused_modes):
-            query = self._filtered(compiled.query, request)
+            query = self._filtered(compiled.query, filters)
             lexical = self.case.lexical.search(query, limit=max(RETRIEVAL_DEPTH, request.top * 5))
         if request.mode in (SearchMode.DENSE, *fused_modes):
-            dense = self._dense(request, expansions)
+            dense = self._dense(request, expansions, filters)
         return Retrieval(request.query, expansions, compiled, lexical, dense)
 
     def _search(self, request: SearchRequest, started: float, last: bool) -> SearchResult | None:
@@ -196,12 +240,11 @@ class SearchEngine:
                     ranked, reranked = self._learned_rerank(learned, request, retrieval, ranked, fused, chunks, metas)
         kept = self._collapse(ranked, chunks, request.top)
         hits = self._hits(kept, metas, compiled, bm25, cosine, fused, reranked, request.mode)
-        counts = self.case.catalog.counts()
         return SearchResult(
             query=request.query,
             mode=request.mode,
             expansions=tuple(expansions),
-            coverage=Coverage(chunks=counts["chunks"], embedded=counts["embedded"]),
+            coverage=self.coverage(),
             hits=tuple(hits),
             elapsed_ms=(time.perf_counter() - started) * 1000,
             reranker=(self.reranker.identity.name if self.reranker is not None else learned.name if learned else None)
@@ -216,8 +259,7 @@ class SearchEngine:
         row = self.case.catalog.document(document_id)
         if row is None:
             return None
-        expansions = self.lexicon.expand(request.query, request.disabled_expansions) if request.expand else []
-        compiled = self.compiler.compile(request.query, expansions)
+        compiled = self.compiler.compile(request.query, self._expansions(request))
         matches = find_matches(row.text, compiled.matchers)
         return DocumentView(
             document_id=row.id,
@@ -275,13 +317,13 @@ class SearchEngine:
             for c in head
         ]
         cosines = (
-            self._vectors.scores(self._query_vector, head)
-            if self._vectors is not None and self._query_vector is not None
+            self._vectors.scores(self.query_vector(request, retrieval.expansions), head)
+            if self._vectors is not None and self.embedder is not None and retrieval.dense
             else {}
         )
         rows = head_features(
             shape,
-            self._coverage(request, retrieval),
+            self._query_coverage(request, retrieval),
             units_of(self.compiler, self.case.lexical, request.query, retrieval.expansions),
             identifier_matchers(self.compiler, shape.identifiers),
             candidates,
@@ -295,7 +337,7 @@ class SearchEngine:
     def _rerank(self, query: str, ranked: list[int], chunks: dict[int, Chunk]) -> tuple[list[int], dict[int, float]]:
         """Reorder the head of the fused ranking (``rerank_depth`` chunks) by the cross-encoder's scores."""
         assert self.reranker is not None
-        head = [c for c in ranked[: self.case.settings.rerank_depth] if c in chunks]
+        head = [c for c in ranked[: self.settings.rerank_depth] if c in chunks]
         scores = dict(zip(head, self.reranker.score(query, [chunks[c].text for c in head]), strict=True))
         reordered = sorted(head, key=lambda c: -scores[c])
         return reordered + [c for c in ranked if c not in scores], scores
@@ -305,9 +347,9 @@ class SearchEngine:
         (search/fusion.py): hits holding the identifiers of an identifier query first, meaning leading for a
         question or a description, the full text weighed by how much of the query its best passages hold."""
         expansions, lexical, dense = retrieval.expansions, retrieval.lexical, retrieval.dense
-        settings = self.case.settings
+        settings = self.settings
         shape = query_shape(request.query, expansions)
-        coverage = self._coverage(request, retrieval) if settings.fusion_adaptive else 1.0
+        coverage = self._query_coverage(request, retrieval) if settings.fusion_adaptive else 1.0
         if settings.fusion_query_aware:
             plan = fusion_plan(shape, coverage)
         else:
@@ -326,7 +368,7 @@ class SearchEngine:
             fused = identifiers_first(fused, lambda c: holders.get(c, 0.0))
         return fused
 
-    def _coverage(self, request: SearchRequest, retrieval: Retrieval) -> float:
+    def _query_coverage(self, request: SearchRequest, retrieval: Retrieval) -> float:
         """How much of the query the best full-text passages hold (1.0 without both rankings or for operators)."""
         if retrieval.coverage is None:
             retrieval.coverage = 1.0
@@ -345,33 +387,66 @@ class SearchEngine:
         """Share of ``identifiers`` each chunk holds (as written, any spacing or case), for the chunks holding one."""
         held: dict[int, int] = {}
         for identifier in identifiers:
-            query = self._filtered(self.compiler.compile_exact(identifier), request)
+            query = self._filtered(self.compiler.compile_exact(identifier), Filters.of(request))
             for _, chunk_id, _ in self.case.lexical.search(query, limit=IDENTIFIER_DEPTH):
                 held[chunk_id] = held.get(chunk_id, 0) + 1
         return {c: n / len(identifiers) for c, n in held.items()}
 
-    def _dense(self, request: SearchRequest, expansions: Sequence[Expansion]) -> list[tuple[int, float]]:
+    def _dense(
+        self, request: SearchRequest, expansions: Sequence[Expansion], filters: Filters
+    ) -> list[tuple[int, float]]:
         assert self.embedder is not None
         if self._vectors is None or not len(self._vectors) or not request.query.strip():
             return []
-        vector = self.embedder.embed_queries([dense_query(request.query, expansions)])[0]
-        self._query_vector = vector
-        settings = self.case.settings
+        vector = self.query_vector(request, expansions)
+        settings = self.settings
+        # with filters, more candidates: the filters are checked after the vector search
+        depth = RETRIEVAL_DEPTH * (FILTERED_DEPTH_FACTOR if filters else 1)
         found = self._vectors.search(
-            vector, RETRIEVAL_DEPTH, settings.rescore_candidates, exact=settings.vector_search != "hnsw"
+            vector, depth, max(depth, settings.rescore_candidates), exact=settings.vector_search != "hnsw"
         )
-        if not (request.kinds or request.path_prefix or request.date_from or request.date_to):
+        if not filters:
             return found
         chunks = self.case.catalog.chunks([c for c, _ in found])
         metas = self.case.catalog.documents_meta([ch.document_id for ch in chunks.values()])
-        return [(c, score) for c, score in found if c in chunks and _allowed(metas.get(chunks[c].document_id), request)]
+        kept = [(c, score) for c, score in found if c in chunks and filters.allows(metas.get(chunks[c].document_id))]
+        return kept[:RETRIEVAL_DEPTH]
+
+    def mark(self, request: SearchRequest, hits: Sequence[Hit], stop: Callable[[], bool] | None = None) -> list[Hit]:
+        """``hits`` (of a search of ``request``) with the passage's sentence closest to the query in meaning
+        marked; a hit found by meaning alone gets the passage around that sentence. A hit whose chunk left the
+        case (a commit since the search) is returned as it was, and so are the hits left when ``stop`` says so
+        (it is asked before each sentence embedding: a newer search need not wait for the marks)."""
+        if self.embedder is None or request.mode is SearchMode.LEXICAL or not request.query.strip() or not hits:
+            return list(hits)
+        expansions = self._expansions(request)
+        compiled = self.compiler.compile(request.query, expansions)
+        vector = self.query_vector(request, expansions)
+        chunks = self.case.catalog.chunks([h.chunk_id for h in hits])
+        metas = self.case.catalog.documents_meta(list({h.document_id for h in hits}))
+        width = self.settings.passage_chars
+        should_stop = stop or (lambda: False)
+        marked: list[Hit] = []
+        for hit in hits:
+            chunk, meta = chunks.get(hit.chunk_id), metas.get(hit.document_id)
+            if chunk is None or meta is None or chunk.document_id != hit.document_id or should_stop():
+                marked.append(hit)
+                continue
+            matches = find_matches(chunk.text, compiled.matchers)
+            sentence = self._closest_sentence(chunk, meta, matches, width, vector, should_stop)
+            marked.append(self._hit(hit, chunk, meta, matches, sentence, width) if sentence else hit)
+        return marked
 
     def _closest_sentence(
-        self, chunk: Chunk, meta: DocumentMeta, matches: Sequence[Match], width: int
+        self,
+        chunk: Chunk,
+        meta: DocumentMeta,
+        matches: Sequence[Match],
+        width: int,
+        vector: npt.NDArray[np.float32],
+        stop: Callable[[], bool],
     ) -> tuple[int, int] | None:
-        """The chunk's sentence closest to the query vector (offsets in the chunk text)."""
-        if self.embedder is None or self._query_vector is None:
-            return None
+        """The chunk's sentence closest to the query vector (offsets in the chunk text); None if stopped."""
         spans = sentence_spans(chunk.text)
         if matches:  # only the sentences around the lexical matches can end up in the passage
             anchor = matches[0].start
@@ -381,23 +456,35 @@ class SearchEngine:
             # an SMS extraction, the message among the rows, not the header), then its closest sentence
             windows = pack_sentences(spans, width)[:MAX_WINDOWS]
             if len(windows) > 1:
-                best = self._closest(chunk.text, windows, meta.title)
+                best = self._closest(chunk.text, windows, meta.title, vector, stop)
+                if best is None:
+                    return None
                 spans = [s for s in spans if windows[best][0] <= s[0] and s[1] <= windows[best][1]]
             spans = spans[:MAX_SENTENCES]
         spans = [s for s in spans if s[1] - s[0] <= width] or spans
-        if not spans:
-            return None
-        return spans[self._closest(chunk.text, spans, meta.title)]
+        best = self._closest(chunk.text, spans, meta.title, vector, stop) if spans else None
+        return spans[best] if best is not None else None
 
-    def _closest(self, text: str, spans: Sequence[tuple[int, int]], title: str) -> int:
-        """Index of the span of ``text`` whose embedding is closest to the query's."""
-        assert self.embedder is not None and self._query_vector is not None
-        vectors = self.embedder.embed_documents([text[a:b] for a, b in spans], [title] * len(spans))
-        return int(np.argmax(vectors @ self._query_vector))
+    def _closest(
+        self,
+        text: str,
+        spans: Sequence[tuple[int, int]],
+        title: str,
+        vector: npt.NDArray[np.float32],
+        stop: Callable[[], bool],
+    ) -> int | None:
+        """Index of the span of ``text`` whose embedding is closest to the query's (None if stopped)."""
+        assert self.embedder is not None
+        scores: list[float] = []
+        for a, b in spans:  # one at a time, so that a stop is seen within one sentence's embedding
+            if stop():
+                return None
+            scores.append(float(self.embedder.embed_documents([text[a:b]], [title])[0] @ vector))
+        return int(np.argmax(scores))
 
     def _collapse(self, ranked: Sequence[int], chunks: dict[int, Chunk], top: int) -> list[Chunk]:
         """The best ``hits_per_document`` chunks of each document, in rank order, up to ``top``."""
-        per_doc = max(1, self.case.settings.hits_per_document)
+        per_doc = max(1, self.settings.hits_per_document)
         kept: list[Chunk] = []
         taken: dict[int, int] = {}
         for chunk_id in ranked:
@@ -412,17 +499,11 @@ class SearchEngine:
                 break
         return kept
 
-    def _filtered(self, query: Any, request: SearchRequest) -> Any:
-        store = self.case.lexical
-        clauses: list[tuple[str, Any]] = [("must", query)]
-        if request.kinds:
-            clauses.append(("must", store.prefix_filter("kind", [k.value for k in request.kinds])))
-        if request.path_prefix:
-            folder = request.path_prefix.rstrip("/") or "/"
-            clauses.append(("must", store.prefix_filter("folder", [folder])))
-        if request.date_from or request.date_to:
-            clauses.append(("must", store.date_range(request.date_from, request.date_to)))
-        return query if len(clauses) == 1 else store.boolean(clauses)
+    def _filtered(self, query: Any, filters: Filters) -> Any:
+        clauses = filters.clauses(self.case.lexical)
+        if not clauses:
+            return query
+        return self.case.lexical.boolean([("must", query), *(("must", c) for c in clauses)])
 
     def _hits(
         self,
@@ -435,28 +516,12 @@ class SearchEngine:
         reranked: dict[int, float],
         mode: SearchMode,
     ) -> list[Hit]:
-        width = self.case.settings.passage_chars
-        semantic_hits = self.case.settings.semantic_highlights if self._query_vector is not None else 0
+        width = self.settings.passage_chars
         hits: list[Hit] = []
         for chunk in kept:
             meta = metas.get(chunk.document_id)
             if meta is None:
                 continue
-            matches = find_matches(chunk.text, compiled.matchers)
-            sentence = self._closest_sentence(chunk, meta, matches, width) if len(hits) < semantic_hits else None
-            if sentence is not None and not matches:  # a hit by meaning alone: show its best sentence
-                passage = passage_at(chunk.text, *window_around(chunk.text, *sentence, width), matches)
-            else:
-                passage = best_passage(chunk.text, matches, width)
-            marked = None
-            if (
-                sentence is not None
-                and passage.start <= sentence[0]
-                and sentence[1] <= passage.start + len(passage.text)
-            ):
-                marked = (sentence[0] - passage.start, sentence[1] - passage.start)
-            start = chunk.start + passage.start
-            paths = meta.paths or ("",)
             scores = Scores(
                 bm25=bm25.get(chunk.id),
                 dense=cosine.get(chunk.id),
@@ -466,31 +531,61 @@ class SearchEngine:
             main = {SearchMode.LEXICAL: scores.bm25, SearchMode.DENSE: scores.dense}.get(mode, scores.fused)
             if scores.rerank is not None:
                 main = scores.rerank
-            hits.append(
-                Hit(
-                    rank=len(hits) + 1,
-                    doc_path=paths[0],
-                    other_paths=tuple(paths[1:]),
-                    sha256=meta.sha256,
-                    title=meta.title,
-                    page=page_at(meta.pages, start) if meta.pages else chunk.page,
-                    chunk_id=chunk.id,
-                    document_id=chunk.document_id,
-                    score=main or 0.0,
-                    passage=passage.text,
-                    passage_start=start,
-                    highlights=passage.highlights,
-                    matched_terms=passage.matched,
-                    scores=scores,
-                    expansions=passage.expansions,
-                    semantic_highlight=marked,
-                )
+            paths = meta.paths or ("",)
+            ranked = Hit(
+                rank=len(hits) + 1,
+                doc_path=paths[0],
+                other_paths=tuple(paths[1:]),
+                sha256=meta.sha256,
+                title=meta.title,
+                page=chunk.page,
+                chunk_id=chunk.id,
+                document_id=chunk.document_id,
+                score=main or 0.0,
+                passage="",
+                passage_start=chunk.start,
+                highlights=(),
+                matched_terms=(),
+                scores=scores,
+                containers=self.case.catalog.containers_of(paths[0]) if LOCATION_SEPARATOR in paths[0] else (),
             )
+            hits.append(self._hit(ranked, chunk, meta, find_matches(chunk.text, compiled.matchers), None, width))
         return hits
+
+    def _hit(
+        self,
+        hit: Hit,
+        chunk: Chunk,
+        meta: DocumentMeta,
+        matches: list[Match],
+        sentence: tuple[int, int] | None,
+        width: int,
+    ) -> Hit:
+        """``hit`` with its passage cut from ``chunk``: around the matches, or around the ``sentence`` closest in
+        meaning for a hit without match; that sentence is marked when it is in the passage."""
+        if sentence is not None and not matches:  # a hit by meaning alone: show its best sentence
+            passage = passage_at(chunk.text, *window_around(chunk.text, *sentence, width), matches)
+        else:
+            passage = best_passage(chunk.text, matches, width)
+        marked = None
+        if sentence is not None and passage.start <= sentence[0] and sentence[1] <= passage.start + len(passage.text):
+            marked = (sentence[0] - passage.start, sentence[1] - passage.start)
+        start = chunk.start + passage.start
+        return replace(
+            hit,
+            page=page_at(meta.pages, start) if meta.pages else chunk.page,
+            passage=passage.text,
+            passage_start=start,
+            highlights=passage.highlights,
+            matched_terms=passage.matched,
+            expansions=passage.expansions,
+            semantic_highlight=marked,
+        )
 
 
 MAX_SENTENCES = 4  # sentences compared with the query per hit, nearest the lexical matches first
 MAX_WINDOWS = 8  # passage-sized windows compared with the query for a hit without lexical match
+FILTERED_DEPTH_FACTOR = 5  # vector candidates taken per kept one when filters apply
 
 
 def pack_sentences(spans: Sequence[tuple[int, int]], width: int) -> list[tuple[int, int]]:
@@ -522,18 +617,3 @@ def dense_query(query: str, expansions: Sequence[Expansion]) -> str:
         cursor = expansion.end
     parts.append(query[cursor:])
     return "".join(parts)
-
-
-def _allowed(meta: DocumentMeta | None, request: SearchRequest) -> bool:
-    """The filters of a request, checked on a document (for semantic hits, which bypass the full-text filters)."""
-    if meta is None:
-        return False
-    if request.kinds and meta.kind not in request.kinds:
-        return False
-    if request.path_prefix:
-        prefix = request.path_prefix.rstrip("/") + "/"
-        if not any(p.startswith(prefix) for p in meta.paths):
-            return False
-    if request.date_from and (meta.date is None or meta.date < request.date_from):
-        return False
-    return not (request.date_to and (meta.date is None or meta.date > request.date_to))

@@ -193,9 +193,9 @@ def read_case_lexicon(case_dir: Path) -> list[LexiconRow]:
     return rows
 
 
-def write_case_lexicon(case_dir: Path, rows: Iterable[LexiconRow]) -> None:
-    """Replace the case's lexicon with ``rows`` (atomically); rows without a term or a variant are an error
-    that names them. Tabs and line breaks inside a cell become spaces."""
+def checked_lexicon_rows(rows: Iterable[LexiconRow]) -> list[LexiconRow]:
+    """``rows`` as the case's lexicon keeps them: empty rows dropped, tabs and line breaks inside a cell made
+    spaces; a row without a term or a variant is an error that names it."""
 
     def clean(cell: str) -> str:
         return " ".join(cell.replace("\t", " ").split())
@@ -208,6 +208,12 @@ def write_case_lexicon(case_dir: Path, rows: Iterable[LexiconRow]) -> None:
         if not term or not any(v.strip() for v in variants.split("|")):
             raise ValueError(f"row {number}: a term needs at least one variant (variants separated by |)")
         kept.append((term, variants, category, note))
+    return kept
+
+
+def write_case_lexicon(case_dir: Path, rows: Iterable[LexiconRow]) -> None:
+    """Replace the case's lexicon with ``rows`` (atomically; see :func:`checked_lexicon_rows`)."""
+    kept = checked_lexicon_rows(rows)
     path = case_dir / CASE_LEXICON
     tmp = path.with_suffix(".tmp")
     lines = ["term\tvariants\tcategory\tnote", *("\t".join(r) for r in kept)]

@@ -82,10 +82,10 @@ class CaseInfo:
 
 
 class Case:
-    def __init__(self, directory: Path, info: CaseInfo) -> None:
+    def __init__(self, directory: Path, info: CaseInfo, settings: Settings | None = None) -> None:
         self.directory = directory
         self.info = info
-        self.settings = Settings.load(directory / "settings.json")
+        self._settings = settings if settings is not None else load_settings(directory)
         try:
             self.catalog = Catalog(directory / "catalog.sqlite")
         except StoreDamaged as exc:
@@ -101,6 +101,12 @@ class Case:
             raise CaseDamaged(directory, damages)
         self.audit = AuditLog(directory)
         self._tags: TagStore | None = None
+
+    @property
+    def settings(self) -> Settings:
+        """The settings this case was opened with (its ``settings.json``, or those given at open): fixed while it
+        is open."""
+        return self._settings
 
     @property
     def tags(self) -> TagStore:
@@ -121,7 +127,9 @@ class Case:
         return [damage] if damage else []
 
     @classmethod
-    def open(cls, directory: Path, create: bool = False) -> Case:
+    def open(cls, directory: Path, create: bool = False, settings: Settings | None = None) -> Case:
+        """The case at ``directory`` (created when ``create`` and the folder is new or empty), with its own
+        settings (``settings.json``) or, when given, ``settings`` (its effective settings: overrides applied)."""
         directory = directory.resolve()
         manifest = directory / CASE_FILE
         if not manifest.exists():
@@ -154,7 +162,13 @@ class Case:
                 f"{directory} was written by a newer version of Arbiter Desktop (case schema "
                 f"{info.schema_version}, this version reads {CASE_SCHEMA_VERSION}): update the application"
             )
-        return cls(directory, info)
+        return cls(directory, info, settings)
+
+    def __enter__(self) -> Case:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def close(self) -> None:
         self.lexical.close_writer()
@@ -173,6 +187,15 @@ class Case:
             if catalog_module.is_damage(exc):
                 raise CaseDamaged(self.directory, [catalog_module.damage(self.catalog.path, exc).damage]) from exc
             raise
+
+
+def load_settings(directory: Path) -> Settings:
+    """The settings of the case at ``directory`` (its ``settings.json``; the defaults without one)."""
+    path = directory / "settings.json"
+    try:
+        return Settings.load(path)
+    except (OSError, ValueError) as exc:
+        raise CaseError(f"{path} cannot be read ({exc}): correct it, or delete it to use the default settings") from exc
 
 
 def check_lexical_count(lexical: LexicalStore, catalog: Catalog, attempts: int = 5) -> Damage | None:

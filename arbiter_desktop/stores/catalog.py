@@ -84,7 +84,32 @@ CREATE TABLE IF NOT EXISTS errors (
 # recorded in ``meta`` as ``migration:NAME`` in the same transaction as its statements. A migration only adds
 # (tables, columns with defaults, indexes), so that a case written by an earlier version opens unchanged and gains
 # what the new version records from its next indexing run. Append new ones at the end; never edit a released one.
-MIGRATIONS: tuple[tuple[str, str], ...] = ()
+MIGRATIONS: tuple[tuple[str, str], ...] = (
+    (
+        # formats: members of containers (archives, mailboxes) are documents of their own
+        "members",
+        """
+CREATE TABLE IF NOT EXISTS members (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    file_path TEXT NOT NULL,       -- the case file that holds it (outermost container), as files.path
+    parent_id INTEGER REFERENCES members(id) ON DELETE CASCADE,  -- the member that holds it (nested), or NULL
+    container_sha256 TEXT NOT NULL, -- SHA-256 of its immediate container's bytes
+    inner_path TEXT NOT NULL,      -- where it is in its immediate container, as shown
+    ref TEXT NOT NULL,             -- how to find it again there (entry name, message identifier)
+    location TEXT NOT NULL,        -- "file_path › inner › inner": how hits cite it
+    sha256 TEXT NOT NULL,          -- of its bytes ('' when they could not be read)
+    size INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    depth INTEGER NOT NULL,        -- 1 for a member of a case file, 2 for a member of that member...
+    document_id INTEGER REFERENCES documents(id),
+    reason TEXT,                   -- why it is not indexed (NULL: indexed, or not yet read)
+    message TEXT);
+CREATE UNIQUE INDEX IF NOT EXISTS members_location ON members(location);
+CREATE INDEX IF NOT EXISTS members_file ON members(file_path);
+CREATE INDEX IF NOT EXISTS members_document ON members(document_id);
+""",
+    ),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +146,51 @@ class KnownFile:
     mtime_ns: int
     sha256: str
     failed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class MemberRow:
+    """A member of a container, as the catalog records it."""
+
+    id: int
+    file_path: str
+    parent_id: int | None
+    container_sha256: str
+    inner_path: str
+    ref: str
+    location: str
+    sha256: str
+    size: int
+    kind: FileKind
+    depth: int
+    document_id: int | None
+    reason: ErrorReason | None
+    message: str
+
+
+_MEMBER_COLUMNS = (
+    "id, file_path, parent_id, container_sha256, inner_path, ref, location, sha256, size, kind, depth, document_id,"
+    " reason, message"
+)
+
+
+def _member_row(row: Sequence[object]) -> MemberRow:
+    return MemberRow(
+        id=int(str(row[0])),
+        file_path=str(row[1]),
+        parent_id=None if row[2] is None else int(str(row[2])),
+        container_sha256=str(row[3]),
+        inner_path=str(row[4]),
+        ref=str(row[5]),
+        location=str(row[6]),
+        sha256=str(row[7]),
+        size=int(str(row[8])),
+        kind=FileKind(str(row[9])),
+        depth=int(str(row[10])),
+        document_id=None if row[11] is None else int(str(row[11])),
+        reason=None if row[12] is None else ErrorReason(str(row[12])),
+        message=str(row[13] or ""),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,7 +288,8 @@ class Catalog:
         with self.snapshot():
             fewest = self.db.execute(
                 "SELECT COUNT(*) FROM chunks c JOIN documents d ON d.id = c.document_id WHERE d.state = 'indexed'"
-                " AND EXISTS (SELECT 1 FROM files f WHERE f.document_id = d.id)"
+                " AND (EXISTS (SELECT 1 FROM files f WHERE f.document_id = d.id)"
+                " OR EXISTS (SELECT 1 FROM members m WHERE m.document_id = d.id))"
             ).fetchone()[0]
             most = self.db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]
         return int(fewest), int(most)
@@ -302,17 +373,156 @@ class Catalog:
         )
 
     def remove_file(self, path: str) -> None:
-        """Forget a path (file or error). Its document is marked pending so its paths are re-indexed."""
+        """Forget a path (file or error), and the members it held. Its document is marked pending so its paths
+        are re-indexed."""
         row = self.db.execute("SELECT document_id FROM files WHERE path=?", (path,)).fetchone()
         self.db.execute("DELETE FROM files WHERE path=?", (path,))
         self.db.execute("DELETE FROM errors WHERE path=?", (path,))
+        self.delete_members(path)
         if row is not None and row[0] is not None:
             self.db.execute("UPDATE documents SET state='pending' WHERE id=?", (row[0],))
 
+    # members of containers
+    def add_member(
+        self,
+        file_path: str,
+        parent_id: int | None,
+        container_sha256: str,
+        inner_path: str,
+        ref: str,
+        location: str,
+        sha256: str,
+        size: int,
+        kind: FileKind,
+        depth: int,
+        reason: ErrorReason | None = None,
+        message: str = "",
+    ) -> int:
+        cur = self.db.execute(
+            "INSERT INTO members (file_path, parent_id, container_sha256, inner_path, ref, location, sha256, size,"
+            " kind, depth, reason, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                file_path,
+                parent_id,
+                container_sha256,
+                inner_path,
+                ref,
+                location,
+                sha256,
+                size,
+                kind.value,
+                depth,
+                reason.value if reason else None,
+                escape_surrogates(message),
+            ),
+        )
+        return int(cur.lastrowid or 0)
+
+    def set_member_document(self, member_ids: Iterable[int], document_id: int) -> None:
+        """The members now read as ``document_id`` (marked pending: its list of paths changed)."""
+        self.db.executemany(
+            "UPDATE members SET document_id=?, reason=NULL, message=NULL WHERE id=?",
+            [(document_id, i) for i in member_ids],
+        )
+        self.mark_pending(document_id)
+
+    def set_member_error(self, member_ids: Iterable[int], reason: ErrorReason, message: str) -> None:
+        self.db.executemany(
+            "UPDATE members SET document_id=NULL, reason=?, message=? WHERE id=?",
+            [(reason.value, escape_surrogates(message), i) for i in member_ids],
+        )
+
+    def delete_members(self, file_path: str) -> None:
+        """Forget the members a case file held; their documents are marked pending (paths changed) and become
+        orphans if nothing else holds them."""
+        self.db.execute(
+            "UPDATE documents SET state='pending' WHERE id IN"
+            " (SELECT document_id FROM members WHERE file_path=? AND document_id IS NOT NULL)",
+            (file_path,),
+        )
+        self.db.execute("DELETE FROM members WHERE file_path=?", (file_path,))
+
+    def members_of(self, file_path: str) -> list[MemberRow]:
+        rows = self.db.execute(f"SELECT {_MEMBER_COLUMNS} FROM members WHERE file_path=? ORDER BY id", (file_path,))
+        return [_member_row(r) for r in rows]
+
+    def member(self, location: str) -> MemberRow | None:
+        row = self.db.execute(f"SELECT {_MEMBER_COLUMNS} FROM members WHERE location=?", (location,)).fetchone()
+        return None if row is None else _member_row(row)
+
+    def member_by_id(self, member_id: int) -> MemberRow | None:
+        row = self.db.execute(f"SELECT {_MEMBER_COLUMNS} FROM members WHERE id=?", (member_id,)).fetchone()
+        return None if row is None else _member_row(row)
+
+    def member_chain(self, location: str) -> list[MemberRow]:
+        """The member at ``location`` and the members holding it, outermost first ([] when none)."""
+        chain: list[MemberRow] = []
+        row = self.member(location)
+        while row is not None:
+            chain.append(row)
+            row = self.member_by_id(row.parent_id) if row.parent_id is not None else None
+        return chain[::-1]
+
+    def containers_of(self, location: str) -> tuple[tuple[str, str], ...]:
+        """(location, SHA-256) of each container enclosing ``location``, outermost first (() for a case file)."""
+        chain = self.member_chain(location)
+        if not chain:
+            return ()
+        found = [(chain[0].file_path, chain[0].container_sha256)]
+        found += [(row.location, row.sha256) for row in chain[:-1]]
+        return tuple(found)
+
+    def files_with_unread_members(self) -> set[str]:
+        """Case files some of whose members were listed but not yet read (a run stopped in the middle)."""
+        rows = self.db.execute("SELECT DISTINCT file_path FROM members WHERE document_id IS NULL AND reason IS NULL")
+        return {str(r[0]) for r in rows}
+
+    def has_members(self, file_path: str) -> bool:
+        return self.db.execute("SELECT 1 FROM members WHERE file_path=? LIMIT 1", (file_path,)).fetchone() is not None
+
+    def copy_members(self, source_path: str, target_path: str) -> list[int]:
+        """Record under ``target_path`` the members that ``source_path`` holds (an identical container); the
+        documents they point at, marked pending (paths changed)."""
+        mapping: dict[int, int] = {}
+        documents: list[int] = []
+        for row in self.members_of(source_path):
+            location = target_path + row.location[len(row.file_path) :]
+            new_id = self.add_member(
+                target_path,
+                mapping.get(row.parent_id) if row.parent_id is not None else None,
+                row.container_sha256,
+                row.inner_path,
+                row.ref,
+                location,
+                row.sha256,
+                row.size,
+                row.kind,
+                row.depth,
+                row.reason,
+                row.message,
+            )
+            mapping[row.id] = new_id
+            if row.document_id is not None:
+                self.set_member_document([new_id], row.document_id)
+                documents.append(row.document_id)
+        return documents
+
+    def complete_member_source(self, sha256: str, exclude: str) -> str | None:
+        """A case file with this content whose members were all read, other than ``exclude``."""
+        rows = self.db.execute("SELECT path FROM files WHERE sha256=? AND path != ?", (sha256, exclude))
+        for (path,) in rows:
+            unread = self.db.execute(
+                "SELECT 1 FROM members WHERE file_path=? AND document_id IS NULL AND reason IS NULL LIMIT 1", (path,)
+            ).fetchone()
+            if unread is None and self.has_members(str(path)):
+                return str(path)
+        return None
+
     def orphan_documents(self) -> list[tuple[int, str]]:
-        """Documents that no file references any more: (id, sha256)."""
+        """Documents that no file nor member references any more: (id, sha256)."""
         rows = self.db.execute(
             "SELECT d.id, d.sha256 FROM documents d WHERE NOT EXISTS (SELECT 1 FROM files f WHERE f.document_id = d.id)"
+            " AND NOT EXISTS (SELECT 1 FROM members m WHERE m.document_id = d.id)"
         )
         return [(int(i), str(s)) for i, s in rows]
 
@@ -368,8 +578,10 @@ class Catalog:
         return generation
 
     def paths_of(self, document_id: int) -> tuple[str, ...]:
+        """The files holding the document, then the members of containers holding it (by location)."""
         rows = self.db.execute("SELECT path FROM files WHERE document_id=? ORDER BY path", (document_id,))
-        return tuple(str(r[0]) for r in rows)
+        members = self.db.execute("SELECT location FROM members WHERE document_id=? ORDER BY location", (document_id,))
+        return tuple(str(r[0]) for r in rows) + tuple(str(r[0]) for r in members)
 
     def document(self, document_id: int) -> DocumentRow | None:
         row = self.db.execute(
@@ -465,7 +677,11 @@ class Catalog:
 
     # errors and counts
     def errors(self) -> list[FileError]:
-        rows = self.db.execute("SELECT path, reason, message FROM errors ORDER BY path")
+        """Files, and members of containers, that could not be indexed (by path or location)."""
+        rows = self.db.execute(
+            "SELECT path, reason, message FROM errors UNION ALL"
+            " SELECT location, reason, message FROM members WHERE reason IS NOT NULL ORDER BY 1"
+        )
         return [FileError(str(p), ErrorReason(r), str(m)) for p, r, m in rows]
 
     def source_counts(self) -> list[SourceCounts]:
@@ -489,7 +705,7 @@ class Catalog:
             "files": one("SELECT COUNT(*) FROM files"),
             "chunks": one("SELECT COUNT(*) FROM chunks"),
             "embedded": one("SELECT COUNT(*) FROM chunks WHERE embedded=1"),
-            "errors": one("SELECT COUNT(*) FROM errors"),
+            "errors": one("SELECT COUNT(*) FROM errors") + one("SELECT COUNT(*) FROM members WHERE reason IS NOT NULL"),
         }
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 import tantivy
 
+from arbiter_desktop.domain import LOCATION_SEPARATOR
 from arbiter_desktop.noisytext import ocr_keys
 from arbiter_desktop.stores.damage import LEXICAL, Damage, StoreDamaged
 from arbiter_desktop.textfold import fold
@@ -174,9 +175,14 @@ def entity_terms(text: str) -> list[str]:
 
 
 def folders_of(path: str) -> list[str]:
-    """Every ancestor folder of a path, for prefix filters."""
-    parts = Path(path).parents
-    return [str(p) for p in parts if str(p) not in (".", "")]
+    """Every ancestor folder of a path, for prefix filters; for a member of a container ("/d/scelle.zip › a/b.pdf")
+    the container's folders, the container itself and its inner folders."""
+    head, separator, inner = path.partition(LOCATION_SEPARATOR)
+    found = [str(p) for p in Path(head).parents if str(p) not in (".", "")]
+    if separator:
+        found.append(head)
+        found += [f"{head}{separator}{p}" for p in Path(inner).parents if str(p) not in (".", "")]
+    return found
 
 
 def _read_format(directory: Path) -> int:

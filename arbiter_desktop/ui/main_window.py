@@ -2,18 +2,29 @@
 preview, the sources with their errors, and the indexing progress. Dropping folders or files anywhere on the
 window adds them to the case and indexes them in the background.
 
-The window only draws: searches, documents and page images come from :class:`SearchWorker` on its own thread,
-indexing runs in its own process (:class:`IndexingController`).
+The window only draws: searches, documents, page images and files come from :class:`SearchWorker` on its own
+thread, indexing runs in its own process (:class:`IndexingController`). The hit list shows as soon as it is
+ranked; the sentence closest in meaning is marked afterwards in the hits on screen (and in those scrolled to).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QEvent, QModelIndex, QObject, QPoint, Qt, QThread, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QColor, QDragEnterEvent, QDropEvent, QKeySequence, QPalette
+from PySide6.QtCore import QDate, QEvent, QModelIndex, QObject, QPoint, Qt, QThread, QTimer, QUrl, Signal
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QColor,
+    QDesktopServices,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeySequence,
+    QPalette,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -43,7 +54,7 @@ from arbiter_desktop.ui.delegate import HitDelegate
 from arbiter_desktop.ui.indexing import IndexingController
 from arbiter_desktop.ui.preview import PreviewPane
 from arbiter_desktop.ui.results_model import HitRole, ResultsModel
-from arbiter_desktop.ui.search_worker import CaseSnapshot, SearchWorker
+from arbiter_desktop.ui.search_worker import CaseSnapshot, Marks, SearchWorker
 from arbiter_desktop.ui.settings_dialog import SettingsDialog
 from arbiter_desktop.ui.widgets import ExpansionChips, ProgressPanel, SourcesPanel
 
@@ -53,6 +64,8 @@ TYPING_PAUSE_MS = 350  # a pause this long while typing searches
 REFRESH_MS = 1000  # counts refreshed at most this often while indexing
 RESULTS = 50
 AUDIT_AFTER_MS = 2000  # results shown this long are entered in the audit log
+MARKS_AFTER_SCROLL_MS = 150  # the hits scrolled to get their closest sentence marked after this pause
+FIRST_SCREEN_ROWS = 8  # rows marked first when the list is not laid out yet
 NO_DATE = QDate(1900, 1, 1)
 
 
@@ -66,12 +79,16 @@ class MainWindow(QMainWindow):
     _tag_requested = Signal(int, str, object)
     _document_requested = Signal(int, int, object)
     _page_requested = Signal(int, str, int, int)
+    _marks_requested = Signal(int, object)
+    _original_requested = Signal(str)
     _refresh_requested = Signal()
-    _reload_requested = Signal()
+    _settings_requested = Signal(object, bool, object)
+    _state_save_requested = Signal(object)
     _shutdown_requested = Signal()
     # for tests and the screenshot mode
     case_ready = Signal()
     results_shown = Signal(object)  # SearchResult
+    hits_marked = Signal(object)  # Marks: hits on screen with their closest sentence marked
     document_shown = Signal()
     exported = Signal(object)  # list[ExportedFile]
 
@@ -85,6 +102,8 @@ class MainWindow(QMainWindow):
         self._page_number = 0
         self._disabled: list[str] = []
         self._pending_roots: list[Path] = []
+        self._marks_asked: set[int] = set()  # rows of the current results whose marks were asked for
+        self._index_after_open = False  # the settings changed the model: index once the case is open again
         self._refresh_due = False
         self._last_phase = ""
 
@@ -102,8 +121,18 @@ class MainWindow(QMainWindow):
         self.worker.tagged.connect(self._tagged)
         self._document_requested.connect(self.worker.load_document)
         self._page_requested.connect(self.worker.render_page)
+        self._original_requested.connect(self.worker.copy_original)
+        self.worker.original_ready.connect(lambda path: QDesktopServices.openUrl(QUrl.fromLocalFile(path)))
+        self.worker.original_failed.connect(
+            lambda message: QMessageBox.warning(
+                self, "Arbiter Desktop", self.tr("The original cannot be opened: %1").replace("%1", message)
+            )
+        )
         self._refresh_requested.connect(self.worker.refresh)
-        self._reload_requested.connect(self.worker.reload_settings)
+        self._settings_requested.connect(self.worker.save_settings)
+        self._state_save_requested.connect(self.worker.save_state)
+        self._marks_requested.connect(self.worker.mark)
+        self.worker.marked.connect(self._marked)
         self._shutdown_requested.connect(self.worker.shutdown, Qt.ConnectionType.BlockingQueuedConnection)
         self.worker.case_opened.connect(self._case_opened)
         self.worker.snapshot_ready.connect(self._show_snapshot)
@@ -139,6 +168,11 @@ class MainWindow(QMainWindow):
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setInterval(REFRESH_MS)
         self._refresh_timer.timeout.connect(self._refresh_if_due)
+        self._marks_timer = QTimer(self)  # the user scrolled: mark the hits now on screen
+        self._marks_timer.setSingleShot(True)
+        self._marks_timer.setInterval(MARKS_AFTER_SCROLL_MS)
+        self._marks_timer.timeout.connect(self._request_marks)
+        self.results_view.verticalScrollBar().valueChanged.connect(lambda _v: self._marks_timer.start())
 
     # --- building -------------------------------------------------------------------------------------------------
     def _build(self) -> None:
@@ -257,6 +291,7 @@ class MainWindow(QMainWindow):
         self.results_label.setWordWrap(True)
         self.preview = PreviewPane()
         self.preview.page_wanted.connect(self._request_page)
+        self.preview.original_wanted.connect(self._original_requested)
         self.sources = SourcesPanel()
         self.progress = ProgressPanel()
         self.progress.pause_clicked.connect(self.indexing.pause)
@@ -382,13 +417,16 @@ class MainWindow(QMainWindow):
 
     def _case_opened(self, snapshot: CaseSnapshot) -> None:
         self.state.remember(snapshot.directory)
-        gui_state.save(self.state)
+        self._state_save_requested.emit(dataclasses.replace(self.state))
         self._fill_case_menu()
         self._show_snapshot(snapshot)
         self.setWindowTitle(f"Arbiter Desktop — {snapshot.name}")
         self._select_mode(snapshot.default_mode)
-        resume = app.interrupted_run(snapshot.directory)
-        if snapshot.directory == app.demo_case_dir() and snapshot.status.files == 0 and not resume:
+        resume = snapshot.interrupted
+        if self._index_after_open:
+            self._index_after_open = False
+            self.index_paths([])
+        elif snapshot.demo and snapshot.status.files == 0 and not resume:
             self.index_paths([app.demo_documents()])
         elif resume:
             self.statusBar().showMessage(self.tr("Resuming the indexing that was interrupted…"), 8000)
@@ -572,6 +610,7 @@ class MainWindow(QMainWindow):
         if number != self._search_number:
             return  # an older search finished after a newer one was asked
         self.result = result
+        self._marks_asked = set()
         self.results.set_hits(result.hits, result.mode)
         self.chips.show_expansions(result.expansions, tuple(self._disabled))
         coverage = ""
@@ -592,10 +631,42 @@ class MainWindow(QMainWindow):
         self.results_label.setText(text if result.hits else self.tr("No result for this search.") + coverage)
         if result.hits:
             self.results_view.setCurrentIndex(self.results.index(0))
+            self._request_marks()
         else:
             self.preview.clear()
         self._audit_timer.start()
         self.results_shown.emit(result)
+
+    def visible_rows(self) -> list[int]:
+        """The rows of the result list on screen (the first ones while the list is not laid out yet)."""
+        view = self.results_view
+        count = self.results.rowCount()
+        first = view.indexAt(QPoint(1, 1)).row()
+        last = view.indexAt(QPoint(1, view.viewport().height() - 2)).row()
+        if first < 0:
+            return list(range(min(count, FIRST_SCREEN_ROWS)))
+        return list(range(first, (last if last >= 0 else count - 1) + 1))
+
+    def _request_marks(self) -> None:
+        """Ask for the closest sentences of the hits on screen not asked for yet (modes by meaning only)."""
+        if self.result is None or self.result.mode is SearchMode.LEXICAL:
+            return
+        rows = [r for r in self.visible_rows() if r not in self._marks_asked]
+        if rows:
+            self._marks_asked.update(rows)
+            self._marks_requested.emit(self._search_number, tuple(rows))
+
+    def _marked(self, marks: Marks) -> None:
+        """Hits with their closest sentence marked arrive: draw them in place."""
+        if marks.number != self._search_number or self.result is None:
+            return
+        hits = list(self.result.hits)
+        for row, hit in marks.hits.items():
+            if 0 <= row < len(hits):
+                hits[row] = hit
+        self.result = dataclasses.replace(self.result, hits=tuple(hits))
+        self.results.update_hits(marks.hits)
+        self.hits_marked.emit(marks)
 
     def _note(self, note: str) -> str:
         """A note of the search engine, in the interface's language."""
@@ -745,11 +816,15 @@ class MainWindow(QMainWindow):
     def open_settings(self) -> None:
         if self.snapshot is None:
             return
-        dialog = SettingsDialog(self.snapshot.directory, self.snapshot.settings, self.state.language, self)
+        snapshot = self.snapshot
+        dialog = SettingsDialog(
+            snapshot.directory, snapshot.settings, self.state.language, snapshot.models, snapshot.lexicon, self
+        )
         if dialog.exec() != SettingsDialog.DialogCode.Accepted:
             return
-        before, after = self.snapshot.settings, dialog.settings
-        if after.embedder != before.embedder and self.snapshot.status.embedded > 0:
+        before, after = snapshot.settings, dialog.settings
+        reembed = False
+        if after.embedder != before.embedder and snapshot.status.embedded > 0:
             answer = QMessageBox.question(
                 self,
                 self.tr("Change the embedding model"),
@@ -761,15 +836,13 @@ class MainWindow(QMainWindow):
             if answer != QMessageBox.StandardButton.Yes:
                 after = after.replace(embedder=before.embedder)
             else:
-                app.confirm_reembed(self.snapshot.directory)
-        app.save_case_settings(self.snapshot.directory, after)
+                reembed = True
         if dialog.language != self.state.language:
             self.state.language = dialog.language
-            gui_state.save(self.state)
+            self._state_save_requested.emit(dataclasses.replace(self.state))
             self.statusBar().showMessage(self.tr("The language changes at the next start."), 8000)
-        self._reload_requested.emit()
-        if after.embedder != before.embedder or after.semantic != before.semantic:
-            self.index_paths([])
+        self._index_after_open = after.embedder != before.embedder or after.semantic != before.semantic
+        self._settings_requested.emit(after, reembed, tuple(dialog.rows))
 
     # --- closing ------------------------------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -1,13 +1,13 @@
 """The document at the hit: its text with every match of the query marked (previous / next match), or, for a PDF,
-the page rendered as an image. "Open original" shows a read-only copy in the system viewer, never the evidence
-file itself."""
+the page rendered as an image. "Open original" asks for a read-only copy (made on the search thread: a large file
+takes a while to copy) that the system viewer shows, never the evidence file itself."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QImage, QPixmap
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from arbiter_desktop import app
 from arbiter_desktop.domain import DocumentView, FileKind, Hit
 from arbiter_desktop.ingest.render import PageImage
 from arbiter_desktop.ui.html import document_html, escape
@@ -29,6 +28,7 @@ WINDOW_CHARS = 20_000  # a longer document is shown as the part around the curre
 
 class PreviewPane(QWidget):
     page_wanted = Signal(str, int)  # path, page number: the window asks the worker for the image
+    original_wanted = Signal(str)  # path or member location: the window asks the worker for a read-only copy
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -141,8 +141,7 @@ class PreviewPane(QWidget):
     def open_original(self) -> None:
         if self.view is None:
             return
-        copy = app.readonly_copy(Path(self.view.path))
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(copy)))
+        self.original_wanted.emit(self.view.path)  # copied off the GUI thread (a member is extracted first)
 
     def _render_text(self) -> None:
         view = self.view

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import PurePath
 from typing import Any
 
@@ -27,6 +28,18 @@ class ResultsModel(QAbstractListModel):
         self._hits = hits
         self._mode = mode
         self.endResetModel()
+
+    def update_hits(self, changed: Mapping[int, Hit]) -> None:
+        """Replace the hits of some rows (their closest sentence marked), redrawn in place."""
+        hits = list(self._hits)
+        for row, hit in changed.items():
+            if 0 <= row < len(hits):
+                hits[row] = hit
+        self._hits = tuple(hits)
+        for row in changed:
+            if 0 <= row < len(hits):
+                index = self.index(row)
+                self.dataChanged.emit(index, index)
 
     def clear(self) -> None:
         self.set_hits((), self._mode)

@@ -1,8 +1,14 @@
-"""The thread that reads the case for the window: searches, documents for the preview, PDF page images and the
-case's counts. The GUI thread sends requests through queued signals and gets dataclasses back in signals; it never
-touches the catalog, the full-text index, the vectors or a model.
+"""The thread that works on the open case for the window: searches, the sentence marks of the hits on screen,
+documents for the preview, PDF page images, the case's counts, tags, exports and the files the window would
+otherwise touch itself (read-only copies of evidence for the system viewer, the case's settings). The GUI thread
+sends requests through queued signals and gets dataclasses back in signals; it never touches the catalog, the
+full-text index, the vectors, a model or a file.
 
-A newer search makes older ones still waiting in the queue obsolete: they are skipped, never run.
+Everything goes through one :class:`~arbiter_desktop.session.CaseSession` per open case: the embedding model
+starts loading in the background when the case opens, and the search engine lives as long as the case is open.
+
+A search has priority: a newer search makes older ones still waiting in the queue obsolete (they are skipped,
+never run), and marking sentences for an older search stops as soon as a newer search is announced.
 """
 
 from __future__ import annotations
@@ -10,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,19 +27,21 @@ from arbiter_desktop.config.settings import Settings
 from arbiter_desktop.domain import (
     CaseStatus,
     DocumentView,
+    ErrorReason,
     ExtractionError,
     FileError,
+    Hit,
     SearchMode,
     SearchRequest,
     SearchResult,
 )
-from arbiter_desktop.embedding.base import Embedder
 from arbiter_desktop.export.resultset import ResultSet
 from arbiter_desktop.ingest.render import PageImage, PdfPages
-from arbiter_desktop.search.rerank import Reranker
-from arbiter_desktop.stores.case import Case
+from arbiter_desktop.search.expansion import LexiconRow, read_case_lexicon, write_case_lexicon
+from arbiter_desktop.session import CaseSession
 from arbiter_desktop.stores.catalog import SourceCounts
 from arbiter_desktop.stores.tags import TagError
+from arbiter_desktop.ui import state as gui_state
 
 log = logging.getLogger(__name__)
 
@@ -50,16 +59,31 @@ class CaseSnapshot:
     semantic_model: str  # file name of the embedding model, "" when none is installed or semantic search is off
     default_mode: SearchMode
     settings: Settings
+    interrupted: tuple[Path, ...] = ()  # the roots of an indexing run that did not complete (to resume)
+    demo: bool = False  # the demo case of the user data folder
+    models: tuple[app.ModelFile, ...] = ()  # the models installed in models/ (for the settings)
+    lexicon: tuple[LexiconRow, ...] = ()  # the rows of the case's own lexicon (for the settings)
+
+
+@dataclass(frozen=True, slots=True)
+class Marks:
+    """Hits of search ``number`` with their closest sentence marked, by row."""
+
+    number: int
+    hits: dict[int, Hit]
 
 
 class SearchWorker(QObject):
     case_opened = Signal(object)  # CaseSnapshot
     snapshot_ready = Signal(object)  # CaseSnapshot
-    searched = Signal(int, object)  # request number, SearchResult
+    searched = Signal(int, object)  # request number, SearchResult (the hit list, before the sentence marks)
+    marked = Signal(object)  # Marks
     search_failed = Signal(int, str)  # request number, message for the user
     document_ready = Signal(int, object)  # request number, DocumentView | None
     page_ready = Signal(int, object)  # request number, PageImage
     page_failed = Signal(int, str)
+    original_ready = Signal(str)  # a read-only copy of a document's original, for the system viewer
+    original_failed = Signal(str)
     failed = Signal(str)  # opening the case failed
     warning = Signal(str)  # something the user must know (the audit log could not be written)
     exported = Signal(object)  # list[ExportedFile]
@@ -67,11 +91,11 @@ class SearchWorker(QObject):
 
     def __init__(self) -> None:
         super().__init__()
-        self._case: Case | None = None
-        self._embedder: Embedder | None = None
-        self._reranker: Reranker | None = None
-        self._reranker_loaded = False
+        self._session: CaseSession | None = None
+        self._models: tuple[app.ModelFile, ...] = ()
+        self._lexicon: tuple[LexiconRow, ...] = ()
         self._pages = PdfPages()  # the PDF last previewed stays open while the user pages through it
+        self._member_copies: dict[str, Path] = {}  # location of a member of a container → its read-only copy
         self._lock = threading.Lock()
         self._latest_search = 0
         self._last: tuple[int, SearchRequest, SearchResult, bool] | None = None  # (number, request, result, unrecorded)
@@ -82,44 +106,67 @@ class SearchWorker(QObject):
         with self._lock:
             self._latest_search = max(self._latest_search, number)
 
+    def _superseded(self, number: int) -> bool:
+        with self._lock:
+            return number < self._latest_search
+
     # --- slots, run on the worker's thread ----------------------------------------------------------------------
     @Slot(object)
     def open_case(self, directory: Path) -> None:
         self._close()
         try:
-            self._case = Case.open(directory, create=True)
+            self._session = app.open_session(directory, create=True, preload=True)
+            self._models = tuple(app.installed_models())
+            self._lexicon = tuple(read_case_lexicon(self._session.directory))
         except Exception as exc:  # the message names the problem; the window shows it
             log.exception("cannot open case %s", directory)
             self.failed.emit(str(exc))
             return
         self.case_opened.emit(self._snapshot())
 
-    @Slot()
-    def reload_settings(self) -> None:
-        """The case's settings changed (settings dialog): reopen the case and drop the loaded models."""
-        if self._case is not None:
-            self.open_case(self._case.directory)
+    @Slot(object, bool, object)
+    def save_settings(self, settings: Settings, reembed: bool, lexicon: Sequence[LexiconRow]) -> None:
+        """Write the case's new settings and lexicon (``reembed``: the user confirmed re-embedding the case with
+        a new model) and open the case again with them."""
+        if self._session is None:
+            return
+        directory = self._session.directory
+        try:
+            write_case_lexicon(directory, lexicon)
+            if reembed:
+                app.confirm_reembed(directory)
+            app.save_case_settings(directory, settings)
+        except (OSError, ValueError) as exc:
+            self.warning.emit(self.tr("The settings could not be saved: %1").replace("%1", str(exc)))
+            return
+        self.open_case(directory)
+
+    @Slot(object)
+    def save_state(self, state: gui_state.GuiState) -> None:
+        """Remember the window's state (recent cases, language) in the user's data folder."""
+        try:
+            gui_state.save(state)
+        except OSError as exc:
+            log.warning("the window's state cannot be saved: %s", exc)
 
     @Slot()
     def refresh(self) -> None:
-        if self._case is not None:
+        if self._session is not None:
             self.snapshot_ready.emit(self._snapshot())
 
     @Slot(int, object, bool)
     def search(self, number: int, request: SearchRequest, audit: bool) -> None:
         """Run search ``number``; with ``audit``, enter it in the case's audit log at once (otherwise
-        :meth:`record` does, if the user stays on it)."""
-        with self._lock:
-            if number < self._latest_search:
-                return  # a newer search is queued behind this one
-        case = self._case
-        if case is None:
+        :meth:`record` does, if the user stays on it). The hits come without their sentence marks: the window
+        asks for those of the hits on screen (:meth:`mark`)."""
+        if self._superseded(number):
+            return  # a newer search is queued behind this one
+        session = self._session
+        if session is None:
             self.search_failed.emit(number, self.tr("No case is open."))
             return
         try:
-            embedder = self._get_embedder() if request.mode is not SearchMode.LEXICAL else None
-            reranker = self._get_reranker() if request.mode is SearchMode.FULL else None
-            result = app.search(case, request, embedder, reranker, audit=audit)
+            result = session.search(request, audit=audit, marks=0)
         except app.UserError as exc:
             self.search_failed.emit(number, str(exc))
             return
@@ -130,16 +177,43 @@ class SearchWorker(QObject):
         self._last = (number, request, result, not audit)
         self.searched.emit(number, result)
 
+    @Slot(int, object)
+    def mark(self, number: int, rows: Sequence[int]) -> None:
+        """Mark the sentence closest in meaning in hits ``rows`` of search ``number`` (the hits on screen), one
+        hit after the other; stops as soon as a newer search is announced."""
+        last = self._last
+        if last is None or last[0] != number or self._session is None or last[1].mode is SearchMode.LEXICAL:
+            return
+        _, request, result, unrecorded = last
+        for row in rows:
+            if self._superseded(number) or not 0 <= row < len(result.hits):
+                return
+            hit = result.hits[row]
+            if hit.semantic_highlight is not None:
+                continue
+            try:
+                (marked,) = self._session.mark(request, [hit], stop=lambda: self._superseded(number))
+            except Exception:  # the hit stays unmarked; the search itself succeeded
+                log.exception("marking the closest sentence failed: %r", request)
+                return
+            if marked is hit:
+                continue
+            hits = list(result.hits)
+            hits[row] = marked
+            result = dataclasses.replace(result, hits=tuple(hits))
+            self._last = (number, request, result, unrecorded)
+            self.marked.emit(Marks(number, {row: marked}))
+
     @Slot(int)
     def record(self, number: int) -> None:
         """Enter search ``number`` in the audit log if it is the last one run and not yet recorded."""
         last = self._last
-        if last is None or last[0] != number or not last[3] or self._case is None:
+        if last is None or last[0] != number or not last[3] or self._session is None:
             return
         _, request, result, _ = last
         self._last = (number, request, result, False)
         try:
-            app.record_search(self._case, request, result, self._embedder, self._reranker)
+            self._session.record_search(request, result)
         except Exception as exc:  # the log could not be written: the user must know
             log.exception("audit log")
             self.search_failed.emit(
@@ -150,29 +224,28 @@ class SearchWorker(QObject):
     def export(self, number: int, pdf: Path | None, csv: Path | None, lang: str, rows: tuple[int, ...] | None) -> None:
         """Export the hits of search ``number`` (only ``rows`` when given) to a PDF and/or a CSV."""
         last = self._current(number, self.tr("Search again before exporting: these results are no longer current."))
-        if last is None:
+        if last is None or self._session is None:
             return
         self.record(number)  # the search is in the log before its export
-        _, request, result, _ = last
+        _, request, result, _ = self._last or last
         if rows is not None:
             result = dataclasses.replace(result, hits=tuple(result.hits[r] for r in rows if r < len(result.hits)))
-        models = app.result_models(result, self._embedder, self._reranker)
-        self._export(app.search_results(result, request, models), pdf, csv, lang)
+        self._export(self._session.search_results(result, request), pdf, csv, lang)
 
     @Slot(str, object, object, str)
     def export_tag(self, tag: str, pdf: Path | None, csv: Path | None, lang: str) -> None:
-        if self._case is not None:
+        if self._session is not None:
             try:
-                results = app.tagged_results(self._case, tag)
+                results = self._session.tagged_results(tag)
             except TagError as exc:
                 self.warning.emit(str(exc))
                 return
             self._export(results, pdf, csv, lang)
 
     def _export(self, results: ResultSet, pdf: Path | None, csv: Path | None, lang: str) -> None:
-        assert self._case is not None
+        assert self._session is not None
         try:
-            files = app.export(self._case, results, pdf=pdf, csv=csv, lang=lang, overwrite=True)
+            files = self._session.export(results, pdf=pdf, csv=csv, lang=lang, overwrite=True)
         except app.UserError as exc:
             self.warning.emit(str(exc))
             return
@@ -186,12 +259,12 @@ class SearchWorker(QObject):
     def tag(self, number: int, tag: str, rows: tuple[int, ...]) -> None:
         """Tag hits ``rows`` of search ``number``."""
         last = self._current(number, self.tr("Search again before tagging: these results are no longer current."))
-        if last is None or self._case is None:
+        if last is None or self._session is None:
             return
         result = last[2]
         hits = [result.hits[r] for r in rows if r < len(result.hits)]
         try:
-            added = app.tag_hits(self._case, tag, result, hits)
+            added = self._session.tag(tag, result, hits)
         except app.UserError as exc:
             self.warning.emit(str(exc))
             return
@@ -200,19 +273,53 @@ class SearchWorker(QObject):
 
     @Slot(int, int, object)
     def load_document(self, number: int, document_id: int, request: SearchRequest) -> None:
-        if self._case is None:
+        if self._session is None:
             return
-        view: DocumentView | None = app.document_view(self._case, document_id, request)
+        try:
+            view: DocumentView | None = self._session.document_view(document_id, request)
+        except app.UserError as exc:
+            self.warning.emit(str(exc))
+            return
         self.document_ready.emit(number, view)
 
     @Slot(int, str, int, int)
     def render_page(self, number: int, path: str, page: int, width: int) -> None:
         try:
+            if app.is_member(path):  # a PDF inside an archive: drawn from a copy taken out of its containers
+                path = str(self._member_copy(path))
             image: PageImage = self._pages.render(Path(path), page, width)
         except ExtractionError as exc:
             self.page_failed.emit(number, exc.message)
             return
+        except (OSError, *app.UserError) as exc:
+            self.page_failed.emit(number, str(exc))
+            return
         self.page_ready.emit(number, image)
+
+    def _member_copy(self, location: str) -> Path:
+        """A read-only copy of a member, taken out of its containers once per location while the case is open."""
+        copy = self._member_copies.get(location)
+        if copy is None or not copy.exists():
+            if self._session is None:
+                raise ExtractionError(ErrorReason.UNREADABLE, "no case is open")
+            copy = app.member_copy(self._session.case, location)
+            self._member_copies[location] = copy
+        return copy
+
+    @Slot(str)
+    def copy_original(self, path: str) -> None:
+        """A read-only copy of a file, or of a member of a container (extracted from it), for the viewer."""
+        try:
+            if app.is_member(path):
+                if self._session is None:
+                    return
+                copy = self._member_copy(path)
+            else:
+                copy = app.readonly_copy(Path(path))
+        except (OSError, ExtractionError, *app.UserError) as exc:
+            self.original_failed.emit(str(getattr(exc, "message", exc)))
+            return
+        self.original_ready.emit(str(copy))
 
     @Slot()
     def shutdown(self) -> None:
@@ -221,47 +328,36 @@ class SearchWorker(QObject):
     # --- helpers --------------------------------------------------------------------------------------------------
     def _current(self, number: int, stale: str) -> tuple[int, SearchRequest, SearchResult, bool] | None:
         """The last search if it is search ``number`` (and a case is open); else say ``stale`` and None."""
-        if self._last is None or self._last[0] != number or self._case is None:
+        if self._last is None or self._last[0] != number or self._session is None:
             self.warning.emit(stale)
             return None
         return self._last
 
-    def _get_embedder(self) -> Embedder | None:
-        if self._embedder is None and self._case is not None:
-            self._embedder = app.open_embedder(self._case.settings, required=True)
-        return self._embedder
-
-    def _get_reranker(self) -> Reranker | None:
-        if not self._reranker_loaded and self._case is not None:
-            self._reranker = app.open_reranker(self._case.settings)
-            self._reranker_loaded = True
-        return self._reranker
-
     def _snapshot(self) -> CaseSnapshot:
-        case = self._case
-        assert case is not None
-        model = app.semantic_model(case.settings)
+        session = self._session
+        assert session is not None
+        case = session.case
+        model = session.semantic_model()
         return CaseSnapshot(
-            directory=case.directory,
+            directory=session.directory,
             name=case.info.name,
-            status=app.status(case),
+            status=session.status(),
             sources=tuple(case.catalog.source_counts()),
             errors=tuple(case.catalog.errors()),
             tags=tuple(case.tags.tags()),
             semantic_model=model.name if model is not None else "",
-            default_mode=app.default_mode(case, case.settings),
-            settings=case.settings,
+            default_mode=session.default_mode(),
+            settings=session.settings,
+            interrupted=tuple(app.interrupted_run(session.directory)),
+            demo=session.directory == app.demo_case_dir().resolve(),
+            models=self._models,
+            lexicon=self._lexicon,
         )
 
     def _close(self) -> None:
         self._last = None
+        self._member_copies.clear()
         self._pages.close()
-        for model in (self._embedder, self._reranker):
-            if model is not None:
-                model.close()
-        self._embedder = None
-        self._reranker = None
-        self._reranker_loaded = False
-        if self._case is not None:
-            self._case.close()
-            self._case = None
+        if self._session is not None:
+            self._session.close()
+            self._session = None

@@ -1,7 +1,11 @@
-"""Settings of the case (models, threads, operator) and of the app (language), and the case's own lexicon."""
+"""Settings of the case (models, threads, operator) and of the app (language), and the case's own lexicon.
+
+The dialog touches no file: the installed models and the case's lexicon come from the search thread (in the
+case's snapshot), and what the user chose goes back to it to be written."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtWidgets import (
@@ -29,18 +33,29 @@ from arbiter_desktop import app
 from arbiter_desktop.config import paths
 from arbiter_desktop.config.models import DEFAULT_EMBEDDER
 from arbiter_desktop.config.settings import Settings
-from arbiter_desktop.search.expansion import LexiconRow, read_case_lexicon, write_case_lexicon
+from arbiter_desktop.search.expansion import LexiconRow, checked_lexicon_rows
 
 MB = 1024 * 1024
 
 
 class SettingsDialog(QDialog):
-    def __init__(self, case_dir: Path, settings: Settings, language: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        case_dir: Path,
+        settings: Settings,
+        language: str,
+        models: Sequence[app.ModelFile] = (),
+        lexicon: Sequence[LexiconRow] = (),
+        parent: QWidget | None = None,
+    ) -> None:
+        """``models``: those installed in models/; ``lexicon``: the rows of the case's own lexicon."""
         super().__init__(parent)
         self.setWindowTitle(self.tr("Settings"))
         self.case_dir = case_dir
         self.settings = settings
         self.language = language
+        self.models = list(models)
+        self.rows = list(lexicon)
         tabs = QTabWidget()
         tabs.addTab(self._models_tab(), self.tr("Models"))
         tabs.addTab(self._general_tab(), self.tr("General"))
@@ -57,7 +72,7 @@ class SettingsDialog(QDialog):
     def _models_tab(self) -> QWidget:
         tab = QWidget()
         form = QFormLayout(tab)
-        models = app.installed_models()
+        models = self.models
         self.embedder = QComboBox()
         self.embedder.addItem(self.tr("Default (%1)").replace("%1", DEFAULT_EMBEDDER), "")
         for m in models:
@@ -122,7 +137,7 @@ class SettingsDialog(QDialog):
         )
         self.lexicon.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.lexicon.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        for row in read_case_lexicon(self.case_dir):
+        for row in self.rows:
             self._add_row(row)
         add = QPushButton(self.tr("Add a term"))
         remove = QPushButton(self.tr("Remove selected"))
@@ -180,7 +195,7 @@ class SettingsDialog(QDialog):
 
     def accept(self) -> None:
         try:
-            write_case_lexicon(self.case_dir, self.lexicon_rows())
+            self.rows = checked_lexicon_rows(self.lexicon_rows())
         except ValueError as exc:
             QMessageBox.warning(self, self.tr("Case lexicon"), str(exc))
             return

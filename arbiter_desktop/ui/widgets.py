@@ -18,8 +18,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from arbiter_desktop.domain import Expansion, FileError
+from arbiter_desktop.domain import LOCATION_SEPARATOR, Expansion, FileError
 from arbiter_desktop.indexing.job import IndexReport, Progress
+from arbiter_desktop.indexing.unindexed import group_errors
 from arbiter_desktop.stores.catalog import SourceCounts
 
 
@@ -204,7 +205,7 @@ class SourcesPanel(QWidget):
         self.errors_label = QLabel(self.tr("Files not indexed"))
         self.errors = QTreeWidget()
         self.errors.setHeaderLabels([self.tr("File"), self.tr("Reason")])
-        self.errors.setRootIsDecorated(False)
+        self.errors.setRootIsDecorated(True)
         self.errors.setWordWrap(True)
         for widget in (self.hint, self.sources, self.errors_label, self.errors):
             layout.addWidget(widget)
@@ -218,12 +219,37 @@ class SourcesPanel(QWidget):
                 item.setTextAlignment(column, Qt.AlignmentFlag.AlignRight)
             self.sources.addTopLevelItem(item)
         self.errors.clear()
-        for e in errors:
-            item = QTreeWidgetItem([Path(e.path).name, f"{self._reason(e.reason.value)} — {e.message}"])
-            item.setToolTip(0, e.path)
-            item.setToolTip(1, e.message)
-            self.errors.addTopLevelItem(item)
+        for group in group_errors(errors):
+            reason = group.reason.value
+            head = QTreeWidgetItem([f"{self._reason(reason)} ({len(group.errors)})", self._advice(reason)])
+            head.setToolTip(1, self._advice(reason))
+            for e in group.errors:
+                shown_name = e.path.rsplit(LOCATION_SEPARATOR, 1)[-1] if LOCATION_SEPARATOR in e.path else e.path
+                item = QTreeWidgetItem([Path(shown_name).name or shown_name, e.message])
+                item.setToolTip(0, e.path)
+                item.setToolTip(1, e.message)
+                head.addChild(item)
+            self.errors.addTopLevelItem(head)
+            head.setExpanded(len(group.errors) <= 20)
         self.errors_label.setText(self.tr("Files not indexed (%1)").replace("%1", str(len(errors))))
+
+    def _advice(self, reason: str) -> str:
+        """What would make the files of a group readable."""
+        advice = {
+            "encrypted": self.tr("Remove the password in a working copy, then add that copy to the case."),
+            "unsupported": self.tr("A format the app does not read: convert it in a working copy."),
+            "corrupt": self.tr("Damaged or truncated: get an intact copy from its source."),
+            "empty": self.tr("No text in it (blank, or scanned images only)."),
+            "too_large": self.tr("Over a size or count limit: split it, or raise the limit in the settings."),
+            "timeout": self.tr("Too slow to read: raise the time limit, or split the file."),
+            "memory": self.tr("Needed too much memory: raise the memory limit, or split the file."),
+            "unreadable": self.tr("Check its permissions and that its drive is connected, then index again."),
+            "changed": self.tr("It was being written: index again once it is complete."),
+            "hostile": self.tr(
+                "Refused for safety (bomb, nested archives, a name leaving its archive): examine it apart."
+            ),
+        }
+        return advice.get(reason, "")
 
     def _reason(self, reason: str) -> str:
         names = {
@@ -236,5 +262,6 @@ class SourcesPanel(QWidget):
             "memory": self.tr("too much memory"),
             "unreadable": self.tr("unreadable"),
             "hostile": self.tr("rejected for safety"),
+            "changed": self.tr("changed while read"),
         }
         return names.get(reason, reason)

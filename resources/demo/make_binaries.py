@@ -609,12 +609,78 @@ def make_eml() -> None:
     p.write_bytes(msg.as_bytes())
 
 
+# ---------------------------------------------------------------------------
+# 6. New formats: XLSX phone bill, legacy .doc, Outlook .msg, ZIP scellé
+#    (the XLSX, .doc and .msg writers are the tests' own: tests/ingest/)
+# ---------------------------------------------------------------------------
+
+FADETTE = [
+    ["Facture détaillée — ligne 06 00 00 12 34 — opérateur fictif VALTEL — mars 2024"],
+    [],
+    ["date", "heure", "appelant", "appelé", "durée (s)", "type"],
+    [dt.date(2024, 3, 10), "21:02", "0600001234", "0700002211", 35, "appel"],
+    [dt.date(2024, 3, 11), "08:15", "0700002211", "0600001234", 0, "SMS"],
+    [dt.date(2024, 3, 12), "23:47", "0600001234", "0611110099", 252, "appel"],
+    [dt.date(2024, 3, 13), "05:58", "0611110099", "0600001234", 0, "SMS"],
+]
+
+DOC_TEXT = """PROCÈS-VERBAL DE SAISIE
+Brigade de sûreté urbaine de Valbrenne — procédure n° 2024/00318
+Le 13 mars 2024 à 07 h 40, au domicile de M. Kevin FERRAND, 14 allée des Tilleuls à Valbrenne,
+avons saisi et placé sous scellé n° 7 un téléphone portable de marque fictive ORBIX, numéro de série
+ORB-4471-KX, ainsi qu'une somme de 1 250 euros en billets de 50 euros.
+Le scellé n° 7 est transmis au service d'exploitation pour extraction de son contenu.
+"""
+
+
+def _test_writers():
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tests" / "ingest"))
+    import ole
+    import spreadsheets
+
+    return ole, spreadsheets
+
+
+def make_new_formats() -> None:
+    ole, spreadsheets = _test_writers()
+    spreadsheets.write_xlsx(out("03_telephonie/2024-03-14_fadette_ligne_0600001234.xlsx"), {"Appels": FADETTE})
+    normalize_zip(out("03_telephonie/2024-03-14_fadette_ligne_0600001234.xlsx"))
+    ole.write_cfb(out("01_procedure/2024-03-13_PV_saisie_scelle_7.doc"), ole.word97(DOC_TEXT))
+    message = ole.outlook_message(
+        "Scellé n° 7 : extraction du téléphone ORBIX",
+        "Bonjour,\nl'extraction du téléphone ORBIX (scellé n° 7) est jointe au dossier sous forme d'archive.\n"
+        "Les SMS échangés avec le 07 00 00 22 11 confirment le rendez-vous du 12 mars à la gare.\n"
+        "Cordialement,\nBrigadier Nadia VASSEUR",
+        sender="Nadia VASSEUR",
+        to="Marc DELORME",
+        attachments={"note_extraction.txt": "Extraction réalisée le 14/03/2024, 1 412 SMS.".encode()},
+        filetime=133548732000000000,
+    )
+    ole.write_cfb(out("05_correspondance/2024-03-14_mail_VASSEUR_extraction_scelle_7.msg"), message)
+    inner = io.BytesIO()
+    with zipfile.ZipFile(inner, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(
+            zipfile.ZipInfo("sms/conversation_0700002211.txt", date_time=FIXED_ZIP_TIME),
+            "12/03/2024 21:05 — 0700002211 : rdv à la gare demain 6h, viens seul\n"
+            "12/03/2024 21:07 — 0600001234 : ok je ramène la marchandise\n".encode(),
+        )
+    with zipfile.ZipFile(out("06_scelles/scelle_7_extraction_ORBIX.zip"), "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(
+            zipfile.ZipInfo("rapport/rapport_extraction.txt", date_time=FIXED_ZIP_TIME),
+            "Rapport d'extraction du téléphone ORBIX ORB-4471-KX (scellé n° 7) : contacts, SMS, photos.".encode(),
+        )
+        z.writestr(zipfile.ZipInfo("telephone_ORBIX.zip", date_time=FIXED_ZIP_TIME), inner.getvalue())
+
+
 def main() -> None:
     make_certificat()
     make_odt()
     make_audition_pdf()
     make_docx()
     make_eml()
+    make_new_formats()
     for p in sorted(ROOT.rglob("*")):
         if p.is_file():
             print(f"{p.stat().st_size:>8}  {p.relative_to(ROOT.parent)}")

@@ -10,6 +10,7 @@ Prints ``RESULT {json}`` last.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import socket
@@ -20,7 +21,7 @@ import arbiter_desktop  # sets the offline switches of the libraries (checked be
 from arbiter_desktop import app
 from arbiter_desktop.config.settings import Settings
 from arbiter_desktop.domain import SearchMode, SearchRequest
-from arbiter_desktop.embedding.base import Embedder, HashingEmbedder
+from arbiter_desktop.embedding.base import HashingEmbedder
 
 
 def main() -> int:
@@ -32,22 +33,23 @@ def main() -> int:
     args = parser.parse_args()
     switches = {name: os.environ.get(name) for name in arbiter_desktop.OFFLINE_ENVIRONMENT}
     settings = Settings(workers=1, embed_threads=1, embedder=args.gguf, reranker=args.reranker)
-    embedder: Embedder | None = app.open_embedder(settings, required=True) if args.gguf else HashingEmbedder()
-    reranker = app.open_reranker(settings) if args.reranker else None
-    modes = [SearchMode.LEXICAL, SearchMode.DENSE, SearchMode.HYBRID] + ([SearchMode.FULL] if reranker else [])
+    loaders = app.MODELS
+    if not args.gguf:
+        stand_in = HashingEmbedder()
+        loaders = dataclasses.replace(loaders, embedder=lambda _settings: stand_in)
+    modes = [SearchMode.LEXICAL, SearchMode.DENSE, SearchMode.HYBRID] + ([SearchMode.FULL] if args.reranker else [])
     hits: dict[str, list[str]] = {}
-    with app.open_case(Path(args.case), create=True) as case:
-        case.settings = settings
-        report = app.index(case, [Path(args.source)], embedder=embedder)
+    with app.open_session(Path(args.case), create=True, overrides=vars(settings), loaders=loaders) as session:
+        report = session.index([Path(args.source)])
         for mode in modes:
-            result = app.search(case, SearchRequest("véhicule volé retrouvé", mode=mode, top=3), embedder, reranker)
+            result = session.search(SearchRequest("véhicule volé retrouvé", mode=mode, top=3))
             hits[mode.value] = [Path(h.doc_path).name for h in result.hits]
         reranked_by = result.reranker
         request = SearchRequest("véhicule volé retrouvé", mode=modes[-1], top=3)
-        results = app.search_results(result, request, app.result_models(result, embedder, reranker))
+        results = session.search_results(result, request)
         out = Path(args.case) / "exports"
         out.mkdir(exist_ok=True)
-        exported = [Path(f.path).name for f in app.export(case, results, pdf=out / "a.pdf", csv=out / "a.csv")]
+        exported = [Path(f.path).name for f in session.export(results, pdf=out / "a.pdf", csv=out / "a.csv")]
     try:
         socket.create_connection(("192.0.2.1", 9), timeout=1)  # TEST-NET-1: must be refused by the guard
         control = "connected"

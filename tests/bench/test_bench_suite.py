@@ -10,6 +10,7 @@ import pytest
 from support import EVALDATA
 
 from arbiter_desktop.embedding.base import HashingEmbedder
+from arbiter_desktop.session import ModelLoaders
 from bench import bench_recoll, bench_search, common, run_all, synthetic
 from bench.bench_indexing import write_documents
 
@@ -34,7 +35,8 @@ def test_synthetic_case_is_searched_in_every_mode(tmp_path: Path) -> None:
     assert (built.chunks, built.documents, built.cached) == (200, 20, False)
     assert synthetic.build_case(200, base, cache=tmp_path).cached  # kept for the next run
     queries = list(synthetic.iter_queries(4))
-    figures = bench_search.measure(built.directory, embedder, queries, warmup=1)
+    loaders = ModelLoaders(embedder=lambda _s: embedder, reranker=lambda _s: None, embedder_file=lambda _s: None)
+    figures = bench_search.measure(built.directory, queries, warmup=1, loaders=loaders)
     assert figures["chunks"] == figures["embedded"] == 200
     assert set(figures["modes"]) == set(bench_search.MODES)
     assert all(m["p95_ms"] >= m["p50_ms"] > 0 for m in figures["modes"].values())

@@ -82,3 +82,44 @@ def test_flash_attention_gives_the_vectors_of_the_plain_computation() -> None:
     finally:
         embedder.close()
         plain.close()
+
+
+LOADING_WHILE_PRINTING = """
+import sys, threading
+from pathlib import Path
+from arbiter_desktop.embedding.gguf import GgufEmbedder
+loaded = threading.Event()
+def load():
+    GgufEmbedder(Path(sys.argv[1])).close()
+    loaded.set()
+thread = threading.Thread(target=load)
+thread.start()
+count = 0
+while not loaded.is_set() or count < 100:
+    print(f"line {count}", flush=True)
+    count += 1
+thread.join()
+print(f"printed {count}", flush=True)
+"""
+
+
+@pytest.mark.skipif(not LIGHT.exists(), reason=f"{LIGHT} not provisioned (make setup)")
+def test_a_model_loading_in_the_background_loses_none_of_the_output(tmp_path: Path) -> None:
+    """llama-cpp-python points stdout and stderr at /dev/null while it loads a model quietly: the lines another
+    thread printed meanwhile were lost (345 of 2,411 came out before the fix)."""
+    import subprocess
+    import sys
+
+    from support import python_env
+
+    done = subprocess.run(
+        [sys.executable, "-c", LOADING_WHILE_PRINTING, str(LIGHT)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=python_env(),
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    printed = int(lines[-1].split()[1])
+    assert [line for line in lines if line.startswith("line ")] == [f"line {n}" for n in range(printed)]

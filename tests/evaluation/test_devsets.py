@@ -2,8 +2,8 @@
 
 The floors are the figures reached when they were set, rounded down: a change that makes retrieval worse
 fails here. piaf_v1.1 must stay at or above the plain BM25 reference (Recall@5 0.861, nDCG@10 0.800). The hybrid
-and full figures use the default embedding model, EmbeddingGemma (skipped where it is not provisioned), with the
-evaluation cache (a first run embeds the two police sets: a few minutes on two cores).
+and full figures use the default embedding model, EmbeddingGemma (skipped where it is not provisioned), through
+the evaluation cache (a first run embeds the two police sets: a few minutes on two cores).
 """
 
 from pathlib import Path
@@ -11,12 +11,14 @@ from pathlib import Path
 import pytest
 from support import EVALDATA
 
+from arbiter_desktop import app
 from arbiter_desktop.config import paths
 from arbiter_desktop.domain import SearchMode
 from arbiter_desktop.embedding.gguf import GgufEmbedder
 from arbiter_desktop.evaluation import beir
 from arbiter_desktop.evaluation.embedding_cache import CachedEmbedder
 from arbiter_desktop.evaluation.runner import EvalReport, evaluate, evaluate_modes
+from arbiter_desktop.session import CaseSession, ModelLoaders
 
 pytestmark = pytest.mark.slow
 
@@ -30,8 +32,13 @@ def _dataset(name: str) -> Path:
     return path
 
 
+def _full_text(directory: Path) -> CaseSession:
+    """The evaluation's case, opened as `arbiter eval --mode lexical` opens it."""
+    return app.open_session(directory, create=True, overrides={"semantic": False})
+
+
 def test_piaf_lexical_matches_the_bm25_reference() -> None:
-    report = evaluate(beir.load(_dataset("piaf_v1.1")), SearchMode.LEXICAL)
+    report = evaluate(beir.load(_dataset("piaf_v1.1")), SearchMode.LEXICAL, _full_text)
     summary = report.summary()
     assert summary["queries"] == 7569
     assert summary["recall@5"] >= 0.861
@@ -40,7 +47,7 @@ def test_piaf_lexical_matches_the_bm25_reference() -> None:
 
 def test_police_dev_lexical_floor_and_the_gain_of_expansion() -> None:
     dataset = beir.load(_dataset("police_dev"))
-    report = evaluate(dataset, SearchMode.LEXICAL)
+    report = evaluate(dataset, SearchMode.LEXICAL, _full_text)
     summary = report.summary()
     assert summary["queries"] == 50
     assert summary["recall@5"] >= 0.80  # 0.813 when set (0.787 before the everyday synonyms and the
@@ -49,12 +56,12 @@ def test_police_dev_lexical_floor_and_the_gain_of_expansion() -> None:
     assert by_category["ent"]["recall@5"] == 1.0  # exact entities in any spacing
     assert by_category["abbr"]["recall@5"] >= 0.95  # 1.0 when set; 0.35 without expansion
     assert by_category["impl"]["recall@5"] >= 0.2  # 0.233 when set (0.15 before); these need the dense side
-    plain = evaluate(dataset, SearchMode.LEXICAL, expand=False).summary()
+    plain = evaluate(dataset, SearchMode.LEXICAL, _full_text, expand=False).summary()
     assert summary["ndcg@10"] >= plain["ndcg@10"] + 0.12  # 0.679 vs 0.540 when set
 
 
 def test_police_marseille_lexical_floor_and_the_ocr_field() -> None:
-    report = evaluate(beir.load(_dataset("police_marseille")), SearchMode.LEXICAL)
+    report = evaluate(beir.load(_dataset("police_marseille")), SearchMode.LEXICAL, _full_text)
     summary = report.summary()
     assert summary["queries"] == 60
     assert summary["recall@5"] >= 0.72  # 0.728 when set (0.669 before the OCR field)
@@ -67,10 +74,14 @@ def _semantic(name: str) -> tuple[EvalReport, EvalReport]:
     if not GEMMA.exists():
         pytest.skip(f"{GEMMA} not provisioned (make setup)")
     embedder = CachedEmbedder(GgufEmbedder(GEMMA, threads=2))
+    loaders = ModelLoaders(lambda _settings: embedder, lambda _settings: None, lambda _settings: GEMMA)
+
+    def open_session(directory: Path) -> CaseSession:
+        overrides = {"semantic": True, "semantic_highlights": 0}
+        return app.open_session(directory, create=True, overrides=overrides, loaders=loaders)
+
     try:
-        hybrid, full = evaluate_modes(
-            beir.load(_dataset(name)), [SearchMode.HYBRID, SearchMode.FULL], embedder=embedder
-        )
+        hybrid, full = evaluate_modes(beir.load(_dataset(name)), [SearchMode.HYBRID, SearchMode.FULL], open_session)
     finally:
         embedder.close()
     return hybrid, full

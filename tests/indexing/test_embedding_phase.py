@@ -3,9 +3,8 @@
 from pathlib import Path
 
 import pytest
-from support import write
+from support import session_of, write
 
-from arbiter_desktop import app
 from arbiter_desktop.domain import SearchMode, SearchRequest
 from arbiter_desktop.embedding.base import HashingEmbedder
 from arbiter_desktop.stores.case import Case
@@ -26,51 +25,51 @@ def _src(tmp_path: Path) -> Path:
 
 def test_every_chunk_is_embedded_and_counted(case: Case, tmp_path: Path) -> None:
     embedder = HashingEmbedder()
-    report = app.index(case, [_src(tmp_path)], embedder=embedder)
-    status = app.status(case)
+    report = session_of(case, embedder).index([_src(tmp_path)])
+    status = session_of(case).status()
     assert report.embedded == status.chunks == status.embedded == 3
     assert open_vector_store(case.directory, embedder.identity).keys() == case.catalog.chunk_ids()
-    again = app.index(case, [tmp_path / "src"], embedder=embedder)
+    again = session_of(case, embedder).index([tmp_path / "src"])
     assert again.embedded == 0
 
 
 def test_vectors_leave_with_their_documents(case: Case, tmp_path: Path) -> None:
     embedder = HashingEmbedder()
     src = _src(tmp_path)
-    app.index(case, [src], embedder=embedder)
+    session_of(case, embedder).index([src])
     (src / "b.txt").unlink()
-    app.index(case, [src], embedder=embedder)
+    session_of(case, embedder).index([src])
     store = open_vector_store(case.directory, embedder.identity)
     assert store.keys() == case.catalog.chunk_ids() and len(store) == 2
-    hits = app.search(case, SearchRequest(query="cannabis", mode=SearchMode.DENSE), embedder).hits
+    hits = session_of(case, embedder).search(SearchRequest(query="cannabis", mode=SearchMode.DENSE)).hits
     assert all(not h.doc_path.endswith("b.txt") for h in hits)
 
 
 def test_a_kill_between_the_two_commits_is_repaired(case: Case, tmp_path: Path) -> None:
     embedder = HashingEmbedder()
-    app.index(case, [_src(tmp_path)], embedder=embedder)
+    session_of(case, embedder).index([_src(tmp_path)])
     with case.catalog.transaction():  # vectors saved, catalog not yet marked
         case.catalog.db.execute("UPDATE chunks SET embedded=0")
-    report = app.index(case, [tmp_path / "src"], embedder=embedder)
+    report = session_of(case, embedder).index([tmp_path / "src"])
     assert report.embedded == 0  # nothing embedded twice
-    assert app.status(case).embedded == 3
+    assert session_of(case).status().embedded == 3
 
 
 def test_lexical_only_run_then_semantic_run(case: Case, tmp_path: Path) -> None:
-    app.index(case, [_src(tmp_path)])
-    assert app.status(case).embedded == 0
-    app.index(case, [tmp_path / "src"], embedder=HashingEmbedder())
-    assert app.status(case).embedded == 3
+    session_of(case).index([_src(tmp_path)])
+    assert session_of(case).status().embedded == 0
+    session_of(case, HashingEmbedder()).index([tmp_path / "src"])
+    assert session_of(case).status().embedded == 3
 
 
 def test_changing_the_model_needs_confirmation_and_reembeds_everything(case: Case, tmp_path: Path) -> None:
     first, second = HashingEmbedder(dim=256), HashingEmbedder(dim=128)
-    app.index(case, [_src(tmp_path)], embedder=first)
+    session_of(case, first).index([_src(tmp_path)])
     with pytest.raises(VectorStoreError, match="reembed"):
-        app.index(case, [tmp_path / "src"], embedder=second)
+        session_of(case, second).index([tmp_path / "src"])
     assert open_vector_store(case.directory, first.identity).keys() == case.catalog.chunk_ids()  # untouched
-    report = app.index(case, [tmp_path / "src"], embedder=second, reembed=True)
+    report = session_of(case, second).index([tmp_path / "src"], reembed=True)
     assert report.embedded == 3
     assert [p.name for p in (case.directory / "vectors").iterdir()] == [second.identity.key]
-    hits = app.search(case, SearchRequest(query="cannabis", mode=SearchMode.DENSE), second).hits
+    hits = session_of(case, second).search(SearchRequest(query="cannabis", mode=SearchMode.DENSE)).hits
     assert hits[0].doc_path.endswith("b.txt")

@@ -21,9 +21,8 @@ import pytest
 from fpdf import FPDF
 from odf.opendocument import OpenDocumentText
 from odf.text import P
-from support import driver_command, python_env, write
+from support import driver_command, python_env, session_of, write
 
-from arbiter_desktop import app
 from arbiter_desktop.domain import ErrorReason, SearchRequest
 from arbiter_desktop.safetext import path_key, real_path
 from arbiter_desktop.stores.case import Case
@@ -227,14 +226,14 @@ def _paths(case: Case, table: str) -> list[str]:
 def _check_indexed_content(case: Case, src: Path) -> None:
     """The odd names are searchable under their key, the 5,000 pages keep their numbers, and the file modified
     during the run was indexed as it is now, with the fingerprint of what is on disk now."""
-    hits = app.search(case, SearchRequest(query="objet 30250", top=3)).hits
+    hits = session_of(case).search(SearchRequest(query="objet 30250", top=3)).hits
     assert hits and hits[0].doc_path.endswith("registre_5000_pages.pdf") and hits[0].page == 4321
-    (hit,) = app.search(case, SearchRequest(query='"nom invalide"', top=5)).hits
+    (hit,) = session_of(case).search(SearchRequest(query='"nom invalide"', top=5)).hits
     assert "\\xe9\\xff" in hit.doc_path and os.path.exists(real_path(hit.doc_path))
-    (hit,) = app.search(case, SearchRequest(query="coupé", top=5)).hits
+    (hit,) = session_of(case).search(SearchRequest(query="coupé", top=5)).hits
     assert hit.doc_path.endswith("nom\navec retour.txt")
     modified = src / "modified_during.txt"
-    (hit,) = app.search(case, SearchRequest(query="rouvert", top=5)).hits
+    (hit,) = session_of(case).search(SearchRequest(query="rouvert", top=5)).hits
     assert hit.doc_path == str(modified)
     assert hit.sha256 == hashlib.sha256(modified.read_bytes()).hexdigest()
 
@@ -244,7 +243,7 @@ def test_a_file_without_read_permission_is_reported(case: Case, tmp_path: Path) 
     locked = write(tmp_path / "src", "locked.txt", "Pièce non lisible.")
     write(tmp_path / "src", "open.txt", "Pièce lisible.")
     locked.chmod(0)
-    report = app.index(case, [tmp_path / "src"])
+    report = session_of(case).index([tmp_path / "src"])
     assert report.documents == 1
     assert [(e.path, e.reason) for e in report.failed] == [(str(locked), ErrorReason.UNREADABLE)]
     assert "Permission denied" in report.failed[0].message

@@ -1,40 +1,39 @@
 import os
 from pathlib import Path
 
-from support import write
+from support import session_of, write
 
-from arbiter_desktop import app
 from arbiter_desktop.domain import ErrorReason, SearchRequest
 from arbiter_desktop.stores.case import Case
 
 
 def _search(case: Case, query: str) -> list[str]:
-    return [h.doc_path for h in app.search(case, SearchRequest(query=query, top=20)).hits]
+    return [h.doc_path for h in session_of(case).search(SearchRequest(query=query, top=20)).hits]
 
 
 def test_index_search_and_incremental_update(case: Case, tmp_path: Path) -> None:
     src = tmp_path / "src"
     a = write(src, "pv/audition.txt", "Audition du témoin Karim MEZIANE au sujet du véhicule.")
     b = write(src, "rapport.txt", "Rapport de surveillance : le suspect attendait à la gare.")
-    report = app.index(case, [src])
+    report = session_of(case).index([src])
     assert (report.added, report.errors, report.documents) == (2, 0, 2)
     assert _search(case, "meziane") == [str(a)]
 
-    again = app.index(case, [src])
+    again = session_of(case).index([src])
     assert (again.added, again.changed, again.unchanged) == (0, 0, 2)
 
     b.write_text("Rapport de surveillance : le suspect attendait devant la mairie.", encoding="utf-8")
     os.utime(b, ns=(b.stat().st_atime_ns, b.stat().st_mtime_ns + 1_000_000_000))
-    changed = app.index(case, [src])
+    changed = session_of(case).index([src])
     assert (changed.changed, changed.unchanged) == (1, 1)
     assert _search(case, "gare") == []
     assert _search(case, "mairie") == [str(b)]
 
     a.unlink()
-    removed = app.index(case, [src])
+    removed = session_of(case).index([src])
     assert removed.removed == 1
     assert _search(case, "meziane") == []
-    status = app.status(case)
+    status = session_of(case).status()
     assert (status.documents, status.files) == (1, 1)
     assert case.lexical.num_chunks() == status.chunks
 
@@ -43,16 +42,16 @@ def test_identical_content_is_indexed_once_under_every_path(case: Case, tmp_path
     text = "Procès-verbal de saisie : 12 barrettes de résine de cannabis."
     first = write(tmp_path / "src", "a/scelle.txt", text)
     second = write(tmp_path / "src", "b/copie.txt", text)
-    report = app.index(case, [tmp_path / "src"])
+    report = session_of(case).index([tmp_path / "src"])
     assert report.documents == 1 and report.duplicates == 1
-    hits = app.search(case, SearchRequest(query="barrettes")).hits
+    hits = session_of(case).search(SearchRequest(query="barrettes")).hits
     assert len(hits) == 1
     assert {hits[0].doc_path, *hits[0].other_paths} == {str(first), str(second)}
-    assert case.lexical.num_chunks() == app.status(case).chunks
+    assert case.lexical.num_chunks() == session_of(case).status().chunks
 
     second.unlink()
-    app.index(case, [tmp_path / "src"])
-    hits = app.search(case, SearchRequest(query="barrettes")).hits
+    session_of(case).index([tmp_path / "src"])
+    hits = session_of(case).search(SearchRequest(query="barrettes")).hits
     assert [(h.doc_path, h.other_paths) for h in hits] == [(str(first), ())]
 
 
@@ -61,8 +60,8 @@ def test_sources_are_never_modified(case: Case, tmp_path: Path) -> None:
     files = [write(src, f"doc{i}.txt", f"Document {i} : réquisition à opérateur.") for i in range(3)]
     before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in files}
     listing = sorted(os.listdir(src))
-    app.index(case, [src])
-    app.index(case, [src])
+    session_of(case).index([src])
+    session_of(case).index([src])
     assert {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in files} == before
     assert sorted(os.listdir(src)) == listing
 
@@ -72,23 +71,23 @@ def test_unreadable_formats_are_reported_and_indexing_goes_on(case: Case, tmp_pa
     (src / "photo.txt").parent.mkdir(parents=True)
     (src / "photo.txt").write_bytes(bytes(range(256)) * 40)
     write(src, "pv.txt", "Notification des droits en garde à vue.")
-    report = app.index(case, [src])
+    report = session_of(case).index([src])
     assert report.documents == 1
     assert [(e.path, e.reason) for e in report.failed] == [(str(src / "photo.txt"), ErrorReason.UNSUPPORTED)]
-    again = app.index(case, [src])
+    again = session_of(case).index([src])
     assert again.unchanged == 2 and again.errors == 0 and len(again.failed) == 1
 
 
 def test_pending_documents_are_resent_without_duplicates(case: Case, tmp_path: Path) -> None:
     src = tmp_path / "src"
     write(src, "a.txt", "Le mis en cause a été placé en garde à vue.")
-    app.index(case, [src])
+    session_of(case).index([src])
     document_id = case.catalog.pending_documents() or [1]
     # Simulate a kill between the full-text commit and the catalog's "indexed" mark.
     case.catalog.mark_pending(document_id[0])
-    app.index(case, [src])
+    session_of(case).index([src])
     assert case.catalog.pending_documents() == []
-    assert case.lexical.num_chunks() == app.status(case).chunks == 1
+    assert case.lexical.num_chunks() == session_of(case).status().chunks == 1
 
 
 def test_an_unreachable_source_keeps_its_documents(case: Case, tmp_path: Path) -> None:
@@ -96,15 +95,15 @@ def test_an_unreachable_source_keeps_its_documents(case: Case, tmp_path: Path) -
     src = tmp_path / "usb"
     write(src, "a/pv.txt", "Procès-verbal d'audition de Karim MEZIANE.")
     write(src, "b/rapport.txt", "Rapport de surveillance à la gare.")
-    assert app.index(case, [src]).documents == 2
+    assert session_of(case).index([src]).documents == 2
 
     src.rename(tmp_path / "unplugged")
-    report = app.index(case, [src])
+    report = session_of(case).index([src])
     assert (report.removed, report.documents) == (0, 2)
     assert [e.reason for e in report.failed] == [ErrorReason.UNREADABLE]
     assert _search(case, "meziane") == [str(src / "a" / "pv.txt")]
 
     (tmp_path / "unplugged").rename(src)
     (src / "b" / "rapport.txt").unlink()
-    report = app.index(case, [src])
+    report = session_of(case).index([src])
     assert (report.removed, report.documents, report.failed) == (1, 1, [])

@@ -4,9 +4,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
-from support import write
+from support import session_of, write
 
-from arbiter_desktop import app
 from arbiter_desktop.config.settings import Settings
 from arbiter_desktop.embedding.base import HashingEmbedder, Vectors
 from arbiter_desktop.indexing.passages import PassageVectors, document_context, file_label, first_line
@@ -39,9 +38,10 @@ LONG = "PROCÈS-VERBAL D'AUDITION DE TÉMOIN\n" + " ".join(f"Le témoin décrit 
 
 def test_a_chunk_that_does_not_start_its_document_reads_its_context(case: Case, tmp_path: Path) -> None:
     write(tmp_path / "src", "long.txt", LONG)
-    case.settings = case.settings.replace(embed_document_context=True)
+    session_of(case).index([tmp_path / "src"])
     embedder = Recording()
-    app.index(case, [tmp_path / "src"], embedder=embedder)
+    passages = PassageVectors(embedder, case.catalog, Settings(embed_document_context=True))
+    passages.vectors(case.catalog.unembedded_chunks(100))
     assert len(embedder.titles) >= 3
     assert embedder.titles[0] == "" and set(embedder.titles[1:]) == {"PROCÈS-VERBAL D'AUDITION DE TÉMOIN"}
 
@@ -67,7 +67,7 @@ class FakeLate:
 def test_late_chunking_embeds_each_document_once_whatever_the_batches(case: Case, tmp_path: Path) -> None:
     write(tmp_path / "src", "long.txt", LONG)
     write(tmp_path / "src", "short.txt", "Une main courante de deux lignes.")
-    app.index(case, [tmp_path / "src"])
+    session_of(case).index([tmp_path / "src"])
     late = FakeLate()
 
     class WithLate(HashingEmbedder):

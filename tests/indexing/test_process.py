@@ -65,9 +65,9 @@ def test_a_killed_run_is_reported_and_the_next_one_resumes(tmp_path: Path) -> No
     end = _until_end(again)[-1]
     assert isinstance(end, Finished)
     assert end.report.documents == 300
-    with app.open_case(case_dir) as case:
-        assert app.status(case).files == 300
-        assert case.lexical.num_chunks() == app.status(case).chunks
+    with app.open_session(case_dir) as session:
+        assert session.status().files == 300
+        assert session.case.lexical.num_chunks() == session.status().chunks
 
 
 def test_cancel_stops_the_run_within_seconds(tmp_path: Path) -> None:

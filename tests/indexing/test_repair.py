@@ -11,13 +11,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from support import write
+from support import session_of, write
 
-from arbiter_desktop import app
 from arbiter_desktop.config.settings import Settings
 from arbiter_desktop.domain import SearchMode, SearchRequest
 from arbiter_desktop.embedding.base import HashingEmbedder
-from arbiter_desktop.indexing.repair import diagnose
+from arbiter_desktop.indexing.repair import diagnose, repair
 from arbiter_desktop.stores.case import Case, CaseDamaged
 from arbiter_desktop.stores.catalog import Catalog
 from arbiter_desktop.stores.damage import CATALOG, LEXICAL, VECTORS
@@ -37,7 +36,7 @@ Results = dict[tuple[str, str], list[tuple[str, str]]]
 def _results(case: Case, embedder: HashingEmbedder) -> Results:
     return {
         (mode.value, query): [
-            (h.doc_path, h.passage) for h in app.search(case, SearchRequest(query, mode=mode), embedder).hits
+            (h.doc_path, h.passage) for h in session_of(case, embedder).search(SearchRequest(query, mode=mode)).hits
         ]
         for mode in (SearchMode.LEXICAL, SearchMode.DENSE)
         for query in QUERIES
@@ -51,10 +50,9 @@ def indexed(tmp_path: Path) -> tuple[Path, Path, Results]:
     for i, text in enumerate(TEXTS):
         write(src, f"pv_{i}.txt", text)
     embedder = HashingEmbedder()
-    case = Case.open(tmp_path / "case", create=True)
-    case.settings = Settings(workers=1)
+    case = Case.open(tmp_path / "case", create=True, settings=Settings(workers=1))
     try:
-        app.index(case, [src], embedder=embedder)
+        session_of(case, embedder).index([src])
         results = _results(case, embedder)
     finally:
         case.close()
@@ -124,15 +122,15 @@ def test_damage_is_detected_at_open_and_repaired_from_the_catalog(
     away = src.parent / "sources-away"
     src.rename(away)  # the repair must not need the sources
     try:
-        report = app.repair(case_dir, HashingEmbedder())
+        report = repair(case_dir, HashingEmbedder())
     finally:
         away.rename(src)
     assert [d.store for d in report.found] == [store]
     assert report.lexical_rebuilt == (store == LEXICAL)
     assert report.left_to_embed == 0
     assert diagnose(case_dir) == []
-    with app.open_case(case_dir) as case:
-        status = app.status(case)
+    with Case.open(case_dir) as case:
+        status = session_of(case).status()
         assert status.documents == len(TEXTS) and status.embedded == status.chunks
         assert case.lexical.num_chunks() == status.chunks
         assert _results(case, HashingEmbedder()) == before
@@ -141,13 +139,13 @@ def test_damage_is_detected_at_open_and_repaired_from_the_catalog(
 def test_vectors_lost_without_the_model_are_left_to_embed(indexed: tuple[Path, Path, Results]) -> None:
     case_dir, _, _ = indexed
     _truncate_int8(case_dir)
-    report = app.repair(case_dir)  # no model at hand: keep what is intact, count the rest
+    report = repair(case_dir, None)  # no model at hand: keep what is intact, count the rest
     assert report.vector_rows_dropped > 0 and report.left_to_embed == report.vector_rows_dropped
-    with app.open_case(case_dir) as case:
-        status = app.status(case)
+    with Case.open(case_dir) as case:
+        status = session_of(case).status()
         assert status.embedded == status.chunks - report.left_to_embed
-        assert app.search(case, SearchRequest("cannabis", mode=SearchMode.DENSE), HashingEmbedder()).hits
-    again = app.repair(case_dir, HashingEmbedder())
+        assert session_of(case, HashingEmbedder()).search(SearchRequest("cannabis", mode=SearchMode.DENSE)).hits
+    again = repair(case_dir, HashingEmbedder())
     assert again.found == [] and again.embedded == report.left_to_embed and again.left_to_embed == 0
 
 
@@ -160,20 +158,20 @@ def test_a_repair_killed_half_way_is_finished_by_the_next_one(indexed: tuple[Pat
         catalog.mark_all_pending()
     catalog.close()
     shutil.rmtree(case_dir / "lexical")
-    with app.open_case(case_dir) as case:  # a consistent (incomplete) case: it opens
+    with Case.open(case_dir) as case:  # a consistent (incomplete) case: it opens
         assert case.lexical.num_chunks() == 0 and len(case.catalog.pending_documents()) == len(TEXTS)
-    report = app.repair(case_dir, HashingEmbedder())
+    report = repair(case_dir, HashingEmbedder())
     assert report.found == [] and report.documents_sent == len(TEXTS)
-    with app.open_case(case_dir) as case:
+    with Case.open(case_dir) as case:
         assert _results(case, HashingEmbedder()) == before
 
 
 def test_forced_rebuild_of_every_store(indexed: tuple[Path, Path, Results]) -> None:
     case_dir, _, before = indexed
-    report = app.repair(case_dir, HashingEmbedder(), rebuild=("lexical", "vectors"))
+    report = repair(case_dir, HashingEmbedder(), rebuild=("lexical", "vectors"))
     assert report.found == [] and report.lexical_rebuilt
     assert report.embedded == len(TEXTS) and report.vector_stores_dropped
-    with app.open_case(case_dir) as case:
+    with Case.open(case_dir) as case:
         assert _results(case, HashingEmbedder()) == before
 
 
@@ -186,7 +184,7 @@ def test_a_damaged_catalog_is_named_and_cannot_be_rebuilt(indexed: tuple[Path, P
     catalog.write_bytes(bytes(data))
     assert [d.store for d in diagnose(case_dir)] == [CATALOG]
     with pytest.raises(CaseDamaged) as caught:
-        app.repair(case_dir, HashingEmbedder())
+        repair(case_dir, HashingEmbedder())
     assert not caught.value.repairable
     assert "restore the case folder from a backup" in str(caught.value)
     catalog.write_bytes(b"not a database at all" * 100)

@@ -20,9 +20,8 @@ import time
 from pathlib import Path
 
 import pytest
-from support import driver_command, python_env, write
+from support import driver_command, python_env, session_of, write
 
-from arbiter_desktop import app
 from arbiter_desktop.config.settings import Settings
 from arbiter_desktop.domain import SearchMode, SearchRequest
 from arbiter_desktop.embedding.base import HashingEmbedder
@@ -118,7 +117,7 @@ def _results(case: Case, embedder: HashingEmbedder) -> dict[tuple[str, str], Ran
     results = {}
     for mode in (SearchMode.LEXICAL, SearchMode.DENSE, SearchMode.HYBRID):
         for query in QUERIES:
-            hits = app.search(case, SearchRequest(query=query, mode=mode, top=FILES + 10), embedder).hits
+            hits = session_of(case, embedder).search(SearchRequest(query=query, mode=mode, top=FILES + 10)).hits
             ranking: Ranking = []
             for h in hits:
                 if not ranking or h.score != ranking[-1][0]:
@@ -133,11 +132,10 @@ def test_killed_twenty_times_then_resumed(tmp_path: Path) -> None:
     _corpus(src)
     embedder = HashingEmbedder()
 
-    reference = Case.open(tmp_path / "reference", create=True)
-    reference.settings = Settings(**SETTINGS)
+    reference = Case.open(tmp_path / "reference", create=True, settings=Settings(**SETTINGS))
     try:
-        app.index(reference, [src], embedder=embedder)
-        total_chunks = app.status(reference).chunks
+        session_of(reference, embedder).index([src])
+        total_chunks = session_of(reference).status().chunks
         expected = _results(reference, embedder)
     finally:
         reference.close()

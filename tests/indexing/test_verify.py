@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from support import write
+from support import session_of, write
 
 from arbiter_desktop import app
 from arbiter_desktop.config import paths
@@ -67,9 +67,11 @@ def test_indexing_leaves_the_sources_untouched(case: Case, tmp_path: Path) -> No
     before = _times(tree)
 
     embedder = HashingEmbedder()
-    report = app.index(case, [src], embedder=embedder)
-    assert report.errors == 0 and report.documents == len(digests)
-    assert app.search(case, SearchRequest("garde à vue", mode=SearchMode.HYBRID), embedder).hits
+    report = session_of(case, embedder).index([src])
+    members = case.catalog.db.execute("SELECT COUNT(*) FROM members").fetchone()[0]  # the demo's ZIP scellé
+    assert members > 0
+    assert report.errors == 0 and report.documents == len(digests) + members
+    assert session_of(case, embedder).search(SearchRequest("garde à vue", mode=SearchMode.HYBRID)).hits
     assert app.verify(case.directory).ok
 
     after = _times(tree)
@@ -88,7 +90,7 @@ def test_verify_lists_changed_missing_and_added_files(case: Case, tmp_path: Path
     altered = write(src, "pv_2.txt", "Rapport de surveillance : le suspect attendait à la gare.")
     removed = write(src, "sub/pv_3.txt", "Réquisition adressée à l'opérateur.")
     (src / "loop").symlink_to(src / "loop")  # recorded in error, without a fingerprint
-    app.index(case, [src])
+    session_of(case).index([src])
     clean = app.verify(case.directory)
     assert clean.ok and (clean.checked, clean.matching) == (3, 3) and clean.unhashed == [str(src / "loop")]
 

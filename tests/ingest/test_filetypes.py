@@ -64,7 +64,7 @@ def test_zip_containers(tmp_path: Path) -> None:
     other = tmp_path / "archive.docx"
     with zipfile.ZipFile(other, "w") as archive:
         archive.writestr("notes.txt", FRENCH)
-    assert detect_kind(other) is FileKind.UNKNOWN
+    assert detect_kind(other) is FileKind.ZIP  # an archive: its members are documents (ingest/containers)
 
 
 def test_zip_bytes_whole_and_truncated(tmp_path: Path) -> None:
@@ -73,7 +73,7 @@ def test_zip_bytes_whole_and_truncated(tmp_path: Path) -> None:
     assert detect_kind_bytes(odt, "pj") is FileKind.ODT
     assert detect_kind_bytes(docx_bytes, "pj") is FileKind.DOCX
     assert detect_kind_bytes(odt[:200], "pj") is FileKind.ODT  # central directory missing: local headers
-    assert detect_kind_bytes(b"PK\x03\x04" + bytes(100), "x.docx") is FileKind.UNKNOWN
+    assert detect_kind_bytes(b"PK\x03\x04" + bytes(100), "x.docx") is FileKind.ZIP  # the reader says it is damaged
 
 
 def test_rtf_html_and_mail(tmp_path: Path) -> None:

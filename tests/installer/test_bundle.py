@@ -57,6 +57,9 @@ def test_the_bundle_holds_the_app_its_libraries_resources_and_default_model(bund
     internal = bundle / "_internal"
     assert (internal / "llama_cpp" / "lib" / "libllama.so").is_file()
     assert (internal / "llama_cpp" / "lib" / "libggml.so").is_file()
+    # the readers of spreadsheets and Outlook mailboxes (native libraries, self-contained)
+    assert list((internal / "python_calamine").glob("_python_calamine*.so"))
+    assert list(internal.glob("pypff*.so"))
     variants = {p.name for p in (internal / "llama_cpp" / "lib").glob("libggml-cpu-*.so")}
     assert {"libggml-cpu-x64.so", "libggml-cpu-haswell.so", "libggml-cpu-skylakex.so"} <= variants, variants
     resources = internal / "resources"

@@ -2,9 +2,8 @@
 
 from pathlib import Path
 
-from support import write
+from support import session_of, write
 
-from arbiter_desktop import app
 from arbiter_desktop.search.coverage import lexical_coverage, query_units
 from arbiter_desktop.search.expansion import default_lexicon
 from arbiter_desktop.search.lexical_query import QueryCompiler
@@ -22,7 +21,7 @@ def test_rare_words_weigh_more_than_common_ones(case: Case, tmp_path: Path) -> N
     for n in range(8):  # "policiers" is in every document, "keufs" and "insultes" in one
         write(tmp_path / "src", f"pv{n}.txt", f"Les policiers de la brigade {n} ont rédigé le procès-verbal.")
     write(tmp_path / "src", "sms.txt", "Les policiers ? les keufs on les insulte sur snap")
-    app.index(case, [tmp_path / "src"])
+    session_of(case).index([tmp_path / "src"])
     lexicon = default_lexicon()
     compiler = QueryCompiler(case.lexical)
     query = "insultes policiers"

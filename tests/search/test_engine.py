@@ -1,9 +1,8 @@
 from pathlib import Path
 
 import pytest
-from support import write
+from support import session_of, write
 
-from arbiter_desktop import app
 from arbiter_desktop.domain import FileKind, SearchMode, SearchRequest
 from arbiter_desktop.search.engine import ModeUnavailable
 from arbiter_desktop.stores.case import Case
@@ -23,13 +22,13 @@ DOCS = {
 def indexed(case: Case, tmp_path: Path) -> Case:
     for name, text in DOCS.items():
         write(tmp_path / "src", name, text)
-    report = app.index(case, [tmp_path / "src"])
+    report = session_of(case).index([tmp_path / "src"])
     assert report.errors == 0
     return case
 
 
 def top_names(case: Case, query: str, **kwargs: object) -> list[str]:
-    result = app.search(case, SearchRequest(query=query, **kwargs))  # type: ignore[arg-type]
+    result = session_of(case).search(SearchRequest(query=query, **kwargs))  # type: ignore[arg-type]
     return [Path(h.doc_path).name for h in result.hits]
 
 
@@ -71,7 +70,7 @@ def test_filters(indexed: Case, tmp_path: Path) -> None:
 
 
 def test_highlights_point_at_the_matched_words(indexed: Case) -> None:
-    hit = app.search(indexed, SearchRequest(query="enquêteur véhicule ab-123-cd")).hits[0]
+    hit = session_of(indexed).search(SearchRequest(query="enquêteur véhicule ab-123-cd")).hits[0]
     marked = [hit.passage[s:e] for s, e in hit.highlights]
     assert marked == ["enquêteurs", "véhicule", "AB-123-CD"]
     assert set(hit.matched_terms) == set(marked)
@@ -80,9 +79,9 @@ def test_highlights_point_at_the_matched_words(indexed: Case) -> None:
 
 def test_ordinary_queries_never_raise(indexed: Case) -> None:
     for query in ["aujourd'hui", 'un "guillemet', "AND", "NOT", "((", "14:30", "", "   ", "*", "~"]:
-        app.search(indexed, SearchRequest(query=query))
+        session_of(indexed).search(SearchRequest(query=query))
 
 
 def test_unbuilt_modes_say_so(indexed: Case) -> None:
     with pytest.raises(ModeUnavailable, match="embedding model"):
-        app.search(indexed, SearchRequest(query="gare", mode=SearchMode.DENSE))
+        session_of(indexed).search(SearchRequest(query="gare", mode=SearchMode.DENSE))

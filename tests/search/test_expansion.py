@@ -3,9 +3,8 @@
 from pathlib import Path
 
 import pytest
-from support import write
+from support import session_of, write
 
-from arbiter_desktop import app
 from arbiter_desktop.domain import SearchRequest
 from arbiter_desktop.search.engine import dense_query
 from arbiter_desktop.search.expansion import (
@@ -85,10 +84,10 @@ def test_dense_query_spells_expansions_out_in_place(shipped: Lexicon) -> None:
 def test_an_abbreviation_finds_the_spelled_out_passage(case: Case, tmp_path: Path) -> None:
     write(tmp_path / "src", "pv.txt", "La prolongation de la garde à vue de M. MEZIANE a été autorisée.")
     write(tmp_path / "src", "autre.txt", "Audition de M. MEZIANE sur son emploi du temps.")
-    app.index(case, [tmp_path / "src"])
-    result = app.search(case, SearchRequest(query="GAV Meziane"))
+    session_of(case).index([tmp_path / "src"])
+    result = session_of(case).search(SearchRequest(query="GAV Meziane"))
     assert Path(result.hits[0].doc_path).name == "pv.txt"
     assert [e.matched for e in result.expansions] == ["GAV"]
     assert result.hits[0].expansions and result.hits[0].expansions[0].startswith("GAV → garde à vue")
-    plain = app.search(case, SearchRequest(query="GAV Meziane", expand=False))
+    plain = session_of(case).search(SearchRequest(query="GAV Meziane", expand=False))
     assert plain.expansions == () and not plain.hits[0].expansions

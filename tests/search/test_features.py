@@ -2,9 +2,8 @@
 
 from pathlib import Path
 
-from support import write
+from support import session_of, write
 
-from arbiter_desktop import app
 from arbiter_desktop.search.expansion import default_lexicon
 from arbiter_desktop.search.features import Analysed, evidence, identifier_matchers, units_of
 from arbiter_desktop.search.lexical_query import QueryCompiler
@@ -15,7 +14,7 @@ def test_evidence_of_passages(case: Case, tmp_path: Path) -> None:
     for n in range(6):
         write(tmp_path / "src", f"pv{n}.txt", f"Procès-verbal {n} de la brigade, rédigé au commissariat.")
     write(tmp_path / "src", "gav.txt", "Placé en garde à vue, M. Karim MEZIANE a été entendu. Rien d'autre.")
-    app.index(case, [tmp_path / "src"])
+    session_of(case).index([tmp_path / "src"])
     compiler = QueryCompiler(case.lexical)
     query = "GAV Meziane"
     expansions = default_lexicon().expand(query)

@@ -5,9 +5,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from support import write
+from support import session_of, write
 
-from arbiter_desktop import app
 from arbiter_desktop.domain import SearchMode, SearchRequest
 from arbiter_desktop.embedding.base import HashingEmbedder
 from arbiter_desktop.search.engine import SearchEngine
@@ -66,7 +65,7 @@ def test_the_full_mode_reorders_the_head_by_the_learned_ranker(case: Case, tmp_p
     )
     write(tmp_path / "src", "c.txt", "Rapport sans rapport avec la question posée.")
     embedder = HashingEmbedder()
-    app.index(case, [tmp_path / "src"], embedder=embedder)
+    session_of(case, embedder).index([tmp_path / "src"])
     engine = SearchEngine(case, embedder, default_lexicon())
     request = SearchRequest("conducteur voiture grise", mode=SearchMode.FULL)
     # a ranker that prefers the passages holding fewer of the query's words: the order must turn over

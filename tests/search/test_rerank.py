@@ -343,9 +343,8 @@ def test_gguf_scores_a_pair_longer_than_its_context(gguf_reranker: GgufReranker,
 
 def test_full_search_follows_the_cross_encoder(cross_encoder: CrossEncoderReranker, tmp_path: Path) -> None:
     """End to end: the final order of a full-mode search is the tiny cross-encoder's order of the head."""
-    from support import write
+    from support import session_of, write
 
-    from arbiter_desktop import app
     from arbiter_desktop.config.settings import Settings
     from arbiter_desktop.domain import SearchMode, SearchRequest
     from arbiter_desktop.embedding.base import HashingEmbedder
@@ -359,13 +358,12 @@ def test_full_search_follows_the_cross_encoder(cross_encoder: CrossEncoderRerank
     ]
     for i, text in enumerate(texts):
         write(tmp_path / "src", f"pv{i}.txt", text)
-    case = Case.open(tmp_path / "case", create=True)
-    case.settings = Settings(workers=1)
+    case = Case.open(tmp_path / "case", create=True, settings=Settings(workers=1))
     embedder = HashingEmbedder()
     try:
-        app.index(case, [tmp_path / "src"], embedder=embedder)
+        session_of(case, embedder).index([tmp_path / "src"])
         query = "suspect enquêteurs gare"
-        result = app.search(case, SearchRequest(query=query, mode=SearchMode.FULL), embedder, cross_encoder)
+        result = session_of(case, embedder, cross_encoder).search(SearchRequest(query=query, mode=SearchMode.FULL))
         expected = cross_encoder.score(query, [h.passage for h in result.hits])
         assert [h.scores.rerank for h in result.hits] == pytest.approx(sorted(expected, reverse=True), abs=1e-5)
         assert result.reranker == cross_encoder.identity.name and not result.notes

@@ -6,9 +6,8 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 import pytest
-from support import write
+from support import session_of, write
 
-from arbiter_desktop import app
 from arbiter_desktop.domain import FileKind, SearchMode, SearchRequest
 from arbiter_desktop.embedding.base import HashingEmbedder
 from arbiter_desktop.search.engine import ModeUnavailable
@@ -22,12 +21,12 @@ def embedded(case: Case, tmp_path: Path) -> tuple[Case, HashingEmbedder]:
     write(tmp_path / "src", "stup.csv", "date;message\n2024-03-05;ramène les barrettes de shit ce soir\n")
     write(tmp_path / "src", "vehicule.txt", "Le véhicule Peugeot stationnait devant la boulangerie.")
     embedder = HashingEmbedder()
-    app.index(case, [tmp_path / "src"], embedder=embedder)
+    session_of(case, embedder).index([tmp_path / "src"])
     return case, embedder
 
 
 def names(case: Case, embedder: HashingEmbedder, query: str, mode: SearchMode, **kw: object) -> list[str]:
-    result = app.search(case, SearchRequest(query=query, mode=mode, **kw), embedder)  # type: ignore[arg-type]
+    result = session_of(case, embedder).search(SearchRequest(query=query, mode=mode, **kw))  # type: ignore[arg-type]
     return [Path(h.doc_path).name for h in result.hits]
 
 
@@ -39,7 +38,7 @@ def test_dense_finds_by_similarity_without_an_exact_word(embedded: tuple[Case, H
 
 def test_hybrid_carries_every_component_score(embedded: tuple[Case, HashingEmbedder]) -> None:
     case, embedder = embedded
-    result = app.search(case, SearchRequest(query="barrettes", mode=SearchMode.HYBRID), embedder)
+    result = session_of(case, embedder).search(SearchRequest(query="barrettes", mode=SearchMode.HYBRID))
     top = result.hits[0]
     assert top.doc_path.endswith("stup.csv")
     assert top.scores.bm25 is not None and top.scores.dense is not None and top.scores.fused == top.score
@@ -55,7 +54,7 @@ def test_filters_apply_to_semantic_hits(embedded: tuple[Case, HashingEmbedder]) 
 def test_dense_without_a_model_says_what_to_do(embedded: tuple[Case, HashingEmbedder]) -> None:
     case, _ = embedded
     with pytest.raises(ModeUnavailable, match="embedding model"):
-        app.search(case, SearchRequest(query="gare", mode=SearchMode.DENSE))
+        session_of(case).search(SearchRequest(query="gare", mode=SearchMode.DENSE))
 
 
 def test_the_sentence_closest_in_meaning_is_marked(case: Case, tmp_path: Path) -> None:
@@ -66,15 +65,17 @@ def test_the_sentence_closest_in_meaning_is_marked(case: Case, tmp_path: Path) -
     )
     write(tmp_path / "src", "rapport.txt", text)
     embedder = HashingEmbedder()
-    app.index(case, [tmp_path / "src"], embedder=embedder)
+    session_of(case, embedder).index([tmp_path / "src"])
     for mode in (SearchMode.DENSE, SearchMode.HYBRID):
-        hit = app.search(case, SearchRequest(query="barrettes de cannabis saisies", mode=mode), embedder).hits[0]
+        hit = session_of(case, embedder).search(SearchRequest(query="barrettes de cannabis saisies", mode=mode)).hits[0]
         assert hit.semantic_highlight is not None
         start, end = hit.semantic_highlight
         assert hit.passage[start:end].startswith("Les policiers ont saisi")
-    lexical = app.search(case, SearchRequest(query="barrettes", mode=SearchMode.LEXICAL), embedder).hits[0]
+    lexical = session_of(case, embedder).search(SearchRequest(query="barrettes", mode=SearchMode.LEXICAL)).hits[0]
     assert lexical.semantic_highlight is None
-    second = app.search(case, SearchRequest(query="barrettes de cannabis saisies", mode=SearchMode.DENSE), embedder)
+    second = session_of(case, embedder).search(
+        SearchRequest(query="barrettes de cannabis saisies", mode=SearchMode.DENSE)
+    )
     assert all(h.semantic_highlight is None for h in second.hits[1:])  # only the top hit by default
 
 
@@ -96,10 +97,10 @@ def test_a_hit_by_meaning_alone_shows_its_closest_rows_not_the_header(case: Case
     rows[21] = "22/03/2024;22:10;0600001234;0600004321;si t'as pas la thune samedi jte jure tu finis a l'hosto"
     write(tmp_path / "src", "extraction_sms.csv", "date;heure;de;à;message\n" + "\n".join(rows) + "\n")
     embedder = MarkerEmbedder()
-    app.index(case, [tmp_path / "src"], embedder=embedder)
-    hit = app.search(case, SearchRequest(query="qzx", mode=SearchMode.DENSE), embedder).hits[0]
+    session_of(case, embedder).index([tmp_path / "src"])
+    hit = session_of(case, embedder).search(SearchRequest(query="qzx", mode=SearchMode.DENSE)).hits[0]
     assert not hit.highlights  # no word of the query is in the document
-    assert not hit.passage.startswith("date")
+    assert not hit.passage.startswith("date ; heure")  # the header line (rows carry their headers: "date : …")
     assert hit.semantic_highlight is not None
     start, end = hit.semantic_highlight
     assert "tu finis a l'hosto" in hit.passage[start:end]
@@ -124,9 +125,11 @@ class ScriptedReranker:
 def test_full_mode_orders_the_head_by_the_reranker(embedded: tuple[Case, HashingEmbedder], tmp_path: Path) -> None:
     case, embedder = embedded
     write(tmp_path / "src", "cave.txt", "Perquisition de la cave : rien dans la cave, la cave est vide.")
-    app.index(case, [tmp_path / "src"], embedder=embedder)
+    session_of(case, embedder).index([tmp_path / "src"])
     reranker = ScriptedReranker()
-    result = app.search(case, SearchRequest(query="perquisition barrettes", mode=SearchMode.FULL), embedder, reranker)
+    result = session_of(case, embedder, reranker).search(
+        SearchRequest(query="perquisition barrettes", mode=SearchMode.FULL)
+    )
     assert reranker.calls and reranker.calls[0][0] == "perquisition barrettes"
     scores = [h.scores.rerank for h in result.hits]
     assert all(s is not None for s in scores) and scores == sorted(scores, reverse=True)  # type: ignore[type-var]
@@ -136,7 +139,7 @@ def test_full_mode_orders_the_head_by_the_reranker(embedded: tuple[Case, Hashing
 
 def test_full_mode_without_a_reranker_says_so(embedded: tuple[Case, HashingEmbedder]) -> None:
     case, embedder = embedded
-    result = app.search(case, SearchRequest(query="barrettes", mode=SearchMode.FULL), embedder)
+    result = session_of(case, embedder).search(SearchRequest(query="barrettes", mode=SearchMode.FULL))
     assert result.reranker is None and "no reranker installed" in result.notes[0]
-    hybrid = app.search(case, SearchRequest(query="barrettes", mode=SearchMode.HYBRID), embedder)
+    hybrid = session_of(case, embedder).search(SearchRequest(query="barrettes", mode=SearchMode.HYBRID))
     assert [h.chunk_id for h in result.hits] == [h.chunk_id for h in hybrid.hits]

@@ -1,7 +1,9 @@
+import json
 from pathlib import Path
 
 import numpy as np
 import pytest
+from usearch.index import Index
 
 from arbiter_desktop.embedding.base import ModelIdentity
 from arbiter_desktop.stores.damage import StoreDamaged
@@ -13,6 +15,7 @@ from arbiter_desktop.stores.vectors import (
     open_vector_store,
     quantize,
     salvage,
+    sign_bits,
 )
 
 DIM = 128
@@ -42,7 +45,10 @@ def test_binary_then_int8_rescoring_finds_the_nearest(tmp_path: Path) -> None:
         query /= np.linalg.norm(query)
         (best, score), *_ = store.search(query.astype(np.float32), 10, candidates=400)
         assert best == 100 + i and score > 0.9
-    assert store.search(v[7], 1, exact=False)[0][0] == 107  # the HNSW option finds it too
+    graph = VectorStore(tmp_path / "g", IDENTITY, graph=True)  # built for the HNSW option
+    graph.add(list(range(100, 2100)), v)
+    graph.save(1)
+    assert graph.search(v[7], 1, exact=False)[0][0] == 107
     exact = [c for c, _ in store.exact_search(v[5], 10)]
     approx = [c for c, _ in store.search(v[5], 10, candidates=400)]
     assert approx[0] == exact[0] == 105
@@ -145,3 +151,42 @@ def test_sign_bits_are_taken_around_the_mean(tmp_path: Path) -> None:
     reopened = VectorStore(tmp_path / "v", IDENTITY)
     assert np.allclose(reopened.center, store.center, atol=1e-5)
     assert reopened.search(v[50], 1, candidates=20)[0][0] == 50
+
+
+def test_a_store_of_the_older_layout_is_read_then_converted(tmp_path: Path) -> None:
+    """Stores written before the binary index was keyed by row (it was keyed by chunk id) still search: the index
+    is rebuilt from the int8 rows in memory, and written in the new layout at the next save."""
+    v = random_unit(50)
+    store = VectorStore(tmp_path / "v", IDENTITY)
+    store.add(list(range(1000, 1050)), v)
+    store.save(1)
+    meta = json.loads((tmp_path / "v" / "meta.json").read_text())
+    del meta["binary"]
+    (tmp_path / "v" / "meta.json").write_text(json.dumps(meta))
+    old = Index(ndim=DIM, metric="hamming", dtype="b1")
+    old.add(np.arange(1000, 1050, dtype=np.uint64), sign_bits(v - store.center))
+    old.save(str(tmp_path / "v" / "binary.usearch"))
+    reader = VectorStore(tmp_path / "v", IDENTITY)
+    assert len(reader) == 50 and reader.search(v[7], 1)[0][0] == 1007
+    reader.remove([1000])
+    reader.save(2)
+    assert json.loads((tmp_path / "v" / "meta.json").read_text())["binary"] == "rows"
+    again = VectorStore(tmp_path / "v", IDENTITY)
+    assert len(again) == 49 and again.search(v[7], 1)[0][0] == 1007 and 1000 not in dict(again.search(v[0], 5))
+
+
+def test_readers_see_the_rows_their_meta_counts(tmp_path: Path) -> None:
+    """A reader opened before a save searches what it opened; a new reader sees the new rows; removed rows never
+    come back."""
+    v = random_unit(20)
+    writer = VectorStore(tmp_path / "v", IDENTITY)
+    writer.add(list(range(10)), v[:10])
+    writer.save(1)
+    reader = VectorStore(tmp_path / "v", IDENTITY)
+    writer.add(list(range(10, 20)), v[10:])
+    writer.remove([3])
+    writer.save(2)
+    assert reader.search(v[15], 1)[0][0] < 10 and len(reader) == 10
+    fresh = VectorStore(tmp_path / "v", IDENTITY)
+    assert fresh.search(v[15], 1)[0][0] == 15 and len(fresh) == 19
+    assert 3 not in dict(fresh.search(v[3], 19))

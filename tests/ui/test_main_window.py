@@ -4,6 +4,7 @@ import json
 import time
 from pathlib import Path
 
+import pytest
 from gui_support import open_window
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
@@ -243,3 +244,31 @@ def test_tagging_and_exporting_from_the_window(qtbot: QtBot, window: MainWindow,
     text = "\n".join(page.extract_text() for page in PdfReader(out / "gare.pdf").pages)
     assert "gare OR mairie" in text and second in text and first not in text  # the second hit only
     assert (out / "gare.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def test_members_of_an_archive_their_original_and_the_errors_by_reason(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import zipfile
+
+    source = tmp_path / "scelles"
+    source.mkdir()
+    with zipfile.ZipFile(source / "scelle.zip", "w") as archive:
+        archive.writestr("pv/audition.txt", "Audition de Karim MEZIANE au sujet du vol.")
+        archive.writestr("photo.jpg", b"\xff\xd8\xff\xe0" + bytes(64))
+    with qtbot.waitSignal(window.indexing.finished, timeout=INDEXING_TIMEOUT_MS):
+        _drop(window, [source])
+    qtbot.waitUntil(lambda: window.sources.errors.topLevelItemCount() == 1, timeout=10_000)
+    group = window.sources.errors.topLevelItem(0)
+    assert group.text(0) == "unsupported format (1)" and group.child(0).text(0) == "photo.jpg"
+    result = _search(qtbot, window, "meziane")
+    location = f"{source / 'scelle.zip'} › pv/audition.txt"
+    assert [h.doc_path for h in result.hits] == [location]
+    qtbot.waitUntil(lambda: window.preview.view is not None, timeout=10_000)
+    opened: list[str] = []
+    monkeypatch.setattr("arbiter_desktop.ui.main_window.QDesktopServices.openUrl", lambda url: opened.append(url))
+    with qtbot.waitSignal(window.worker.original_ready, timeout=10_000) as blocker:
+        window.preview.open_original()
+    copy = Path(blocker.args[0])
+    assert copy.read_text(encoding="utf-8") == "Audition de Karim MEZIANE au sujet du vol."
+    qtbot.waitUntil(lambda: bool(opened), timeout=5_000)

@@ -20,7 +20,7 @@ Extractor = Callable[[Path], Extraction]
 
 def _registry() -> dict[FileKind, Extractor]:
     # Imported lazily: a worker process only pays for the parsers it uses.
-    from arbiter_desktop.ingest.extractors import docx, email, html, odt, pdf, rtf, text
+    from arbiter_desktop.ingest.extractors import doc, docx, email, html, msg, odt, pdf, pptx, rtf, spreadsheet, text
 
     return {
         FileKind.PDF: pdf.extract,
@@ -29,10 +29,16 @@ def _registry() -> dict[FileKind, Extractor]:
         FileKind.RTF: rtf.extract,
         FileKind.TEXT: text.extract,
         FileKind.MARKDOWN: text.extract,
-        FileKind.CSV: text.extract,
+        FileKind.CSV: spreadsheet.extract_csv,
         FileKind.HTML: html.extract,
         FileKind.EML: email.extract_eml,
         FileKind.MBOX: email.extract_mbox,
+        FileKind.XLSX: spreadsheet.extract,
+        FileKind.XLS: spreadsheet.extract,
+        FileKind.ODS: spreadsheet.extract,
+        FileKind.DOC: doc.extract,
+        FileKind.PPTX: pptx.extract,
+        FileKind.MSG: msg.extract,
     }
 
 

@@ -14,7 +14,7 @@ from email.parser import BytesParser
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 
-from arbiter_desktop.domain import ErrorReason, Extraction, ExtractionError, FileKind
+from arbiter_desktop.domain import CONTAINER_KINDS, ErrorReason, Extraction, ExtractionError, FileKind
 from arbiter_desktop.ingest import extractors
 from arbiter_desktop.ingest.extractors.html import LATIN1_ALIASES, html_to_text
 from arbiter_desktop.ingest.extractors.normalize import join_pages, normalize_text
@@ -30,14 +30,14 @@ _UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass
-class _Collected:
+class Collected:
     pages: list[tuple[str, str]] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
 
 
 def extract_eml(path: Path) -> Extraction:
     message = _parse(read_bytes(path, MAX_EML_BYTES))
-    collected = _Collected()
+    collected = Collected()
     _add_message(message, collected, label="", prefix="", depth=0)
     text, pages = join_pages(collected.pages)
     headers = _header_values(message)
@@ -48,7 +48,7 @@ def extract_eml(path: Path) -> Extraction:
 
 
 def extract_mbox(path: Path) -> Extraction:
-    collected = _Collected()
+    collected = Collected()
     count = 0
     for count, data in enumerate(_mbox_messages(path), start=1):
         if data is None:
@@ -71,13 +71,13 @@ def _parse(data: bytes) -> EmailMessage:
     return message
 
 
-def _add_message(message: EmailMessage, collected: _Collected, label: str, prefix: str, depth: int) -> None:
+def _add_message(message: EmailMessage, collected: Collected, label: str, prefix: str, depth: int) -> None:
     """The message's header block and body as one page, then a page (or several) per attachment."""
     headers = _header_values(message)
     block = "\n".join(f"{title} : {headers[name]}" for name, title in _HEADERS if headers[name])
     collected.pages.append((f"{block}\n\n{_body(message)}", label))
     for index, part in enumerate(message.iter_attachments(), start=1):
-        name = _attachment_name(part, index)
+        name = attachment_name(part, index)
         try:
             _add_attachment(part, name, collected, f"{prefix}pièce jointe : {name}", depth)
         except ExtractionError as exc:
@@ -86,25 +86,37 @@ def _add_message(message: EmailMessage, collected: _Collected, label: str, prefi
             collected.skipped.append(f"{prefix}{name} ({ErrorReason.CORRUPT.value})")
 
 
-def _add_attachment(part: EmailMessage, name: str, collected: _Collected, label: str, depth: int) -> None:
+def _add_attachment(part: EmailMessage, name: str, collected: Collected, label: str, depth: int) -> None:
     if part.get_content_type() == "message/rfc822":
         inner = part.get_content()
         if isinstance(inner, EmailMessage):
-            _add_inner_message(inner, collected, label, depth)
+            add_inner_message(inner, collected, label, depth)
             return
     payload = part.get_payload(decode=True)
     if not isinstance(payload, bytes) or not payload:
+        raise ExtractionError(ErrorReason.EMPTY, "empty attachment")
+    add_attachment_bytes(payload, name, collected, label, depth)
+
+
+def add_attachment_bytes(payload: bytes, name: str, collected: Collected, label: str, depth: int) -> None:
+    """An attachment's pages (its format detected from its bytes); an attached e-mail is read as a message.
+
+    Raises ExtractionError when it cannot be read (the caller notes it as skipped)."""
+    if not payload:
         raise ExtractionError(ErrorReason.EMPTY, "empty attachment")
     kind = detect_kind_bytes(payload, name)
     if kind is FileKind.UNKNOWN:
         raise ExtractionError(ErrorReason.UNSUPPORTED, "unsupported attachment format")
     if kind is FileKind.EML:
-        _add_inner_message(_parse(payload), collected, label, depth)
+        add_inner_message(_parse(payload), collected, label, depth)
         return
     suffix = Path(name).suffix if _SAFE_SUFFIX.fullmatch(Path(name).suffix) else ""
     with tempfile.TemporaryDirectory(prefix="arbiter-attachment-") as folder:
         temporary = Path(folder) / f"attachment{suffix}"
         temporary.write_bytes(payload)
+        if kind in CONTAINER_KINDS:
+            _add_archive(temporary, kind, Path(folder) / "members", collected, label, depth)
+            return
         result = extractors.extract(temporary, kind)
     spans = [span for span in result.pages if span.end > span.start]
     for span in spans:
@@ -116,7 +128,28 @@ def _add_attachment(part: EmailMessage, name: str, collected: _Collected, label:
         collected.pages.append((result.text[span.start : span.end], page_label))
 
 
-def _add_inner_message(message: EmailMessage, collected: _Collected, label: str, depth: int) -> None:
+def _add_archive(path: Path, kind: FileKind, scratch: Path, collected: Collected, label: str, depth: int) -> None:
+    """An attached archive: each member's pages, labelled "pièce jointe : a.zip > dossier/pv.pdf" (members that
+    cannot be read are noted as skipped). The archive limits of ingest/containers apply."""
+    from arbiter_desktop.ingest.containers import ArchiveLimits, expand
+
+    if depth >= MAX_DEPTH:
+        raise ExtractionError(ErrorReason.HOSTILE, "archives nested too deep")
+    members, _ = expand(path, kind, scratch, ArchiveLimits())
+    for member in members:
+        where = f"{label} > {member.inner}"
+        if member.reason is not None:
+            collected.skipped.append(f"{where} ({member.reason.value})")
+            continue
+        try:
+            add_attachment_bytes(Path(member.file).read_bytes(), member.inner, collected, where, depth + 1)
+        except ExtractionError as exc:
+            collected.skipped.append(f"{where} ({exc.reason.value})")
+        except Exception:  # a parser bug on one member must not lose the message
+            collected.skipped.append(f"{where} ({ErrorReason.CORRUPT.value})")
+
+
+def add_inner_message(message: EmailMessage, collected: Collected, label: str, depth: int) -> None:
     if depth >= MAX_DEPTH:
         raise ExtractionError(ErrorReason.HOSTILE, "messages nested too deep")
     _add_message(message, collected, label=label, prefix=f"{label} > ", depth=depth + 1)
@@ -159,7 +192,7 @@ def _body(message: EmailMessage) -> str:
     return content
 
 
-def _attachment_name(part: EmailMessage, index: int) -> str:
+def attachment_name(part: EmailMessage, index: int) -> str:
     name = part.get_filename() or ""
     name = _UNSAFE_NAME.sub("", name.replace("\\", "/").rsplit("/", 1)[-1]).strip()
     return normalize_text(name)[:200] or f"sans nom {index}"

@@ -51,7 +51,7 @@ def extract(path: Path) -> Extraction:
 
 
 def _extract(source: BinaryIO) -> Extraction:
-    _refuse_encrypted(source)
+    refuse_encrypted(source)
     check_zip_package(source)
     try:
         source.seek(0)
@@ -69,7 +69,7 @@ def _extract(source: BinaryIO) -> Extraction:
     return Extraction(text=text, pages=pages, title=title, date=date)
 
 
-def _refuse_encrypted(source: BinaryIO) -> None:
+def refuse_encrypted(source: BinaryIO) -> None:
     """An encrypted ODT is a valid zip whose manifest carries <manifest:encryption-data>."""
     try:
         source.seek(0)
@@ -81,7 +81,9 @@ def _refuse_encrypted(source: BinaryIO) -> None:
     except (KeyError, zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError):
         return  # the package check reports damaged zips
     if b"encryption-data" in manifest:
-        raise ExtractionError(ErrorReason.ENCRYPTED, "password-protected ODT document")
+        raise ExtractionError(
+            ErrorReason.ENCRYPTED, "password-protected OpenDocument file: remove the password in a working copy"
+        )
 
 
 def _block_lines(element: Any) -> Iterator[str]:

@@ -59,7 +59,7 @@ def check_zip_package(source: BinaryIO) -> None:
         source.seek(0)
         with zipfile.ZipFile(source) as archive:
             infos = archive.infolist()
-            _check_sizes(infos)
+            check_sizes(infos)
             for info in infos:
                 if not info.is_dir():
                     _scan_xml(archive, info)
@@ -71,7 +71,8 @@ def check_zip_package(source: BinaryIO) -> None:
         raise ExtractionError(ErrorReason.UNREADABLE, f"cannot read the file: {exc}") from exc
 
 
-def _check_sizes(infos: list[zipfile.ZipInfo]) -> None:
+def check_sizes(infos: list[zipfile.ZipInfo]) -> None:
+    """Refuse a package too many members, encrypted members, a decompression bomb or too many bytes in all."""
     if len(infos) > MAX_MEMBERS:
         raise ExtractionError(ErrorReason.HOSTILE, f"zip container has {len(infos)} members (bomb?)")
     total = 0

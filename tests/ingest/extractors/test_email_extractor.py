@@ -189,3 +189,25 @@ def test_hand_written_mbox_splits_only_after_blank_lines(tmp_path: Path, page_te
     result = email_extractor.extract_mbox(path)
     assert [span.label for span in result.pages] == ["message 1 : un", "message 2 : deux"]
     assert page_texts(result)[0].endswith("Premier corps\nFrom the start, rien.")
+
+
+def test_an_attached_archive_gives_the_pages_of_its_members(tmp_path: Path) -> None:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("pv/audition.txt", b"Audition de Karim MEZIANE.")
+        archive.writestr("photo.jpg", b"\xff\xd8\xff\xe0" + bytes(64))
+    message = EmailMessage(policy=default)
+    message["From"] = "greffe@exemple.fr"
+    message["To"] = "opj@exemple.fr"
+    message["Subject"] = "Pièces"
+    message.set_content("Ci-joint les pièces.")
+    message.add_attachment(buffer.getvalue(), maintype="application", subtype="zip", filename="pieces.zip")
+    path = tmp_path / "pieces.eml"
+    path.write_bytes(message.as_bytes())
+    result = extractors.extract(path, FileKind.EML)
+    assert [p.label for p in result.pages] == ["", "pièce jointe : pieces.zip > pv/audition.txt"]
+    assert "Karim MEZIANE" in result.text
+    assert result.fields["attachments_skipped"] == "pièce jointe : pieces.zip > photo.jpg (unsupported)"

@@ -60,7 +60,8 @@ def test_csv_rows_become_lines(tmp_path: Path, name: str, content: str) -> None:
     path = tmp_path / name
     path.write_text(content, encoding="cp1252")
     result = extractors.extract(path, FileKind.CSV)
-    assert result.text == "date ; numéro ; durée\n2024-03-15 ; 06 12 34 56 78 ; 3 min 20 s"
+    # each row carries its column headers (ingest/extractors/spreadsheet.py)
+    assert result.text == "date ; numéro ; durée\ndate : 2024-03-15 ; numéro : 06 12 34 56 78 ; durée : 3 min 20 s"
 
 
 def test_csv_that_is_not_csv_stays_text(tmp_path: Path) -> None:

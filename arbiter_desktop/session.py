@@ -1,0 +1,566 @@
+"""An open case, as every front end works on it: the command line, the window's search thread, the self-test, the
+evaluation and the benchmarks all go through a :class:`CaseSession`, so what is measured is what users run.
+
+A session holds, for as long as the case is open:
+
+- the case (its stores) and its **effective settings**: the case's ``settings.json`` with the caller's overrides
+  (a command line's ``--model``, ``--operator``…) applied once, at open; they do not change while it is open (the
+  window opens a new session when the user changes them);
+- the **embedding model and the reranker**, each loaded at most once — in the background as soon as the case
+  opens when the caller asks for it (the window: the first search then waits only for what is left of the load),
+  otherwise at first need — and closed once, with the session;
+- one long-lived **search engine**, which follows the indexer's commits (it reloads its readers when the case's
+  generation changes) and keeps its caches (query embeddings) from one search to the next;
+- the **audit trail**: indexing runs, searches, exports and tag changes are recorded in the name of the operator
+  setting.
+
+The composition root (``app.py``) opens sessions and says how models are loaded (:class:`ModelLoaders`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import hashlib
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Generic, Protocol, TypeVar
+
+from arbiter_desktop import __version__
+from arbiter_desktop.config import paths
+from arbiter_desktop.config.settings import Settings
+from arbiter_desktop.domain import CaseStatus, Coverage, DocumentView, Hit, SearchMode, SearchRequest, SearchResult
+from arbiter_desktop.embedding.base import Embedder
+from arbiter_desktop.export.csv import render_csv
+from arbiter_desktop.export.output import check_output, write_atomically
+from arbiter_desktop.export.pdf import render_pdf
+from arbiter_desktop.export.resultset import (
+    ExportContext,
+    ExportedFile,
+    ExportError,
+    ModelInfo,
+    ResultSet,
+    from_search,
+    from_tag,
+)
+from arbiter_desktop.indexing.job import Indexer, IndexReport, JobControl, ProgressCallback
+from arbiter_desktop.search.engine import ModeUnavailable, SearchEngine
+from arbiter_desktop.search.expansion import default_lexicon
+from arbiter_desktop.search.ranker import shipped_ranker
+from arbiter_desktop.search.rerank import Reranker
+from arbiter_desktop.stores.audit import AuditEntry, AuditError, now_iso, system_user
+from arbiter_desktop.stores.case import Case
+from arbiter_desktop.stores.tags import TaggedHit, TagTarget
+from arbiter_desktop.stores.vectors import drop_other_models
+
+log = logging.getLogger(__name__)
+
+
+class Closeable(Protocol):
+    def close(self) -> None: ...
+
+
+M = TypeVar("M", bound=Closeable)
+
+
+class ModelSlot(Generic[M]):
+    """A model loaded at most once — in a background thread once :meth:`start` is called, else by the first
+    :meth:`get` — and closed once. A load that failed raises its error at every :meth:`get`."""
+
+    def __init__(self, name: str, load: Callable[[], M | None]) -> None:
+        self.name = name
+        self._load = load
+        self._lock = threading.Lock()
+        self._done = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._model: M | None = None
+        self._error: BaseException | None = None
+        self._closed = False
+        self.load_seconds = 0.0
+
+    def start(self) -> None:
+        """Load in the background (nothing happens if the load already started)."""
+        with self._lock:
+            if self._thread is None and not self._done.is_set() and not self._closed:
+                self._thread = threading.Thread(target=self._run, name=f"load-{self.name}", daemon=True)
+                self._thread.start()
+
+    def _run(self) -> None:
+        started = time.perf_counter()
+        try:
+            self._model = self._load()
+        except Exception as exc:  # kept for get(): the caller says it to the user
+            self._error = exc
+        finally:
+            self.load_seconds = time.perf_counter() - started
+            self._done.set()
+
+    def get(self) -> M | None:
+        """The model (None when there is none to load), waiting for a load under way."""
+        with self._lock:
+            if self._closed:
+                raise RuntimeError(f"the {self.name} of a closed session")
+            if self._thread is None and not self._done.is_set():
+                self._run()
+        self._done.wait()
+        if self._error is not None:
+            raise self._error
+        return self._model
+
+    def loaded(self) -> M | None:
+        """The model if it is loaded already (never waits)."""
+        return self._model if self._done.is_set() else None
+
+    @property
+    def started(self) -> bool:
+        return self._thread is not None or self._done.is_set()
+
+    def close(self) -> None:
+        """Close the model (after a load under way ends); the slot cannot load again."""
+        with self._lock:
+            self._closed = True
+            thread = self._thread
+        if thread is not None:
+            thread.join()
+        if self._model is not None:
+            self._model.close()
+            self._model = None
+
+
+@dataclass(frozen=True, slots=True)
+class ModelLoaders:
+    """How a session gets its models (chosen by the composition root; tests give stand-ins)."""
+
+    # the embedding model the settings select, or None when none is installed (a named file that is missing or
+    # damaged raises ModelError)
+    embedder: Callable[[Settings], Embedder | None]
+    # the reranker the settings select or the one installed, or None
+    reranker: Callable[[Settings], Reranker | None]
+    # the embedding model file the settings select, when installed (without loading it)
+    embedder_file: Callable[[Settings], Path | None]
+
+
+def no_embedding_model() -> ModeUnavailable:
+    return ModeUnavailable(
+        f"searching by meaning needs an embedding model: none is installed (expected "
+        f"{paths.models_dir()}/embeddinggemma-300m-q8_0.gguf or multilingual-e5-small-q4_0.gguf: run `make setup`)"
+    )
+
+
+class CaseSession:
+    """An open case with its settings, models, search engine and audit trail (see the module's doc)."""
+
+    def __init__(
+        self,
+        case: Case,
+        loaders: ModelLoaders,
+        preload: bool = False,
+        embedder: ModelSlot[Embedder] | None = None,
+    ) -> None:
+        """A session on ``case``, which it closes with itself. ``embedder``: a slot already loading (see
+        :meth:`open`)."""
+        self.case = case
+        self.settings = case.settings
+        self.directory = case.directory
+        self.loaders = loaders
+        settings = case.settings
+        self._embedder: ModelSlot[Embedder] = embedder or ModelSlot("embedder", lambda: loaders.embedder(settings))
+        self._reranker: ModelSlot[Reranker] = ModelSlot("reranker", lambda: loaders.reranker(settings))
+        self.engine = SearchEngine(case)
+        self._closed = False
+        if preload:
+            self.preload()
+
+    @classmethod
+    def open(
+        cls, directory: Path, settings: Settings, loaders: ModelLoaders, create: bool = False, preload: bool = False
+    ) -> CaseSession:
+        """Open the case at ``directory`` with its effective ``settings``. With ``preload``, the embedding model
+        starts loading first, so that it loads while the case's stores open."""
+        slot: ModelSlot[Embedder] = ModelSlot("embedder", lambda: loaders.embedder(settings))
+        if preload and settings.semantic and loaders.embedder_file(settings) is not None:
+            slot.start()
+        try:
+            case = Case.open(directory, create=create, settings=settings)
+        except BaseException:
+            slot.close()
+            raise
+        try:
+            return cls(case, loaders, preload=preload, embedder=slot)
+        except BaseException:
+            slot.close()
+            case.close()
+            raise
+
+    # --- lifetime -------------------------------------------------------------------------------------------
+    def __enter__(self) -> CaseSession:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, value: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the models and the case (once)."""
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            self._embedder.close()
+            self._reranker.close()
+        finally:
+            self.case.close()
+
+    def preload(self) -> None:
+        """Start loading the embedding model in the background when searches will need it (semantic search on,
+        the model installed): the first search by meaning then waits only for what is left of the load."""
+        if self.settings.semantic and self.semantic_model() is not None:
+            self._embedder.start()
+
+    # --- models ---------------------------------------------------------------------------------------------
+    def embedder(self, required: bool = False) -> Embedder | None:
+        """The embedding model (loaded once). None when semantic search is off, or when no model is installed
+        and it is not ``required`` (then that is an error that names the expected file)."""
+        if not required and not self.settings.semantic:
+            return None
+        model = self._embedder.get()
+        if model is None and required:
+            raise no_embedding_model()
+        return model
+
+    def reranker(self) -> Reranker | None:
+        """The reranker the settings select or the one installed (loaded once), or None when there is none."""
+        return self._reranker.get()
+
+    def semantic_model(self) -> Path | None:
+        """The embedding model file the settings select, when semantic search is on and the file is installed."""
+        return self.loaders.embedder_file(self.settings) if self.settings.semantic else None
+
+    @property
+    def embedder_load_seconds(self) -> float:
+        return self._embedder.load_seconds
+
+    def check_mode(self, mode: SearchMode) -> None:
+        """Raise, with what to do, if ``mode`` cannot run here (the embedding model loads if needed)."""
+        if mode is not SearchMode.LEXICAL:
+            self.embedder(required=True)
+
+    def default_mode(self) -> SearchMode:
+        """Hybrid when the case has vectors and the selected model is installed; otherwise full-text."""
+        if self.semantic_model() is not None and self.engine.coverage().embedded > 0:
+            return SearchMode.HYBRID
+        return SearchMode.LEXICAL
+
+    def result_models(self, result: SearchResult) -> list[ModelInfo]:
+        """The models that ranked ``result``: the embedder unless full text only, the reranker if it reordered."""
+        models: list[ModelInfo] = []
+        embedder = self._embedder.loaded()
+        if embedder is not None and result.mode is not SearchMode.LEXICAL:
+            models.append(ModelInfo("embedder", embedder.identity.name, embedder.identity.sha256))
+        reranker = self._reranker.loaded()
+        if reranker is not None and result.reranker:
+            models.append(ModelInfo("reranker", reranker.identity.name, reranker.identity.sha256))
+        elif result.reranker:  # the learned second stage that ships (search/ranker.py)
+            learned = shipped_ranker()
+            if learned is not None and learned.name == result.reranker:
+                models.append(ModelInfo("reranker", learned.name, learned.sha256))
+        return models
+
+    # --- indexing -------------------------------------------------------------------------------------------
+    def index(
+        self,
+        roots: Sequence[Path],
+        control: JobControl | None = None,
+        on_progress: ProgressCallback | None = None,
+        reembed: bool = False,
+        audit: bool = True,
+    ) -> IndexReport:
+        """Index ``roots`` into the case; with the embedding model (semantic search on and a model installed),
+        embed the chunks behind (phase 2).
+
+        ``reembed`` confirms that vectors of another model may be deleted and the case embedded again. The run is
+        recorded in the audit log (also when it fails or is interrupted)."""
+        data: dict[str, Any] = {"roots": [str(r) for r in roots], "embedder": None}
+        try:
+            embedder = self.embedder()
+            data["embedder"] = _model(embedder.identity.name, embedder.identity.sha256) if embedder else None
+            if embedder is not None and reembed:
+                drop_other_models(self.directory, embedder.identity)
+                data["reembed"] = True
+            with self.case.guard():
+                report = Indexer(self.case, control, on_progress, embedder).run(roots)
+        except BaseException as exc:
+            if audit:
+                with contextlib.suppress(AuditError):  # the original error matters more
+                    self.record("index", {**data, "error": f"{type(exc).__name__}: {exc}"})
+            raise
+        if audit:
+            self.record(
+                "index",
+                {
+                    **data,
+                    "added": report.added,
+                    "changed": report.changed,
+                    "removed": report.removed,
+                    "unchanged": report.unchanged,
+                    "duplicates": report.duplicates,
+                    "failed": report.errors,
+                    "in_error": len(report.failed),
+                    "documents": report.documents,
+                    "chunks": report.chunks,
+                    "embedded": report.embedded,
+                    "generation": report.generation,
+                    "cancelled": report.cancelled,
+                },
+            )
+        return report
+
+    # --- searching ------------------------------------------------------------------------------------------
+    def _ready(self, mode: SearchMode) -> SearchEngine:
+        """The engine with what ``mode`` needs: the lexicons (re-read when edited), the models."""
+        engine = self.engine
+        engine.lexicon = default_lexicon(self.directory)
+        if mode is not SearchMode.LEXICAL:
+            engine.embedder = self.embedder(required=True)
+        if mode is SearchMode.FULL:
+            engine.reranker = self.reranker()
+        return engine
+
+    def search(self, request: SearchRequest, audit: bool = True, marks: int | None = None) -> SearchResult:
+        """Run ``request``; recorded in the audit log unless ``audit`` is False (e.g. an automated check).
+
+        ``marks``: how many hits, from the top, get the sentence closest to the query in meaning marked before
+        the result is returned (default: the ``semantic_highlights`` setting). The window asks for none and marks
+        the hits on screen afterwards (:meth:`mark`), so that the hit list shows first."""
+        started = time.perf_counter()
+        engine = self._ready(request.mode)
+        with self.case.guard():
+            result = engine.search(request)
+            count = self.settings.semantic_highlights if marks is None else marks
+            if count > 0 and result.mode is not SearchMode.LEXICAL and result.hits:
+                marked = engine.mark(request, result.hits[:count])
+                result = dataclasses.replace(
+                    result,
+                    hits=(*marked, *result.hits[count:]),
+                    elapsed_ms=(time.perf_counter() - started) * 1000,
+                )
+        if audit:
+            self.record_search(request, result)
+        return result
+
+    def mark(self, request: SearchRequest, hits: Sequence[Hit], stop: Callable[[], bool] | None = None) -> list[Hit]:
+        """``hits`` of a search of ``request`` with the sentence closest to the query in meaning marked (a hit
+        found by meaning alone gets the passage around that sentence). Hits whose chunk left the case are
+        returned as they were, and so are those left when ``stop`` says so (asked between sentence embeddings)."""
+        if request.mode is SearchMode.LEXICAL or not hits:
+            return list(hits)
+        engine = self._ready(request.mode)
+        with self.case.guard():
+            return engine.mark(request, hits, stop)
+
+    def document_view(self, document_id: int, request: SearchRequest) -> DocumentView | None:
+        """A whole document with every match of the request's query marked (for the preview)."""
+        engine = self.engine
+        engine.lexicon = default_lexicon(self.directory)
+        with self.case.guard():
+            return engine.document_view(document_id, request)
+
+    def status(self) -> CaseStatus:
+        with self.case.guard():
+            counts = self.case.catalog.counts()
+            generation = self.case.catalog.generation()
+        return CaseStatus(
+            documents=counts["documents"],
+            files=counts["files"],
+            chunks=counts["chunks"],
+            embedded=counts["embedded"],
+            errors=counts["errors"],
+            generation=generation,
+        )
+
+    # --- audit trail ----------------------------------------------------------------------------------------
+    def record(self, event: str, data: dict[str, Any]) -> AuditEntry:
+        """Append an entry to the case's audit log, in the name of the operator setting."""
+        return self.case.audit.append(event, data, self.settings.operator)
+
+    def record_search(self, request: SearchRequest, result: SearchResult) -> None:
+        """Enter a search and what it returned in the audit log (the window records a search once the user
+        stopped typing, not every intermediate query)."""
+        models = {m.role: _model(m.name, m.sha256) for m in self.result_models(result)}
+        self.record(
+            "search",
+            {
+                "query": request.query,
+                "mode": result.mode.value,
+                "top": request.top,
+                "expand": request.expand,
+                "disabled_expansions": list(request.disabled_expansions),
+                "expansions": [e.label() for e in result.expansions],
+                "filters": {
+                    "kinds": [k.value for k in request.kinds],
+                    "folder": request.path_prefix,
+                    "date_from": request.date_from.isoformat() if request.date_from else None,
+                    "date_to": request.date_to.isoformat() if request.date_to else None,
+                },
+                "hits": len(result.hits),
+                "results": [f"{h.sha256}:{h.page}" for h in result.hits],
+                **_containers(result.hits),
+                "generation": self.case.catalog.generation(),
+                "coverage": {"chunks": result.coverage.chunks, "embedded": result.coverage.embedded},
+                "embedder": models.get("embedder"),
+                "reranker": models.get("reranker"),
+            },
+        )
+
+    # --- tags and exports -----------------------------------------------------------------------------------
+    def search_results(self, result: SearchResult, request: SearchRequest) -> ResultSet:
+        """A search's hits as a result set to export, citing the models it ran with."""
+        return from_search(result, request, self.result_models(result))
+
+    def tag(self, tag: str, result: SearchResult, hits: Sequence[Hit], audit: bool = True) -> list[TaggedHit]:
+        """Tag ``hits`` of ``result``; returns those newly tagged (a hit already carrying the tag is left as it is).
+
+        A tagged hit is kept by its content (SHA-256 and the character span of its chunk) with a snapshot of the
+        passage and of the query, so it survives re-indexing."""
+        chunks = self.case.catalog.chunks([h.chunk_id for h in hits])
+        targets: list[TagTarget] = []
+        for h in hits:
+            chunk = chunks.get(h.chunk_id)
+            start, end = (chunk.start, chunk.end) if chunk else (h.passage_start, h.passage_start + len(h.passage))
+            targets.append(
+                TagTarget(
+                    sha256=h.sha256,
+                    chunk_start=start,
+                    chunk_end=end,
+                    passage_start=h.passage_start,
+                    page=h.page,
+                    doc_path=h.doc_path,
+                    other_paths=h.other_paths,
+                    title=h.title,
+                    passage=h.passage,
+                    highlights=h.highlights,
+                    scores=h.scores,
+                    query=result.query,
+                    mode=result.mode,
+                    rank=h.rank,
+                )
+            )
+        added = self.case.tags.add(tag, targets, now_iso(), self.settings.operator)
+        if audit:
+            self.record(
+                "tag",
+                {
+                    "action": "add",
+                    "tag": tag.strip(),
+                    "query": result.query,
+                    "hits": [_tag_ref(t) for t in targets],
+                    "added": len(added),
+                },
+            )
+        return added
+
+    def untag(self, tag: str, ids: Sequence[int] = (), audit: bool = True) -> list[TaggedHit]:
+        """Take ``tag`` off the tagged hits ``ids`` (off all its hits when empty)."""
+        removed = self.case.tags.remove(tag, ids)
+        if audit:
+            self.record(
+                "tag",
+                {
+                    "action": "remove",
+                    "tag": tag.strip(),
+                    "hits": [_tag_ref(t.target) for t in removed],
+                    "ids": list(ids),
+                },
+            )
+        return removed
+
+    def tagged_results(self, tag: str) -> ResultSet:
+        """The hits of ``tag`` as a result set to export, cited at the paths their content has now."""
+        tagged = self.case.tags.hits(tag)
+        catalog = self.case.catalog
+        current: dict[str, tuple[str, ...]] = {}
+        for sha in {t.target.sha256 for t in tagged}:
+            document_id = catalog.document_id_for(sha)
+            found = catalog.paths_of(document_id) if document_id is not None else ()
+            if found:
+                current[sha] = found
+        counts = catalog.counts()
+        return from_tag(tag, tagged, current, Coverage(chunks=counts["chunks"], embedded=counts["embedded"]))
+
+    def export_context(self) -> ExportContext:
+        head = self.case.audit.head()
+        return ExportContext(
+            case_name=self.case.info.name,
+            case_dir=str(self.directory),
+            operator=self.settings.operator,
+            user=system_user(),
+            created=datetime.now().astimezone(),
+            app_version=__version__,
+            generation=self.case.catalog.generation(),
+            documents=self.case.catalog.counts()["documents"],
+            audit_head=head if head is not None and head[0] > 0 else None,
+        )
+
+    def export(
+        self,
+        results: ResultSet,
+        pdf: Path | None = None,
+        csv: Path | None = None,
+        lang: str = "fr",
+        overwrite: bool = False,
+        audit: bool = True,
+    ) -> list[ExportedFile]:
+        """Write ``results`` to a PDF and/or a CSV; each file's SHA-256 is recorded in the audit log."""
+        outputs = [(fmt, path) for fmt, path in (("pdf", pdf), ("csv", csv)) if path is not None]
+        if not outputs:
+            raise ExportError("choose where to export: a PDF file, a CSV file, or both")
+        if pdf is not None and csv is not None and pdf.resolve() == csv.resolve():
+            raise ExportError(f"the PDF and the CSV cannot be the same file ({pdf})")
+        for _, path in outputs:
+            check_output(path, overwrite)
+        context = self.export_context()
+        written: list[ExportedFile] = []
+        for fmt, path in outputs:
+            data = render_pdf(results, context, lang) if fmt == "pdf" else render_csv(results, context, lang)
+            write_atomically(path, data)
+            written.append(ExportedFile(str(path.resolve()), fmt, hashlib.sha256(data).hexdigest(), len(data)))
+        if audit:
+            self.record(
+                "export",
+                {
+                    "files": [
+                        {"path": f.path, "format": f.format, "sha256": f.sha256, "bytes": f.size} for f in written
+                    ],
+                    "query": results.query,
+                    "tag": results.tag,
+                    "hits": len(results.hits),
+                    "lang": lang,
+                },
+            )
+        return written
+
+
+def _containers(hits: Sequence[Hit]) -> dict[str, Any]:
+    """For hits on members of containers: their containers' SHA-256, by hit (nothing when there is none)."""
+    found = {f"{h.sha256}:{h.page}": [sha for _, sha in h.containers] for h in hits if h.containers}
+    return {"containers": found} if found else {}
+
+
+def _model(name: str, sha256: str) -> dict[str, str]:
+    return {"name": name, "sha256": sha256}
+
+
+def _tag_ref(target: TagTarget) -> dict[str, Any]:
+    return {
+        "sha256": target.sha256,
+        "chunk": [target.chunk_start, target.chunk_end],
+        "page": target.page,
+        "path": target.doc_path,
+    }
