@@ -13,6 +13,7 @@ found as written: a clean document still ranks by its own words (see search/lexi
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from arbiter_desktop.textfold import fold
 
@@ -27,6 +28,7 @@ _DIGIT_AS_LETTER = str.maketrans({"1": "l", "0": "o"})
 _CONFUSABLE = str.maketrans({"i": "l", "j": "l", "e": "c", "u": "n", "h": "b"})
 
 
+@lru_cache(maxsize=1 << 16)  # words recur from one passage to the next: each is folded once
 def ocr_key(word: str) -> str:
     """The folded key of one word: "interpeIlation", "interpellation" → "lntcrpclllatlon"; "" when too short."""
     folded = fold(word)

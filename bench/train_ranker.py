@@ -21,6 +21,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -57,11 +58,26 @@ class Collected:
     queries: list[Query] = field(default_factory=list)
 
 
-def collect(path: Path, embedder: CachedEmbedder, sample: int = 0) -> Collected:
+class Lent:
+    """The embedder shared by every set, lent to one set's session: closing the session leaves it open."""
+
+    def __init__(self, inner: CachedEmbedder) -> None:
+        self.inner = inner
+        self.identity = inner.identity
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+    def close(self) -> None:
+        pass
+
+
+def collect(path: Path, shared: CachedEmbedder, sample: int = 0) -> Collected:
     dataset = beir.load(path)
     if sample:
         dataset = sample_queries(dataset, sample, 7)
     out = Collected(dataset.name)
+    embedder: Any = Lent(shared)
     loaders = ModelLoaders(lambda _settings: embedder, lambda _settings: None, app.MODELS.embedder_file)
 
     def open_session(directory: Path) -> CaseSession:

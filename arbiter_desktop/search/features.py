@@ -8,17 +8,26 @@ and each unit is looked up in it — so that 40 candidates × 8 units cost one a
 from __future__ import annotations
 
 import bisect
+import itertools
 import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from arbiter_desktop.domain import Expansion
 from arbiter_desktop.noisytext import ocr_key
 from arbiter_desktop.search.coverage import query_units
 from arbiter_desktop.search.lexical_query import Matchers, QueryCompiler
-from arbiter_desktop.stores.lexical import EXACT, FRENCH, LexicalStore, acronym_key, analyze, entity_spans
+from arbiter_desktop.stores.lexical import (
+    EXACT,
+    FRENCH,
+    LexicalStore,
+    acronym_key,
+    analyze,
+    analyze_uncached,
+    entity_spans,
+)
 
 _WORD = re.compile(r"[^\W_]+")
 WINDOW = 30  # tokens: units found within this many tokens of each other count as found together
@@ -48,21 +57,52 @@ def identifier_matchers(compiler: QueryCompiler, identifiers: Sequence[str]) -> 
     return [compiler.compile(identifier).matchers for identifier in identifiers]
 
 
+Forms = tuple[str, str, str, str]  # a word's stem, folded form, OCR key, acronym key ("" for none)
+FORMS_KEPT = 200_000  # distinct words whose forms are kept (a large case's vocabulary; ~40 MB at most)
+_FORMS: dict[str, Forms] = {}
+
+
+def word_forms(words: Sequence[str]) -> list[Forms]:
+    """The forms of each word (one of ``[^\\W_]+``): its stem and its folded form as the index's analyzers give
+    them ("" for both when they drop it), its OCR key (noisytext.py), and its acronym key when it is written in
+    capitals. The words not seen before are analysed together, one call per analyzer."""
+    missing = [w for w in dict.fromkeys(words) if w not in _FORMS]
+    if missing:
+        if len(_FORMS) + len(missing) > FORMS_KEPT:
+            _FORMS.clear()
+        joined = " ".join(missing)
+        starts = list(itertools.accumulate((len(w) + 1 for w in missing[:-1]), initial=0))
+        stems = {bisect.bisect_right(starts, t.start) - 1: t.text for t in analyze_uncached(joined, FRENCH)}
+        folded = {bisect.bisect_right(starts, t.start) - 1: t.text for t in analyze_uncached(joined, EXACT)}
+        for i, word in enumerate(missing):
+            capitals = acronym_key(word) if len(word) >= 2 and word.isupper() else ""
+            stem = stems.get(i, "")
+            _FORMS[word] = (stem, folded.get(i, stem) if stem else "", ocr_key(word), capitals)
+    return [_FORMS[w] for w in words]
+
+
 @dataclass
 class Analysed:
-    """A text as the index sees it: stemmed and folded tokens (aligned), entities, with token positions."""
+    """A text as the index sees it: stemmed and folded tokens (aligned), entities, with token positions.
+
+    The index's analyzers cut words at every character that is not a letter or a digit, so a text's tokens are
+    its words (``[^\\W_]+``) less those the analyzers drop (elided articles, overlong words); each distinct word is
+    analysed once per process (:func:`word_forms`) and a passage is read as a list of its words' forms, not
+    tokenised anew for every candidate of every search."""
 
     text: str
     stemmed: list[str] = field(init=False)
     exact: list[str] = field(init=False)
-    starts: list[int] = field(init=False)
+    _words: list[str] = field(init=False, repr=False)
+    _forms: list[Forms] = field(init=False, repr=False)
+    _patterns: dict[str, list[int]] = field(init=False, default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
-        stemmed = analyze(self.text, FRENCH)
-        exact = analyze(self.text, EXACT)
-        self.stemmed = [t.text for t in stemmed]
-        self.exact = [t.text for t in exact] if len(exact) == len(stemmed) else self.stemmed
-        self.starts = [t.start for t in stemmed]
+        self._words = _WORD.findall(self.text)
+        self._forms = word_forms(self._words)
+        tokens = [f for f in self._forms if f[0]]
+        self.stemmed = [f[0] for f in tokens]
+        self.exact = [f[1] for f in tokens]
 
     @cached_property
     def stem_positions(self) -> dict[str, list[int]]:
@@ -73,10 +113,24 @@ class Analysed:
         return _positions(self.exact)
 
     @cached_property
+    def _token_of_word(self) -> list[int]:
+        """The token position of each word: its own, or for a word the analyzers drop, the token before it."""
+        positions: list[int] = []
+        token = -1
+        for forms in self._forms:
+            if forms[0]:
+                token += 1
+            positions.append(max(token, 0))
+        return positions
+
+    @cached_property
     def entity_positions(self) -> dict[str, list[int]]:
+        starts = [m.start() for m in _WORD.finditer(self.text)]
+        of_word = self._token_of_word
         found: dict[str, list[int]] = {}
         for start, _, norm in entity_spans(self.text):
-            found.setdefault(norm, []).append(self._token_at(start))
+            word = bisect.bisect_right(starts, start) - 1
+            found.setdefault(norm, []).append(of_word[word] if word >= 0 else 0)
         return found
 
     @cached_property
@@ -84,17 +138,28 @@ class Analysed:
         """(OCR key → positions, acronym written in capitals → positions)."""
         keys: dict[str, list[int]] = {}
         capitals: dict[str, list[int]] = {}
-        for m in _WORD.finditer(self.text):
-            word = m.group(0)
-            key = ocr_key(word)
+        for (_, _, key, acronym), position in zip(self._forms, self._token_of_word, strict=True):
             if key:
-                keys.setdefault(key, []).append(self._token_at(m.start()))
-            if word.isupper() and len(word) >= 2:
-                capitals.setdefault(acronym_key(word), []).append(self._token_at(m.start()))
+                keys.setdefault(key, []).append(position)
+            if acronym:
+                capitals.setdefault(acronym, []).append(position)
         return keys, capitals
 
-    def _token_at(self, offset: int) -> int:
-        return max(0, bisect.bisect_right(self.starts, offset) - 1)
+    @cached_property
+    def vocabulary(self) -> str:
+        """The distinct unstemmed words, one a line (scanned by a pattern at once, not word by word)."""
+        return "\n".join(self.exact_positions)
+
+    def pattern_positions(self, patterns: Sequence[re.Pattern[str]]) -> list[int]:
+        """Token positions of the words that one of ``patterns`` matches whole (wildcards, fuzzy words, word
+        families: none of them matches across a line end)."""
+        joined = "|".join(p.pattern for p in patterns)
+        found = self._patterns.get(joined)
+        if found is None:
+            scan = re.compile(f"^(?:{joined})$", re.MULTILINE)
+            found = [i for m in scan.finditer(self.vocabulary) for i in self.exact_positions[m.group(0)]]
+            self._patterns[joined] = found
+        return found
 
     def positions(self, matchers: Matchers) -> list[int]:
         """Token positions where ``matchers`` match (empty when they do not)."""
@@ -111,9 +176,7 @@ class Analysed:
                 if self.stemmed[i : i + n] == phrase:
                     found.append(i)
         if matchers.patterns:
-            for i, word in enumerate(self.exact):
-                if any(p.fullmatch(word) for p in matchers.patterns):
-                    found.append(i)
+            found += self.pattern_positions(matchers.patterns)
         if matchers.ocr_keys or matchers.acronyms:
             keys, capitals = self.word_positions
             for key in matchers.ocr_keys:
@@ -121,6 +184,15 @@ class Analysed:
             for acronym in matchers.acronyms:
                 found += capitals.get(acronym, [])
         return sorted(set(found))
+
+
+ANALYSED_KEPT = 256  # analysed passages kept: the head of a search, and of the next ones, is read again
+
+
+@lru_cache(maxsize=ANALYSED_KEPT)
+def analysed(text: str) -> Analysed:
+    """``text`` analysed, or the analysis kept from a previous candidate or search that read the same text."""
+    return Analysed(text)
 
 
 def _positions(tokens: Sequence[str]) -> dict[str, list[int]]:

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from arbiter_desktop.search.features import Analysed, Unit, evidence
+from arbiter_desktop.search.features import Unit, analysed, evidence
 from arbiter_desktop.search.fusion import MISSING_BELOW, QueryShape, standardised
 from arbiter_desktop.search.lexical_query import Matchers
 
@@ -90,8 +90,8 @@ def head_features(
     q_identifiers = 1.0 if shape.identifiers else 0.0
     rows = np.zeros((len(candidates), len(FEATURES)), dtype=np.float64)
     for i, c in enumerate(candidates):
-        ev = evidence(Analysed(c.text), units, identifiers)
-        title = evidence(Analysed(c.title), units, []).coverage if c.title.strip() else 0.0
+        ev = evidence(analysed(c.text), units, identifiers)
+        title = evidence(analysed(c.title), units, []).coverage if c.title.strip() else 0.0
         lz = lex_z.get(c.chunk_id, lex_floor)
         if c.chunk_id in dense_scores:
             dz = (dense_scores[c.chunk_id] - mean) / (std or 1.0)

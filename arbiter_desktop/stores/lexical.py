@@ -73,6 +73,20 @@ class Token:
 
 def analyze(text: str, analyzer: str = FRENCH) -> list[Token]:
     """Terms of ``text`` as the index sees them, with character offsets (for highlighting)."""
+    return list(_analyzed(text, analyzer))
+
+
+ANALYSES_KEPT = 256  # analysed texts kept: a search reads the same head passages several times (coverage,
+# second stage, passages of the hits), and the next search of a refined query mostly the same ones again
+
+
+@lru_cache(maxsize=ANALYSES_KEPT)
+def _analyzed(text: str, analyzer: str) -> tuple[Token, ...]:
+    return tuple(analyze_uncached(text, analyzer))
+
+
+def analyze_uncached(text: str, analyzer: str = FRENCH) -> list[Token]:
+    """:func:`analyze` for a text that will not be read again (not kept)."""
     tokens = analyzers()[analyzer].pre_tokenize(text).tokens
     return [Token(t.text, t.char_offset_from, t.char_offset_to) for t in tokens]
 
