@@ -48,9 +48,13 @@ pytest: setup
 
 test: lint typecheck pytest
 
+# Retrieval figures per set, mode and category (issue 20). The first run embeds the sets with the default model
+# (piaf_v1.1's 1,518 passages: about an hour on two cores); the vectors are kept in the evaluation cache
+# (~/.cache/arbiter-desktop/eval-embeddings), so later runs only search. piaf: a 1,000-question sample, seed 7.
 eval: setup
-	$(PY) -m arbiter_desktop eval ../shared/evaldata/piaf_v1.1 --mode lexical
-	$(PY) -m arbiter_desktop eval ../shared/evaldata/police_dev --mode lexical
+	$(PY) -m arbiter_desktop eval ../shared/evaldata/police_dev --mode lexical,dense,hybrid,full
+	$(PY) -m arbiter_desktop eval ../shared/evaldata/police_marseille --mode lexical,dense,hybrid,full
+	$(PY) -m arbiter_desktop eval ../shared/evaldata/piaf_v1.1 --mode lexical,dense,hybrid,full --sample 1000 --seed 7
 
 # The offline bundle dist/ArbiterDesktop/ (installer/build.py); VARIANT=full adds PyTorch for a cross-encoder reranker.
 # Check it with dist/ArbiterDesktop/ArbiterDesktop --selftest.

@@ -664,59 +664,103 @@ def cmd_repair(args: argparse.Namespace) -> int:
 
 def cmd_eval(args: argparse.Namespace) -> int:
     from arbiter_desktop.evaluation import beir
-    from arbiter_desktop.evaluation.runner import evaluate
+    from arbiter_desktop.evaluation.embedding_cache import CachedEmbedder
+    from arbiter_desktop.evaluation.runner import EvalReport, evaluate_modes, sample_queries
+    from arbiter_desktop.search.ranker import shipped_ranker
+    from arbiter_desktop.session import ModelLoaders
 
-    mode = SearchMode(args.mode)
+    try:
+        modes = list(dict.fromkeys(SearchMode(m.strip()) for m in args.mode.split(",") if m.strip()))
+    except ValueError:
+        sys.stderr.write(f"error: --mode takes modes among {', '.join(m.value for m in SearchMode)}, comma-separated\n")
+        return 2
+    if not modes:
+        sys.stderr.write("error: --mode names no mode\n")
+        return 2
     dataset = beir.load(Path(args.dataset))
-    # a case of its own, with the default settings (the model of --model), semantic only for the modes that use it
-    overrides: dict[str, Any] = {"semantic": mode is not SearchMode.LEXICAL}
+    if args.sample:
+        dataset = sample_queries(dataset, args.sample, args.seed)
+    # a case of its own, with the default settings (the model of --model), semantic only for the modes that use it;
+    # ranking only: the sentence closest in meaning is marked after the ranking and does not change it
+    overrides: dict[str, Any] = {
+        "semantic": any(m is not SearchMode.LEXICAL for m in modes),
+        "semantic_highlights": 0,
+    }
     if args.model:
         overrides["embedder"] = args.model
+    embedders: list[CachedEmbedder] = []
+
+    def load_embedder(settings: Any) -> Any:
+        embedder = app.MODELS.embedder(settings)
+        if embedder is None or args.no_cache:
+            return embedder
+        embedders.append(CachedEmbedder(embedder))
+        return embedders[-1]
+
+    loaders = ModelLoaders(load_embedder, app.MODELS.reranker, app.MODELS.embedder_file)
 
     def open_session(directory: Path) -> CaseSession:
-        session = app.open_session(directory, create=True, overrides=overrides, preload=True)
-        if mode is SearchMode.FULL and session.reranker() is None:
+        session = app.open_session(directory, create=True, overrides=overrides, preload=True, loaders=loaders)
+        if SearchMode.FULL in modes and session.reranker() is None and shipped_ranker() is None:
             sys.stderr.write(f"note: {NO_RERANKER}\n")
         return session
 
-    report = evaluate(dataset, mode, open_session, on_progress=ProgressBar(), expand=not args.no_expansion)
-    summary = report.summary()
-    by_category = report.by_category()
+    reports = evaluate_modes(dataset, modes, open_session, on_progress=ProgressBar(), expand=not args.no_expansion)
     if args.out:
         with open(args.out, "w", encoding="utf-8") as handle:
-            for r in report.results:
-                row = {
-                    "query_id": r.query_id,
-                    "query": r.query,
-                    "category": r.category,
-                    "ranked": r.ranked,
-                    "relevant": r.relevant,
-                    "latency_ms": round(r.latency_ms, 3),
-                    **r.metrics(),
-                }
-                handle.write(json.dumps(row, ensure_ascii=False) + "\n")
-    if args.json:
-        data: dict[str, Any] = dict(summary)
+            for report in reports:
+                for r in report.results:
+                    row = {
+                        "mode": report.mode,
+                        "query_id": r.query_id,
+                        "query": r.query,
+                        "category": r.category,
+                        "ranked": r.ranked,
+                        "relevant": r.relevant,
+                        "latency_ms": round(r.latency_ms, 3),
+                        **r.metrics(),
+                    }
+                    handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+    def figures(report: EvalReport) -> dict[str, Any]:
+        data: dict[str, Any] = dict(report.summary())
+        by_category = report.by_category()
         if by_category:
             data["by_category"] = by_category
-        json.dump(data, sys.stdout)
+        return data
+
+    if args.json:
+        if len(reports) == 1:
+            json.dump(figures(reports[0]), sys.stdout)
+        else:
+            json.dump({"modes": {r.mode: figures(r) for r in reports}}, sys.stdout)
         sys.stdout.write("\n")
         return 0
     out = sys.stdout
+    first = reports[0]
     out.write(
-        f"{report.dataset} — mode {report.mode}: {report.documents} documents indexed in "
-        f"{report.index_seconds:.1f}s, {summary['queries']} queries\n"
+        f"{first.dataset}: {first.documents} documents indexed in {first.index_seconds:.1f}s, "
+        f"{first.summary()['queries']} queries"
+        + (f" (a sample of {args.sample}, seed {args.seed})" if args.sample else "")
+        + "\n"
     )
-    out.write(
-        f"  Recall@5 {summary['recall@5']:.3f}  Recall@10 {summary['recall@10']:.3f}  "
-        f"nDCG@10 {summary['ndcg@10']:.3f}  MRR@10 {summary['mrr@10']:.3f}  "
-        f"latency p50 {summary['latency_ms']['p50']:.1f} ms  p95 {summary['latency_ms']['p95']:.1f} ms\n"
-    )
-    for name, m in by_category.items():
+    for cached in embedders:
         out.write(
-            f"  {name:<6} ({m['queries']:>3} q)  Recall@5 {m['recall@5']:.3f}  Recall@10 {m['recall@10']:.3f}  "
-            f"nDCG@10 {m['ndcg@10']:.3f}\n"
+            f"embeddings: {cached.cache.misses} computed, {cached.cache.hits} read from the evaluation cache "
+            f"{cached.cache.path} (latencies exclude the embeddings read back)\n"
         )
+    for report in reports:
+        summary = report.summary()
+        out.write(
+            f"mode {report.mode:<8} Recall@5 {summary['recall@5']:.3f}  Recall@10 {summary['recall@10']:.3f}  "
+            f"nDCG@10 {summary['ndcg@10']:.3f}  MRR@10 {summary['mrr@10']:.3f}  "
+            f"latency p50 {summary['latency_ms']['p50']:.1f} ms  p95 {summary['latency_ms']['p95']:.1f} ms\n"
+        )
+        for name, m in report.by_category().items():
+            out.write(
+                f"  {name:<6} ({m['queries']:>3} q)  Recall@5 {m['recall@5']:.3f}  Recall@10 {m['recall@10']:.3f}  "
+                f"nDCG@10 {m['ndcg@10']:.3f}\n"
+            )
     return 0
 
 
@@ -921,9 +965,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("eval", help="evaluate retrieval on a BEIR-layout data set")
     p.add_argument("dataset")
-    p.add_argument("--mode", choices=[m.value for m in SearchMode], default=SearchMode.LEXICAL.value)
+    p.add_argument(
+        "--mode",
+        default=SearchMode.LEXICAL.value,
+        help="mode(s) to evaluate over one indexing, comma-separated: lexical,dense,hybrid,full (default: lexical)",
+    )
     p.add_argument("--json", action="store_true")
-    p.add_argument("--out", help="write per-query results (JSON lines) to this file")
+    p.add_argument("--out", help="write per-query results (JSON lines, one per mode and query) to this file")
+    p.add_argument("--sample", type=int, default=0, help="evaluate a random sample of this many queries")
+    p.add_argument("--seed", type=int, default=7, help="seed of --sample (default 7)")
+    p.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="embed everything again (by default vectors are kept in an evaluation cache keyed by model and text)",
+    )
     p.add_argument("--model", help="embedding model for dense/hybrid (a GGUF file name in models/, or a path)")
     p.add_argument("--no-expansion", action="store_true", help="evaluate without query expansion")
     p.set_defaults(func=cmd_eval)

@@ -37,6 +37,7 @@ from arbiter_desktop.indexing.job import IndexReport, Progress
 from arbiter_desktop.ingest.ocr.engine import OcrConfig, OcrUnavailable
 from arbiter_desktop.ingest.ocr.engine import check_models as check_ocr_models
 from arbiter_desktop.search.expansion import default_lexicon, lexicon_files
+from arbiter_desktop.search.ranker import RankerError, shipped_ranker
 from arbiter_desktop.session import CaseSession
 
 SHA256SUMS = "SHA256SUMS"  # in models/: `sha256sum` lines ("<hex>  <file name>"), written by installer/build.py
@@ -149,9 +150,15 @@ class SelfTest:
         demo = [p for p in paths.demo_documents_dir().rglob("*") if p.is_file()]
         if not demo:
             raise StepFailed(f"no demo document in {paths.demo_documents_dir()}")
+        try:
+            ranker = shipped_ranker()
+        except RankerError as exc:
+            raise StepFailed(str(exc)) from exc
+        if ranker is None:
+            raise StepFailed(f"the learned ranker of the full mode is missing: {resources / 'ranker'}")
         return (
             f"{len(lexicons)} lexicons ({entries} entries), fonts {', '.join(fonts)}, French translation, "
-            f"{len(demo)} demo documents"
+            f"{len(demo)} demo documents, learned ranker"
         )
 
     def check_models(self) -> str:

@@ -59,6 +59,7 @@ from arbiter_desktop.ingest.render import render_page as render_document_page
 from arbiter_desktop.search import termlist as termlists
 from arbiter_desktop.search.engine import ModeUnavailable, SearchEngine
 from arbiter_desktop.search.expansion import default_lexicon
+from arbiter_desktop.search.ranker import shipped_ranker
 from arbiter_desktop.search.rerank import Reranker
 from arbiter_desktop.search.termlist import TermList, TermListError, TermListRun
 from arbiter_desktop.stores import analysis
@@ -279,6 +280,10 @@ class CaseSession:
         reranker = self._reranker.loaded()
         if reranker is not None and result.reranker:
             models.append(ModelInfo("reranker", reranker.identity.name, reranker.identity.sha256))
+        elif result.reranker:  # the learned second stage that ships (search/ranker.py)
+            learned = shipped_ranker()
+            if learned is not None and learned.name == result.reranker:
+                models.append(ModelInfo("reranker", learned.name, learned.sha256))
         return models
 
     # --- indexing -------------------------------------------------------------------------------------------

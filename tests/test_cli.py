@@ -259,3 +259,19 @@ def test_paths_with_control_characters_stay_on_one_line(tmp_path: Path, capsys: 
     capsys.readouterr()
     assert main(["search", str(tmp_path / "case"), "coupé", "--mode", "lexical"]) == 0
     assert "nom\\nsur deux lignes.txt (p. 1)" in capsys.readouterr().out
+
+
+def test_eval_runs_several_modes_over_one_indexing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dataset = _tiny_beir(tmp_path / "tiny")
+    out_file = tmp_path / "per_query.jsonl"
+    assert main(["eval", str(dataset), "--mode", "lexical,lexical", "--json", "--out", str(out_file)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["recall@5"] == pytest.approx(2 / 3, abs=1e-3)  # one mode (the repeat is dropped): the usual figures
+    assert main(["eval", str(dataset), "--mode", "lexical", "--sample", "2", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["queries"] == 2
+    assert main(["eval", str(dataset), "--mode", "lexical,nonsense"]) == 2
+    assert main(["eval", str(dataset)]) == 0
+    out = capsys.readouterr().out
+    assert "mode lexical" in out and "ent" in out and "fact" in out

@@ -112,6 +112,23 @@ class Settings:
         """Extraction worker processes: ``workers``, or one per indexing core."""
         return self.workers if self.workers > 0 else self.cores()
 
+    # quality (search quality, issue 20)
+    fusion_query_aware: bool = _setting(
+        True,
+        "Weigh hybrid fusion by what the query is: hits holding the identifiers of an identifier query (plate,"
+        " phone, name, handle) first; meaning leading for questions and descriptions.",
+    )
+    embed_document_context: bool = _setting(
+        False,
+        "Embed a chunk that does not start its document with the document's context (declared title, else its"
+        " file name and first line) in the model's title slot.",
+    )
+    late_chunking: bool = _setting(
+        False,
+        "Embed each document whole (up to 2,048 tokens at a time) and pool every chunk from its tokens, so that a"
+        " chunk's vector knows its document (EmbeddingGemma).",
+    )
+
     def __post_init__(self) -> None:
         for f in fields(self):
             value = getattr(self, f.name)

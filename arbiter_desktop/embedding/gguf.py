@@ -154,13 +154,19 @@ class GgufEmbedder:
         return vectors
 
     # Texts are stripped: llama.cpp's SentencePiece drops a trailing "▁" that the reference tokenizer keeps.
+    def prompt_document(self, text: str, title: str) -> str:
+        """The exact text the model reads for a document chunk (its document prompt)."""
+        return self.profile.document(text.strip(), title.strip())
+
+    def prompt_query(self, text: str) -> str:
+        """The exact text the model reads for a query (its query prompt)."""
+        return self.profile.query(text.strip())
+
     def embed_documents(self, texts: Sequence[str], titles: Sequence[str]) -> Vectors:
-        return self._embed(
-            [self.profile.document(t.strip(), title.strip()) for t, title in zip(texts, titles, strict=True)]
-        )
+        return self._embed([self.prompt_document(t, title) for t, title in zip(texts, titles, strict=True)])
 
     def embed_queries(self, texts: Sequence[str]) -> Vectors:
-        return self._embed([self.profile.query(t.strip()) for t in texts])
+        return self._embed([self.prompt_query(t) for t in texts])
 
     def hold_while(self, busy: Callable[[], bool] | None) -> None:
         """While ``busy()`` says so, the model's computation holds still where it is: llama.cpp calls back between

@@ -7,6 +7,7 @@ models): the figures measure the product, not a side path.
 
 from __future__ import annotations
 
+import random
 import re
 import tempfile
 import time
@@ -158,3 +159,28 @@ def evaluate(
     """Index ``dataset`` in a temporary case and run its queries in ``mode``."""
     with indexed(dataset, open_session, on_progress, workdir, mode) as ready:
         return ready.run(mode, expand)
+
+
+def evaluate_modes(
+    dataset: Dataset,
+    modes: Sequence[SearchMode],
+    open_session: SessionOpener,
+    on_progress: Callable[[Progress], None] | None = None,
+    workdir: Path | None = None,
+    expand: bool = True,
+) -> list[EvalReport]:
+    """Index ``dataset`` once and run its queries in each of ``modes`` (one report per mode, in order)."""
+    with indexed(dataset, open_session, on_progress, workdir, modes[0] if modes else None) as ready:
+        for mode in modes:
+            ready.session.check_mode(mode)
+        return [ready.run(mode, expand) for mode in modes]
+
+
+def sample_queries(dataset: Dataset, size: int, seed: int) -> Dataset:
+    """``dataset`` with a random sample of ``size`` of its judged queries (seeded: the same sample every run)."""
+    judged = sorted(q for q in dataset.queries if dataset.qrels.get(q))
+    if size >= len(judged):
+        return dataset
+    kept = set(random.Random(seed).sample(judged, size))
+    queries = {q: t for q, t in dataset.queries.items() if q in kept}
+    return Dataset(dataset.name, dataset.corpus, queries, {q: r for q, r in dataset.qrels.items() if q in kept})

@@ -39,6 +39,7 @@ from arbiter_desktop.indexing.analysis import analyse_backlog, analyse_document
 from arbiter_desktop.indexing.eta import CALIBRATION_TEXT, SemanticEta, TextEta, rounded
 from arbiter_desktop.indexing.members import Holder, MemberTracker, PendingMember
 from arbiter_desktop.indexing.ocr_phase import OcrPhase, OcrReport
+from arbiter_desktop.indexing.passages import PassageVectors
 from arbiter_desktop.indexing.profile import TextProfile
 from arbiter_desktop.indexing.semantic import SemanticFill
 from arbiter_desktop.ingest.containers import ArchiveLimits
@@ -607,13 +608,19 @@ class Indexer:
         if isinstance(self.embedder, ThreadedEmbedder):
             self.embedder.set_threads(self.settings.cores())
         started = time.monotonic()
+        passages = PassageVectors(self.embedder, catalog, self.settings)  # what the model reads for each chunk
 
         def on_batch(done: int, total: int, seconds_left: float | None) -> None:
             report.embedded = fill.embedded
             self._emit("semantic", done, total, "", report, eta_text=0.0, eta_semantic=seconds_left)
 
-        fill = SemanticFill(self.case, self.embedder, store, self.semantic_eta, self.control.checkpoint, on_batch)
-        fill.run(self._save_vectors, self.settings.embed_save_s, self.settings.embed_batch)
+        fill = SemanticFill(
+            self.case, self.embedder, store, self.semantic_eta, self.control.checkpoint, on_batch, passages.vectors
+        )
+        try:
+            fill.run(self._save_vectors, self.settings.embed_save_s, self.settings.embed_batch)
+        finally:
+            passages.close()
         report.embedded = fill.embedded
         report.cancelled = report.cancelled or fill.cancelled
         report.embed_seconds = time.monotonic() - started

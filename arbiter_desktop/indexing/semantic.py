@@ -89,15 +89,18 @@ class SemanticFill:
         eta: SemanticEta,
         checkpoint: Callable[[], bool],
         on_batch: Callable[[int, int, float | None], None],
+        vectors: Callable[[Sequence[tuple[int, str, str]]], Vectors] | None = None,
     ) -> None:
         """``checkpoint`` is called before each batch (True: stop); ``on_batch(done, total, seconds_left)``
-        after each."""
+        after each; ``vectors`` gives the vectors of (chunk id, text, declared title) rows as the settings say the
+        model reads them (indexing/passages.py; default: each chunk with its declared title)."""
         self.case = case
         self.embedder = embedder
         self.store = store
         self.eta = eta
         self.checkpoint = checkpoint
         self.on_batch = on_batch
+        self.vectors = vectors
         self.embedded = 0
         self.cancelled = False
         self._taken: set[int] = set()  # embedded in this run (flagged in the catalog at the next save)
@@ -107,6 +110,8 @@ class SemanticFill:
 
     def embed_batch(self, chunks: Sequence[ChunkToEmbed]) -> Vectors:
         """Vectors of a batch (whole documents, in order): the one call that decides what is embedded."""
+        if self.vectors is not None:
+            return self.vectors([(c.id, c.text, c.title) for c in chunks])
         return self.embedder.embed_documents([c.text for c in chunks], [c.title for c in chunks])
 
     def run(self, save: Callable[[list[int]], None], save_every_s: float, batch_max: int) -> None:

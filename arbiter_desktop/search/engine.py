@@ -14,7 +14,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -41,8 +41,17 @@ from arbiter_desktop.embedding.base import Embedder
 from arbiter_desktop.entities import EntityType
 from arbiter_desktop.search.coverage import COVERAGE_PASSAGES, lexical_coverage
 from arbiter_desktop.search.expansion import Lexicon
+from arbiter_desktop.search.features import identifier_matchers, units_of
 from arbiter_desktop.search.filters import Filters
-from arbiter_desktop.search.fusion import reciprocal_rank_fusion, zscore_fusion
+from arbiter_desktop.search.fusion import (
+    TIER,
+    FusionPlan,
+    fusion_plan,
+    identifiers_first,
+    query_shape,
+    reciprocal_rank_fusion,
+    zscore_fusion,
+)
 from arbiter_desktop.search.highlight import (
     Match,
     best_passage,
@@ -53,11 +62,27 @@ from arbiter_desktop.search.highlight import (
 )
 from arbiter_desktop.search.lexical_query import Compiled, QueryCompiler
 from arbiter_desktop.search.query import is_natural, parse
+from arbiter_desktop.search.ranker import FEATURES, HEAD, Candidate, LearnedRanker, head_features, shipped_ranker
 from arbiter_desktop.search.rerank import Reranker
 from arbiter_desktop.stores import analysis
 from arbiter_desktop.stores.case import Case
 from arbiter_desktop.stores.catalog import DocumentMeta
 from arbiter_desktop.stores.vectors import VectorStore, open_vector_store
+
+
+@dataclass
+class Retrieval:
+    """What the first stage found for a query: its expansions, its full-text form and each retriever's
+    candidates, best first (the full-text ones as (BM25 score, chunk id, document id), the semantic ones as
+    (chunk id, cosine))."""
+
+    query: str
+    expansions: list[Expansion]
+    compiled: Compiled
+    lexical: list[tuple[float, int, int]]
+    dense: list[tuple[int, float]]
+    coverage: float | None = None  # share of the query the best full-text passages hold, once computed
+    vector: npt.NDArray[np.float32] | None = None  # the query's embedding (None when the mode reads no vectors)
 
 
 class ModeUnavailable(Exception):
@@ -74,6 +99,7 @@ def check_mode(mode: SearchMode, embedder: Embedder | None) -> None:
 
 
 RETRIEVAL_DEPTH = 100  # chunks taken from each retriever before fusion
+IDENTIFIER_DEPTH = 1000  # chunks looked up for holding an identifier of the query
 SNAPSHOT_ATTEMPTS = 3  # searches on newer catalog snapshots while the index is ahead of the one read
 
 
@@ -93,6 +119,7 @@ class SearchEngine:
         self.embedder = embedder
         self.lexicon = lexicon or Lexicon()
         self.reranker = reranker
+        self.learned: LearnedRanker | None = None  # the second stage of the full mode (default: the shipped one)
         self.compiler = QueryCompiler(case.lexical)
         self._generation = -1
         self._vectors: VectorStore | None = None
@@ -165,8 +192,8 @@ class SearchEngine:
             self._generation = self._vectors_generation = -1  # reload the index and the vectors after the next snapshot
         raise AssertionError("unreachable: the last attempt always returns")
 
-    def _search(self, request: SearchRequest, started: float, last: bool) -> SearchResult | None:
-        """The result, or None when the index is ahead of the catalog snapshot (unless ``last``)."""
+    def retrieve(self, request: SearchRequest) -> Retrieval:
+        """The first stage: the expanded query and the candidates of each retriever the mode uses."""
         self.refresh()
         expansions = self._expansions(request)
         fused_modes = (SearchMode.HYBRID, SearchMode.FULL)
@@ -184,8 +211,20 @@ class SearchEngine:
         if request.mode in (SearchMode.LEXICAL, *fused_modes):
             query = self._filtered(compiled.query, filters)
             lexical = self.case.lexical.search(query, limit=max(RETRIEVAL_DEPTH, request.top * 5))
-        if embedding is not None:
-            dense = self._dense(embedding.result(), filters)
+        vector = embedding.result() if embedding is not None else None
+        if vector is not None:
+            dense = self._dense(vector, filters)
+        return Retrieval(request.query, expansions, compiled, lexical, dense, vector=vector)
+
+    def _search(self, request: SearchRequest, started: float, last: bool) -> SearchResult | None:
+        """The result, or None when the index is ahead of the catalog snapshot (unless ``last``)."""
+        retrieval = self.retrieve(request)
+        expansions, compiled, lexical, dense = (
+            retrieval.expansions,
+            retrieval.compiled,
+            retrieval.lexical,
+            retrieval.dense,
+        )
         bm25 = {c: score for score, c, _ in lexical}
         cosine = dict(dense)
         if request.mode is SearchMode.LEXICAL:
@@ -195,7 +234,7 @@ class SearchEngine:
             ranked = [c for c, _ in dense]
             fused = {}
         else:
-            fused = self._fuse(request, expansions, lexical, dense)
+            fused = self.fuse(request, retrieval)
             ranked = sorted(fused, key=lambda c: -fused[c])
         head = ranked[: max(RETRIEVAL_DEPTH, request.top * 5)]
         chunks = self.case.catalog.chunks(head)
@@ -209,11 +248,16 @@ class SearchEngine:
         }
         notes: list[str] = []
         reranked: dict[int, float] = {}
+        learned: LearnedRanker | None = None
         if request.mode is SearchMode.FULL:
-            if self.reranker is None:
-                notes.append(NO_RERANKER)
-            else:
+            if self.reranker is not None:
                 ranked, reranked = self._rerank(request.query, ranked, chunks)
+            else:
+                learned = self.learned if self.learned is not None else shipped_ranker()
+                if learned is None:
+                    notes.append(NO_RERANKER)
+                else:
+                    ranked, reranked = self._learned_rerank(learned, request, retrieval, ranked, fused, chunks, metas)
         primary = {SearchMode.LEXICAL: bm25, SearchMode.DENSE: cosine}.get(request.mode, fused)
         ranked = _ties_in_stable_order(ranked, chunks, metas, lambda c: (reranked.get(c), primary.get(c)))
         if not request.query.strip() and request.entity:  # each document's passage: where the entity is written
@@ -233,7 +277,9 @@ class SearchEngine:
             coverage=self.coverage(),
             hits=tuple(hits),
             elapsed_ms=(time.perf_counter() - started) * 1000,
-            reranker=self.reranker.identity.name if self.reranker is not None and reranked else None,
+            reranker=(self.reranker.identity.name if self.reranker is not None else learned.name if learned else None)
+            if reranked
+            else None,
             notes=tuple(notes),
         )
 
@@ -267,6 +313,66 @@ class SearchEngine:
             matches=tuple((m.start, m.end) for m in matches),
         )
 
+    def _learned_rerank(
+        self,
+        learned: LearnedRanker,
+        request: SearchRequest,
+        retrieval: Retrieval,
+        ranked: list[int],
+        fused: dict[int, float],
+        chunks: dict[int, Chunk],
+        metas: dict[int, DocumentMeta],
+    ) -> tuple[list[int], dict[int, float]]:
+        """Reorder the head of the fused ranking (HEAD chunks) by the shipped learned ranker (search/ranker.py)."""
+        head, rows = self.head_rows(request, retrieval, ranked, fused, chunks, metas)
+        if not head:
+            return ranked, {}
+        scores = dict(zip(head, learned.score(rows).tolist(), strict=True))
+        order = dict(scores)
+        if query_shape(request.query, retrieval.expansions).identifier_centric:  # who holds the plate stays first
+            held = rows[:, FEATURES.index("identifiers")].tolist()
+            order = {c: scores[c] + TIER * share for c, share in zip(head, held, strict=True)}
+        reordered = sorted(head, key=lambda c: -order[c])
+        return reordered + [c for c in ranked if c not in scores], scores
+
+    def head_rows(
+        self,
+        request: SearchRequest,
+        retrieval: Retrieval,
+        ranked: Sequence[int],
+        fused: dict[int, float],
+        chunks: dict[int, Chunk] | None = None,
+        metas: dict[int, DocumentMeta] | None = None,
+    ) -> tuple[list[int], npt.NDArray[np.float64]]:
+        """The head of the fused ranking (HEAD chunks) and the learned ranker's features of each (search/ranker.py);
+        also what bench/train_ranker.py learns from."""
+        if chunks is None:
+            chunks = self.case.catalog.chunks(list(ranked[:HEAD]))
+        if metas is None:
+            metas = self.case.catalog.documents_meta([c.document_id for c in chunks.values()])
+        head = [c for c in ranked[:HEAD] if c in chunks and chunks[c].document_id in metas]
+        shape = query_shape(request.query, retrieval.expansions)
+        candidates = [
+            Candidate(c, chunks[c].document_id, chunks[c].ordinal, chunks[c].text, metas[chunks[c].document_id].title)
+            for c in head
+        ]
+        vector = retrieval.vector
+        if vector is None and retrieval.dense and self.embedder is not None:
+            vector = self.query_vector(request, retrieval.expansions)
+        cosines = self._vectors.scores(vector, head) if self._vectors is not None and vector is not None else {}
+        rows = head_features(
+            shape,
+            self._query_coverage(request, retrieval),
+            units_of(self.compiler, self.case.lexical, request.query, retrieval.expansions),
+            identifier_matchers(self.compiler, shape.identifiers),
+            candidates,
+            [(c, s) for s, c, _ in retrieval.lexical],
+            retrieval.dense,
+            fused,
+            cosines,
+        )
+        return head, rows
+
     def _rerank(self, query: str, ranked: list[int], chunks: dict[int, Chunk]) -> tuple[list[int], dict[int, float]]:
         """Reorder the head of the fused ranking (``rerank_depth`` chunks) by the cross-encoder's scores."""
         assert self.reranker is not None
@@ -275,29 +381,55 @@ class SearchEngine:
         reordered = sorted(head, key=lambda c: -scores[c])
         return reordered + [c for c in ranked if c not in scores], scores
 
-    def _fuse(
-        self,
-        request: SearchRequest,
-        expansions: Sequence[Expansion],
-        lexical: list[tuple[float, int, int]],
-        dense: list[tuple[int, float]],
-    ) -> dict[int, float]:
+    def fuse(self, request: SearchRequest, retrieval: Retrieval) -> dict[int, float]:
+        """Fused scores of the candidates of both retrievers (hybrid and full modes), weighed by what the query is
+        (search/fusion.py): hits holding the identifiers of an identifier query first, meaning leading for a
+        question or a description, the full text weighed by how much of the query its best passages hold."""
+        expansions, lexical, dense = retrieval.expansions, retrieval.lexical, retrieval.dense
         settings = self.settings
-        lexical_weight = settings.fusion_lexical_weight
-        if settings.fusion_adaptive and lexical and dense and is_natural(parse(request.query)):
-            top = self.case.catalog.chunks([c for _, c, _ in lexical[:COVERAGE_PASSAGES]])
-            lexical_weight *= lexical_coverage(
-                self.compiler, self.case.lexical, request.query, expansions, [c.text for c in top.values()]
-            )
+        shape = query_shape(request.query, expansions)
+        coverage = self._query_coverage(request, retrieval) if settings.fusion_adaptive else 1.0
+        if settings.fusion_query_aware:
+            plan = fusion_plan(shape, coverage)
+        else:
+            plan = FusionPlan(coverage, 1.0, identifiers_first=False)
+        lexical_weight = settings.fusion_lexical_weight * plan.lexical_weight
+        dense_weight = settings.fusion_dense_weight * plan.dense_weight
         if settings.fusion == "rrf":
-            return reciprocal_rank_fusion(
-                [
-                    (lexical_weight, [c for _, c, _ in lexical]),
-                    (settings.fusion_dense_weight, [c for c, _ in dense]),
-                ],
+            fused = reciprocal_rank_fusion(
+                [(lexical_weight, [c for _, c, _ in lexical]), (dense_weight, [c for c, _ in dense])],
                 k=settings.fusion_k,
             )
-        return zscore_fusion([(lexical_weight, [(c, s) for s, c, _ in lexical]), (settings.fusion_dense_weight, dense)])
+        else:
+            fused = zscore_fusion([(lexical_weight, [(c, s) for s, c, _ in lexical]), (dense_weight, dense)])
+        if plan.identifiers_first and shape.identifiers and lexical:
+            holders = self._holders(shape.identifiers, request)
+            fused = identifiers_first(fused, lambda c: holders.get(c, 0.0))
+        return fused
+
+    def _query_coverage(self, request: SearchRequest, retrieval: Retrieval) -> float:
+        """How much of the query the best full-text passages hold (1.0 without both rankings or for operators)."""
+        if retrieval.coverage is None:
+            retrieval.coverage = 1.0
+            if retrieval.lexical and retrieval.dense and is_natural(parse(request.query)):
+                top = self.case.catalog.chunks([c for _, c, _ in retrieval.lexical[:COVERAGE_PASSAGES]])
+                retrieval.coverage = lexical_coverage(
+                    self.compiler,
+                    self.case.lexical,
+                    request.query,
+                    retrieval.expansions,
+                    [c.text for c in top.values()],
+                )
+        return retrieval.coverage
+
+    def _holders(self, identifiers: Sequence[str], request: SearchRequest) -> dict[int, float]:
+        """Share of ``identifiers`` each chunk holds (as written, any spacing or case), for the chunks holding one."""
+        held: dict[int, int] = {}
+        for identifier in identifiers:
+            query = self._filtered(self.compiler.compile_exact(identifier), Filters.of(request))
+            for _, chunk_id, _ in self.case.lexical.search(query, limit=IDENTIFIER_DEPTH):
+                held[chunk_id] = held.get(chunk_id, 0) + 1
+        return {c: n / len(identifiers) for c, n in held.items()}
 
     def _dense_possible(self, request: SearchRequest) -> bool:
         return bool(

@@ -11,8 +11,9 @@ import re
 from dataclasses import dataclass
 
 from arbiter_desktop.entities import find_entities
+from arbiter_desktop.noisytext import ocr_key
 from arbiter_desktop.search.lexical_query import Matchers
-from arbiter_desktop.stores.lexical import EXACT, FRENCH, analyze
+from arbiter_desktop.stores.lexical import EXACT, FRENCH, acronym_key, analyze
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +25,7 @@ class Match:
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"»)\]]*\s+|\n+")
+_WORD = re.compile(r"[^\W_]+")
 
 
 def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
@@ -91,6 +93,15 @@ def find_matches(text: str, matchers: Matchers) -> list[Match]:
         for entity in find_entities(text):
             if not matchers.entities.isdisjoint(entity.all_keys()):
                 found.append((entity.start, entity.end))
+    if matchers.ocr_keys or matchers.acronyms:
+        for m in _WORD.finditer(text):
+            word = m.group(0)
+            if ocr_key(word) in matchers.ocr_keys:  # words as a bad OCR read them ("scootcr" for "scooter")
+                found.append((m.start(), m.end()))
+            elif word.isupper() and acronym_key(word) in matchers.acronyms:  # "CI", as written
+                found.append((m.start(), m.end()))
+                if acronym_key(word) in matchers.origins:
+                    origin_at[m.start()] = matchers.origins[acronym_key(word)]
     return [Match(s, e, text[s:e], origin_at.get(s, "")) for s, e in _merge(found)]
 
 

@@ -14,8 +14,9 @@ from typing import Any
 
 from arbiter_desktop.domain import Expansion
 from arbiter_desktop.entities import Entity, EntityType, find_entities, search_key
+from arbiter_desktop.noisytext import ocr_key
 from arbiter_desktop.search.query import STOP_WORDS, Group, Node, Occur, Phrase, Term, is_natural, parse
-from arbiter_desktop.stores.lexical import EXACT, FRENCH, LexicalStore, analyze
+from arbiter_desktop.stores.lexical import EXACT, FRENCH, LexicalStore, acronym_key, analyze
 from arbiter_desktop.textfold import fold
 
 TITLE_BOOST = 0.5
@@ -29,6 +30,11 @@ PREFIX_BOOST = 0.5
 PREFIX_MIN = 5
 # An expansion counts once, through its best-matching alternative, at this weight relative to a typed word.
 EXPANSION_BOOST = 0.8
+# A word found only in its OCR-folded form (a scanned PV read as "interpeIlation") counts at this weight; long words
+# also match a key one edit away (constant score) — confusions the folding does not cover ("Marligues").
+OCR_BOOST = 1.0
+OCR_FUZZY_FROM = 0
+OCR_FUZZY_BOOST = 1.0
 
 
 @dataclass
@@ -41,9 +47,13 @@ class Matchers:
     patterns: list[re.Pattern[str]] = field(default_factory=list)  # wildcards and fuzzy words
     phrases: list[list[str]] = field(default_factory=list)  # stemmed phrases, as term sequences
     origins: dict[str, str] = field(default_factory=dict)  # stem or "stem stem…" of an expansion → its label
+    ocr_keys: set[str] = field(default_factory=set)  # OCR-folded keys of the query words (noisytext.ocr_key)
+    acronyms: set[str] = field(default_factory=set)  # short acronyms matched only as written in capitals
 
     def is_empty(self) -> bool:
-        return not (self.stems or self.exact or self.entities or self.patterns or self.phrases)
+        return not (
+            self.stems or self.exact or self.entities or self.patterns or self.phrases or self.ocr_keys or self.acronyms
+        )
 
 
 @dataclass
@@ -51,6 +61,14 @@ class Compiled:
     query: Any
     matchers: Matchers
     terms: list[str]  # the words of the query as the user typed them (for "why it matched")
+
+
+SHORT_ACRONYM = 2  # alternatives this short, written in capitals, are searched as written (acronyms field)
+
+
+def _short_acronym(alternative: str) -> bool:
+    letters = alternative.replace(".", "")
+    return 2 <= len(letters) <= SHORT_ACRONYM and letters.isalpha() and letters.isupper()
 
 
 def _wildcard_regex(word: str) -> str:
@@ -83,6 +101,17 @@ class QueryCompiler:
             query = self._group(group, matchers, terms)
         return Compiled(query, matchers, terms)
 
+    def compile_exact(self, text: str) -> Any:
+        """A query matching ``text`` as written (folded: case and accents aside): an entity in any spacing, else
+        its words in sequence in the unstemmed text. To find which chunks hold an identifier of a query."""
+        entities = find_entities(text, query=True)
+        if entities and entities[0].end - entities[0].start >= len(text.strip()) - 1:
+            return self.store.term("entities", entities[0].key)
+        tokens = [t.text for t in analyze(text, EXACT)]
+        if not tokens:
+            return self.store.nothing()
+        return self._sequence("text_exact", tokens)
+
     def _expansion(self, expansion: Expansion, matchers: Matchers) -> Any | None:
         """The alternatives of one expansion, scored by the best one only (disjunction max)."""
         options: list[Any] = []
@@ -90,6 +119,11 @@ class QueryCompiler:
         for alternative in expansion.alternatives:
             stems = [t.text for t in analyze(alternative, FRENCH)]
             if not stems:
+                continue
+            if _short_acronym(alternative):  # "CI" for "comparution immédiate": as written, not "celle-ci"
+                matchers.acronyms.add(acronym_key(alternative))
+                matchers.origins.setdefault(acronym_key(alternative), label)
+                options.append(self.store.term("acronyms", acronym_key(alternative)))
                 continue
             if len(stems) == 1:
                 matchers.stems.add(stems[0])
@@ -195,7 +229,24 @@ class QueryCompiler:
         if field_name is None:
             options.append(("should", self.store.boost(self._sequence("text_exact", exact), EXACT_BOOST)))
             options.append(("should", self.store.boost(self._sequence("title", stems), TITLE_BOOST)))
-        return self.store.boolean(options) if len(options) > 1 else options[0][1]
+        query = self.store.boolean(options) if len(options) > 1 else options[0][1]
+        if field_name is None and len(exact) == 1:
+            noisy = self._noisy(word, matchers)
+            if noisy is not None:  # the word as written, or else as a bad OCR may have read it
+                query = self.store.dismax([query, noisy])
+        return query
+
+    def _noisy(self, word: str, matchers: Matchers) -> Any | None:
+        """The word's OCR key in ``text_ocr`` (arbiter_desktop/noisytext.py), or None for a short word."""
+        key = ocr_key(word)
+        if not key:
+            return None
+        matchers.ocr_keys.add(key)
+        clauses: list[tuple[Occur, Any]] = [("should", self.store.term("text_ocr", key))]
+        if OCR_FUZZY_FROM and len(key) >= OCR_FUZZY_FROM:
+            clauses.append(("should", self.store.boost(self.store.fuzzy("text_ocr", key, 1), OCR_FUZZY_BOOST)))
+        query = self.store.boolean(clauses) if len(clauses) > 1 else clauses[0][1]
+        return self.store.boost(query, OCR_BOOST)
 
     def _phrase(self, text: str, field_name: str | None, matchers: Matchers) -> Any | None:
         target = field_name or "text"

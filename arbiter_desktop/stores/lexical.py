@@ -6,6 +6,7 @@ source content) groups the chunks of one document so they can be deleted togethe
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,16 +18,22 @@ import tantivy
 
 from arbiter_desktop.domain import LOCATION_SEPARATOR
 from arbiter_desktop.entities import search_keys
+from arbiter_desktop.noisytext import ocr_keys
 from arbiter_desktop.stores.damage import LEXICAL, Damage, StoreDamaged
+from arbiter_desktop.textfold import fold
 
 # The index's format: bump it whenever build_schema() or an analyzer changes. An index written in another format
 # is reported as a damage that a repair fixes by rebuilding it from the catalog's text (no source is read again).
-FORMAT = 2  # 2: entity terms from arbiter_desktop.entities (typed keys: "tel:+33…", "date:…", "num:…")
+# 2: entity terms from arbiter_desktop.entities (typed keys: "tel:+33…", "date:…", "num:…")
+# 3: and the text_ocr field (keys of words as a bad OCR reads them, arbiter_desktop/noisytext.py) and the acronyms
+# field (words written in capitals, as written)
+FORMAT = 3
 FORMAT_FILE = "arbiter-format"  # in the index folder; an index without it predates the marker: format 1
 
 FRENCH = "fr_stem"  # lowercase, elision, ASCII folding, French stemming
 EXACT = "fr_exact"  # lowercase, elision, ASCII folding — no stemming (names, exact words)
 ENTITY = "entity"  # whitespace-separated entity search keys ("tel:+33749271683", "plate:hb562zd"…)
+CASED = "cased"  # whitespace-separated terms kept as written (acronyms in capitals)
 
 # Elided articles and pronouns: "l'audition" → "audition". The simple tokenizer splits on the apostrophe, so
 # the elided part is a token of its own, removed here.
@@ -52,7 +59,12 @@ def _entity_analyzer() -> Any:
 
 @lru_cache(maxsize=1)
 def analyzers() -> dict[str, Any]:
-    return {FRENCH: _analyzer(stem=True), EXACT: _analyzer(stem=False), ENTITY: _entity_analyzer()}
+    return {
+        FRENCH: _analyzer(stem=True),
+        EXACT: _analyzer(stem=False),
+        ENTITY: _entity_analyzer(),
+        CASED: tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build(),
+    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +76,20 @@ class Token:
 
 def analyze(text: str, analyzer: str = FRENCH) -> list[Token]:
     """Terms of ``text`` as the index sees them, with character offsets (for highlighting)."""
+    return list(_analyzed(text, analyzer))
+
+
+ANALYSES_KEPT = 256  # analysed texts kept: a search reads the same head passages several times (coverage,
+# second stage, passages of the hits), and the next search of a refined query mostly the same ones again
+
+
+@lru_cache(maxsize=ANALYSES_KEPT)
+def _analyzed(text: str, analyzer: str) -> tuple[Token, ...]:
+    return tuple(analyze_uncached(text, analyzer))
+
+
+def analyze_uncached(text: str, analyzer: str = FRENCH) -> list[Token]:
+    """:func:`analyze` for a text that will not be read again (not kept)."""
     tokens = analyzers()[analyzer].pre_tokenize(text).tokens
     return [Token(t.text, t.char_offset_from, t.char_offset_to) for t in tokens]
 
@@ -77,6 +103,8 @@ def build_schema() -> Any:
     sb.add_text_field("text", tokenizer_name=FRENCH)
     sb.add_text_field("text_exact", tokenizer_name=EXACT)
     sb.add_text_field("entities", tokenizer_name=ENTITY, index_option="freq")
+    sb.add_text_field("text_ocr", tokenizer_name=ENTITY, index_option="freq")  # OCR-folded word keys
+    sb.add_text_field("acronyms", tokenizer_name=CASED, index_option="freq")  # words written in capitals
     sb.add_text_field("title", tokenizer_name=FRENCH)
     sb.add_text_field("path", tokenizer_name=EXACT)  # searchable words of the file paths
     sb.add_text_field("folder", tokenizer_name="raw", index_option="basic")  # every ancestor folder: filter
@@ -103,6 +131,29 @@ class ChunkRecord:
 
 
 # --- entities -------------------------------------------------------------------------------------------
+
+
+_LETTERS = re.compile(r"[^\W\d_]+")
+MAX_ACRONYM = 8
+
+
+def acronym_terms(text: str) -> list[str]:
+    """Words written in capitals (2 to 8 letters, accents folded: "CI", "JLD", "FOVES"), outside lines written
+    all in capitals (a heading or a message in capitals tells no acronym from a word). Searched as written, they
+    let a short acronym be found without its lowercase homographs ("CI" for comparution immédiate, not "celle-ci")."""
+    found: list[str] = []
+    for line in text.splitlines():
+        words = _LETTERS.findall(line)
+        capitals = [w for w in words if len(w) >= 2 and w.isupper()]
+        if not capitals or (len(words) >= 3 and len(capitals) * 5 > len(words) * 3):
+            continue
+        found += [fold(w).upper() for w in capitals if len(w) <= MAX_ACRONYM]
+    return found
+
+
+def acronym_key(written: str) -> str:
+    """The form an acronym is searched in the ``acronyms`` field ("FOVeS" → "FOVES")."""
+    return fold(written).upper()
 
 
 def entity_terms(text: str) -> list[str]:
@@ -187,6 +238,8 @@ class LexicalStore:
                 "text": r.text,
                 "text_exact": r.text,
                 "entities": " ".join(entity_terms(r.text)),
+                "text_ocr": " ".join(ocr_keys(r.text)),
+                "acronyms": " ".join(acronym_terms(r.text)),
                 "title": r.title,
                 "path": list(r.paths),
                 "folder": sorted({f for p in r.paths for f in folders_of(p)}),

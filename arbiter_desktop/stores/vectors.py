@@ -328,6 +328,18 @@ class VectorStore:
         order = np.argsort(-scores, kind="stable")[:k]
         return [(int(chunk_ids[i]), float(scores[i])) for i in order]
 
+    def scores(self, query: npt.NDArray[np.float32], chunk_ids: Sequence[int]) -> dict[int, float]:
+        """Cosine estimates (int8 rows) of the given chunks that have a vector (one pass over the keys: a reader
+        builds no chunk → row map)."""
+        if not chunk_ids or self._pending or not self.rows:
+            return {}
+        keys = np.asarray(self._keys[: self.rows], dtype=np.int64)
+        rows = np.nonzero(np.isin(keys, np.asarray(list(chunk_ids), dtype=np.int64)))[0]
+        if not len(rows):
+            return {}
+        values = (np.asarray(self._int8[rows], dtype=np.float32) @ query) * np.asarray(self._scales[rows])
+        return {int(keys[r]): float(v) for r, v in zip(rows.tolist(), values.tolist(), strict=True)}
+
     def exact_search(self, query: npt.NDArray[np.float32], k: int) -> list[tuple[int, float]]:
         """Rescoring of every live vector (the int8 ceiling of :meth:`search`, for measurements)."""
         live = self._live_rows()

@@ -76,6 +76,7 @@ def test_the_bundle_holds_the_app_its_libraries_resources_and_default_model(bund
     assert {"libggml-cpu-x64.so", "libggml-cpu-haswell.so", "libggml-cpu-skylakex.so"} <= variants, variants
     resources = internal / "resources"
     assert len(list((resources / "lexicons").glob("*.tsv"))) >= 4
+    assert (resources / "ranker" / "ranker.json").is_file()  # the full mode's learned second stage
     assert (resources / "fonts" / "DejaVuSans.ttf").is_file()
     assert (resources / "translations" / "arbiter_fr.qm").is_file()
     assert len([p for p in (resources / "demo" / "affaire_demo").rglob("*") if p.is_file()]) >= 15

@@ -137,9 +137,19 @@ def test_full_mode_orders_the_head_by_the_reranker(embedded: tuple[Case, Hashing
     assert result.hits[0].score == result.hits[0].scores.rerank
 
 
-def test_full_mode_without_a_reranker_says_so(embedded: tuple[Case, HashingEmbedder]) -> None:
+def test_full_mode_without_a_reranker_says_so(
+    embedded: tuple[Case, HashingEmbedder], monkeypatch: pytest.MonkeyPatch
+) -> None:
     case, embedder = embedded
+    monkeypatch.setattr("arbiter_desktop.search.engine.shipped_ranker", lambda: None)  # no learned ranker either
     result = session_of(case, embedder).search(SearchRequest(query="barrettes", mode=SearchMode.FULL))
     assert result.reranker is None and "no reranker installed" in result.notes[0]
     hybrid = session_of(case, embedder).search(SearchRequest(query="barrettes", mode=SearchMode.HYBRID))
     assert [h.chunk_id for h in result.hits] == [h.chunk_id for h in hybrid.hits]
+
+
+def test_full_mode_names_the_shipped_learned_ranker(embedded: tuple[Case, HashingEmbedder]) -> None:
+    case, embedder = embedded
+    result = session_of(case, embedder).search(SearchRequest(query="barrettes", mode=SearchMode.FULL))
+    assert result.reranker is not None and result.reranker.startswith("arbiter linear ranker")
+    assert not result.notes and all(h.scores.rerank is not None for h in result.hits)

@@ -100,3 +100,29 @@ def test_an_index_of_another_format_is_reported_for_a_rebuild(tmp_path: Path) ->
     else:
         with pytest.raises(StoreDamaged, match="format 1"):
             LexicalStore(folder, must_exist=True)
+
+
+def test_a_clean_word_finds_its_ocr_damaged_spelling_through_text_ocr(tmp_path: Path) -> None:
+    from arbiter_desktop.noisytext import ocr_key
+
+    store = LexicalStore(tmp_path / "lexical")
+    store.add_chunks(
+        [
+            ChunkRecord(1, 1, "a", "PV d'interpeIlation du conducteur du scootcr", "", ["/a.txt"], "txt", None),
+            ChunkRecord(2, 2, "b", "Le conducteur a pris la fuite", "", ["/b.txt"], "txt", None),
+        ]
+    )
+    store.commit()
+    store.reload()
+    hits = store.search(store.term("text_ocr", ocr_key("interpellation")), limit=5)
+    assert [chunk for _, chunk, _ in hits] == [1]
+    assert store.search(store.term("text", "interpel"), limit=5) == []  # the ordinary field does not find it
+
+
+def test_acronyms_are_kept_as_written_outside_lines_in_capitals() -> None:
+    from arbiter_desktop.stores.lexical import acronym_terms
+
+    text = "PROCES-VERBAL D'AUDITION DE GARDE A VUE\nOrientation en CI après la GAV, celle-ci close. FOVeS consulté."
+    terms = acronym_terms(text)
+    assert "CI" in terms and "GAV" in terms
+    assert "AUDITION" not in terms and "DE" not in terms  # a heading in capitals tells no acronym
