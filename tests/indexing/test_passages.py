@@ -33,6 +33,11 @@ class Recording(HashingEmbedder):
         return super().embed_documents(texts, titles)
 
 
+def to_embed(case: Case) -> list[tuple[int, str, str]]:
+    """(chunk id, text, declared title) of the chunks still to embed, as the semantic fill hands them over."""
+    return [(c, text, title) for c, _, text, title in case.catalog.unembedded_chunks(100)]
+
+
 LONG = "PROCÈS-VERBAL D'AUDITION DE TÉMOIN\n" + " ".join(f"Le témoin décrit la scène numéro {n}." for n in range(120))
 
 
@@ -41,7 +46,7 @@ def test_a_chunk_that_does_not_start_its_document_reads_its_context(case: Case, 
     session_of(case).index([tmp_path / "src"])
     embedder = Recording()
     passages = PassageVectors(embedder, case.catalog, Settings(embed_document_context=True))
-    passages.vectors(case.catalog.unembedded_chunks(100))
+    passages.vectors(to_embed(case))
     assert len(embedder.titles) >= 3
     assert embedder.titles[0] == "" and set(embedder.titles[1:]) == {"PROCÈS-VERBAL D'AUDITION DE TÉMOIN"}
 
@@ -75,7 +80,7 @@ def test_late_chunking_embeds_each_document_once_whatever_the_batches(case: Case
             return late
 
     passages = PassageVectors(WithLate(32), case.catalog, Settings(late_chunking=True))
-    rows = case.catalog.unembedded_chunks(100)
+    rows = to_embed(case)
     first = passages.vectors(rows[:2])  # a batch that cuts the long document
     rest = passages.vectors(rows[2:])
     assert len(late.documents) == 2  # each document embedded once
