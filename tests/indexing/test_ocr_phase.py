@@ -370,6 +370,30 @@ def test_scans_inside_an_archive_are_read_from_their_container(case: Case, tmp_p
     assert again.ocr.pages == 0
 
 
+def test_a_photo_attached_to_an_e_mail_and_a_gif_are_recognised(case: Case, tmp_path: Path) -> None:
+    import io
+    from email.message import EmailMessage
+    from email.policy import default
+
+    src = tmp_path / "src"
+    src.mkdir()
+    photo = io.BytesIO()
+    render_page(["Photo du carnet : code ORCHIDEE."], width=900).convert("RGB").save(photo, "JPEG", quality=90)
+    mail = EmailMessage(policy=default)
+    mail["From"], mail["To"], mail["Subject"] = "opj@exemple.fr", "greffe@exemple.fr", "Carnet saisi"
+    mail.set_content("Ci-joint la photo du carnet.")
+    mail.add_attachment(photo.getvalue(), maintype="image", subtype="jpeg", filename="carnet.jpg")
+    (src / "message.eml").write_bytes(mail.as_bytes())
+    render_page(["Fax du parquet : LAMBERT."], width=900).convert("P").save(src / "fax.gif")
+    report = session_of(case).index([src])
+    assert report.failed == [] and report.ocr.pages == 2 and report.ocr.awaiting_pages == 0
+    assert _hits(case, "ORCHIDEE") == [("message.eml", 2, pytest.approx(90, abs=10))]  # the attachment's page
+    assert _hits(case, "LAMBERT") == [("fax.gif", 1, pytest.approx(90, abs=10))]
+    document = case.catalog.document(case.catalog.document_id_for(_sha(case, "message.eml")) or 0)
+    assert document is not None and document.pages[1].label == "pièce jointe : carnet.jpg"
+    assert "Ci-joint la photo du carnet." in document.text  # the message itself is kept
+
+
 def test_image_kind_is_a_search_filter(case: Case, sources: Path) -> None:
     session_of(case).index([sources])
     result = session_of(case).search(SearchRequest(query="PICHON", kinds=(FileKind.IMAGE,)), audit=False)
