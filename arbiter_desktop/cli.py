@@ -115,6 +115,12 @@ def _print_index_report(report: IndexReport, out: TextIO) -> None:
             f"OCR: {ocr.pages} pages recognised in {ocr.seconds:.1f}s ({rate:.0f} pages/min), {ocr.cached} from the "
             f"cache, {ocr.failed_pages} unreadable; {ocr.documents} documents completed.\n"
         )
+    if ocr.retry_pages:
+        out.write(f"OCR: {ocr.retry_pages} pages stopped at the time or memory limit are read again at the next run.\n")
+    if ocr.failures:
+        out.write(f"OCR could not read {len(ocr.failures)} pages:\n")
+        for failure in ocr.failures:
+            out.write(f"  {shown(failure.path)}, page {failure.page}: {failure.message}\n")
     if ocr.awaiting_documents:
         why = f" ({ocr.note})" if ocr.note else ""
         out.write(f"Awaiting OCR: {ocr.awaiting_documents} documents, {ocr.awaiting_pages} pages{why}.\n")

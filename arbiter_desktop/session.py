@@ -342,6 +342,10 @@ class CaseSession:
                         "pages": report.ocr.pages,
                         "cached": report.ocr.cached,
                         "failed_pages": report.ocr.failed_pages,
+                        "retry_pages": report.ocr.retry_pages,
+                        "unread_pages": [
+                            {"path": f.path, "page": f.page, "reason": f.reason.value} for f in report.ocr.failures
+                        ],
                         "awaiting_pages": report.ocr.awaiting_pages,
                     },
                     "generation": report.generation,

@@ -1,7 +1,7 @@
 """The benchmark suite: the product against the tools investigators would otherwise use, side by side, one run.
 
-    .venv/bin/python -m bench [--only recoll,embedding,search,gui] [--gemma] [--scales 10000,100000,1000000]
-        [--queries 100] [--out bench/results/latest.json]
+    .venv/bin/python -m bench [--only recoll,embedding,search,gui,ocr] [--gemma] [--scales 10000,100000,1000000]
+        [--queries 100] [--ocr-pages 24] [--ocr-docs 12] [--out bench/results/latest.json]
     make bench
 
 Parts (each also runs alone: ``python -m bench.bench_<part> --help``):
@@ -22,9 +22,15 @@ Parts (each also runs alone: ``python -m bench.bench_<part> --help``):
   reference — and what the searches cost the indexing (bench_search_load.py). Aim: hybrid p95 ≤ 300 ms, and the
   indexing slowed by no more than the share of time the searches take.
 * ``gui``: the longest stall of the window's event loop while it indexes (bench_gui_stall.py, offscreen).
+* ``ocr``: character error rate of the shipped OCR on clean 300 dpi and degraded 150 dpi scans of dev-corpus
+  pages, and pages/min of scanned PDFs indexed through a case session with 1 and 2 extraction workers (wall clock
+  and CPU time per page), each beside the bare engine (page image + Tesseract) in as many processes on the same
+  pages, measured just before it (bench_ocr.py). Aims: CER ≤ 1.5 % clean, ≤ 4 % degraded; ≥ 40 pages/min on 2
+  cores.
 
 Prints a summary table and writes ``bench/results/latest.json``: the headline figures (``recoll_ratio``,
-``embed_vs_torch_ratio``, ``search_p95_ms``, ``rss_mb``, ``gui_max_stall_ms``), the machine and its load, and
+``embed_vs_torch_ratio``, ``search_p95_ms``, ``rss_mb``, ``gui_max_stall_ms``, ``ocr_cer``,
+``ocr_pages_per_min``), the machine and its load, and
 each part's full figures. With ``--only``, the parts not run keep their figures from the previous file (each
 part carries its own date and load). These are figures, not tests: nothing here fails on a time. Other jobs
 on the machine move them: the load average is recorded around each part, and every comparison is measured
@@ -46,7 +52,7 @@ from typing import Any
 
 from bench.common import RESULTS, git_head, load_average, machine, python_env, run_python, table
 
-PARTS = ("recoll", "embedding", "eta", "search", "load", "gui")
+PARTS = ("recoll", "embedding", "eta", "search", "load", "gui", "ocr")
 LATEST = RESULTS / "latest.json"
 DEFAULT_MODELS_DIR = Path(__file__).resolve().parents[1] / "models"
 QT_CHATTER = frozenset({"This plugin does not support propagateSizeHints()"})  # the offscreen platform, per window
@@ -126,6 +132,19 @@ def part_gui(args: argparse.Namespace) -> dict[str, Any]:
     return report
 
 
+def part_ocr(args: argparse.Namespace) -> dict[str, Any]:
+    from arbiter_desktop.config import paths
+    from arbiter_desktop.ingest.ocr.engine import OcrConfig, OcrUnavailable, check_models
+    from bench import bench_ocr
+
+    try:
+        check_models(OcrConfig(str(paths.tessdata_dir()), "fra"))
+    except OcrUnavailable as exc:
+        _say(f"OCR benchmark skipped: {exc}")
+        return {"skipped": str(exc)}
+    return bench_ocr.run(args.ocr_pages, args.ocr_docs, _say)
+
+
 RUNNERS: dict[str, Callable[[argparse.Namespace], dict[str, Any]]] = {
     "recoll": part_recoll,
     "embedding": part_embedding,
@@ -133,6 +152,7 @@ RUNNERS: dict[str, Callable[[argparse.Namespace], dict[str, Any]]] = {
     "search": part_search,
     "load": part_load,
     "gui": part_gui,
+    "ocr": part_ocr,
 }
 
 
@@ -150,7 +170,10 @@ def headline(parts: dict[str, Any]) -> dict[str, Any]:
     gui = parts.get("gui", {}).get("figures", {})
     load = parts.get("load", {}).get("figures", {})
     eta = parts.get("eta", {}).get("figures", {})
+    ocr = parts.get("ocr", {}).get("figures", {})
     p95, p50, rss = summary(search) if "scales" in search else ({}, {}, {})
+    cer = ocr.get("cer_summary", {})
+    speed = [r for r in ocr.get("speed", {}).get("rows", []) if r["path"] == "indexing"]
     return {
         "open_s": {k: v.get("open_s") for k, v in search.get("scales", {}).items()} or None,
         "first_search_ms": {k: v.get("first_search_ms") for k, v in search.get("scales", {}).items()} or None,
@@ -167,6 +190,8 @@ def headline(parts: dict[str, Any]) -> dict[str, Any]:
         "search_p50_ms": p50 or None,
         "rss_mb": rss or None,
         "gui_max_stall_ms": gui.get("gui_max_stall_ms"),
+        "ocr_cer": {form: cer[form] for form in ("clean", "degraded") if form in cer} or None,
+        "ocr_pages_per_min": {str(r["workers"]): r["pages_per_minute"] for r in speed} or None,
     }
 
 
@@ -287,6 +312,40 @@ def summary_rows(latest: dict[str, Any]) -> list[list[object]]:
         rows.append(
             ["GUI event loop, longest stall while indexing", f"{stall} ms (idle {idle} ms)", "≤ 50 ms", load("gui")]
         )
+    rows += ocr_rows(parts.get("ocr", {}).get("figures", {}), load("ocr"))
+    return rows
+
+
+def ocr_rows(ocr: dict[str, Any], load: str) -> list[list[object]]:
+    """The OCR part's rows of the summary table: CER per form, then pages/min per number of workers beside the
+    bare engine in as many processes (the reference of the same run)."""
+    rows: list[list[object]] = []
+    cer = ocr.get("cer_summary", {})
+    for form, aim in (("clean", "≤ 1.5 %"), ("degraded", "≤ 4 %")):
+        if form in cer:
+            rows.append(
+                [f"OCR character error rate, {form} scans ({cer['pages']} pages)", f"{cer[form]:.2%}", aim, load]
+            )
+    speed = ocr.get("speed", {})
+    engines = {r["workers"]: r for r in speed.get("rows", []) if r["path"] == "engine"}
+    for row in (r for r in speed.get("rows", []) if r["path"] == "indexing"):
+        n = row["workers"]
+        engine = engines.get(n)
+        ratio = f" = {row['vs_engine']:.2f}× the bare engine" if row.get("vs_engine") is not None else ""
+        aim = "≥ 40 (2 cores)" if n == 2 else ""
+        rows.append(
+            [
+                f"OCR pages/min, {n} worker(s), {speed['pages']} pages",
+                f"{row['pages_per_minute']:.1f}{ratio}",
+                aim,
+                load,
+            ]
+        )
+        idle = row["pages_per_minute_idle_estimate"]
+        detail = f"{row['cpu_s_per_page']} s CPU/page → {idle} pages/min on {n} idle core(s)"
+        if engine is not None:
+            detail += f" (engine: {engine['pages_per_minute']:.1f} pages/min, {engine['cpu_s_per_page']} s CPU/page)"
+        rows.append(["  indexing path", detail, "", ""])
     return rows
 
 
@@ -418,6 +477,29 @@ def markdown(latest: dict[str, Any]) -> str:
             f"({gui['indexing']['p99_ms']:.0f} ms) | the same window idle: {gui['idle']['max_ms']:.0f} ms "
             f"({gui['idle']['p99_ms']:.0f} ms) | ≤ 50 ms |"
         )
+    ocr = parts.get("ocr", {}).get("figures", {})
+    cer = ocr.get("cer_summary", {})
+    if "clean" in cer and "degraded" in cer:
+        lines.append(
+            f"| OCR character error rate, {cer['pages']} dev-corpus pages: clean 300 dpi / degraded 150 dpi scans "
+            f"| {cer['clean']:.2%} / {cer['degraded']:.2%} | | ≤ 1.5 % / ≤ 4 % |"
+        )
+    speed = ocr.get("speed", {})
+    engines = {r["workers"]: r for r in speed.get("rows", []) if r["path"] == "engine"}
+    for row in (r for r in speed.get("rows", []) if r["path"] == "indexing"):
+        n = row["workers"]
+        engine = engines.get(n)
+        anchor = (
+            f"bare engine, {n} process(es): {engine['pages_per_minute']:.1f} pages/min, {engine['cpu_s_per_page']} s "
+            f"CPU/page → **{row['vs_engine']:.2f}×**"
+            if engine is not None and row.get("vs_engine") is not None
+            else ""
+        )
+        lines.append(
+            f"| OCR of scanned PDFs indexed, {n} worker(s), {speed['pages']} pages (wall clock; CPU/page) "
+            f"| {row['pages_per_minute']:.1f} pages/min; {row['cpu_s_per_page']} s "
+            f"| {anchor} | {'≥ 40 pages/min' if n == 2 else ''} |"
+        )
     return "\n".join(lines)
 
 
@@ -443,6 +525,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--eta-model", default="e5", help="eta part: the model (e5 or embeddinggemma)")
     parser.add_argument("--eta-every", type=int, default=1, help="eta part: every K-th file of the folder")
+    parser.add_argument("--ocr-pages", type=int, default=24, help="ocr part: pages for the CER (0: skip)")
+    parser.add_argument("--ocr-docs", type=int, default=12, help="ocr part: scanned documents for the speed (0: skip)")
     parser.add_argument("--out", type=Path, default=LATEST, help="where the figures go")
     parser.add_argument("--markdown", action="store_true", help="only print the README table of the --out figures")
     args = parser.parse_args(argv)

@@ -30,10 +30,13 @@ _PST_MAGIC = b"!BDN"
 _COMPRESSED_MAGIC = (b"\x1f\x8b", b"BZh", b"\xfd7zXZ\x00")  # gzip, bzip2, xz: a tar inside is a container
 _TAR_MAGIC_OFFSET = 257
 # Formats whose first bytes could pass for text (the others have NULs or control bytes early on).
-_BINARY_MAGIC = (b"\xd0\xcf\x11\xe0", b"\x1f\x8b", b"GIF87a", b"GIF89a")
-# Images whose text OCR recognises: JPEG, PNG, TIFF (little- and big-endian, classic and BigTIFF); BMP and WebP
-# are told by their headers (_is_bmp, _is_webp).
-_IMAGE_MAGIC = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+")
+_BINARY_MAGIC = (b"\xd0\xcf\x11\xe0", b"\x1f\x8b")
+# Images whose text OCR recognises: JPEG, PNG, TIFF (little- and big-endian, classic and BigTIFF), GIF; BMP and
+# WebP are told by their headers (_is_bmp, _is_webp).
+_IMAGE_MAGIC = (
+    *(b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+"),
+    *(b"GIF87a", b"GIF89a"),
+)
 _BMP_INFO_SIZES = frozenset({12, 16, 40, 52, 56, 64, 108, 124})
 # Office documents saved with a password are OLE files holding an encrypted package: named by their extension,
 # so that their extractor reports them as encrypted.
@@ -120,7 +123,7 @@ def detect_kind_bytes(head: bytes, name: str) -> FileKind:
 
 
 def is_image(head: bytes) -> bool:
-    """Do these first bytes open an image the OCR reads (JPEG, PNG, TIFF, BMP, WebP)?"""
+    """Do these first bytes open an image the OCR reads (JPEG, PNG, TIFF, GIF, BMP, WebP)?"""
     return head.startswith(_IMAGE_MAGIC) or _is_webp(head) or _is_bmp(head)
 
 

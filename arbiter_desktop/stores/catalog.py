@@ -34,6 +34,10 @@ from arbiter_desktop.stores.damage import CATALOG, Damage, StoreDamaged
 from arbiter_desktop.stores.ocr_cache import decode_words, encode_words
 
 SCHEMA_VERSION = 1  # the base schema below; later additions are named migrations (MIGRATIONS)
+# Documents of the OCR phase's text replacement, never referenced by a file (see Catalog.take_staged_text): their
+# SHA-256 column holds the replaced document's followed by one of these.
+STAGED_SUFFIX = "#ocr-staged"
+RETIRED_SUFFIX = "#ocr-retired"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -675,28 +679,58 @@ class Catalog:
             pages += len(json.loads(pending))
         return documents, pages
 
-    def replace_text(
+    def stage_text(self, document_id: int, text: str, pages: Sequence[PageSpan], chunks: Sequence[ChunkSpan]) -> int:
+        """Record a document's new text and chunks (its pages recognised by OCR) under a staging document that no
+        file references — hidden from searches — so that the chunks enter the full-text index before the document
+        takes them (:meth:`take_staged_text`). Its SHA-256 column holds the document's followed by
+        ``STAGED_SUFFIX`` (the key of its chunks in the full-text index, deleted with it as an orphan). Returns its
+        id."""
+        sha256, kind, size, title, fields, date = self.db.execute(
+            "SELECT sha256, kind, size, title, fields, date FROM documents WHERE id=?", (document_id,)
+        ).fetchone()
+        cur = self.db.execute(
+            "INSERT INTO documents (sha256, kind, size, title, text, pages, fields, date, state)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending')",
+            (f"{sha256}{STAGED_SUFFIX}", kind, size, title, text, _pages_json(pages), fields, date),
+        )
+        staged = int(cur.lastrowid or 0)
+        self.db.executemany(
+            "INSERT INTO chunks (document_id, ordinal, start, end, page) VALUES (?, ?, ?, ?, ?)",
+            [(staged, c.ordinal, c.start, c.end, c.page) for c in chunks],
+        )
+        return staged
+
+    def take_staged_text(
         self,
         document_id: int,
-        text: str,
-        pages: Sequence[PageSpan],
-        chunks: Sequence[ChunkSpan],
+        staged_id: int,
         pending: Sequence[int],
         recognised: Sequence[RecognisedPage],
         failures: Mapping[int, str],
     ) -> None:
-        """Give a document its text completed by OCR: new page map and chunks (its old chunks are deleted: they
-        leave the full-text index when it is sent again, the vectors at the next embedding phase), the pages still
-        pending, and how each page was recognised (or why it was not). The document is pending until sent."""
+        """The document takes the text, page map and chunks staged for it (:meth:`stage_text`), the pages still
+        pending, and how each page was recognised (or why it was not); it is pending until sent to the full-text
+        index again. Its former chunks and text go to a retired document that no file references (SHA-256
+        column: the document's followed by ``RETIRED_SUFFIX``): hidden from searches, they stay resolvable until
+        they leave the full-text index and the vectors with it as an orphan; the staging document, left empty, is
+        an orphan too. So every chunk the full-text index holds stays recorded with its own text throughout."""
+        sha256, kind, size, title, text, pages, fields, date = self.db.execute(
+            "SELECT sha256, kind, size, title, text, pages, fields, date FROM documents WHERE id=?", (document_id,)
+        ).fetchone()
+        cur = self.db.execute(
+            "INSERT INTO documents (sha256, kind, size, title, text, pages, fields, date, state)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'indexed')",
+            (f"{sha256}{RETIRED_SUFFIX}", kind, size, title, text, pages, fields, date),
+        )
+        retired = int(cur.lastrowid or 0)
+        self.db.execute("UPDATE chunks SET document_id=? WHERE document_id=?", (retired, document_id))
+        self.db.execute("UPDATE chunks SET document_id=? WHERE document_id=?", (document_id, staged_id))
         self.db.execute(
-            "UPDATE documents SET text=?, pages=?, ocr_pending=?, state='pending' WHERE id=?",
-            (text, _pages_json(pages), json.dumps(list(pending)), document_id),
+            "UPDATE documents SET text=(SELECT text FROM documents WHERE id=?),"
+            " pages=(SELECT pages FROM documents WHERE id=?), ocr_pending=?, state='pending' WHERE id=?",
+            (staged_id, staged_id, json.dumps(list(pending)), document_id),
         )
-        self.db.execute("DELETE FROM chunks WHERE document_id=?", (document_id,))
-        self.db.executemany(
-            "INSERT INTO chunks (document_id, ordinal, start, end, page) VALUES (?, ?, ?, ?, ?)",
-            [(document_id, c.ordinal, c.start, c.end, c.page) for c in chunks],
-        )
+        self.db.execute("UPDATE documents SET text='', pages='[]' WHERE id=?", (staged_id,))
         self.db.executemany(
             "INSERT OR REPLACE INTO ocr_pages VALUES (?, ?, ?, ?, ?, ?, ?, '')",
             [
@@ -704,6 +738,15 @@ class Catalog:
                 for r in recognised
             ],
         )
+        self.db.executemany(
+            "INSERT OR REPLACE INTO ocr_pages VALUES (?, ?, 0, 0, 0, 0, ?, ?)",
+            [(document_id, page, encode_words(()), why) for page, why in failures.items()],
+        )
+
+    def set_ocr_pending(self, document_id: int, pending: Sequence[int], failures: Mapping[int, str]) -> None:
+        """The pages of a document still to recognise, and why the pages that failed could not be read (its text
+        unchanged: no page was recognised)."""
+        self.db.execute("UPDATE documents SET ocr_pending=? WHERE id=?", (json.dumps(list(pending)), document_id))
         self.db.executemany(
             "INSERT OR REPLACE INTO ocr_pages VALUES (?, ?, 0, 0, 0, 0, ?, ?)",
             [(document_id, page, encode_words(()), why) for page, why in failures.items()],

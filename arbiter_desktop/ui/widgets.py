@@ -202,6 +202,10 @@ class ProgressPanel(QWidget):
                 )
             if report.ocr.awaiting_pages:
                 message += " " + self.tr("%1 scanned pages await OCR.").replace("%1", str(report.ocr.awaiting_pages))
+            if report.ocr.failures:
+                message += " " + self.tr("%1 scanned pages could not be read.").replace(
+                    "%1", str(len(report.ocr.failures))
+                )
         self.set_idle(message)
 
 

@@ -816,6 +816,11 @@
         <translation>environ %1</translation>
     </message>
     <message>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="206"/>
+        <source>%1 scanned pages could not be read.</source>
+        <translation>%1 pages numérisées n&apos;ont pas pu être lues.</translation>
+    </message>
+    <message>
         <location filename="../../arbiter_desktop/ui/widgets.py" line="166"/>
         <source>Text indexing</source>
         <translation>Indexation du texte</translation>
@@ -1107,147 +1112,147 @@
 <context>
     <name>SourcesPanel</name>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="215"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="219"/>
         <source>Drop folders or files anywhere on the window to add them to the case.</source>
         <translation>Déposez des dossiers ou des fichiers n&apos;importe où sur la fenêtre pour les ajouter à l&apos;affaire.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="218"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="222"/>
         <source>Folder</source>
         <translation>Dossier</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="218"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="222"/>
         <source>Files</source>
         <translation>Fichiers</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="218"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="222"/>
         <source>Indexed</source>
         <translation>Indexés</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="218"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="222"/>
         <source>Errors</source>
         <translation>Erreurs</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="225"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="229"/>
         <source>Files not indexed</source>
         <translation>Fichiers non indexés</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="227"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="231"/>
         <source>File</source>
         <translation>Fichier</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="227"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="231"/>
         <source>Reason</source>
         <translation>Motif</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="254"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="258"/>
         <source>Files not indexed (%1)</source>
         <translation>Fichiers non indexés (%1)</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="259"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="263"/>
         <source>Remove the password in a working copy, then add that copy to the case.</source>
         <translation>Retirez le mot de passe dans une copie de travail, puis ajoutez cette copie à l&apos;affaire.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="260"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="264"/>
         <source>A format the app does not read: convert it in a working copy.</source>
         <translation>Format non lu par l&apos;application : convertissez-le dans une copie de travail.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="261"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="265"/>
         <source>Damaged or truncated: get an intact copy from its source.</source>
         <translation>Endommagé ou tronqué : obtenez une copie intacte auprès de sa source.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="262"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="266"/>
         <source>No text in it (blank, or scanned images only).</source>
         <translation>Aucun texte (document vide, ou images numérisées seulement).</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="263"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="267"/>
         <source>Over a size or count limit: split it, or raise the limit in the settings.</source>
         <translation>Au-delà d&apos;une limite de taille ou de nombre : découpez-le, ou relevez la limite dans les paramètres.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="264"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="268"/>
         <source>Too slow to read: raise the time limit, or split the file.</source>
         <translation>Trop long à lire : relevez la limite de temps, ou découpez le fichier.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="265"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="269"/>
         <source>Needed too much memory: raise the memory limit, or split the file.</source>
         <translation>Trop de mémoire nécessaire : relevez la limite de mémoire, ou découpez le fichier.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="266"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="270"/>
         <source>Check its permissions and that its drive is connected, then index again.</source>
         <translation>Vérifiez ses droits et que son disque est branché, puis indexez à nouveau.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="267"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="271"/>
         <source>It was being written: index again once it is complete.</source>
         <translation>Il était en cours d&apos;écriture : indexez à nouveau une fois qu&apos;il est complet.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="269"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="273"/>
         <source>Refused for safety (bomb, nested archives, a name leaving its archive): examine it apart.</source>
         <translation>Refusé par sécurité (bombe, archives imbriquées, nom sortant de l&apos;archive) : examinez-le à part.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="276"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="280"/>
         <source>unsupported format</source>
         <translation>format non pris en charge</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="277"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="281"/>
         <source>encrypted</source>
         <translation>chiffré</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="278"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="282"/>
         <source>damaged</source>
         <translation>endommagé</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="279"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="283"/>
         <source>no text</source>
         <translation>aucun texte</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="280"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="284"/>
         <source>too large</source>
         <translation>trop volumineux</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="281"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="285"/>
         <source>too slow to read</source>
         <translation>lecture trop longue</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="282"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="286"/>
         <source>too much memory</source>
         <translation>mémoire excessive</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="283"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="287"/>
         <source>unreadable</source>
         <translation>illisible</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="284"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="288"/>
         <source>rejected for safety</source>
         <translation>rejeté par sécurité</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="285"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="289"/>
         <source>changed while read</source>
         <translation>modifié pendant la lecture</translation>
     </message>

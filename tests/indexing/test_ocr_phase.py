@@ -115,6 +115,66 @@ def test_replaced_chunks_leave_the_full_text_index_and_the_vectors(tmp_path: Pat
         assert indexed == case.catalog.chunk_ids()
 
 
+def test_a_mixed_pdf_stays_searchable_at_every_commit_while_its_text_is_replaced(
+    tmp_path: Path, sources: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After every commit of the OCR phase (catalog or full-text index), a reader opened on the case finds the
+    typed page of mixte.pdf with its own passage, the full-text index holds what the catalog allows, and the
+    vectors on disk only name chunks the catalog records: the old chunk leaves the vectors with the replacement,
+    before the embedding phase."""
+    from contextlib import contextmanager
+
+    from arbiter_desktop.embedding.base import HashingEmbedder
+    from arbiter_desktop.stores.case import check_lexical_count
+    from arbiter_desktop.stores.vectors import open_vector_store
+
+    embedder = HashingEmbedder()
+    with _case(tmp_path, ocr=False) as case:
+        session_of(case, embedder).index([sources])
+    with _case(tmp_path) as case, Case.open(case.directory, settings=case.settings) as reader:
+        document = case.catalog.document_id_for(_sha(case, "mixte.pdf"))
+        old = set(case.catalog.chunk_ids_of(document or 0))
+        checks: list[str] = []
+        phase = {"ocr": False}
+
+        def look(after: str) -> None:
+            if not phase["ocr"]:
+                return
+            result = session_of(reader).search(SearchRequest(query="bijouterie", top=10), audit=False)
+            found = [(Path(h.doc_path).name, h.page, "bijouterie" in h.passage) for h in result.hits]
+            assert found == [("mixte.pdf", 1, True)], after
+            reader.lexical.reload()
+            assert check_lexical_count(reader.lexical, reader.catalog) is None, after
+            assert open_vector_store(case.directory, embedder.identity).keys() <= reader.catalog.chunk_ids(), after
+            checks.append(after)
+
+        transaction, commit = case.catalog.transaction, case.lexical.commit
+
+        @contextmanager
+        def watched_transaction() -> Any:
+            with transaction() as db:
+                yield db
+            look("catalog commit")
+
+        def watched_commit() -> None:
+            commit()
+            look("full-text commit")
+
+        def on_progress(p: Progress) -> None:
+            phase["ocr"] = p.phase == "ocr"
+
+        monkeypatch.setattr(case.catalog, "transaction", watched_transaction)
+        monkeypatch.setattr(case.lexical, "commit", watched_commit)
+        report = session_of(case, embedder).index([sources], on_progress=on_progress)
+        assert report.ocr.pages == 4 and report.ocr.documents == 3
+        assert {"catalog commit", "full-text commit"} <= set(checks) and len(checks) >= 5
+        assert not old & case.catalog.chunk_ids()
+        assert not any(
+            sha.endswith(("#ocr-staged", "#ocr-retired"))
+            for (sha,) in case.catalog.db.execute("SELECT sha256 FROM documents")
+        )
+
+
 def test_the_cache_spares_a_moved_file_and_a_new_case(case: Case, sources: Path, tmp_path: Path) -> None:
     session_of(case).index([sources])
     (sources / "classement").mkdir()
@@ -209,6 +269,49 @@ def test_ocr_off_leaves_documents_awaiting_then_on_completes_them(tmp_path: Path
         assert [h[1] for h in _hits(case, "KAWASAKI")] == [2]
 
 
+def test_a_page_over_the_time_limit_is_read_again_once_then_reported(tmp_path: Path) -> None:
+    """A page stopped at the time limit waits for the next run (the document stays searchable by its typed
+    text); read in time then, it is recognised; stopped again, it is given up and reported with its reason."""
+    import io
+
+    from arbiter_desktop.cli import _print_index_report
+
+    src = tmp_path / "src"
+    typed_and_scanned_pdf(src / "mixte.pdf", TYPED, render_page(["Scellé numéro cinq : une montre OMEGA."]))
+    scanned_pdf(src / "pv.pdf", [render_page(["Le témoin ROSALIE est entendue."])])
+    with _case(tmp_path, ocr=False) as case:
+        session_of(case).index([src])  # the native text, at the usual time limit
+    with _case(tmp_path, extract_timeout_s=0.2) as case:  # no page can be read in 0.2 s
+        first = session_of(case).index([src])
+        assert (first.ocr.failed_pages, first.ocr.retry_pages, first.ocr.failures, first.failed) == (2, 2, [], [])
+        assert first.ocr.awaiting_pages == 2
+        assert [h[0] for h in _hits(case, "bijouterie")] == ["mixte.pdf"]
+    shutil.copytree(tmp_path / "case", tmp_path / "copy" / "case")
+
+    with _case(tmp_path / "copy") as case:  # the next run reads them in time
+        again = session_of(case).index([src])
+        assert (again.ocr.pages, again.ocr.failed_pages, again.ocr.awaiting_pages) == (2, 0, 0)
+        assert _hits(case, "OMEGA") == [("mixte.pdf", 2, pytest.approx(90, abs=10))]
+        assert [h[0] for h in _hits(case, "ROSALIE")] == ["pv.pdf"]
+        assert case.catalog.ocr_failures(case.catalog.document_id_for(_sha(case, "mixte.pdf")) or 0) == {}
+
+    with _case(tmp_path, extract_timeout_s=0.2) as case:  # stopped a second time: given up
+        second = session_of(case).index([src])
+        assert (second.ocr.failed_pages, second.ocr.retry_pages, second.ocr.awaiting_pages) == (2, 0, 0)
+        assert [(Path(f.path).name, f.page, f.reason) for f in second.ocr.failures] == [
+            ("mixte.pdf", 2, ErrorReason.TIMEOUT),
+            ("pv.pdf", 1, ErrorReason.TIMEOUT),
+        ]
+        assert all("second attempt" in f.message for f in second.ocr.failures)
+        assert [(Path(e.path).name, e.reason) for e in second.failed] == [("pv.pdf", ErrorReason.TIMEOUT)]
+        assert [h[0] for h in _hits(case, "bijouterie")] == ["mixte.pdf"]  # its typed page is kept
+        mixte = case.catalog.document_id_for(_sha(case, "mixte.pdf")) or 0
+        assert list(case.catalog.ocr_failures(mixte)) == [2]
+        out = io.StringIO()
+        _print_index_report(second, out)
+        assert "OCR could not read 2 pages" in out.getvalue() and "mixte.pdf, page 2: timeout" in out.getvalue()
+
+
 def test_blank_scans_and_bombs_are_errors_with_their_reason(case: Case, tmp_path: Path) -> None:
     src = tmp_path / "src"
     scanned_pdf(src / "blanc.pdf", [Image.new("L", (1200, 1600), 255).point(lambda v: 0 if v < 0 else 250)])
@@ -265,6 +368,30 @@ def test_scans_inside_an_archive_are_read_from_their_container(case: Case, tmp_p
     assert not (case.directory / "ocr-scratch").exists()  # the copies are gone
     again = session_of(case).index([src])
     assert again.ocr.pages == 0
+
+
+def test_a_photo_attached_to_an_e_mail_and_a_gif_are_recognised(case: Case, tmp_path: Path) -> None:
+    import io
+    from email.message import EmailMessage
+    from email.policy import default
+
+    src = tmp_path / "src"
+    src.mkdir()
+    photo = io.BytesIO()
+    render_page(["Photo du carnet : code ORCHIDEE."], width=900).convert("RGB").save(photo, "JPEG", quality=90)
+    mail = EmailMessage(policy=default)
+    mail["From"], mail["To"], mail["Subject"] = "opj@exemple.fr", "greffe@exemple.fr", "Carnet saisi"
+    mail.set_content("Ci-joint la photo du carnet.")
+    mail.add_attachment(photo.getvalue(), maintype="image", subtype="jpeg", filename="carnet.jpg")
+    (src / "message.eml").write_bytes(mail.as_bytes())
+    render_page(["Fax du parquet : LAMBERT."], width=900).convert("P").save(src / "fax.gif")
+    report = session_of(case).index([src])
+    assert report.failed == [] and report.ocr.pages == 2 and report.ocr.awaiting_pages == 0
+    assert _hits(case, "ORCHIDEE") == [("message.eml", 2, pytest.approx(90, abs=10))]  # the attachment's page
+    assert _hits(case, "LAMBERT") == [("fax.gif", 1, pytest.approx(90, abs=10))]
+    document = case.catalog.document(case.catalog.document_id_for(_sha(case, "message.eml")) or 0)
+    assert document is not None and document.pages[1].label == "pièce jointe : carnet.jpg"
+    assert "Ci-joint la photo du carnet." in document.text  # the message itself is kept
 
 
 def test_image_kind_is_a_search_filter(case: Case, sources: Path) -> None:

@@ -127,6 +127,9 @@ def test_binary_is_never_text(tmp_path: Path) -> None:
     assert detect_kind(garbage) is FileKind.UNKNOWN
     assert detect_kind(png) is FileKind.IMAGE  # an image (for OCR) whatever its name, never text
     assert detect_kind(elf) is FileKind.UNKNOWN
+    gif = tmp_path / "scan.txt"
+    gif.write_bytes(b"GIF89a" + bytes(200))  # its header is ASCII: still an image
+    assert detect_kind(gif) is FileKind.IMAGE
 
 
 def test_only_the_head_is_read(tmp_path: Path) -> None:

@@ -1,4 +1,10 @@
-"""E-mail messages (EML) and mailboxes (mbox): a header block and the body, then one page per attachment."""
+"""E-mail messages (EML) and mailboxes (mbox): a header block and the body, then one page per attachment.
+
+An attached photo or scan is a page (a page per frame of a multi-page TIFF, per page of a scanned PDF) whose text
+the OCR phase recognises: the extraction leaves it empty and lists it in ``ocr_pages``; the OCR page job gets its
+image from :func:`page_source`, which walks the message again, as the extraction did, to the attachment that page
+is (messages are small next to the recognition of a page; the last message walked is kept per worker).
+"""
 
 from __future__ import annotations
 
@@ -20,6 +26,7 @@ from arbiter_desktop.ingest.extractors.html import LATIN1_ALIASES, html_to_text
 from arbiter_desktop.ingest.extractors.normalize import join_pages, normalize_text
 from arbiter_desktop.ingest.extractors.text import read_bytes
 from arbiter_desktop.ingest.filetypes import decode_text, detect_kind_bytes
+from arbiter_desktop.ingest.ocr.images import image_info
 from arbiter_desktop.ingest.readonly import open_source
 
 MAX_EML_BYTES = 128 * 1024 * 1024
@@ -29,26 +36,60 @@ _SAFE_SUFFIX = re.compile(r"\.[A-Za-z0-9]{1,10}")
 _UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f]")
 
 
+# Where an attachment's page is: the attachment's bytes, their format (PDF or image) and the page in them.
+PageSource = tuple[bytes, FileKind, int]
+
+
 @dataclass
 class Collected:
-    pages: list[tuple[str, str]] = field(default_factory=list)
+    pages: list[tuple[str, str]] = field(default_factory=list)  # (text, label), in page order
     skipped: list[str] = field(default_factory=list)
+    ocr: list[int] = field(default_factory=list)  # numbers of the pages whose text the OCR recognises
+    sources: dict[int, PageSource] | None = None  # when given, filled with where each of those pages is
+
+    def add_scan(self, label: str, source: PageSource, text: str = "") -> None:
+        """A page to recognise; ``text``: what it reads meanwhile (a short text layer; a scan has none)."""
+        self.pages.append((text, label))
+        self.ocr.append(len(self.pages))
+        if self.sources is not None:
+            self.sources[len(self.pages)] = source
 
 
 def extract_eml(path: Path) -> Extraction:
-    message = _parse(read_bytes(path, MAX_EML_BYTES))
     collected = Collected()
-    _add_message(message, collected, label="", prefix="", depth=0)
+    message = _collect_eml(path, collected)
     text, pages = join_pages(collected.pages)
     headers = _header_values(message)
     fields = {name: value for name, value in headers.items() if value}
     if collected.skipped:
         fields["attachments_skipped"] = "; ".join(collected.skipped)
-    return Extraction(text=text, pages=pages, title=headers["subject"], fields=fields, date=_date(message))
+    return Extraction(
+        text=text,
+        pages=pages,
+        title=headers["subject"],
+        fields=fields,
+        date=_date(message),
+        ocr_pages=tuple(collected.ocr),
+    )
+
+
+def _collect_eml(path: Path, collected: Collected) -> EmailMessage:
+    message = _parse(read_bytes(path, MAX_EML_BYTES))
+    _add_message(message, collected, label="", prefix="", depth=0)
+    return message
 
 
 def extract_mbox(path: Path) -> Extraction:
     collected = Collected()
+    count = _collect_mbox(path, collected)
+    text, pages = join_pages(collected.pages)
+    fields = {"messages": str(count)}
+    if collected.skipped:
+        fields["attachments_skipped"] = "; ".join(collected.skipped)
+    return Extraction(text=text, pages=pages, fields=fields, ocr_pages=tuple(collected.ocr))
+
+
+def _collect_mbox(path: Path, collected: Collected) -> int:
     count = 0
     for count, data in enumerate(_mbox_messages(path), start=1):
         if data is None:
@@ -58,11 +99,47 @@ def extract_mbox(path: Path) -> Extraction:
         subject = _header_values(message)["subject"]
         label = f"message {count} : {subject}" if subject else f"message {count}"
         _add_message(message, collected, label=label, prefix=f"message {count}, ", depth=0)
-    text, pages = join_pages(collected.pages)
-    fields = {"messages": str(count)}
-    if collected.skipped:
-        fields["attachments_skipped"] = "; ".join(collected.skipped)
-    return Extraction(text=text, pages=pages, fields=fields)
+    return count
+
+
+_walked: tuple[tuple[str, FileKind, int, int], dict[int, PageSource]] | None = None  # per worker: the last message
+
+
+def page_source(locator: str | bytes, kind: FileKind, page: int) -> PageSource:
+    """Where page ``page`` of the message (EML, mbox or .msg) at ``locator`` is, for a page the extraction left to
+    the OCR: an attachment's bytes, their format and the page in them. The message is walked again as the
+    extraction walked it, so its pages are numbered the same; raises ExtractionError when that page is not an
+    attachment to recognise."""
+    global _walked
+    if isinstance(locator, bytes):  # a message attached to nothing else: not kept
+        sources = _sources(locator, kind)
+    else:
+        st = Path(locator).stat()
+        key = (locator, kind, st.st_size, st.st_mtime_ns)
+        if _walked is None or _walked[0] != key:
+            _walked = None  # the previous message's attachments are released before this one is read
+            _walked = (key, _sources(locator, kind))
+        sources = _walked[1]
+    found = sources.get(page)
+    if found is None:
+        raise ExtractionError(ErrorReason.CORRUPT, f"page {page} of the message is not an attachment to recognise")
+    return found
+
+
+def _sources(locator: str | bytes, kind: FileKind) -> dict[int, PageSource]:
+    from arbiter_desktop.ingest.extractors import msg
+
+    collected = Collected(sources={})
+    if kind is FileKind.MSG:
+        msg.collect(locator if isinstance(locator, bytes) else Path(locator), collected)
+    elif isinstance(locator, bytes):
+        raise ExtractionError(ErrorReason.UNSUPPORTED, f"a {kind.value} is read from its file")
+    elif kind is FileKind.MBOX:
+        _collect_mbox(Path(locator), collected)
+    else:
+        _collect_eml(Path(locator), collected)
+    assert collected.sources is not None
+    return collected.sources
 
 
 def _parse(data: bytes) -> EmailMessage:
@@ -107,8 +184,11 @@ def add_attachment_bytes(payload: bytes, name: str, collected: Collected, label:
     kind = detect_kind_bytes(payload, name)
     if kind is FileKind.UNKNOWN:
         raise ExtractionError(ErrorReason.UNSUPPORTED, "unsupported attachment format")
-    if kind is FileKind.IMAGE:  # OCR reads documents, not yet the members of a message
-        raise ExtractionError(ErrorReason.UNSUPPORTED, "image attachment (not recognised by OCR)")
+    if kind is FileKind.IMAGE:  # a photo or a scan: its frames are pages that the OCR phase reads
+        frames = image_info(payload).frames  # its header only: a decompression bomb is refused here
+        for frame in range(1, frames + 1):
+            collected.add_scan(label if frames == 1 else f"{label}, p. {frame}", (payload, kind, frame))
+        return
     if kind is FileKind.EML:
         add_inner_message(_parse(payload), collected, label, depth)
         return
@@ -120,16 +200,19 @@ def add_attachment_bytes(payload: bytes, name: str, collected: Collected, label:
             _add_archive(temporary, kind, Path(folder) / "members", collected, label, depth)
             return
         result = extractors.extract(temporary, kind)
-    if result.ocr_pages and not result.text.strip():
-        raise ExtractionError(ErrorReason.EMPTY, "scanned pages only (not recognised by OCR)")
-    spans = [span for span in result.pages if span.end > span.start]
+    scans = set(result.ocr_pages)  # scanned pages (of a PDF): recognised by the OCR phase
+    spans = [span for span in result.pages if span.end > span.start or span.number in scans]
     for span in spans:
         page_label = label
         if span.label:
             page_label = f"{label} > {span.label}"
         elif len(spans) > 1:
             page_label = f"{label}, p. {span.number}"
-        collected.pages.append((result.text[span.start : span.end], page_label))
+        body = result.text[span.start : span.end]
+        if span.number in scans:
+            collected.add_scan(page_label, (payload, kind, span.number), body)
+        else:
+            collected.pages.append((body, page_label))
 
 
 def _add_archive(path: Path, kind: FileKind, scratch: Path, collected: Collected, label: str, depth: int) -> None:

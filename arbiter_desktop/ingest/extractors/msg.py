@@ -19,7 +19,7 @@ from arbiter_desktop.ingest.extractors.email import MAX_DEPTH, Collected, add_at
 from arbiter_desktop.ingest.extractors.html import html_to_text
 from arbiter_desktop.ingest.extractors.normalize import join_pages, normalize_text
 from arbiter_desktop.ingest.filetypes import decode_text
-from arbiter_desktop.ingest.readonly import open_source
+from arbiter_desktop.ingest.ocr.source import open_document
 
 MAX_PROPERTY_BYTES = 64 * 1024 * 1024  # a body or an attachment larger than this is left out
 _SUBJECT, _BODY, _HTML = 0x0037, 0x1000, 0x1013
@@ -34,21 +34,8 @@ _EPOCH = dt.datetime(1601, 1, 1, tzinfo=dt.UTC)
 
 
 def extract(path: Path) -> Extraction:
-    import olefile
-
-    try:
-        with open_source(path) as handle, olefile.OleFileIO(handle) as ole:
-            message = _Message(ole, [], _TOP_HEADER)
-            if not message.streams():
-                raise ExtractionError(ErrorReason.CORRUPT, "not an Outlook message (no message properties)")
-            collected = Collected()
-            headers = message.add_to(collected, label="", depth=0)
-    except ExtractionError:
-        raise
-    except (PermissionError, FileNotFoundError) as exc:
-        raise ExtractionError(ErrorReason.UNREADABLE, f"cannot read the file: {exc}") from exc
-    except (OSError, ValueError, IndexError, TypeError, struct.error) as exc:
-        raise ExtractionError(ErrorReason.CORRUPT, f"damaged Outlook message: {exc}") from exc
+    collected = Collected()
+    headers = collect(path, collected)
     text, pages = join_pages(collected.pages)
     fields = {name: value for name, value in headers.items() if value and name != "date_value"}
     if collected.skipped:
@@ -60,7 +47,27 @@ def extract(path: Path) -> Extraction:
         title=headers.get("subject", ""),
         fields=fields,
         date=date if isinstance(date, dt.datetime) else None,
+        ocr_pages=tuple(collected.ocr),
     )
+
+
+def collect(path: Path | bytes, collected: Collected) -> dict[str, Any]:
+    """The message's pages into ``collected`` (its header block and body, then its attachments); its headers.
+    ``path``: the file, or its bytes."""
+    import olefile
+
+    try:
+        with open_document(path if isinstance(path, bytes) else str(path)) as handle, olefile.OleFileIO(handle) as ole:
+            message = _Message(ole, [], _TOP_HEADER)
+            if not message.streams():
+                raise ExtractionError(ErrorReason.CORRUPT, "not an Outlook message (no message properties)")
+            return message.add_to(collected, label="", depth=0)
+    except ExtractionError:
+        raise
+    except (PermissionError, FileNotFoundError) as exc:
+        raise ExtractionError(ErrorReason.UNREADABLE, f"cannot read the file: {exc}") from exc
+    except (OSError, ValueError, IndexError, TypeError, struct.error) as exc:
+        raise ExtractionError(ErrorReason.CORRUPT, f"damaged Outlook message: {exc}") from exc
 
 
 class _Message:

@@ -24,7 +24,7 @@ import pypdfium2.raw as pdfium_c
 from PIL import Image, ImageFilter, ImageOps, UnidentifiedImageError
 
 from arbiter_desktop.domain import ErrorReason, ExtractionError, FileKind
-from arbiter_desktop.ingest.ocr.source import open_document
+from arbiter_desktop.ingest.ocr.source import Locator, open_document
 
 MAX_PIXELS = 120_000_000  # one frame of an image file: a 600 dpi A3 scan is 70 MP, a 108 MP phone photo passes
 MAX_FRAMES = 10_000  # frames (pages) of a multi-page TIFF
@@ -41,7 +41,7 @@ class ImageInfo:
     frames: int
     width: int  # of the first frame
     height: int
-    format: str  # Pillow's name: JPEG, PNG, TIFF, BMP, WEBP
+    format: str  # Pillow's name: JPEG, PNG, TIFF, GIF, BMP, WEBP
 
 
 def _too_large(width: int, height: int) -> ExtractionError:
@@ -54,7 +54,7 @@ def _too_large(width: int, height: int) -> ExtractionError:
 
 
 @contextmanager
-def open_image(locator: str) -> Iterator[Image.Image]:
+def open_image(locator: Locator) -> Iterator[Image.Image]:
     """The image file at ``locator``, opened lazily (header only) and checked against the limits."""
     try:
         handle: BinaryIO = open_document(locator)
@@ -73,11 +73,12 @@ def open_image(locator: str) -> Iterator[Image.Image]:
             yield image
 
 
-def image_info(locator: str) -> ImageInfo:
-    """Frames and size of an image file, read from its headers (no pixel decoded)."""
+def image_info(locator: Locator) -> ImageInfo:
+    """Frames and size of an image file, read from its headers (no pixel decoded). A GIF is one page, its first
+    frame (the other frames of an animation are not pages)."""
     with open_image(locator) as image:
         try:
-            frames = int(getattr(image, "n_frames", 1))
+            frames = 1 if image.format == "GIF" else int(getattr(image, "n_frames", 1))
         except (OSError, ValueError, EOFError) as exc:
             raise ExtractionError(ErrorReason.CORRUPT, f"damaged multi-page image: {exc}") from exc
         if frames > MAX_FRAMES:
@@ -87,7 +88,7 @@ def image_info(locator: str) -> ImageInfo:
         return ImageInfo(frames=max(1, frames), width=image.width, height=image.height, format=str(image.format))
 
 
-def image_frame(locator: str, page: int) -> Image.Image:
+def image_frame(locator: Locator, page: int) -> Image.Image:
     """Frame ``page`` (1-based) of an image file, decoded, upright as its EXIF orientation says, in grey or RGB."""
     with open_image(locator) as image:
         try:
@@ -123,7 +124,7 @@ def scan_dpi(page: pdfium.PdfPage) -> float | None:
     return best[1] if best is not None else None
 
 
-def pdf_page(locator: str, page: int, dpi: int | None = None, max_pixels: int = MAX_RENDER_PIXELS) -> Image.Image:
+def pdf_page(locator: Locator, page: int, dpi: int | None = None, max_pixels: int = MAX_RENDER_PIXELS) -> Image.Image:
     """Page ``page`` (1-based) of a PDF rendered in grey, as printed: at ``dpi``, or by default at its scan's own
     resolution within [``MIN_DPI``, ``OCR_DPI``] (``OCR_DPI`` for a page without an image); less if the page is
     huge."""
@@ -160,9 +161,17 @@ def pdf_page(locator: str, page: int, dpi: int | None = None, max_pixels: int = 
         document.close()
 
 
-def page_image(locator: str, kind: FileKind, page: int) -> Image.Image:
-    """Page ``page`` of a document as the OCR reads it: a PDF page or a frame of an image file, in grey, cleaned of
-    specks (see the module's doc)."""
+MESSAGE_KINDS = (FileKind.EML, FileKind.MBOX, FileKind.MSG)  # their pages to recognise are attachments
+
+
+def page_image(locator: Locator, kind: FileKind, page: int) -> Image.Image:
+    """Page ``page`` of a document as the OCR reads it: a PDF page, a frame of an image file, or, for a message,
+    the page of an attachment that its page ``page`` is; in grey, cleaned of specks (see the module's doc)."""
+    if kind in MESSAGE_KINDS:
+        from arbiter_desktop.ingest.extractors.email import page_source
+
+        attachment, inner_kind, inner_page = page_source(locator, kind, page)
+        return page_image(attachment, inner_kind, inner_page)
     if kind is FileKind.PDF:
         image = pdf_page(locator, page)
     elif kind is FileKind.IMAGE:

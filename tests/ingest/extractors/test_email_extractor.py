@@ -77,7 +77,7 @@ def test_eml_headers_body_and_attachments(tmp_path: Path, page_texts: PageTexts,
     assert result.fields["cc"] == "greffe@justice.example"
     assert result.fields["subject"] == result.title
     assert result.fields["date"] == "Fri, 15 Mar 2024 10:30:00 +0100"
-    assert result.fields["attachments_skipped"] == "photo.png (unsupported)"
+    assert result.fields["attachments_skipped"] == "photo.png (corrupt)"  # a PNG header without an image
     assert result.date == datetime(2024, 3, 15, 10, 30, tzinfo=timezone(timedelta(hours=1)))
     texts = page_texts(result)
     assert [span.label for span in result.pages] == [
@@ -210,4 +210,4 @@ def test_an_attached_archive_gives_the_pages_of_its_members(tmp_path: Path) -> N
     result = extractors.extract(path, FileKind.EML)
     assert [p.label for p in result.pages] == ["", "pièce jointe : pieces.zip > pv/audition.txt"]
     assert "Karim MEZIANE" in result.text
-    assert result.fields["attachments_skipped"] == "pièce jointe : pieces.zip > photo.jpg (unsupported)"
+    assert result.fields["attachments_skipped"] == "pièce jointe : pieces.zip > photo.jpg (corrupt)"
