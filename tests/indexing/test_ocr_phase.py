@@ -281,7 +281,8 @@ def test_a_page_over_the_time_limit_is_read_again_once_then_reported(tmp_path: P
     scanned_pdf(src / "pv.pdf", [render_page(["Le témoin ROSALIE est entendue."])])
     with _case(tmp_path, ocr=False) as case:
         session_of(case).index([src])  # the native text, at the usual time limit
-    with _case(tmp_path, extract_timeout_s=0.2) as case:  # no page can be read in 0.2 s
+    # a page's time limit counts from its worker being ready (start-up aside): no page is read in 10 ms
+    with _case(tmp_path, extract_timeout_s=0.01) as case:  # no page can be read in 10 ms
         first = session_of(case).index([src])
         assert (first.ocr.failed_pages, first.ocr.retry_pages, first.ocr.failures, first.failed) == (2, 2, [], [])
         assert first.ocr.awaiting_pages == 2
@@ -295,7 +296,7 @@ def test_a_page_over_the_time_limit_is_read_again_once_then_reported(tmp_path: P
         assert [h[0] for h in _hits(case, "ROSALIE")] == ["pv.pdf"]
         assert case.catalog.ocr_failures(case.catalog.document_id_for(_sha(case, "mixte.pdf")) or 0) == {}
 
-    with _case(tmp_path, extract_timeout_s=0.2) as case:  # stopped a second time: given up
+    with _case(tmp_path, extract_timeout_s=0.01) as case:  # stopped a second time: given up
         second = session_of(case).index([src])
         assert (second.ocr.failed_pages, second.ocr.retry_pages, second.ocr.awaiting_pages) == (2, 0, 0)
         assert [(Path(f.path).name, f.page, f.reason) for f in second.ocr.failures] == [
