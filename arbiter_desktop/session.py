@@ -43,7 +43,6 @@ from arbiter_desktop.export import tables
 from arbiter_desktop.export.csv import render_csv
 from arbiter_desktop.export.labels import Labels
 from arbiter_desktop.export.output import check_output, write_atomically
-from arbiter_desktop.export.pdf import render_pdf
 from arbiter_desktop.export.resultset import (
     ExportContext,
     ExportedFile,
@@ -569,7 +568,7 @@ class CaseSession:
         context = self.export_context()
         written: list[ExportedFile] = []
         for fmt, path in outputs:
-            data = render_pdf(results, context, lang) if fmt == "pdf" else render_csv(results, context, lang)
+            data = _render_pdf(results, context, lang) if fmt == "pdf" else render_csv(results, context, lang)
             write_atomically(path, data)
             written.append(ExportedFile(str(path.resolve()), fmt, hashlib.sha256(data).hexdigest(), len(data)))
         if audit:
@@ -706,3 +705,10 @@ def _containers(hits: Sequence[Hit]) -> dict[str, Any]:
 
 def _model(name: str, sha256: str) -> dict[str, str]:
     return {"name": name, "sha256": sha256}
+
+
+def _render_pdf(results: ResultSet, context: ExportContext, lang: str) -> bytes:
+    """The result set's PDF; the PDF library is loaded on the first export, not when a case opens."""
+    from arbiter_desktop.export.pdf import render_pdf
+
+    return render_pdf(results, context, lang)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
 
 import numpy as np
@@ -16,9 +17,12 @@ ROWS = PERMUTATIONS // BANDS
 # (accents lost, "rn" for "m", stray characters) measure 0.55–0.8; two PVs written from one template with
 # different facts measure under 0.35 (tests/duplicates/test_minhash.py).
 THRESHOLD = 0.5
+BLOCK_VALUES = 1 << 18  # hashes computed at once (2 MiB): every permutation at once for a text under 2,000 shingles
 MIN_SHINGLES = 40  # a shorter text (a few words) is too short to call a near-duplicate of anything
 
 Signature = npt.NDArray[np.uint32]
+
+_NOT_ASCII_ALNUM = re.compile(r"[^A-Za-z0-9]+")  # what str.isalnum() and str.isascii() refuse together
 
 _rng = np.random.default_rng(0x5EED_18)
 _A = (_rng.integers(1, 2**63, size=PERMUTATIONS, dtype=np.uint64) * 2 + 1).astype(np.uint64)  # odd multipliers
@@ -27,8 +31,7 @@ _B = _rng.integers(0, 2**63, size=PERMUTATIONS, dtype=np.uint64)
 
 def normalise(text: str) -> str:
     """Lowercase letters and digits only, accents removed: "Procès-verbal n° 12" → "procesverbaln12"."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in decomposed if c.isalnum() and c.isascii())
+    return _NOT_ASCII_ALNUM.sub("", unicodedata.normalize("NFKD", text.lower()))
 
 
 def shingles(text: str) -> npt.NDArray[np.uint64]:
@@ -49,11 +52,12 @@ def signature(text: str) -> npt.NDArray[np.uint32] | None:
         return None
     out = np.empty(PERMUTATIONS, dtype=np.uint32)
     with np.errstate(over="ignore"):
-        for start in range(0, PERMUTATIONS, 16):  # bounded memory on long documents (last block: 14)
-            a = _A[start : start + 16, None]
-            b = _B[start : start + 16, None]
+        step = max(1, min(PERMUTATIONS, BLOCK_VALUES // len(values)))  # bounded memory on long documents
+        for start in range(0, PERMUTATIONS, step):
+            a = _A[start : start + step, None]
+            b = _B[start : start + step, None]
             hashed = (a * values[None, :] + b) >> np.uint64(32)  # multiply-shift hashing
-            out[start : start + 16] = hashed.min(axis=1).astype(np.uint32)
+            out[start : start + step] = hashed.min(axis=1).astype(np.uint32)
     return out
 
 

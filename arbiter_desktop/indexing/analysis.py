@@ -8,16 +8,17 @@ older version of it), so an existing case gains its entity index at its next ind
 
 from __future__ import annotations
 
-from arbiter_desktop.entities import find_entities
+from arbiter_desktop.chunking.derived import TextAnalysis, analyse_text
 from arbiter_desktop.stores import analysis
 from arbiter_desktop.stores.catalog import Catalog
 
 BACKLOG_BATCH = 200  # documents analysed per transaction when catching up
 
 
-def analyse_document(catalog: Catalog, document_id: int, text: str) -> None:
-    """Record ``text``'s entities and MinHash signature for ``document_id`` (in the caller's transaction)."""
-    analysis.record(catalog, document_id, text, find_entities(text))
+def analyse_document(catalog: Catalog, document_id: int, text: str, found: TextAnalysis | None = None) -> None:
+    """Record ``text``'s entities and MinHash signature for ``document_id`` (in the caller's transaction);
+    ``found``: the analysis an extraction worker already made of ``text``."""
+    analysis.record(catalog, document_id, text, found if found is not None else analyse_text(text))
 
 
 def analyse_backlog(catalog: Catalog) -> int:

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from arbiter_desktop.chunking.derived import ChunkTerms
 from arbiter_desktop.domain import CONTAINER_KINDS, ErrorReason, FileError, FileFingerprint, FileKind, RecognisedPage
 from arbiter_desktop.embedding.base import Embedder, ThreadedEmbedder
 from arbiter_desktop.indexing.analysis import analyse_backlog, analyse_document
@@ -170,6 +171,7 @@ class Indexer:
         self._started = 0.0
         # path → (source, fingerprint, document): files whose new document is recorded but not yet indexed
         self._moves: dict[str, tuple[int, FileFingerprint, int]] = {}
+        self._terms: dict[int, dict[int, ChunkTerms]] = {}  # document → its chunks' index terms, by ordinal
         self._pool: ExtractionPool | None = None  # started at the first file to extract, kept for the run
         self.profile = TextProfile()
         self.text_eta = TextEta()
@@ -360,6 +362,7 @@ class Indexer:
             if catalog.db.in_transaction:
                 catalog.db.execute("ROLLBACK")
                 self._moves.clear()  # their documents were rolled back with the batch
+                self._terms.clear()
             raise
         finally:
             shutil.rmtree(self.case.directory / SCRATCH, ignore_errors=True)
@@ -419,10 +422,7 @@ class Indexer:
             head = group[0][2]
             document_id = catalog.document_id_for(head.sha256)  # a member of this run may have brought it
             if document_id is None:
-                document_id = catalog.add_document(
-                    head.sha256, head.kind, head.size, outcome.extraction, outcome.chunks
-                )
-                analyse_document(catalog, document_id, outcome.extraction.text)
+                document_id = self._record_document(head.sha256, head.kind, head.size, outcome)
             for source_id, _, fp, known in group:
                 self._moves[fp.path] = (source_id, fp, document_id)  # once it is in the index
                 self._count(report, known)
@@ -446,8 +446,16 @@ class Indexer:
         existing = catalog.document_id_for(member.sha256)
         if existing is not None:
             return existing
-        document_id = catalog.add_document(member.sha256, member.kind, member.size, outcome.extraction, outcome.chunks)
-        analyse_document(catalog, document_id, outcome.extraction.text)
+        return self._record_document(member.sha256, member.kind, member.size, outcome)
+
+    def _record_document(self, sha256: str, kind: FileKind, size: int, outcome: Extracted) -> int:
+        """A new document in the catalog with its chunks and analysis; the chunks' index terms that its worker
+        computed are kept until the document is sent to the full-text index."""
+        derived = outcome.derived
+        document_id = self.case.catalog.add_document(sha256, kind, size, outcome.extraction, outcome.chunks)
+        analyse_document(self.case.catalog, document_id, outcome.extraction.text, derived.analysis if derived else None)
+        if derived is not None and len(derived.terms) == len(outcome.chunks):
+            self._terms[document_id] = {c.ordinal: t for c, t in zip(outcome.chunks, derived.terms, strict=True)}
         return document_id
 
     def _container_copy(self, fp: FileFingerprint, document_id: int) -> int | None:
@@ -561,6 +569,7 @@ class Indexer:
                 continue
             paths = sorted((set(document.paths) - moves.keys()) | arriving.get(document_id, set()))
             lexical.delete_document(document.sha256)
+            terms = self._terms.pop(document_id, {})
             lexical.add_chunks(
                 ChunkRecord(
                     chunk_id=chunk.id,
@@ -571,6 +580,7 @@ class Indexer:
                     paths=paths,
                     kind=document.kind.value,
                     date=document.date,
+                    terms=terms.get(chunk.ordinal),
                 )
                 for chunk in catalog.chunks_of(document_id)
             )

@@ -24,11 +24,14 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from arbiter_desktop.domain import ChunkSpan, ErrorReason, Extraction, ExtractionError, FileKind, RecognisedPage
 from arbiter_desktop.ingest.containers import Member
 from arbiter_desktop.ingest.profile import peak_rss_mb
+
+if TYPE_CHECKING:
+    from arbiter_desktop.chunking.derived import Derived
 
 BATCH_FILES = 16  # most files in one batch
 SMALL_FILE_BYTES = 1024 * 1024  # larger files go to a worker one at a time
@@ -58,6 +61,7 @@ class Extracted:
     chunks: tuple[ChunkSpan, ...]
     members: tuple[Member, ...] = ()  # a container's members, copied out (ingest/containers)
     stages: Mapping[str, float] = field(default_factory=dict)  # worker seconds per stage (ingest/profile.py)
+    derived: Derived | None = None  # the text's analysis and the chunks' index terms (chunking/derived.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +91,7 @@ def _limit_memory(memory_mb: int) -> None:
 def run_one(path: str, kind: FileKind, chunk_tokens: int, overlap: int) -> Outcome:
     """Extract and chunk one file; every failure becomes a :class:`Failed`."""
     from arbiter_desktop.chunking.chunker import chunk_text
+    from arbiter_desktop.chunking.derived import derive
     from arbiter_desktop.ingest.extractors import extract
     from arbiter_desktop.ingest.profile import collect, stage
 
@@ -96,7 +101,9 @@ def run_one(path: str, kind: FileKind, chunk_tokens: int, overlap: int) -> Outco
                 extraction = extract(Path(path), kind)
             with stage("chunk"):
                 chunks = chunk_text(extraction.text, extraction.pages, chunk_tokens, overlap)
-        return Extracted(extraction, tuple(chunks), stages=stages)
+            with stage("analyse"):
+                derived = derive(extraction.text, chunks)
+        return Extracted(extraction, tuple(chunks), stages=stages, derived=derived)
     except ExtractionError as exc:
         return Failed(exc.reason, exc.message)
     except MemoryError:
@@ -113,6 +120,7 @@ def _worker_main(jobs: Any, results: Any, memory_mb: int, chunk_tokens: int, ove
     _limit_memory(memory_mb)
     with contextlib.suppress(ImportError):  # what every file needs, imported before the first one arrives
         import arbiter_desktop.chunking.chunker
+        import arbiter_desktop.chunking.derived
         import arbiter_desktop.ingest.extractors  # noqa: F401
     try:
         results.send(_Ready())

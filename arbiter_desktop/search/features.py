@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
+from arbiter_desktop.chunking.derived import acronym_key
 from arbiter_desktop.domain import Expansion
 from arbiter_desktop.entities import find_entities
 from arbiter_desktop.noisytext import ocr_key
@@ -24,7 +25,6 @@ from arbiter_desktop.stores.lexical import (
     EXACT,
     FRENCH,
     LexicalStore,
-    acronym_key,
     analyze,
     analyze_uncached,
 )

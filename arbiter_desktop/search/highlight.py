@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from arbiter_desktop.chunking.derived import acronym_key
 from arbiter_desktop.entities import find_entities
 from arbiter_desktop.noisytext import ocr_key
 from arbiter_desktop.search.lexical_query import Matchers
-from arbiter_desktop.stores.lexical import EXACT, FRENCH, acronym_key, analyze
+from arbiter_desktop.stores.lexical import EXACT, FRENCH, analyze
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,11 +12,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from arbiter_desktop.chunking.derived import acronym_key
 from arbiter_desktop.domain import Expansion
 from arbiter_desktop.entities import Entity, EntityType, find_entities, search_key
 from arbiter_desktop.noisytext import ocr_key
 from arbiter_desktop.search.query import STOP_WORDS, Group, Node, Occur, Phrase, Term, is_natural, parse
-from arbiter_desktop.stores.lexical import EXACT, FRENCH, LexicalStore, acronym_key, analyze
+from arbiter_desktop.stores.lexical import EXACT, FRENCH, LexicalStore, analyze
 from arbiter_desktop.textfold import fold
 
 TITLE_BOOST = 0.5

@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from arbiter_desktop.chunking.derived import TextAnalysis
 from arbiter_desktop.duplicates import facts as doc_facts
 from arbiter_desktop.duplicates import minhash
 from arbiter_desktop.entities import LISTED_TYPES, Entity, EntityType, search_key
@@ -57,43 +58,37 @@ class Cooccurrence:
     documents: int
 
 
-def record(catalog: Catalog, document_id: int, text: str, entities: Sequence[Entity]) -> None:
-    """Record a document's entities and signature (inside the caller's transaction), replacing earlier ones."""
+def record(catalog: Catalog, document_id: int, text: str, found: TextAnalysis) -> None:
+    """Record a document's entities and signature (inside the caller's transaction), replacing earlier ones;
+    ``found``: what ``chunking.derived.analyse_text`` gives for ``text``."""
     db = catalog.db
     db.execute("DELETE FROM document_entities WHERE document_id=?", (document_id,))
     db.execute("DELETE FROM document_bands WHERE document_id=?", (document_id,))
     grouped: dict[tuple[str, str], list[Entity]] = {}
-    for entity in entities:
+    for entity in found.entities:
         if entity.type in LISTED_TYPES:
             grouped.setdefault((entity.type.value, entity.value), []).append(entity)
-    for (kind, value), found in grouped.items():
-        first = found[0]
+    for (kind, value), same in grouped.items():
+        first = same[0]
         db.execute(
             "INSERT INTO entities (type, value, display, valid) VALUES (?, ?, ?, ?)"
             " ON CONFLICT(type, value) DO UPDATE SET valid = max(valid, excluded.valid)",
-            (kind, value, first.display, int(any(e.valid for e in found))),
+            (kind, value, first.display, int(any(e.valid for e in same))),
         )
         entity_id = db.execute("SELECT id FROM entities WHERE type=? AND value=?", (kind, value)).fetchone()[0]
-        forms = list(dict.fromkeys(text[e.start : e.end] for e in found))
-        offsets = [[e.start, e.end] for e in found[:FIRST_OFFSETS]]
+        forms = list(dict.fromkeys(text[e.start : e.end] for e in same))
+        offsets = [[e.start, e.end] for e in same[:FIRST_OFFSETS]]
         db.execute(
             "INSERT INTO document_entities VALUES (?, ?, ?, ?, ?)",
-            (document_id, entity_id, len(found), json.dumps(offsets), json.dumps(forms, ensure_ascii=False)),
+            (document_id, entity_id, len(same), json.dumps(offsets), json.dumps(forms, ensure_ascii=False)),
         )
-    sig = minhash.signature(text)
     db.execute(
         "INSERT OR REPLACE INTO document_analysis VALUES (?, ?, ?, ?)",
-        (
-            document_id,
-            ANALYSIS_VERSION,
-            minhash.to_bytes(sig) if sig is not None else None,
-            doc_facts.of_text(text, entities).to_json() if sig is not None else None,
-        ),
+        (document_id, ANALYSIS_VERSION, found.signature, found.facts),
     )
-    if sig is not None:
-        db.executemany(
-            "INSERT INTO document_bands VALUES (?, ?)", [(key, document_id) for key in minhash.band_keys(sig)]
-        )
+    if found.signature is not None:
+        keys = minhash.band_keys(minhash.from_bytes(found.signature))
+        db.executemany("INSERT INTO document_bands VALUES (?, ?)", [(key, document_id) for key in keys])
 
 
 def unanalysed(catalog: Catalog, limit: int = 1000) -> list[int]:

@@ -6,7 +6,6 @@ source content) groups the chunks of one document so they can be deleted togethe
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,11 +15,9 @@ from typing import Any
 
 import tantivy
 
+from arbiter_desktop.chunking.derived import ChunkTerms, chunk_terms
 from arbiter_desktop.domain import LOCATION_SEPARATOR
-from arbiter_desktop.entities import search_keys
-from arbiter_desktop.noisytext import ocr_keys
 from arbiter_desktop.stores.damage import LEXICAL, Damage, StoreDamaged
-from arbiter_desktop.textfold import fold
 
 # The index's format: bump it whenever build_schema() or an analyzer changes. An index written in another format
 # is reported as a damage that a repair fixes by rebuilding it from the catalog's text (no source is read again).
@@ -128,38 +125,7 @@ class ChunkRecord:
     paths: Sequence[str]
     kind: str
     date: datetime | None
-
-
-# --- entities -------------------------------------------------------------------------------------------
-
-
-_LETTERS = re.compile(r"[^\W\d_]+")
-MAX_ACRONYM = 8
-
-
-def acronym_terms(text: str) -> list[str]:
-    """Words written in capitals (2 to 8 letters, accents folded: "CI", "JLD", "FOVES"), outside lines written
-    all in capitals (a heading or a message in capitals tells no acronym from a word). Searched as written, they
-    let a short acronym be found without its lowercase homographs ("CI" for comparution immédiate, not "celle-ci")."""
-    found: list[str] = []
-    for line in text.splitlines():
-        words = _LETTERS.findall(line)
-        capitals = [w for w in words if len(w) >= 2 and w.isupper()]
-        if not capitals or (len(words) >= 3 and len(capitals) * 5 > len(words) * 3):
-            continue
-        found += [fold(w).upper() for w in capitals if len(w) <= MAX_ACRONYM]
-    return found
-
-
-def acronym_key(written: str) -> str:
-    """The form an acronym is searched in the ``acronyms`` field ("FOVeS" → "FOVES")."""
-    return fold(written).upper()
-
-
-def entity_terms(text: str) -> list[str]:
-    """The entity field's terms of ``text``: the search keys of its entities (arbiter_desktop.entities), so that
-    any written form of a phone, plate, IBAN, date, amount or number finds any other."""
-    return search_keys(text)
+    terms: ChunkTerms | None = None  # the derived fields' terms, when the extraction worker computed them
 
 
 def folders_of(path: str) -> list[str]:
@@ -231,15 +197,16 @@ class LexicalStore:
     def add_chunks(self, records: Iterable[ChunkRecord]) -> None:
         writer = self._get_writer()
         for r in records:
+            terms = r.terms if r.terms is not None else chunk_terms(r.text)
             doc: dict[str, Any] = {
                 "chunk_id": r.chunk_id,
                 "document_id": r.document_id,
                 "doc_key": r.doc_key,
                 "text": r.text,
                 "text_exact": r.text,
-                "entities": " ".join(entity_terms(r.text)),
-                "text_ocr": " ".join(ocr_keys(r.text)),
-                "acronyms": " ".join(acronym_terms(r.text)),
+                "entities": terms.entities,
+                "text_ocr": terms.ocr,
+                "acronyms": terms.acronyms,
                 "title": r.title,
                 "path": list(r.paths),
                 "folder": sorted({f for p in r.paths for f in folders_of(p)}),

@@ -1,6 +1,7 @@
 import os
 from pathlib import Path
 
+import pytest
 from support import session_of, write
 
 from arbiter_desktop.domain import ErrorReason, SearchRequest
@@ -107,3 +108,22 @@ def test_an_unreachable_source_keeps_its_documents(case: Case, tmp_path: Path) -
     (src / "b" / "rapport.txt").unlink()
     report = session_of(case).index([src])
     assert (report.removed, report.documents, report.failed) == (1, 1, [])
+
+
+def test_the_index_terms_come_from_the_extraction_workers(
+    case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The workers derive each chunk's entity, OCR and acronym terms: the indexer only writes them (computing
+    them again here would fail), and an entity is found under another of its written forms."""
+    import arbiter_desktop.stores.lexical as lexical
+
+    def refuse(text: str) -> None:
+        raise AssertionError("the indexer computed a chunk's terms that its worker had sent")
+
+    monkeypatch.setattr(lexical, "chunk_terms", refuse)
+    src = tmp_path / "src"
+    pv = write(src, "pv.txt", "Le JLD a prolongé la GAV. Appel passé au 06 12 34 56 78 depuis la gare.")
+    report = session_of(case).index([src])
+    assert (report.added, report.errors) == (1, 0)
+    assert _search(case, "0612345678") == [str(pv)]
+    assert _search(case, "JLD") == [str(pv)]

@@ -2,7 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from arbiter_desktop.stores.lexical import EXACT, FRENCH, ChunkRecord, LexicalStore, analyze, entity_terms
+from arbiter_desktop.chunking.derived import entity_terms
+from arbiter_desktop.stores.lexical import EXACT, FRENCH, ChunkRecord, LexicalStore, analyze
 
 
 def terms(text: str, analyzer: str = FRENCH) -> list[str]:
@@ -120,7 +121,7 @@ def test_a_clean_word_finds_its_ocr_damaged_spelling_through_text_ocr(tmp_path: 
 
 
 def test_acronyms_are_kept_as_written_outside_lines_in_capitals() -> None:
-    from arbiter_desktop.stores.lexical import acronym_terms
+    from arbiter_desktop.chunking.derived import acronym_terms
 
     text = "PROCES-VERBAL D'AUDITION DE GARDE A VUE\nOrientation en CI après la GAV, celle-ci close. FOVeS consulté."
     terms = acronym_terms(text)

@@ -20,6 +20,7 @@ def run_job(
     if kind not in CONTAINER_KINDS:
         return run_one(path, kind, chunk_tokens, overlap)
     from arbiter_desktop.chunking.chunker import chunk_text
+    from arbiter_desktop.chunking.derived import derive
     from arbiter_desktop.ingest.extractors.normalize import join_pages
 
     try:
@@ -27,7 +28,7 @@ def run_job(
         text, pages = join_pages([(listing, "contenu")])
         extraction = Extraction(text=text, pages=pages, fields={"members": str(len(members))})
         chunks = chunk_text(extraction.text, extraction.pages, chunk_tokens, overlap)
-        return Extracted(extraction, tuple(chunks), tuple(members))
+        return Extracted(extraction, tuple(chunks), tuple(members), derived=derive(extraction.text, chunks))
     except ExtractionError as exc:
         return Failed(exc.reason, exc.message)
     except MemoryError:

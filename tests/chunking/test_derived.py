@@ -1,0 +1,46 @@
+import pytest
+
+from arbiter_desktop.chunking.chunker import chunk_text
+from arbiter_desktop.chunking.derived import acronym_terms, analyse_text, chunk_terms, derive
+from arbiter_desktop.domain import ChunkSpan, PageSpan
+from arbiter_desktop.duplicates import minhash
+from arbiter_desktop.entities import find_entities
+
+PV = (
+    "Le 12/03/2024, le JLD a autorisé la prolongation de la GAV de M. DURAND, joignable au 06 12 34 56 78. "
+    "Le véhicule immatriculé AB-123-CD a été vu près de la gare ; virement de 1 500 € vers FR76 3000 6000 "
+    "0112 3456 7890 189. "
+)
+
+
+def _chunks(text: str, tokens: int) -> list[ChunkSpan]:
+    return chunk_text(text, [PageSpan(1, 0, len(text))], tokens, 0)
+
+
+@pytest.mark.parametrize("tokens", [20, 400])
+def test_each_chunk_gets_the_terms_of_its_own_text(tokens: int) -> None:
+    text = PV * 3
+    chunks = _chunks(text, tokens)
+    assert (len(chunks) > 1) == (tokens == 20)
+    derived = derive(text, chunks)
+    assert derived.terms == tuple(chunk_terms(c.text) for c in chunks)
+    assert "JLD" in derived.terms[0].acronyms.split()
+    assert derived.terms[0].entities  # the phone, the plate, the date…
+
+
+def test_the_analysis_is_the_texts_entities_signature_and_facts() -> None:
+    text = PV * 2
+    found = analyse_text(text)
+    assert list(found.entities) == find_entities(text)
+    sig = minhash.signature(text)
+    assert sig is not None and found.signature == minhash.to_bytes(sig)
+    assert found.facts is not None and "06" in found.facts
+
+
+def test_a_text_too_short_to_compare_has_no_signature() -> None:
+    found = analyse_text("GAV levée.")
+    assert (found.signature, found.facts) == (None, None)
+
+
+def test_a_line_in_capitals_gives_no_acronyms() -> None:
+    assert acronym_terms("PROCES VERBAL DE GARDE A VUE\nvu le JLD") == ["JLD"]
