@@ -20,6 +20,7 @@ from arbiter_desktop.domain import ChunkSpan
 from arbiter_desktop.duplicates import facts as doc_facts
 from arbiter_desktop.duplicates import minhash
 from arbiter_desktop.entities import Entity, find_entities, search_keys
+from arbiter_desktop.entities.recognise import keys_of
 from arbiter_desktop.noisytext import ocr_keys
 from arbiter_desktop.textfold import fold
 
@@ -61,8 +62,10 @@ class ChunkTerms:
     acronyms: str
 
 
-def chunk_terms(text: str) -> ChunkTerms:
-    return ChunkTerms(" ".join(entity_terms(text)), " ".join(ocr_keys(text)), " ".join(acronym_terms(text)))
+def chunk_terms(text: str, entities: Sequence[Entity] | None = None) -> ChunkTerms:
+    """``entities``: those of ``text`` when already found."""
+    keys = entity_terms(text) if entities is None else keys_of(entities)
+    return ChunkTerms(" ".join(keys), " ".join(ocr_keys(text)), " ".join(acronym_terms(text)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,10 +96,6 @@ class Derived:
 
 def derive(text: str, chunks: Sequence[ChunkSpan]) -> Derived:
     analysis = analyse_text(text)
-    if len(chunks) == 1 and chunks[0].text == text:  # a short document, one chunk: its entities are known
-        keys = sorted({key for entity in analysis.entities for key in entity.all_keys()})
-        alone = chunks[0].text
-        return Derived(
-            analysis, (ChunkTerms(" ".join(keys), " ".join(ocr_keys(alone)), " ".join(acronym_terms(alone))),)
-        )
-    return Derived(analysis, tuple(chunk_terms(c.text) for c in chunks))
+    whole = len(chunks) == 1 and chunks[0].text == text  # a short document, one chunk: its entities are known
+    known = analysis.entities if whole else None
+    return Derived(analysis, tuple(chunk_terms(c.text, known) for c in chunks))

@@ -104,6 +104,11 @@ def find_entities(text: str, query: bool = False) -> list[Entity]:
     return sorted(taken, key=lambda e: e.start)
 
 
+def keys_of(entities: Iterable[Entity]) -> list[str]:
+    """The distinct search keys of ``entities``, sorted."""
+    return sorted({key for entity in entities for key in entity.all_keys()})
+
+
 def search_keys(text: str) -> list[str]:
     """The distinct search keys of the entities of ``text`` (what the full-text index holds), sorted."""
-    return sorted({key for entity in find_entities(text) for key in entity.all_keys()})
+    return keys_of(find_entities(text))

@@ -454,7 +454,7 @@ class Indexer:
         derived = outcome.derived
         document_id = self.case.catalog.add_document(sha256, kind, size, outcome.extraction, outcome.chunks)
         analyse_document(self.case.catalog, document_id, outcome.extraction.text, derived.analysis if derived else None)
-        if derived is not None and len(derived.terms) == len(outcome.chunks):
+        if derived is not None:
             self._terms[document_id] = {c.ordinal: t for c, t in zip(outcome.chunks, derived.terms, strict=True)}
         return document_id
 
