@@ -186,12 +186,31 @@ class VectorStore:
             self._row_of = {int(k): i for i, k in enumerate(keys.tolist()) if k >= 0}
         return self._row_of
 
+    def _matches_rows(self, index: Index, row_of: dict[int, int]) -> bool:
+        """Whether a loaded binary index holds exactly the live rows meta.json counts. The binary index is saved
+        before meta.json: a save killed between the two leaves rows (new ones, or removed ones) that a writer
+        would otherwise add twice or keep."""
+        if len(index) != len(row_of):
+            return False
+        if not len(index):
+            return True
+        keys = np.asarray(index.keys, dtype=np.int64)
+        return int(keys.max()) < self.rows and bool(np.all(np.asarray(self._keys)[keys] >= 0))
+
     def _make_writable(self) -> dict[int, int]:
         """Before the first change: the chunk id → row map and the binary index in memory."""
         row_of = self._rows()
         if not self._writable:
             loaded = Index.restore(str(self.directory / BINARY), view=False)
-            self._index = loaded if loaded is not None else self._rebuilt()
+            if loaded is None or not self._matches_rows(loaded, row_of):
+                if loaded is not None:
+                    log.warning(
+                        "%s holds rows meta.json does not count (a save killed before its commit): "
+                        "rebuilt from the int8 rows",
+                        self.directory / BINARY,
+                    )
+                loaded = self._rebuilt()
+            self._index = loaded
             self._writable = True
         return row_of
 

@@ -190,3 +190,37 @@ def test_readers_see_the_rows_their_meta_counts(tmp_path: Path) -> None:
     fresh = VectorStore(tmp_path / "v", IDENTITY)
     assert fresh.search(v[15], 1)[0][0] == 15 and len(fresh) == 19
     assert 3 not in dict(fresh.search(v[3], 19))
+
+
+@pytest.mark.parametrize("rows_before", [4, 12_000])
+def test_a_kill_between_the_binary_index_and_meta_json_leaves_a_store_that_takes_new_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rows_before: int
+) -> None:
+    """The binary index is saved before meta.json (the commit point): killed between the two, the next writer finds
+    rows in the binary index that meta.json does not count, and must not add them twice."""
+    v = random_unit(rows_before + 6)
+    store = VectorStore(tmp_path / "v", IDENTITY)
+    store.add(list(range(rows_before)), v[:rows_before])
+    store.save(1)
+    store.add(list(range(rows_before, rows_before + 3)), v[rows_before : rows_before + 3])
+    store.remove([1])
+    real_write = VectorStore._write_atomic
+
+    def killed_at_meta(self: VectorStore, name: str, data: bytes) -> None:
+        if name == "meta.json":
+            raise KeyboardInterrupt("killed")
+        real_write(self, name, data)
+
+    monkeypatch.setattr(VectorStore, "_write_atomic", killed_at_meta)
+    with pytest.raises(KeyboardInterrupt):
+        store.save(2)
+    monkeypatch.setattr(VectorStore, "_write_atomic", real_write)
+    reopened = VectorStore(tmp_path / "v", IDENTITY)
+    assert reopened.keys() == set(range(rows_before)) - {1}  # keys.bin was written before the kill
+    reopened.add(list(range(rows_before, rows_before + 6)), v[rows_before:])
+    reopened.save(2)
+    final = VectorStore(tmp_path / "v", IDENTITY)
+    assert len(final) == rows_before + 5
+    for chunk in (0, rows_before + 1, rows_before + 5):
+        assert final.search(v[chunk], 1)[0][0] == chunk
+    assert 1 not in dict(final.search(v[1], 10))
