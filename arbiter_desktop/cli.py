@@ -79,6 +79,8 @@ class ProgressBar:
                 line = f"full-text [{bar}] {p.done}/{p.total} documents sent to the index"
             elif p.phase == "verify":
                 line = f"verify [{bar}] {p.done}/{p.total} files hashed"
+            elif p.phase == "names":
+                line = f"names [{bar}] {p.done}/{p.total} documents read for people and places"
             elif p.phase == "ocr":
                 left = f" · {duration_text(p.eta_s)} left" if p.eta_s is not None else ""
                 line = f"OCR [{bar}] {p.done}/{p.total} pages{left}"
@@ -124,6 +126,13 @@ def _print_index_report(report: IndexReport, out: TextIO) -> None:
     if ocr.awaiting_documents:
         why = f" ({ocr.note})" if ocr.note else ""
         out.write(f"Awaiting OCR: {ocr.awaiting_documents} documents, {ocr.awaiting_pages} pages{why}.\n")
+    if report.names.documents:
+        out.write(
+            f"Names: {report.names.documents} documents read for people and places in {report.names.seconds:.1f}s "
+            f"({report.names.names} names).\n"
+        )
+    if report.names.unavailable:
+        out.write(f"Names of people and places not read: {report.names.unavailable}\n")
     if report.cancelled:
         out.write("Cancelled: run the same command again to resume.\n")
     if report.failed:
@@ -196,6 +205,8 @@ def _overrides(args: argparse.Namespace) -> dict[str, Any]:
         overrides["semantic"] = False
     if getattr(args, "no_ocr", False):
         overrides["ocr"] = False
+    if getattr(args, "no_names", False):
+        overrides["names"] = False
     if getattr(args, "operator", None):
         overrides["operator"] = args.operator
     if getattr(args, "cores", None):
@@ -866,6 +877,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", help="embedding model (a GGUF file name in models/, or a path)")
     p.add_argument("--no-semantic", action="store_true", help="full-text indexing only")
     p.add_argument("--no-ocr", action="store_true", help="leave scanned pages and photos awaiting OCR")
+    p.add_argument("--no-names", action="store_true", help="leave the names of people and places for a later run")
     p.add_argument(
         "--reembed", action="store_true", help="confirm re-embedding the whole case with another model (long)"
     )

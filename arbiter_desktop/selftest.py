@@ -32,6 +32,7 @@ from arbiter_desktop.config import paths
 from arbiter_desktop.config.models import DEFAULT_EMBEDDER, resolve_embedder
 from arbiter_desktop.domain import SearchMode, SearchRequest, SearchResult
 from arbiter_desktop.embedding.llama_backend import ensure_cpu_backend
+from arbiter_desktop.entities import EntityType
 from arbiter_desktop.indexing import process
 from arbiter_desktop.indexing.job import IndexReport, Progress
 from arbiter_desktop.ingest.ocr.engine import OcrConfig, OcrUnavailable
@@ -48,6 +49,8 @@ GUI_TIMEOUT_S = 300.0
 LEXICAL_QUERY = ("GAV prolongée FERRAND", "2024-03-14_PV_prolongation_GAV_FERRAND.odt")
 HYBRID_QUERY = ("message insultant envers les policiers", "2024-03-13_extraction_SMS_telephone_FERRAND.csv")
 # A scanned PV of the demo case (an image-only PDF): found only through the text OCR recognised in it.
+# A person the demo names in several documents and forms, found by the names phase (French NER model and rules)
+DEMO_PERSON = "dylan ferrand"
 OCR_QUERY = ("caméra numéro 7 batte de base-ball", "2024-03-05_PV_exploitation_videosurveillance_gare_scanne.pdf")
 EXPECTED_RANK = 5
 
@@ -92,11 +95,12 @@ class SelfTest:
             ("index", self.check_index, ("resources", "models")),
             ("search lexical", self.check_lexical, ("index",)),
             ("search ocr", self.check_ocr, ("index",)),
+            ("names", self.check_names, ("index",)),
             ("search hybrid", self.check_hybrid, ("index",)),
             ("export pdf", self.check_export, ("search hybrid",)),
             ("gui offscreen", self.check_gui, ("index",)),
         ]
-        with _environment(ARBITER_DATA_DIR=str(self.work / "data")):
+        with _environment(ARBITER_DATA_DIR=str(self.work / "data"), ARBITER_NAMES="1"):
             try:
                 for name, check, needs in steps:
                     self._step(name, check, needs)
@@ -245,6 +249,18 @@ class SelfTest:
         return (
             f"«{query}»: {expected} at rank {rank}, page {hit.page}, recognised text (OCR), "
             f"confidence {hit.ocr_confidence:.0f} %"
+        )
+
+    def check_names(self) -> str:
+        people = self.session().entities([EntityType.PERSON])
+        places = self.session().entities([EntityType.PLACE])
+        person = next((p for p in people if p.value == DEMO_PERSON), None)
+        if person is None:
+            shown = ", ".join(p.display for p in people[:5]) or "none"
+            raise StepFailed(f"{DEMO_PERSON} is not among the people found (first: {shown})")
+        return (
+            f"{len(people)} people and {len(places)} places; {person.display} in {person.documents} documents "
+            f"({person.occurrences} mentions)"
         )
 
     def check_hybrid(self) -> str:

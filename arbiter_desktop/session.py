@@ -347,6 +347,7 @@ class CaseSession:
                         ],
                         "awaiting_pages": report.ocr.awaiting_pages,
                     },
+                    "names": {"documents": report.names.documents, "names": report.names.names},
                     "generation": report.generation,
                     "cancelled": report.cancelled,
                 },

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -298,9 +298,13 @@ class Score:
         return self.correct / self.found if self.found else 1.0
 
 
-def score(documents: list[PlantedDocument], find: Callable[[str], list[tuple[str, str, int, int]]]) -> dict[str, Score]:
+def score(
+    documents: list[PlantedDocument],
+    find: Callable[[str], list[tuple[str, str, int, int]]],
+    kinds: Sequence[str] = tuple(MAKERS),
+) -> dict[str, Score]:
     """Recall and precision per type of ``find`` (text → (type, value, start, end) of each entity it reads)."""
-    scores = {kind: Score() for kind in MAKERS}
+    scores = {kind: Score() for kind in kinds}
     for document in documents:
         found = [f for f in find(document.text) if f[0] in scores]
         for p in document.planted:
@@ -312,3 +316,100 @@ def score(documents: list[PlantedDocument], find: Callable[[str], list[tuple[str
             if any(p.type == kind and p.value == value and p.start < end and start < p.end for p in document.planted):
                 scores[kind].correct += 1
     return scores
+
+
+# --- person and place names (entities/names.py) ---------------------------------------------------------------
+
+NAME_FIRST = (
+    "Amandine", "Bruno", "Céline", "Djamel", "Estelle", "Fabien", "Gaëlle", "Hocine", "Isabelle", "Jérémy", "Kenza",
+    "Ludovic", "Maëva", "Nordine", "Océane", "Pascal", "Rachida", "Sébastien", "Tiphaine", "Vincent", "Wassila",
+    "Xavier", "Yasmina", "Zoé", "Anne-Laure", "Jean-Michel", "Moussa", "Aïcha", "Grégory", "Mélissa",
+)  # fmt: skip
+NAME_LAST = (
+    "BARTHÉLEMY", "CHAREF", "DESROCHES", "EL HADDADI", "FONTANEL", "GUERRIDA", "HÉBRARD", "IMBERT", "JOLIVET",
+    "KACI", "LAPORTE", "MEDJAHED", "NOGUEIRA", "OUARDI", "PELLEGRIN", "QUENTEL", "RABHI", "SAUVAGEOT", "TEIXEIRA",
+    "VALADIER", "WEISS", "ZITOUNI", "BOUSQUET", "CARRIÈRE", "DIALLO", "LE GOFF", "MARCHAL", "POULAIN", "RENOUX",
+    "TRAORÉ",
+)  # fmt: skip
+NAME_CITIES = (
+    "Grenoble", "Valence", "Chambéry", "Annecy", "Montélimar", "Villefranche-sur-Saône", "Bourg-en-Bresse", "Mâcon",
+    "Clermont-Ferrand", "Vienne", "Oyonnax", "Aurillac", "Le Puy-en-Velay", "Thonon-les-Bains", "Romans-sur-Isère",
+    "Échirolles", "Tarare", "Voiron", "Moulins", "Dijon",
+)  # fmt: skip
+NAME_STREETS = (
+    ("rue", "des Lilas"), ("avenue", "Jean-Jaurès"), ("allée", "des Peupliers"), ("boulevard", "Gambetta"),
+    ("place", "Bellecour"), ("chemin", "des Vignes"), ("impasse", "du Moulin"), ("quai", "Perrache"),
+    ("rue", "Pasteur"), ("cité", "des Érables"),
+)  # fmt: skip
+NAME_CONTEXTS = (
+    "Nous entendons {p}, qui déclare :", "Se présente {p}, témoin des faits.",
+    "Le mis en cause, {p}, refuse de signer.",
+    "Avis est donné à {p} de ses droits.", "L'enquête établit que {p} a loué le véhicule.",
+    "La victime désigne {p} comme l'auteur des coups.", "Est interpellé {p} à la sortie du domicile.",
+)  # fmt: skip
+PLACE_CONTEXTS = (
+    "Les faits se sont déroulés à {c}.", "L'intéressé est né à {c} en 1998.", "Nous nous transportons à {c}.",
+    "Le véhicule a été vu en direction de {c}.", "Il déclare vivre à {c} depuis deux ans.",
+)  # fmt: skip
+NAME_DISTRACTORS = (
+    "Constatons que la porte est fermée.", "AUDITION DE TÉMOIN", "Procédons à la fouille du véhicule.",
+    "Carte SIM saisie et placée sous scellé.", "Le Brigadier-chef assiste à l'opération.",
+    "Avisons M. le Procureur de la République.", "Brigade de sûreté urbaine, groupe d'appui.",
+    "Réponse : je ne sais pas.", "Question : où étiez-vous lundi ?", "Mentionnons que l'OPJ est présent.",
+    "Le Gardien de la paix rédige le rapport.", "Plainte reçue le lendemain.", "Résumé des investigations :",
+    "Snapchat et WhatsApp sont installés sur le téléphone.", "Le Tribunal judiciaire est saisi.",
+)  # fmt: skip
+
+
+def _person(rng: random.Random) -> tuple[str, str, list[str]]:
+    """(canonical value, full written form, other forms that name the same person once it was named)."""
+    first, last = rng.choice(NAME_FIRST), rng.choice(NAME_LAST)
+    value = " ".join(sorted(_fold(f"{first} {last}").split()))
+    full = rng.choice([f"{first} {last}", f"{last} {first}"])
+    title = "Mme" if first in {"Amandine", "Céline", "Estelle", "Gaëlle", "Isabelle", "Kenza", "Maëva"} else "M."
+    return value, full, [f"{title} {last}", f"{last} {first}", f"{first} {last}"]
+
+
+def _fold(text: str) -> str:
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def generate_names(documents: int = 40, per_document: int = 6, seed: int = 23) -> list[PlantedDocument]:
+    """PV-like documents, each naming ``per_document`` people (each named again in another form) and as many
+    places (towns, streets), among the capitalised words of procedural prose that are not names."""
+    rng = random.Random(seed)
+    out: list[PlantedDocument] = []
+    for _ in range(documents):
+        w = _Writer()
+        w.text("PROCÈS-VERBAL D'AUDITION\n\n")
+        people = [_person(rng) for _ in range(per_document)]
+        named = [set(value.split()) for value, _, _ in people]
+        for value, full, again in people:
+            before, _, after = rng.choice(NAME_CONTEXTS).partition("{p}")
+            w.text(rng.choice(NAME_DISTRACTORS) + "\n" + before)
+            w.entity("person", value, full)
+            w.text(after + "\n")
+            if rng.random() < 0.5:
+                city = rng.choice(NAME_CITIES)
+                before, _, after = rng.choice(PLACE_CONTEXTS).partition("{c}")
+                w.text(before)
+                w.entity("place", _fold(city), city)
+                w.text(after + "\n")
+            else:
+                kind, name = rng.choice(NAME_STREETS)
+                w.text(f"Il demeure {rng.randrange(1, 90)} ")
+                w.entity("place", _fold(f"{kind} {name}"), f"{kind} {name}")
+                w.text(" à ")
+                city = rng.choice(NAME_CITIES)
+                w.entity("place", _fold(city), city)
+                w.text(".\n")
+            form = rng.choice(again)
+            if sum(1 for words in named if words & set(value.split())) == 1:  # no one else bears either name
+                w.text(rng.choice(NAME_DISTRACTORS) + " Nous rappelons que ")
+                w.entity("person", value, form)
+                w.text(" a été informé de ses droits.\n")
+        out.append(w.document())
+    return out

@@ -8,6 +8,10 @@ from pathlib import Path
 
 import pytest
 
+# The names phase loads spaCy's French model (~2 s) in every indexing run: off by default in the tests (and the
+# indexer processes they start); the tests of names turn it on with Settings(names=True).
+os.environ.setdefault("ARBITER_NAMES", "0")
+
 from arbiter_desktop.config.settings import Settings
 from arbiter_desktop.stores.case import Case
 

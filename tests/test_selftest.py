@@ -28,14 +28,16 @@ def test_a_failed_step_fails_the_selftest_and_skips_the_steps_that_need_it(
         "index": "[skip]",
         "search lexical": "[skip]",
         "search ocr": "[skip]",
+        "names": "[skip]",
         "search hybrid": "[skip]",
         "export pdf": "[skip]",
         "gui offscreen": "[skip]",
     }
     assert any("no embedding model in" in line and DEFAULT_EMBEDDER in line for line in lines)
-    assert lines[-1].startswith("selftest FAILED: 1/8 steps passed") and lines[-1].endswith("(failed: models)")
+    assert lines[-1].startswith("selftest FAILED: 1/9 steps passed") and lines[-1].endswith("(failed: models)")
     assert not (tmp_path / "work" / "case").exists()
     assert "ARBITER_DATA_DIR" not in os.environ  # set for the run only
+    assert os.environ["ARBITER_NAMES"] == "0"  # the tests' value, back after the run
 
 
 def test_the_sums_file_catches_a_damaged_or_missing_model(tmp_path: Path) -> None:

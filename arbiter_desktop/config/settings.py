@@ -88,6 +88,10 @@ class Settings:
 
     # --- OCR (issue 16 §1): scanned pages and photos of pages ---
     ocr: bool = _setting(True, "Recognise the text of scanned pages and photos of pages (OCR), after the native text.")
+    names: bool = _setting(
+        os.environ.get("ARBITER_NAMES", "1") != "0",  # the test suite sets ARBITER_NAMES=0: the model loads in ~2 s
+        "Find the names of people and places (French NER model), after the text is searchable.",
+    )
     ocr_languages: str = _setting(
         "fra", "OCR languages: fra (French), fra+eng (French and English, slower), eng.", ("fra", "fra+eng", "eng")
     )

@@ -17,6 +17,8 @@ class EntityType(enum.StrEnum):
     IP = "ip"
     DATE = "date"
     AMOUNT = "amount"
+    PERSON = "person"  # names (entities/names.py): found by a model after indexing, listed, not searched by key
+    PLACE = "place"
     NUMBER = "number"  # a number in any written form ("214 300", "0,62", "2021-447812"): searched, not listed
 
 
@@ -64,6 +66,8 @@ _PREFIX = {
     EntityType.DATE: "date",
     EntityType.AMOUNT: "num",  # an amount is found by its value, with or without its currency
     EntityType.NUMBER: "num",
+    EntityType.PERSON: "person",
+    EntityType.PLACE: "place",
 }
 
 

@@ -152,6 +152,8 @@ _FR = {
     "entity_date": "Date",
     "entity_amount": "Montant",
     "entity_number": "Nombre",
+    "entity_person": "Personne",
+    "entity_place": "Lieu",
 }
 
 _EN = {
@@ -292,6 +294,8 @@ _EN = {
     "entity_date": "Date",
     "entity_amount": "Amount",
     "entity_number": "Number",
+    "entity_person": "Person",
+    "entity_place": "Place",
 }
 
 

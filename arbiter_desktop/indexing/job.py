@@ -39,6 +39,7 @@ from arbiter_desktop.embedding.base import Embedder, ThreadedEmbedder
 from arbiter_desktop.indexing.analysis import analyse_backlog, analyse_document
 from arbiter_desktop.indexing.eta import CALIBRATION_TEXT, SemanticEta, TextEta, rounded
 from arbiter_desktop.indexing.members import Holder, MemberTracker, PendingMember
+from arbiter_desktop.indexing.names import NamesOutcome, NamesPhase
 from arbiter_desktop.indexing.ocr_phase import OcrPhase, OcrReport
 from arbiter_desktop.indexing.passages import PassageVectors
 from arbiter_desktop.indexing.profile import TextProfile
@@ -61,7 +62,8 @@ COMMIT_S = 5.0  # the full-text index commits at least this often while files ar
 
 @dataclass(frozen=True, slots=True)
 class Progress:
-    phase: str  # "scan", "text", "lexical" (a backlog of documents sent to the index), "ocr", "semantic", "done"
+    phase: str  # "scan", "text", "lexical" (a backlog of documents sent to the index), "ocr", "names", "semantic",
+    # "done"
     done: int  # files; pages in the "ocr" phase; chunks in the "semantic" phase
     total: int
     current: str
@@ -91,6 +93,7 @@ class IndexReport:
     embedded: int = 0  # chunks embedded in this run
     embed_seconds: float = 0.0
     ocr: OcrReport = field(default_factory=OcrReport)  # phase 1b: pages recognised, cached, awaiting
+    names: NamesOutcome = field(default_factory=NamesOutcome)  # phase 1c: documents whose names were read
     profile: dict[str, float] = field(default_factory=dict)  # seconds per step of this run (TextProfile.steps)
 
 
@@ -239,6 +242,8 @@ class Indexer:
         if not report.cancelled:
             self._ocr(report)
             analyse_backlog(catalog)  # documents indexed before the entity index existed
+            if self.settings.names and not report.cancelled:
+                self._names(report)
         with self.profile.step("commit"):
             self.case.lexical.close_writer()
         self.profile.memory("indexer_text", peak_rss_mb())
@@ -602,6 +607,17 @@ class Indexer:
             limits=self._archive_limits(),
         )
         report.ocr, cancelled = phase.run()
+        report.cancelled = report.cancelled or cancelled
+
+    def _names(self, report: IndexReport) -> None:
+        """Phase 1c: the person and place names of the documents not yet read (indexing/names.py)."""
+        phase = NamesPhase(
+            self.case,
+            checkpoint=self.control.checkpoint,
+            emit=lambda done, total: self._emit("names", done, total, "", report),
+        )
+        with self.profile.step("names"):
+            report.names, cancelled = phase.run()
         report.cancelled = report.cancelled or cancelled
 
     def _embed(self, report: IndexReport) -> None:

@@ -2,13 +2,17 @@
 
 Tables (catalog migration ``entities_and_signatures``): ``entities`` (type, canonical value, display form),
 ``document_entities`` (per document: count, first offsets, written forms), ``document_analysis`` (the version of
-the analysis a document received, its signature) and ``document_bands`` (LSH keys, to find near-duplicates).
+the analysis a document received, its signature) and ``document_bands`` (LSH keys, to find near-duplicates);
+migration ``names``: ``document_names`` (the version of the name rules a document was read with; its person and
+place names are rows of ``document_entities`` like the others). Recording a document's analysis again (its text
+changed) drops its names: the names phase reads it again.
 Rows follow their document: deleting a document deletes them (foreign keys cascade).
 """
 
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -21,6 +25,7 @@ from arbiter_desktop.stores.catalog import Catalog
 
 ANALYSIS_VERSION = 2  # bump when the recognisers or the signature change: documents are analysed again
 FIRST_OFFSETS = 5  # offsets kept per entity and document
+NAME_TYPES = (EntityType.PERSON, EntityType.PLACE)  # found by the names phase (entities/names.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,8 +69,44 @@ def record(catalog: Catalog, document_id: int, text: str, found: TextAnalysis) -
     db = catalog.db
     db.execute("DELETE FROM document_entities WHERE document_id=?", (document_id,))
     db.execute("DELETE FROM document_bands WHERE document_id=?", (document_id,))
+    db.execute("DELETE FROM document_names WHERE document_id=?", (document_id,))
+    _insert_entities(db, document_id, text, found.entities)
+    db.execute(
+        "INSERT OR REPLACE INTO document_analysis VALUES (?, ?, ?, ?)",
+        (document_id, ANALYSIS_VERSION, found.signature, found.facts),
+    )
+    if found.signature is not None:
+        keys = minhash.band_keys(minhash.from_bytes(found.signature))
+        db.executemany("INSERT INTO document_bands VALUES (?, ?)", [(key, document_id) for key in keys])
+
+
+def record_names(catalog: Catalog, document_id: int, text: str, names: Sequence[Entity], version: int) -> None:
+    """Record a document's person and place names (inside the caller's transaction), replacing earlier ones."""
+    db = catalog.db
+    db.execute(
+        "DELETE FROM document_entities WHERE document_id=? AND entity_id IN"
+        f" (SELECT id FROM entities WHERE type IN ({','.join('?' * len(NAME_TYPES))}))",
+        (document_id, *[t.value for t in NAME_TYPES]),
+    )
+    _insert_entities(db, document_id, text, [n for n in names if n.type in NAME_TYPES])
+    db.execute("INSERT OR REPLACE INTO document_names VALUES (?, ?)", (document_id, version))
+
+
+def unnamed(catalog: Catalog, version: int, limit: int = 1000, after: int = 0) -> list[int]:
+    """Documents a file references whose names were not read with rules of ``version`` (ids above ``after``)."""
+    rows = catalog.db.execute(
+        "SELECT d.id FROM documents d LEFT JOIN document_names n ON n.document_id = d.id"
+        " WHERE (n.version IS NULL OR n.version < ?) AND d.id > ?"
+        " AND (EXISTS (SELECT 1 FROM files f WHERE f.document_id = d.id)"
+        " OR EXISTS (SELECT 1 FROM members m WHERE m.document_id = d.id)) ORDER BY d.id LIMIT ?",
+        (version, after, limit),
+    )
+    return [int(r[0]) for r in rows]
+
+
+def _insert_entities(db: sqlite3.Connection, document_id: int, text: str, entities: Iterable[Entity]) -> None:
     grouped: dict[tuple[str, str], list[Entity]] = {}
-    for entity in found.entities:
+    for entity in entities:
         if entity.type in LISTED_TYPES:
             grouped.setdefault((entity.type.value, entity.value), []).append(entity)
     for (kind, value), same in grouped.items():
@@ -82,13 +123,6 @@ def record(catalog: Catalog, document_id: int, text: str, found: TextAnalysis) -
             "INSERT INTO document_entities VALUES (?, ?, ?, ?, ?)",
             (document_id, entity_id, len(same), json.dumps(offsets), json.dumps(forms, ensure_ascii=False)),
         )
-    db.execute(
-        "INSERT OR REPLACE INTO document_analysis VALUES (?, ?, ?, ?)",
-        (document_id, ANALYSIS_VERSION, found.signature, found.facts),
-    )
-    if found.signature is not None:
-        keys = minhash.band_keys(minhash.from_bytes(found.signature))
-        db.executemany("INSERT INTO document_bands VALUES (?, ?)", [(key, document_id) for key in keys])
 
 
 def unanalysed(catalog: Catalog, limit: int = 1000) -> list[int]:

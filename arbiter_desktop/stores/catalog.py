@@ -161,6 +161,15 @@ CREATE INDEX IF NOT EXISTS members_document ON members(document_id);
         CREATE INDEX IF NOT EXISTS document_bands_document ON document_bands(document_id);
         """,
     ),
+    # person and place names (entities/names.py), found after the text is searchable: the documents already read
+    (
+        "names",
+        """
+        CREATE TABLE IF NOT EXISTS document_names (
+            document_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+            version INTEGER NOT NULL);
+        """,
+    ),
 )
 
 

@@ -61,6 +61,8 @@ def type_names() -> dict[EntityType, str]:
         EntityType.IP: QCoreApplication.translate("EntityTypes", "IP address"),
         EntityType.DATE: QCoreApplication.translate("EntityTypes", "Date"),
         EntityType.AMOUNT: QCoreApplication.translate("EntityTypes", "Amount"),
+        EntityType.PERSON: QCoreApplication.translate("EntityTypes", "Person"),
+        EntityType.PLACE: QCoreApplication.translate("EntityTypes", "Place"),
         EntityType.NUMBER: QCoreApplication.translate("EntityTypes", "Number"),
     }
 

@@ -153,6 +153,11 @@ class ProgressPanel(QWidget):
             if p.eta_s is not None and p.done < p.total:
                 text += " · ~" + _duration(p.eta_s)
             self.detail.setText(text)
+        elif p.phase == "names":
+            self.phase.setText(self.tr("Finding the names of people and places"))
+            self.detail.setText(
+                self.tr("%1 / %2 documents read").replace("%1", str(p.done)).replace("%2", str(p.total))
+            )
         elif p.phase == "semantic":
             self.phase.setText(self.tr("Semantic indexing (search by meaning)"))
             self.detail.setText(
@@ -206,6 +211,8 @@ class ProgressPanel(QWidget):
                 message += " " + self.tr("%1 scanned pages could not be read.").replace(
                     "%1", str(len(report.ocr.failures))
                 )
+            if report.names.unavailable:
+                message += " " + self.tr("Names of people and places not read: the French NER model is missing.")
         self.set_idle(message)
 
 

@@ -4,32 +4,32 @@
 <context>
     <name>EntitiesModel</name>
     <message>
-        <location filename="../../arbiter_desktop/ui/entities_panel.py" line="80"/>
+        <location filename="../../arbiter_desktop/ui/entities_panel.py" line="82"/>
         <source>Type</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/entities_panel.py" line="80"/>
+        <location filename="../../arbiter_desktop/ui/entities_panel.py" line="82"/>
         <source>Entity</source>
         <translation>Entité</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/entities_panel.py" line="80"/>
+        <location filename="../../arbiter_desktop/ui/entities_panel.py" line="82"/>
         <source>Documents</source>
         <translation>Documents</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/entities_panel.py" line="80"/>
+        <location filename="../../arbiter_desktop/ui/entities_panel.py" line="82"/>
         <source>Occurrences</source>
         <translation>Occurrences</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/entities_panel.py" line="114"/>
+        <location filename="../../arbiter_desktop/ui/entities_panel.py" line="116"/>
         <source>Its check digit is wrong: written so in the documents.</source>
         <translation>Sa clé de contrôle est fausse : écrit ainsi dans les documents.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/entities_panel.py" line="116"/>
+        <location filename="../../arbiter_desktop/ui/entities_panel.py" line="118"/>
         <source>%1 — normalised: %2 — click to show the documents that hold it</source>
         <translation>%1 — forme normalisée : %2 — cliquer pour afficher les documents qui la contiennent</translation>
     </message>
@@ -37,52 +37,52 @@
 <context>
     <name>EntitiesPanel</name>
     <message>
-        <location filename="../../arbiter_desktop/ui/entities_panel.py" line="164"/>
+        <location filename="../../arbiter_desktop/ui/entities_panel.py" line="166"/>
         <source>Entity type</source>
         <translation>Type d&apos;entité</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/entities_panel.py" line="167"/>
+        <location filename="../../arbiter_desktop/ui/entities_panel.py" line="169"/>
         <source>Find an entity…</source>
         <translation>Chercher une entité…</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/entities_panel.py" line="189"/>
+        <location filename="../../arbiter_desktop/ui/entities_panel.py" line="191"/>
         <source>Found together…</source>
         <translation>Trouvées ensemble…</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/entities_panel.py" line="190"/>
+        <location filename="../../arbiter_desktop/ui/entities_panel.py" line="192"/>
         <source>Which entities occur in the same documents</source>
         <translation>Les entités présentes dans les mêmes documents</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/entities_panel.py" line="192"/>
+        <location filename="../../arbiter_desktop/ui/entities_panel.py" line="194"/>
         <source>Export…</source>
         <translation>Exporter…</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/entities_panel.py" line="193"/>
+        <location filename="../../arbiter_desktop/ui/entities_panel.py" line="195"/>
         <source>Export the entity table to PDF and/or CSV for the case file</source>
         <translation>Exporter le tableau des entités en PDF et/ou CSV pour le dossier de procédure</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/entities_panel.py" line="218"/>
+        <location filename="../../arbiter_desktop/ui/entities_panel.py" line="220"/>
         <source>All types (%1)</source>
         <translation>Tous les types (%1)</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/entities_panel.py" line="227"/>
+        <location filename="../../arbiter_desktop/ui/entities_panel.py" line="229"/>
         <source>The %1 most widespread of %2 entities (export for all of them).</source>
         <translation>Les %1 entités les plus répandues sur %2 (l&apos;export les contient toutes).</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/entities_panel.py" line="232"/>
+        <location filename="../../arbiter_desktop/ui/entities_panel.py" line="234"/>
         <source>No entity yet: phones, e-mails, IBANs, plates… appear here once indexed.</source>
         <translation>Aucune entité pour l&apos;instant : téléphones, courriels, IBAN, immatriculations… apparaissent ici une fois indexés.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/entities_panel.py" line="234"/>
+        <location filename="../../arbiter_desktop/ui/entities_panel.py" line="236"/>
         <source>Click an entity to show the documents that hold it.</source>
         <translation>Cliquer sur une entité pour afficher les documents qui la contiennent.</translation>
     </message>
@@ -141,6 +141,16 @@
     </message>
     <message>
         <location filename="../../arbiter_desktop/ui/entities_panel.py" line="64"/>
+        <source>Person</source>
+        <translation>Personne</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/entities_panel.py" line="65"/>
+        <source>Place</source>
+        <translation>Lieu</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/entities_panel.py" line="66"/>
         <source>Number</source>
         <translation>Nombre</translation>
     </message>
@@ -589,27 +599,27 @@
 <context>
     <name>PairsDialog</name>
     <message>
-        <location filename="../../arbiter_desktop/ui/entities_panel.py" line="298"/>
+        <location filename="../../arbiter_desktop/ui/entities_panel.py" line="300"/>
         <source>Entities found together</source>
         <translation>Entités trouvées ensemble</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/entities_panel.py" line="319"/>
+        <location filename="../../arbiter_desktop/ui/entities_panel.py" line="321"/>
         <source>Loading…</source>
         <translation>Chargement…</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/entities_panel.py" line="322"/>
+        <location filename="../../arbiter_desktop/ui/entities_panel.py" line="324"/>
         <source>Export…</source>
         <translation>Exporter…</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/entities_panel.py" line="335"/>
+        <location filename="../../arbiter_desktop/ui/entities_panel.py" line="337"/>
         <source>%1 pairs of entities found in the same documents. Click an entity to show its documents.</source>
         <translation>%1 paires d&apos;entités trouvées dans les mêmes documents. Cliquer sur une entité pour afficher ses documents.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/entities_panel.py" line="339"/>
+        <location filename="../../arbiter_desktop/ui/entities_panel.py" line="341"/>
         <source>No two entities occur in the same document.</source>
         <translation>Aucune paire d&apos;entités dans un même document.</translation>
     </message>
@@ -617,17 +627,17 @@
 <context>
     <name>PairsModel</name>
     <message>
-        <location filename="../../arbiter_desktop/ui/entities_panel.py" line="257"/>
+        <location filename="../../arbiter_desktop/ui/entities_panel.py" line="259"/>
         <source>Type</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/entities_panel.py" line="257"/>
+        <location filename="../../arbiter_desktop/ui/entities_panel.py" line="259"/>
         <source>Entity</source>
         <translation>Entité</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/entities_panel.py" line="257"/>
+        <location filename="../../arbiter_desktop/ui/entities_panel.py" line="259"/>
         <source>Documents</source>
         <translation>Documents</translation>
     </message>
@@ -782,66 +792,81 @@
     </message>
     <message>
         <location filename="../../arbiter_desktop/ui/widgets.py" line="157"/>
+        <source>Finding the names of people and places</source>
+        <translation>Recherche des noms de personnes et de lieux</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="159"/>
+        <source>%1 / %2 documents read</source>
+        <translation>%1 / %2 documents lus</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="162"/>
         <source>Semantic indexing (search by meaning)</source>
         <translation>Indexation sémantique (recherche par le sens)</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="159"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="164"/>
         <source>%1 / %2 passages · %3 passages/s · searchable by meaning in %4</source>
         <translation>%1 / %2 passages · %3 passages/s · consultable par le sens dans %4</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="168"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="173"/>
         <source>%1 / %2 files · %3 files/s · %4 MB of text · %5 errors</source>
         <translation>%1 / %2 fichiers · %3 fichiers/s · %4 Mo de texte · %5 erreurs</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="175"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="180"/>
         <source>Searchable by words in %1</source>
         <translation>Consultable par les mots dans %1</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="177"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="182"/>
         <source>, by meaning in %1</source>
         <translation>, par le sens dans %1</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="184"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="189"/>
         <source>… (measuring the pace)</source>
         <translation>… (mesure du rythme en cours)</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="185"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="190"/>
         <source>about %1</source>
         <translation>environ %1</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="206"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="211"/>
         <source>%1 scanned pages could not be read.</source>
         <translation>%1 pages numérisées n&apos;ont pas pu être lues.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="166"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="215"/>
+        <source>Names of people and places not read: the French NER model is missing.</source>
+        <translation>Noms de personnes et de lieux non lus : le modèle français de reconnaissance des noms manque.</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="171"/>
         <source>Text indexing</source>
         <translation>Indexation du texte</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="189"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="194"/>
         <source>Indexing stopped: it resumes from where it stopped next time.</source>
         <translation>Indexation arrêtée : elle reprendra là où elle s&apos;est arrêtée.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="192"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="197"/>
         <source>Indexed in %1: %2 added, %3 changed, %4 removed, %5 errors.</source>
         <translation>Indexé en %1 : %2 ajoutés, %3 modifiés, %4 retirés, %5 erreurs.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="200"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="205"/>
         <source>OCR: %1 pages recognised.</source>
         <translation>OCR : %1 pages reconnues.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="204"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="209"/>
         <source>%1 scanned pages await OCR.</source>
         <translation>%1 pages numérisées attendent l&apos;OCR.</translation>
     </message>
@@ -1112,147 +1137,147 @@
 <context>
     <name>SourcesPanel</name>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="219"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="226"/>
         <source>Drop folders or files anywhere on the window to add them to the case.</source>
         <translation>Déposez des dossiers ou des fichiers n&apos;importe où sur la fenêtre pour les ajouter à l&apos;affaire.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="222"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="229"/>
         <source>Folder</source>
         <translation>Dossier</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="222"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="229"/>
         <source>Files</source>
         <translation>Fichiers</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="222"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="229"/>
         <source>Indexed</source>
         <translation>Indexés</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="222"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="229"/>
         <source>Errors</source>
         <translation>Erreurs</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="229"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="236"/>
         <source>Files not indexed</source>
         <translation>Fichiers non indexés</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="231"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="238"/>
         <source>File</source>
         <translation>Fichier</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="231"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="238"/>
         <source>Reason</source>
         <translation>Motif</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="258"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="265"/>
         <source>Files not indexed (%1)</source>
         <translation>Fichiers non indexés (%1)</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="263"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="270"/>
         <source>Remove the password in a working copy, then add that copy to the case.</source>
         <translation>Retirez le mot de passe dans une copie de travail, puis ajoutez cette copie à l&apos;affaire.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="264"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="271"/>
         <source>A format the app does not read: convert it in a working copy.</source>
         <translation>Format non lu par l&apos;application : convertissez-le dans une copie de travail.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="265"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="272"/>
         <source>Damaged or truncated: get an intact copy from its source.</source>
         <translation>Endommagé ou tronqué : obtenez une copie intacte auprès de sa source.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="266"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="273"/>
         <source>No text in it (blank, or scanned images only).</source>
         <translation>Aucun texte (document vide, ou images numérisées seulement).</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="267"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="274"/>
         <source>Over a size or count limit: split it, or raise the limit in the settings.</source>
         <translation>Au-delà d&apos;une limite de taille ou de nombre : découpez-le, ou relevez la limite dans les paramètres.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="268"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="275"/>
         <source>Too slow to read: raise the time limit, or split the file.</source>
         <translation>Trop long à lire : relevez la limite de temps, ou découpez le fichier.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="269"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="276"/>
         <source>Needed too much memory: raise the memory limit, or split the file.</source>
         <translation>Trop de mémoire nécessaire : relevez la limite de mémoire, ou découpez le fichier.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="270"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="277"/>
         <source>Check its permissions and that its drive is connected, then index again.</source>
         <translation>Vérifiez ses droits et que son disque est branché, puis indexez à nouveau.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="271"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="278"/>
         <source>It was being written: index again once it is complete.</source>
         <translation>Il était en cours d&apos;écriture : indexez à nouveau une fois qu&apos;il est complet.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="273"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="280"/>
         <source>Refused for safety (bomb, nested archives, a name leaving its archive): examine it apart.</source>
         <translation>Refusé par sécurité (bombe, archives imbriquées, nom sortant de l&apos;archive) : examinez-le à part.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="280"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="287"/>
         <source>unsupported format</source>
         <translation>format non pris en charge</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="281"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="288"/>
         <source>encrypted</source>
         <translation>chiffré</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="282"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="289"/>
         <source>damaged</source>
         <translation>endommagé</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="283"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="290"/>
         <source>no text</source>
         <translation>aucun texte</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="284"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="291"/>
         <source>too large</source>
         <translation>trop volumineux</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="285"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="292"/>
         <source>too slow to read</source>
         <translation>lecture trop longue</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="286"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="293"/>
         <source>too much memory</source>
         <translation>mémoire excessive</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="287"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="294"/>
         <source>unreadable</source>
         <translation>illisible</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="288"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="295"/>
         <source>rejected for safety</source>
         <translation>rejeté par sécurité</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="289"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="296"/>
         <source>changed while read</source>
         <translation>modifié pendant la lecture</translation>
     </message>

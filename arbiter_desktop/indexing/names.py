@@ -1,0 +1,86 @@
+"""Phase 1c: the person and place names of the case's documents (entities/names.py), after their text is
+searchable by words (and their scanned pages recognised), before the semantic layer.
+
+Resumable: each batch of documents is committed with its names and the version of the rules it was read with
+(``document_names``); a stopped or killed run goes on with the documents not yet read, and documents whose text
+changes (OCR, a new version of the file) are read again. Without the model (a source installation without
+spaCy's French model) the phase says so once in the log and leaves the documents for a later run.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from arbiter_desktop.entities.names import VERSION, NameFinder, NamesUnavailable
+from arbiter_desktop.stores import analysis
+from arbiter_desktop.stores.case import Case
+
+log = logging.getLogger(__name__)
+
+BATCH_DOCUMENTS = 32  # documents read and committed together (a kill loses at most one batch)
+BATCH_CHARS = 400_000  # ... or fewer when they are long
+
+
+@dataclass
+class NamesOutcome:
+    documents: int = 0  # documents read
+    names: int = 0  # names found in them
+    seconds: float = 0.0
+    unavailable: str = ""  # why the phase could not run ('' when it ran)
+
+
+class NamesPhase:
+    def __init__(
+        self,
+        case: Case,
+        checkpoint: Callable[[], bool],
+        emit: Callable[[int, int], None],
+        finder: NameFinder | None = None,
+    ) -> None:
+        """``checkpoint()`` is asked before each batch (True: stop); ``emit(done, total)`` after each."""
+        self.case = case
+        self.checkpoint = checkpoint
+        self.emit = emit
+        self.finder = finder if finder is not None else NameFinder()
+
+    def run(self) -> tuple[NamesOutcome, bool]:
+        """(what was done, whether the phase was stopped before the end)."""
+        outcome = NamesOutcome()
+        catalog = self.case.catalog
+        total = len(analysis.unnamed(catalog, VERSION, limit=-1))
+        if not total:
+            return outcome, False
+        started = time.monotonic()
+        after = 0
+        try:
+            while True:
+                if self.checkpoint():
+                    return outcome, True
+                ids = analysis.unnamed(catalog, VERSION, limit=BATCH_DOCUMENTS, after=after)
+                if not ids:
+                    break
+                texts: list[tuple[int, str]] = []
+                chars = 0
+                for document_id in ids:
+                    row = catalog.document(document_id)
+                    texts.append((document_id, row.text if row is not None else ""))
+                    chars += len(texts[-1][1])
+                    if chars >= BATCH_CHARS:
+                        break
+                found = self.finder.find([t for _, t in texts])
+                with catalog.transaction():
+                    for (document_id, text), names in zip(texts, found, strict=True):
+                        analysis.record_names(catalog, document_id, text, names, VERSION)
+                        outcome.names += len(names)
+                outcome.documents += len(texts)
+                after = texts[-1][0]
+                self.emit(outcome.documents, total)
+        except NamesUnavailable as exc:
+            log.warning("person and place names not read: %s", exc)
+            outcome.unavailable = str(exc)
+        finally:
+            outcome.seconds = time.monotonic() - started
+        return outcome, False
