@@ -109,20 +109,18 @@ def _insert_entities(db: sqlite3.Connection, document_id: int, text: str, entiti
     for entity in entities:
         if entity.type in LISTED_TYPES:
             grouped.setdefault((entity.type.value, entity.value), []).append(entity)
+    rows = []
     for (kind, value), same in grouped.items():
         first = same[0]
-        db.execute(
+        entity_id = db.execute(  # one statement: the entity's id whether it is new or known
             "INSERT INTO entities (type, value, display, valid) VALUES (?, ?, ?, ?)"
-            " ON CONFLICT(type, value) DO UPDATE SET valid = max(valid, excluded.valid)",
+            " ON CONFLICT(type, value) DO UPDATE SET valid = max(valid, excluded.valid) RETURNING id",
             (kind, value, first.display, int(any(e.valid for e in same))),
-        )
-        entity_id = db.execute("SELECT id FROM entities WHERE type=? AND value=?", (kind, value)).fetchone()[0]
+        ).fetchone()[0]
         forms = list(dict.fromkeys(text[e.start : e.end] for e in same))
         offsets = [[e.start, e.end] for e in same[:FIRST_OFFSETS]]
-        db.execute(
-            "INSERT INTO document_entities VALUES (?, ?, ?, ?, ?)",
-            (document_id, entity_id, len(same), json.dumps(offsets), json.dumps(forms, ensure_ascii=False)),
-        )
+        rows.append((document_id, entity_id, len(same), json.dumps(offsets), json.dumps(forms, ensure_ascii=False)))
+    db.executemany("INSERT INTO document_entities VALUES (?, ?, ?, ?, ?)", rows)
 
 
 def unanalysed(catalog: Catalog, limit: int = 1000) -> list[int]:
