@@ -106,6 +106,7 @@ class MainWindow(QMainWindow):
     results_shown = Signal(object)  # SearchResult
     hits_marked = Signal(object)  # Marks: hits on screen with their closest sentence marked
     document_shown = Signal()
+    page_shown = Signal(object)  # PageImage: the page image the preview now shows
     exported = Signal(object)  # list[ExportedFile]
 
     def __init__(self, state: gui_state.GuiState) -> None:
@@ -759,6 +760,7 @@ class MainWindow(QMainWindow):
     def _page_ready(self, number: int, image: PageImage) -> None:
         if number == self._page_number:
             self.preview.show_page_image(image)
+            self.page_shown.emit(image)
 
     def _page_failed(self, number: int, message: str) -> None:
         if number == self._page_number:

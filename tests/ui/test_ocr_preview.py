@@ -45,12 +45,14 @@ def test_a_scanned_hit_shows_its_provenance_and_its_words_boxed(
         qtbot.waitUntil(lambda: window.preview.view is not None, timeout=10_000)
         assert "(OCR)" in window.preview.position.text()
         assert window.preview.page_button.isEnabled()
-        with qtbot.waitSignal(window.worker.page_ready, timeout=20_000) as shown:
+        # the window's own signal, on the GUI thread once the preview shows the image (the worker's page_ready
+        # reaches a test's slot on the worker's thread, before the window has drawn the page)
+        with qtbot.waitSignal(window.page_shown, timeout=20_000) as shown:
             window.preview.page_button.setChecked(True)
-        image = shown.args[1]
+        image = shown.args[0]
         assert image.page == 2 and image.height < image.width / 3  # a one-line strip, turned upright as the OCR read it
         assert image.width <= 2000  # rescaled to the pane once turned
-        assert window.preview.marked_boxes == 2  # "MEZIANE" and "conducteur"
+        assert len(image.boxes) == 2 and window.preview.marked_boxes == 2  # "MEZIANE" and "conducteur"
         pixmap = window.preview.page_label.pixmap()
         assert pixmap is not None and not pixmap.isNull()
     finally:
