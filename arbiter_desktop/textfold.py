@@ -7,5 +7,8 @@ import unicodedata
 
 def fold(text: str) -> str:
     """Lowercase without accents: "Enquêteurs" → "enqueteurs", "Œuvre" → "œuvre" (ligatures are kept)."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
+    lowered = text.lower()
+    if lowered.isascii():  # most words: nothing to decompose
+        return lowered
+    decomposed = unicodedata.normalize("NFKD", lowered)
     return "".join(c for c in decomposed if not unicodedata.combining(c))

@@ -60,7 +60,7 @@ from arbiter_desktop.search.highlight import (
     sentence_spans,
     window_around,
 )
-from arbiter_desktop.search.lexical_query import Compiled, QueryCompiler
+from arbiter_desktop.search.lexical_query import Compiled, Matchers, QueryCompiler
 from arbiter_desktop.search.query import is_natural, parse
 from arbiter_desktop.search.ranker import FEATURES, HEAD, Candidate, LearnedRanker, head_features, shipped_ranker
 from arbiter_desktop.search.rerank import Reranker
@@ -237,7 +237,9 @@ class SearchEngine:
             fused = self.fuse(request, retrieval)
             ranked = sorted(fused, key=lambda c: -fused[c])
         head = ranked[: max(RETRIEVAL_DEPTH, request.top * 5)]
-        chunks = self.case.catalog.chunks(head)
+        # the head's texts are read when the order depends on them; otherwise only those of the hits kept
+        by_text = request.mode is SearchMode.FULL or (not request.query.strip() and bool(request.entity))
+        chunks = self.case.catalog.chunks(head, with_text=by_text)
         if len(chunks) < len(head) and not last:
             return None
         metas = self.case.catalog.documents_meta([c.document_id for c in chunks.values()])
@@ -263,6 +265,9 @@ class SearchEngine:
         if not request.query.strip() and request.entity:  # each document's passage: where the entity is written
             ranked = sorted(ranked, key=lambda c: not find_matches(chunks[c].text, compiled.matchers))
         kept, copies = self._collapse(ranked, chunks, request.top)
+        if not by_text:
+            read = self.case.catalog.chunks([c.id for c in kept])
+            kept = [read[c.id] for c in kept if c.id in read]
         if copies:
             metas.update(self.case.catalog.documents_meta([d for ds in copies.values() for d in ds]))
             copies = {
@@ -595,6 +600,7 @@ class SearchEngine:
     ) -> list[Hit]:
         width = self.settings.passage_chars
         hits: list[Hit] = []
+        matchers = self._matchers_of([c.id for c in kept], compiled.matchers)
         for chunk in kept:
             meta = metas.get(chunk.document_id)
             if meta is None:
@@ -633,8 +639,18 @@ class SearchEngine:
                     if m is not None and m.paths
                 ),
             )
-            hits.append(self._hit(ranked, chunk, meta, find_matches(chunk.text, compiled.matchers), None, width))
+            hits.append(self._hit(ranked, chunk, meta, find_matches(chunk.text, matchers(chunk.id)), None, width))
         return hits
+
+    def _matchers_of(self, chunk_ids: Sequence[int], matchers: Matchers) -> Callable[[int], Matchers]:
+        """The matchers to highlight each of ``chunk_ids`` with: a chunk that holds none of the query's entities
+        (the index says so from its entity keys, which are those of the chunk's text) is not searched for them —
+        reading a passage's entities costs ten times its words."""
+        if not matchers.entities:
+            return lambda _: matchers
+        holding = self.case.lexical.chunks_holding("entities", matchers.entities, chunk_ids)
+        without = replace(matchers, entities=set())
+        return lambda chunk_id: matchers if chunk_id in holding else without
 
     def _hit(
         self,

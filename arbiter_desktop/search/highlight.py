@@ -10,11 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from arbiter_desktop.chunking.derived import acronym_key
-from arbiter_desktop.entities import find_entities
-from arbiter_desktop.noisytext import ocr_key
+from arbiter_desktop.search.analysed import analysed
 from arbiter_desktop.search.lexical_query import Matchers
-from arbiter_desktop.stores.lexical import EXACT, FRENCH, analyze
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +23,6 @@ class Match:
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"»)\]]*\s+|\n+")
-_WORD = re.compile(r"[^\W_]+")
 
 
 def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
@@ -65,44 +61,48 @@ class Passage:
 
 
 def find_matches(text: str, matchers: Matchers) -> list[Match]:
-    """Every place in ``text`` that a query term matches, sorted and without overlaps."""
+    """Every place in ``text`` that a query term matches, sorted and without overlaps.
+
+    The text is read as the index reads it (search/analysed.py: its words' stems, folded forms, OCR keys and
+    acronyms, analysed once per distinct word and kept for the passages of the next searches), and each of the
+    query's terms is looked up in it rather than each word of the text tested against the query."""
     if matchers.is_empty():
         return []
+    passage = analysed(text)
+    spans = passage.token_spans
+    stemmed = passage.stemmed
     found: list[tuple[int, int]] = []
     origin_at: dict[int, str] = {}
-    stemmed = analyze(text, FRENCH)
-    exact = analyze(text, EXACT)
-    for token in stemmed:
-        if token.text in matchers.stems:
-            found.append((token.start, token.end))
-            if token.text in matchers.origins:
-                origin_at[token.start] = matchers.origins[token.text]
-    for token in exact:
-        if token.text in matchers.exact or any(p.fullmatch(token.text) for p in matchers.patterns):
-            found.append((token.start, token.end))
-    if matchers.phrases:
-        terms = [t.text for t in stemmed]
-        for phrase in matchers.phrases:
-            n = len(phrase)
-            for i in range(len(terms) - n + 1):
-                if terms[i : i + n] == phrase:
-                    found.append((stemmed[i].start, stemmed[i + n - 1].end))
-                    origin = matchers.origins.get(" ".join(phrase))
-                    if origin:
-                        origin_at[stemmed[i].start] = origin
+    if matchers.stems:  # one pass over the tokens: cheaper than a position map for the few terms of a query
+        for i, stem in enumerate(stemmed):
+            if stem in matchers.stems:
+                found.append(spans[i])
+                if stem in matchers.origins:
+                    origin_at[spans[i][0]] = matchers.origins[stem]
+    if matchers.exact:
+        found += (spans[i] for i, word in enumerate(passage.exact) if word in matchers.exact)
+    if matchers.patterns:
+        found += (spans[i] for i in passage.pattern_positions(matchers.patterns))
+    for phrase in matchers.phrases:
+        n = len(phrase)
+        origin = matchers.origins.get(" ".join(phrase))
+        for i, stem in enumerate(stemmed):
+            if stem == phrase[0] and stemmed[i : i + n] == phrase:
+                found.append((spans[i][0], spans[i + n - 1][1]))
+                if origin:
+                    origin_at[spans[i][0]] = origin
     if matchers.entities:
-        for entity in find_entities(text):
+        for entity in passage.entities:
             if not matchers.entities.isdisjoint(entity.all_keys()):
                 found.append((entity.start, entity.end))
     if matchers.ocr_keys or matchers.acronyms:
-        for m in _WORD.finditer(text):
-            word = m.group(0)
-            if ocr_key(word) in matchers.ocr_keys:  # words as a bad OCR read them ("scootcr" for "scooter")
-                found.append((m.start(), m.end()))
-            elif word.isupper() and acronym_key(word) in matchers.acronyms:  # "CI", as written
-                found.append((m.start(), m.end()))
-                if acronym_key(word) in matchers.origins:
-                    origin_at[m.start()] = matchers.origins[acronym_key(word)]
+        for span, (_, _, key, capitals) in zip(passage.word_spans, passage.forms, strict=True):
+            if key and key in matchers.ocr_keys:  # words as a bad OCR read them ("scootcr" for "scooter")
+                found.append(span)
+            elif capitals and capitals in matchers.acronyms:  # "CI", as written
+                found.append(span)
+                if capitals in matchers.origins:
+                    origin_at[span[0]] = matchers.origins[capitals]
     return [Match(s, e, text[s:e], origin_at.get(s, "")) for s, e in _merge(found)]
 
 

@@ -21,7 +21,8 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from arbiter_desktop.search.features import Unit, analysed, evidence
+from arbiter_desktop.search.analysed import analysed
+from arbiter_desktop.search.features import Unit, evidence
 from arbiter_desktop.search.fusion import MISSING_BELOW, QueryShape, standardised
 from arbiter_desktop.search.lexical_query import Matchers
 

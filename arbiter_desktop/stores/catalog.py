@@ -834,6 +834,21 @@ class Catalog:
             paths=self.paths_of(int(row[0])),
         )
 
+    def paths_of_many(self, document_ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
+        """:meth:`paths_of` for many documents at once (a document no file references has none)."""
+        files: dict[int, list[str]] = {}
+        members: dict[int, list[str]] = {}
+        for i in range(0, len(document_ids), 500):
+            part = list(document_ids[i : i + 500])
+            marks = ",".join("?" * len(part))
+            for table, column, into in (("files", "path", files), ("members", "location", members)):
+                rows = self.db.execute(
+                    f"SELECT document_id, {column} FROM {table} WHERE document_id IN ({marks})", part
+                )
+                for document_id, value in rows:
+                    into.setdefault(int(document_id), []).append(str(value))
+        return {d: tuple(sorted(files.get(d, ()))) + tuple(sorted(members.get(d, ()))) for d in document_ids}
+
     def documents_meta(self, document_ids: Sequence[int]) -> dict[int, DocumentMeta]:
         found: dict[int, DocumentMeta] = {}
         ids = list(dict.fromkeys(document_ids))
@@ -843,6 +858,7 @@ class Catalog:
             rows = self.db.execute(
                 f"SELECT id, sha256, kind, title, pages, date FROM documents WHERE id IN ({marks})", part
             )
+            paths = self.paths_of_many(part)
             for doc_id, sha, kind, title, pages, date in rows:
                 found[int(doc_id)] = DocumentMeta(
                     id=int(doc_id),
@@ -851,7 +867,7 @@ class Catalog:
                     title=str(title),
                     pages=_pages(pages),
                     date=datetime.fromisoformat(date) if date else None,
-                    paths=self.paths_of(int(doc_id)),
+                    paths=paths[int(doc_id)],
                 )
         return found
 
@@ -864,17 +880,26 @@ class Catalog:
         )
         return [Chunk(*r) for r in rows]
 
-    def chunks(self, chunk_ids: Sequence[int]) -> dict[int, Chunk]:
+    def chunks(self, chunk_ids: Sequence[int], with_text: bool = True) -> dict[int, Chunk]:
+        """The chunks of these ids that exist. ``with_text=False``: their places only, ``text`` left empty — a
+        search ranks and groups 250 chunks but shows 50, and reading a chunk's text reads its document's."""
         found: dict[int, Chunk] = {}
         for i in range(0, len(chunk_ids), 500):
             part = list(chunk_ids[i : i + 500])
             marks = ",".join("?" * len(part))
-            rows = self.db.execute(
-                "SELECT c.id, c.document_id, c.ordinal, c.start, c.end, c.page,"
-                " substr(d.text, c.start + 1, c.end - c.start) FROM chunks c"
-                f" JOIN documents d ON d.id = c.document_id WHERE c.id IN ({marks})",
-                part,
-            )
+            if with_text:
+                rows = self.db.execute(
+                    "SELECT c.id, c.document_id, c.ordinal, c.start, c.end, c.page,"
+                    " substr(d.text, c.start + 1, c.end - c.start) FROM chunks c"
+                    f" JOIN documents d ON d.id = c.document_id WHERE c.id IN ({marks})",
+                    part,
+                )
+            else:
+                rows = self.db.execute(
+                    "SELECT c.id, c.document_id, c.ordinal, c.start, c.end, c.page, '' FROM chunks c"
+                    f" JOIN documents d ON d.id = c.document_id WHERE c.id IN ({marks})",
+                    part,
+                )
             found.update({int(r[0]): Chunk(*r) for r in rows})
         return found
 

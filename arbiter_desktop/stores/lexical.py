@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import tantivy
 
@@ -64,8 +64,7 @@ def analyzers() -> dict[str, Any]:
     }
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):  # a tuple: made by the hundred per passage, ~3x cheaper to build than a dataclass
     text: str  # the analysed term
     start: int  # character offsets in the analysed string
     end: int
@@ -274,6 +273,25 @@ class LexicalStore:
         except ValueError as exc:
             raise self._damaged(str(exc)) from exc
         return [int(d) for d in document_ids if d is not None]
+
+    def chunks_holding(self, field: str, terms: Iterable[str], chunk_ids: Sequence[int]) -> set[int]:
+        """Which of ``chunk_ids`` hold one of ``terms`` in ``field`` (the index's terms: entity keys, OCR keys…)."""
+        values = sorted(set(terms))
+        if not values or not chunk_ids:
+            return set()
+        query = self.boolean(
+            [
+                ("must", tantivy.Query.term_set_query(self.schema, "chunk_id", list(chunk_ids))),
+                ("must", tantivy.Query.term_set_query(self.schema, field, values)),
+            ]
+        )
+        try:
+            searcher = self.index.searcher()
+            result = searcher.search(query, limit=len(chunk_ids), count=False)
+            found = searcher.fast_field_values("chunk_id", [address for _, address in result.hits])
+        except ValueError as exc:
+            raise self._damaged(str(exc)) from exc
+        return {int(c) for c in found if c is not None}
 
     def doc_freq(self, field: str, term: str) -> int:
         return int(self.index.searcher().doc_freq(field, term))

@@ -4,8 +4,9 @@ from pathlib import Path
 
 from support import session_of, write
 
+from arbiter_desktop.search.analysed import Analysed
 from arbiter_desktop.search.expansion import default_lexicon
-from arbiter_desktop.search.features import Analysed, evidence, identifier_matchers, units_of
+from arbiter_desktop.search.features import evidence, identifier_matchers, units_of
 from arbiter_desktop.search.lexical_query import QueryCompiler
 from arbiter_desktop.stores.case import Case
 
