@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -47,7 +48,7 @@ def reference_matches(text: str, matchers: Matchers) -> list[Match]:
     for entity in find_entities(text) if matchers.entities else []:
         if not matchers.entities.isdisjoint(entity.all_keys()):
             found.append((entity.start, entity.end))
-    for word in __import__("re").finditer(r"[^\W_]+", text):
+    for word in re.finditer(r"[^\W_]+", text):
         if ocr_key(word.group(0)) in matchers.ocr_keys:
             found.append(word.span())
         elif word.group(0).isupper() and acronym_key(word.group(0)) in matchers.acronyms:
