@@ -65,16 +65,14 @@ class Analysed:
     text: str
     stemmed: list[str] = field(init=False)
     exact: list[str] = field(init=False)
-    words: list[str] = field(init=False, repr=False)  # the words ([^\\W_]+), in order
     word_spans: list[tuple[int, int]] = field(init=False, repr=False)  # (start, end) of each word
     forms: list[Forms] = field(init=False, repr=False)  # each word's forms (word_forms)
     _patterns: dict[str, list[int]] = field(init=False, default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         found = list(_WORD.finditer(self.text))
-        self.words = [m.group(0) for m in found]
         self.word_spans = [m.span() for m in found]
-        self.forms = word_forms(self.words)
+        self.forms = word_forms([m.group(0) for m in found])
         tokens = [f for f in self.forms if f[0]]
         self.stemmed = [f[0] for f in tokens]
         self.exact = [f[1] for f in tokens]

@@ -810,9 +810,7 @@ class Catalog:
 
     def paths_of(self, document_id: int) -> tuple[str, ...]:
         """The files holding the document, then the members of containers holding it (by location)."""
-        rows = self.db.execute("SELECT path FROM files WHERE document_id=? ORDER BY path", (document_id,))
-        members = self.db.execute("SELECT location FROM members WHERE document_id=? ORDER BY location", (document_id,))
-        return tuple(str(r[0]) for r in rows) + tuple(str(r[0]) for r in members)
+        return self.paths_of_many([document_id])[document_id]
 
     def document(self, document_id: int) -> DocumentRow | None:
         row = self.db.execute(
@@ -835,7 +833,8 @@ class Catalog:
         )
 
     def paths_of_many(self, document_ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
-        """:meth:`paths_of` for many documents at once (a document no file references has none)."""
+        """:meth:`paths_of` of each of ``document_ids``, in two queries (a document no file references has none);
+        paths sorted by code point, as SQLite's binary collation sorts UTF-8."""
         files: dict[int, list[str]] = {}
         members: dict[int, list[str]] = {}
         for i in range(0, len(document_ids), 500):
@@ -887,19 +886,12 @@ class Catalog:
         for i in range(0, len(chunk_ids), 500):
             part = list(chunk_ids[i : i + 500])
             marks = ",".join("?" * len(part))
-            if with_text:
-                rows = self.db.execute(
-                    "SELECT c.id, c.document_id, c.ordinal, c.start, c.end, c.page,"
-                    " substr(d.text, c.start + 1, c.end - c.start) FROM chunks c"
-                    f" JOIN documents d ON d.id = c.document_id WHERE c.id IN ({marks})",
-                    part,
-                )
-            else:
-                rows = self.db.execute(
-                    "SELECT c.id, c.document_id, c.ordinal, c.start, c.end, c.page, '' FROM chunks c"
-                    f" JOIN documents d ON d.id = c.document_id WHERE c.id IN ({marks})",
-                    part,
-                )
+            text = "substr(d.text, c.start + 1, c.end - c.start)" if with_text else "''"
+            rows = self.db.execute(
+                f"SELECT c.id, c.document_id, c.ordinal, c.start, c.end, c.page, {text} FROM chunks c"
+                f" JOIN documents d ON d.id = c.document_id WHERE c.id IN ({marks})",
+                part,
+            )
             found.update({int(r[0]): Chunk(*r) for r in rows})
         return found
 

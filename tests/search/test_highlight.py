@@ -53,7 +53,8 @@ def reference_matches(text: str, matchers: Matchers) -> list[Match]:
             found.append(word.span())
         elif word.group(0).isupper() and acronym_key(word.group(0)) in matchers.acronyms:
             found.append(word.span())
-            origin_at[word.start()] = matchers.origins.get(acronym_key(word.group(0)), origin_at.get(word.start(), ""))
+            if acronym_key(word.group(0)) in matchers.origins:
+                origin_at[word.start()] = matchers.origins[acronym_key(word.group(0))]
     return [Match(s, e, text[s:e], origin_at.get(s, "")) for s, e in _merge(found)]
 
 
