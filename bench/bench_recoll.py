@@ -8,7 +8,9 @@ font), DOCX, ODT and UTF-8 text (``bench_indexing.write_documents``, kept in ``b
 * Arbiter: ``python -m arbiter_desktop index CASE FOLDER --no-semantic --cores N``, the command a user runs, into
   a new case, with every core of the machine as Recoll uses them (Arbiter's default leaves one core to the window;
   ``--scaling`` measures each number of cores): its text phase only (discovery, hashing, extraction in worker
-  processes, chunking, catalog, tantivy), with ``--profile`` (where its time went).
+  processes, chunking, catalog, tantivy), with ``--profile`` (where its time went) and ``--no-names`` (the people
+  and places read by spaCy's NER form a phase after the text, when every file is already searchable by its words;
+  Recoll has no such step).
 * Recoll: ``recollindex -c CONFDIR`` with a configuration directory of its own: ``topdirs`` = the folder,
   ``indexstemminglanguages = french`` (Arbiter stems French; Recoll's default is English) and ``noaspell = 1``
   (no spelling dictionary: Arbiter builds none), ``idxniceprio`` = the benchmark's own niceness (Recoll sets its
@@ -213,8 +215,8 @@ def run_arbiter(folder: Path, work: Path, cores: int | None = None, checkout: Pa
     log = work / "arbiter-index.log"
     profile = work / "arbiter-profile.json"
     command = ["-m", "arbiter_desktop", "index", str(case), str(folder), "--no-semantic"]
-    if checkout is None:
-        command += ["--profile", str(profile)]
+    if checkout is None:  # the text phase only: the names phase runs after it, on documents already searchable
+        command += ["--profile", str(profile), "--no-names"]
     if cores is not None and checkout is None:
         command += ["--cores", str(cores)]
     env = python_env() if checkout is None else {**python_env(), "PYTHONPATH": str(checkout)}
