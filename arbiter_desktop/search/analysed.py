@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import operator
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -22,9 +23,10 @@ from arbiter_desktop.noisytext import ocr_key
 from arbiter_desktop.search.lexical_query import Matchers
 from arbiter_desktop.stores.lexical import EXACT, FRENCH, analyzers
 
-_WORD = re.compile(r"[^\W_]+")
+_WORD = re.compile(r"([^\W_]+)")  # in a group: split() gives the words between their separators
 
 Forms = tuple[str, str, str, str]  # a word's stem, folded form, OCR key, acronym key ("" for none)
+_STEM, _EXACT = operator.itemgetter(0), operator.itemgetter(1)
 FORMS_KEPT = 200_000  # distinct words whose forms are kept (a large case's vocabulary; ~40 MB at most)
 _FORMS: dict[str, Forms] = {}
 
@@ -33,6 +35,9 @@ def word_forms(words: Sequence[str]) -> list[Forms]:
     """The forms of each word (one of ``[^\\W_]+``): its stem and its folded form as the index's analyzers give
     them ("" for both when they drop it), its OCR key (noisytext.py), and its acronym key when it is written in
     capitals. The words not seen before are analysed together, one call per analyzer."""
+    found = list(map(_FORMS.get, words))  # the common case: every word seen before (no Python loop)
+    if None not in found:
+        return found  # type: ignore[return-value]
     missing = [w for w in dict.fromkeys(words) if w not in _FORMS]
     if missing:
         if len(_FORMS) + len(missing) > FORMS_KEPT:
@@ -70,12 +75,14 @@ class Analysed:
     _patterns: dict[str, list[int]] = field(init=False, default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
-        found = list(_WORD.finditer(self.text))
-        self.word_spans = [m.span() for m in found]
-        self.forms = word_forms([m.group(0) for m in found])
-        tokens = [f for f in self.forms if f[0]]
-        self.stemmed = [f[0] for f in tokens]
-        self.exact = [f[1] for f in tokens]
+        # [separator, word, separator, word, …, separator]: the words and their ends without a match object each
+        parts = _WORD.split(self.text)
+        ends = list(itertools.accumulate(map(len, parts)))
+        self.word_spans = list(zip(ends[0::2], ends[1::2], strict=False))  # the last separator ends no word
+        self.forms = word_forms(parts[1::2])
+        tokens = list(filter(_STEM, self.forms))
+        self.stemmed = list(map(_STEM, tokens))
+        self.exact = list(map(_EXACT, tokens))
 
     @cached_property
     def stem_positions(self) -> dict[str, list[int]]:
