@@ -11,7 +11,7 @@ import numpy.typing as npt
 
 SHINGLE = 5  # characters per shingle (letters and digits only)
 PERMUTATIONS = 126
-BANDS = 42  # LSH: documents sharing one band's rows are candidates (3 rows a band: P = 0.996 at similarity 0.5)
+BANDS = 42  # LSH: 3 rows a band; documents sharing two bands are candidates (P = 0.974 at similarity 0.5: analysis.py)
 ROWS = PERMUTATIONS // BANDS
 # Estimated Jaccard similarity of shingle sets from which two documents are one: a typed PV and its OCR scan
 # (accents lost, "rn" for "m", stray characters) measure 0.55–0.8; two PVs written from one template with

@@ -103,6 +103,7 @@ IDENTIFIER_DEPTH = 1000  # chunks looked up for holding an identifier of the que
 SNAPSHOT_ATTEMPTS = 3  # searches on newer catalog snapshots while the index is ahead of the one read
 
 
+NEAR_DUPLICATES_KEPT = 100_000  # documents whose near-duplicates are kept between searches of one generation
 QUERY_VECTORS_KEPT = 256  # query embeddings kept (a query searched again, in another mode or with other filters)
 
 
@@ -128,6 +129,7 @@ class SearchEngine:
         self._query_lock = threading.Lock()
         self._embedder_thread: ThreadPoolExecutor | None = None
         self._coverage: tuple[int, Coverage] | None = None
+        self._near: tuple[int, dict[int, list[int]]] = (-1, {})  # near-duplicates by document, for a generation
 
     def check_mode(self, mode: SearchMode) -> None:
         check_mode(mode, self.embedder)
@@ -557,8 +559,7 @@ class SearchEngine:
             if chunk.document_id in absorbed or taken.get(chunk.document_id, 0) >= per_doc:
                 continue
             if group and chunk.document_id not in taken:
-                near = analysis.near_duplicates(self.case.catalog, [chunk.document_id]).get(chunk.document_id, [])
-                near = [d for d in near if d not in taken]
+                near = [d for d in self._near_duplicates(chunk.document_id) if d not in taken]
                 if near:
                     copies[chunk.document_id] = near
                     absorbed.update(near)
@@ -567,6 +568,19 @@ class SearchEngine:
             if len(kept) >= top:
                 break
         return kept, copies
+
+    def _near_duplicates(self, document_id: int) -> list[int]:
+        """The document's near-duplicates (analysis.near_duplicates), kept until the index's generation changes:
+        the next searches show many of the same documents."""
+        generation, known = self._near
+        if generation != self._generation or len(known) > NEAR_DUPLICATES_KEPT:
+            known = {}
+            self._near = (self._generation, known)
+        found = known.get(document_id)
+        if found is None:
+            found = analysis.near_duplicates(self.case.catalog, [document_id]).get(document_id, [])
+            known[document_id] = found
+        return found
 
     def _filters(self, request: SearchRequest) -> Filters:
         """The request's filters, its entity filter resolved to the documents holding the entity."""

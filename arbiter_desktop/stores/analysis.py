@@ -224,6 +224,15 @@ def live_documents(catalog: Catalog) -> dict[int, str]:
     return {int(d): str(s) for d, s in rows}
 
 
+# Candidates share at least this many LSH bands. Text common to many documents (a template's headings, an article
+# of law quoted everywhere) makes band keys that hundreds of documents hold: with one shared band enough, a
+# document of a case full of them had ~350 candidates whose signatures were all read and compared (a search of 50
+# hits took 400 ms on 13k such documents, all to find none); with two, ~8. Two documents at the threshold of
+# similarity share 5 of the 42 bands on average: they are candidates with a probability of 0.974 (0.996 with one
+# band), 0.995 at similarity 0.55 and above 0.999 from 0.6 (a typed PV and its OCR scan measure 0.55-0.8).
+MIN_SHARED_BANDS = 2
+
+
 def near_duplicates(catalog: Catalog, document_ids: Sequence[int]) -> dict[int, list[int]]:
     """For each document, the other documents of the case whose text is nearly the same (estimated similarity
     of their shingles ≥ :data:`minhash.THRESHOLD`) and whose numbers and entities agree
@@ -236,10 +245,11 @@ def near_duplicates(catalog: Catalog, document_ids: Sequence[int]) -> dict[int, 
         if own is None:
             continue
         rows = catalog.db.execute(
-            "SELECT DISTINCT b2.document_id FROM document_bands b1 JOIN document_bands b2 ON b1.key = b2.key"
-            " WHERE b1.document_id = ? AND b2.document_id != ?"
-            " AND EXISTS (SELECT 1 FROM files f WHERE f.document_id = b2.document_id)",
-            (document_id, document_id),
+            "SELECT candidate FROM (SELECT b2.document_id AS candidate FROM document_bands b1"
+            " JOIN document_bands b2 ON b1.key = b2.key WHERE b1.document_id = ? AND b2.document_id != ?"
+            " GROUP BY b2.document_id HAVING COUNT(*) >= ?)"
+            " WHERE EXISTS (SELECT 1 FROM files f WHERE f.document_id = candidate)",
+            (document_id, document_id, MIN_SHARED_BANDS),
         )
         candidates = [int(r[0]) for r in rows]
         others = _analysed(catalog, candidates)

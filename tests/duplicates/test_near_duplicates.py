@@ -8,12 +8,14 @@ import unicodedata
 from pathlib import Path
 
 import docx
+import numpy as np
 from fpdf import FPDF
 from support import session_of, write
 
 from arbiter_desktop import app
+from arbiter_desktop.chunking.derived import TextAnalysis
 from arbiter_desktop.config.settings import Settings
-from arbiter_desktop.domain import SearchMode, SearchRequest
+from arbiter_desktop.domain import Extraction, FileFingerprint, FileKind, SearchMode, SearchRequest
 from arbiter_desktop.duplicates import minhash
 from arbiter_desktop.stores import analysis
 from arbiter_desktop.stores.case import Case
@@ -218,3 +220,31 @@ def test_the_document_shown_for_a_group_does_not_depend_on_indexing_order(tmp_pa
         finally:
             case.close()
     assert shown == [("pv.txt", "pv_copie.txt")] * 2
+
+
+def test_candidates_share_two_bands(case: Case) -> None:
+    """Documents that share one LSH band only (text common to many documents) are not compared at all; sharing
+    two is enough. Each signature below agrees with the first on 2 of the 3 rows of every other band: similar
+    enough (~0.67) once compared."""
+    rng = np.random.default_rng(5)
+    first = rng.integers(1, 2**32 - 1, size=minhash.PERMUTATIONS, dtype=np.uint32)
+
+    def sharing(bands: int) -> np.ndarray:
+        other = first.copy()
+        for band in range(bands, minhash.BANDS):
+            other[band * minhash.ROWS] += 1  # one row of the band differs: the band's key differs
+        return other
+
+    catalog = case.catalog
+    source = catalog.add_source("/case")
+    ids = []
+    with catalog.transaction():
+        for n, sig in enumerate([first, sharing(1), sharing(2)]):
+            text = f"document {n}"
+            sha = f"{n:064x}"
+            document_id = catalog.add_document(sha, FileKind.TEXT, 10, Extraction(text=text, pages=()), [])
+            catalog.upsert_file(source, FileFingerprint(f"/case/{n}.txt", 10, 0, sha, FileKind.TEXT), document_id)
+            analysis.record(catalog, document_id, text, TextAnalysis((), minhash.to_bytes(sig), '{"d": "", "e": []}'))
+            ids.append(document_id)
+    assert minhash.similarity(first, sharing(1)) > minhash.THRESHOLD
+    assert analysis.near_duplicates(catalog, [ids[0]]) == {ids[0]: [ids[2]]}
