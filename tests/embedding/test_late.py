@@ -4,10 +4,11 @@ import numpy as np
 import pytest
 
 from arbiter_desktop.config import paths
+from arbiter_desktop.config.models import DEFAULT_EMBEDDER
 from arbiter_desktop.embedding.gguf import GgufEmbedder
 from arbiter_desktop.embedding.late import LateChunker
 
-GEMMA = paths.models_dir() / "embeddinggemma-300m-q8_0.gguf"
+GEMMA = paths.models_dir() / DEFAULT_EMBEDDER
 
 pytestmark = [
     pytest.mark.slow,

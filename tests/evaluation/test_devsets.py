@@ -13,6 +13,7 @@ from support import EVALDATA
 
 from arbiter_desktop import app
 from arbiter_desktop.config import paths
+from arbiter_desktop.config.models import DEFAULT_EMBEDDER
 from arbiter_desktop.domain import SearchMode
 from arbiter_desktop.embedding.gguf import GgufEmbedder
 from arbiter_desktop.evaluation import beir
@@ -22,7 +23,7 @@ from arbiter_desktop.session import CaseSession, ModelLoaders
 
 pytestmark = pytest.mark.slow
 
-GEMMA = paths.models_dir() / "embeddinggemma-300m-q8_0.gguf"
+GEMMA = paths.models_dir() / DEFAULT_EMBEDDER
 
 
 def _dataset(name: str) -> Path:
