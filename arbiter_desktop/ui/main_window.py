@@ -307,6 +307,9 @@ class MainWindow(QMainWindow):
         self.results_view.setWordWrap(True)
         self.results_view.setLayoutMode(QListView.LayoutMode.Batched)  # lays out 50 rich hits without a stall
         self.results_view.setBatchSize(4)  # ~4 ms of text layout a hit: a batch holds the event loop ~15 ms
+        # The scroll bar always there: a batched layout whose first rows bring the bar narrows the viewport under it,
+        # and the list then drew no row until something else laid it out again (a text-mode search showed none).
+        self.results_view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.results_view.setAlternatingRowColors(True)
         palette = self.results_view.palette()  # a light selection keeps the highlighted passage readable
         palette.setColor(QPalette.ColorRole.Highlight, QColor("#e4ecf6"))

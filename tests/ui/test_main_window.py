@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 from support import write
 
 from arbiter_desktop import app
-from arbiter_desktop.domain import SearchResult
+from arbiter_desktop.domain import SearchMode, SearchResult
 from arbiter_desktop.embedding.base import HashingEmbedder
 from arbiter_desktop.indexing.job import IndexReport
 from arbiter_desktop.session import ModelLoaders
@@ -327,3 +327,24 @@ def test_the_hit_list_shows_first_then_the_closest_sentences_of_the_hits_on_scre
     assert window.result is not None and window.result.hits[0] == hit  # what tags and exports take
     assert SEMANTIC_STYLE in str(window.results.index(0).data(HtmlRole))  # drawn underlined in place
     window.close()
+
+
+def test_the_hits_of_a_text_search_are_drawn(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
+    """More hits than the list shows at once, in the text mode (no marks come to lay the list out again): the rows
+    are drawn, not only counted (a batched layout narrowed by its own scroll bar once drew none)."""
+    with qtbot.waitSignal(window.indexing.finished, timeout=INDEXING_TIMEOUT_MS):
+        window.index_paths([_many(tmp_path / "src", 30)])
+    window.mode.setCurrentIndex(window.mode.findData(SearchMode.LEXICAL.value))
+    result = _search(qtbot, window, "gare")
+    assert len(result.hits) >= 10
+
+    def dark_pixels() -> int:
+        image = window.results_view.viewport().grab().toImage()
+        return sum(
+            1
+            for y in range(0, image.height(), 3)
+            for x in range(0, image.width(), 3)
+            if image.pixelColor(x, y).lightness() < 128
+        )
+
+    qtbot.waitUntil(lambda: dark_pixels() > 100, timeout=10_000)
