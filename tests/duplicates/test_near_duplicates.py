@@ -16,6 +16,7 @@ from arbiter_desktop import app
 from arbiter_desktop.chunking.derived import TextAnalysis
 from arbiter_desktop.config.settings import Settings
 from arbiter_desktop.domain import Extraction, FileFingerprint, FileKind, SearchMode, SearchRequest
+from arbiter_desktop.duplicates import facts as doc_facts
 from arbiter_desktop.duplicates import minhash
 from arbiter_desktop.stores import analysis
 from arbiter_desktop.stores.case import Case
@@ -244,7 +245,8 @@ def test_candidates_share_two_bands(case: Case) -> None:
             sha = f"{n:064x}"
             document_id = catalog.add_document(sha, FileKind.TEXT, 10, Extraction(text=text, pages=()), [])
             catalog.upsert_file(source, FileFingerprint(f"/case/{n}.txt", 10, 0, sha, FileKind.TEXT), document_id)
-            analysis.record(catalog, document_id, text, TextAnalysis((), minhash.to_bytes(sig), '{"d": "", "e": []}'))
+            no_facts = doc_facts.Facts((), ()).to_json()
+            analysis.record(catalog, document_id, text, TextAnalysis((), minhash.to_bytes(sig), no_facts))
             ids.append(document_id)
     assert minhash.similarity(first, sharing(1)) > minhash.THRESHOLD
     assert analysis.near_duplicates(catalog, [ids[0]]) == {ids[0]: [ids[2]]}
