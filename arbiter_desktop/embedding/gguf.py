@@ -1,7 +1,8 @@
 """A GGUF embedding model run by llama-cpp-python, with the model's own prompts and pooling.
 
-Only this package and ``search/`` import llama_cpp. ``OMP_WAIT_POLICY=PASSIVE`` is set before the import:
-with the default, OpenMP threads spin and any other busy process slows every call down by 50x.
+Only this package and ``search/`` import llama_cpp. How its OpenMP threads wait (``OMP_WAIT_POLICY=PASSIVE`` and a
+short ``GOMP_SPINCOUNT``) is set when the package is imported, before any native library loads (see
+``arbiter_desktop.THREADS_ENVIRONMENT``): set later, it may be ignored.
 """
 
 from __future__ import annotations
@@ -11,11 +12,12 @@ import hashlib
 import importlib
 import json
 import logging
-import os
+import threading
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -33,6 +35,8 @@ GGUF_MAGIC = b"GGUF"
 # the plain path until measured.
 FLASH_ATTENTION_FAMILIES = frozenset({"e5", "embeddinggemma"})
 HOLD_STEP_S = 0.002  # how often a held computation looks again (see GgufEmbedder.hold_while)
+
+T = TypeVar("T")
 
 
 class ModelError(Exception):
@@ -87,7 +91,6 @@ class _KeepOutput:
 
 def load_llama_cpp() -> Any:
     """The llama_cpp module, with llama.cpp's CPU variant for this processor registered (before any model)."""
-    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # OpenMP threads must not spin between calls
     try:
         lib = importlib.import_module("llama_cpp")
     except ImportError as exc:  # pragma: no cover - the set-up installs it
@@ -106,9 +109,33 @@ def load_llama_cpp() -> Any:
 
 
 class GgufEmbedder:
+    """A GGUF embedding model. Every call into llama.cpp runs on one thread of the model's own (:meth:`_run`):
+    libgomp keeps a pool of OpenMP threads per calling thread, and once the pools of several callers (the thread
+    that loaded the model, a search's, the marks') outnumber the cores, it stops letting any thread wait awake at
+    a barrier (``GOMP_SPINCOUNT``): a short query's embedding measured 21 ms from one caller, 40 ms from a second."""
+
     def __init__(self, path: Path, threads: int = 2, n_ctx: int = 512) -> None:
         check_model_file(path)
         self.threads = threads
+        self._runner = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"model-{path.stem}")
+        self._runner_thread: threading.Thread | None = None
+        try:
+            self._run(self._load, path, threads, n_ctx)
+        except BaseException:
+            self._runner.shutdown(wait=False)
+            raise
+
+    def _run(self, call: Callable[..., T], *args: Any) -> T:
+        """``call(*args)`` on the model's thread (at once when already there)."""
+        if threading.current_thread() is self._runner_thread:
+            return call(*args)
+        return self._runner.submit(self._on_runner, call, *args).result()
+
+    def _on_runner(self, call: Callable[..., T], *args: Any) -> T:
+        self._runner_thread = threading.current_thread()
+        return call(*args)
+
+    def _load(self, path: Path, threads: int, n_ctx: int) -> None:
         self._llama_cpp = load_llama_cpp()
         Llama = self._llama_cpp.Llama
         self.cpu = ensure_cpu_backend()  # registered by load_llama_cpp: what it chose
@@ -142,6 +169,9 @@ class GgufEmbedder:
         self.identity = ModelIdentity(name, self.profile.family, dim, file_sha256(path), str(path))
 
     def _embed(self, texts: Sequence[str]) -> Vectors:
+        return self._run(self._embed_here, texts)
+
+    def _embed_here(self, texts: Sequence[str]) -> Vectors:
         if not texts:
             return np.zeros((0, self.identity.dim), dtype=np.float32)
         # One sequence per decode: llama.cpp masks attention over the whole batch, so packing several
@@ -190,11 +220,14 @@ class GgufEmbedder:
     def set_threads(self, threads: int) -> None:
         """CPU threads of the next calls (llama.cpp takes the change between two decodes)."""
         threads = max(1, threads)
-        self._llama_cpp.llama_set_n_threads(self._llama.ctx, threads, threads)
+        self._run(self._llama_cpp.llama_set_n_threads, self._llama.ctx, threads, threads)
         self.threads = threads
 
     def count_tokens(self, text: str) -> int:
         return len(self._llama.tokenize(text.encode("utf-8"), add_bos=False))
 
     def close(self) -> None:
-        self._llama.close()
+        try:
+            self._run(self._llama.close)
+        finally:
+            self._runner.shutdown(wait=True)
