@@ -26,7 +26,7 @@ from arbiter_desktop.stores.lexical import EXACT, FRENCH, analyzers
 _WORD = re.compile(r"([^\W_]+)")  # in a group: split() gives the words between their separators
 
 Forms = tuple[str, str, str, str]  # a word's stem, folded form, OCR key, acronym key ("" for none)
-_STEM, _EXACT = operator.itemgetter(0), operator.itemgetter(1)
+_STEM, _EXACT, _KEY, _CAPITALS = (operator.itemgetter(i) for i in range(4))
 FORMS_KEPT = 200_000  # distinct words whose forms are kept (a large case's vocabulary; ~40 MB at most)
 _FORMS: dict[str, Forms] = {}
 
@@ -83,6 +83,21 @@ class Analysed:
         tokens = list(filter(_STEM, self.forms))
         self.stemmed = list(map(_STEM, tokens))
         self.exact = list(map(_EXACT, tokens))
+
+    @cached_property
+    def stem_set(self) -> frozenset[str]:
+        """The distinct stems."""
+        return frozenset(self.stemmed)
+
+    @cached_property
+    def exact_set(self) -> frozenset[str]:
+        """The distinct folded (unstemmed) words."""
+        return frozenset(self.exact)
+
+    @cached_property
+    def key_sets(self) -> tuple[frozenset[str], frozenset[str]]:
+        """The distinct OCR keys and acronym keys of the words ("" among them when a word has none)."""
+        return frozenset(map(_KEY, self.forms)), frozenset(map(_CAPITALS, self.forms))
 
     @cached_property
     def stem_positions(self) -> dict[str, list[int]]:

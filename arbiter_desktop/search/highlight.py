@@ -73,17 +73,23 @@ def find_matches(text: str, matchers: Matchers) -> list[Match]:
     stemmed = passage.stemmed
     found: list[tuple[int, int]] = []
     origin_at: dict[int, str] = {}
-    if matchers.stems:  # one pass over the tokens: cheaper than a position map for the few terms of a query
+    # Each kind of term is first looked for in the passage's sets of forms (built at C speed, kept with the
+    # passage): the pass over the tokens that places it runs only for the terms the passage holds.
+    stems = matchers.stems.intersection(passage.stem_set) if matchers.stems else None
+    if stems:  # one pass over the tokens: cheaper than a position map for the few terms of a query
         for i, stem in enumerate(stemmed):
-            if stem in matchers.stems:
+            if stem in stems:
                 found.append(spans[i])
                 if stem in matchers.origins:
                     origin_at[spans[i][0]] = matchers.origins[stem]
-    if matchers.exact:
-        found += (spans[i] for i, word in enumerate(passage.exact) if word in matchers.exact)
+    exact = matchers.exact.intersection(passage.exact_set) if matchers.exact else None
+    if exact:
+        found += (spans[i] for i, word in enumerate(passage.exact) if word in exact)
     if matchers.patterns:
         found += (spans[i] for i in passage.pattern_positions(matchers.patterns))
     for phrase in matchers.phrases:
+        if not passage.stem_set.issuperset(phrase):
+            continue
         n = len(phrase)
         origin = matchers.origins.get(" ".join(phrase))
         for i, stem in enumerate(stemmed):
@@ -95,7 +101,7 @@ def find_matches(text: str, matchers: Matchers) -> list[Match]:
         for entity in passage.entities:
             if not matchers.entities.isdisjoint(entity.all_keys()):
                 found.append((entity.start, entity.end))
-    if matchers.ocr_keys or matchers.acronyms:
+    if (matchers.ocr_keys or matchers.acronyms) and _holds_any(passage.key_sets, matchers):
         for span, (_, _, key, capitals) in zip(passage.word_spans, passage.forms, strict=True):
             if key and key in matchers.ocr_keys:  # words as a bad OCR read them ("scootcr" for "scooter")
                 found.append(span)
@@ -104,6 +110,12 @@ def find_matches(text: str, matchers: Matchers) -> list[Match]:
                 if capitals in matchers.origins:
                     origin_at[span[0]] = matchers.origins[capitals]
     return [Match(s, e, text[s:e], origin_at.get(s, "")) for s, e in _merge(found)]
+
+
+def _holds_any(key_sets: tuple[frozenset[str], frozenset[str]], matchers: Matchers) -> bool:
+    """Whether a passage with these OCR keys and acronym keys holds one of the query's."""
+    keys, capitals = key_sets
+    return not (matchers.ocr_keys.isdisjoint(keys) and matchers.acronyms.isdisjoint(capitals))
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
