@@ -119,6 +119,7 @@ class GgufEmbedder:
         self.threads = threads
         self._runner = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"model-{path.stem}")
         self._runner_thread: threading.Thread | None = None
+        self._closed = False
         try:
             self._run(self._load, path, threads, n_ctx)
         except BaseException:
@@ -227,6 +228,10 @@ class GgufEmbedder:
         return len(self._llama.tokenize(text.encode("utf-8"), add_bos=False))
 
     def close(self) -> None:
+        """Free the model (a second call does nothing)."""
+        if self._closed:
+            return
+        self._closed = True
         try:
             self._run(self._llama.close)
         finally:
