@@ -35,20 +35,23 @@ THREADS_ENVIRONMENT = {
 }
 
 
+def _apply(variables: dict[str, str], force: bool) -> None:
+    for name, value in variables.items():
+        if force:
+            os.environ[name] = value
+        else:
+            os.environ.setdefault(name, value)
+
+
 def set_threads_environment() -> None:
     """Apply :data:`THREADS_ENVIRONMENT` (values already in the environment win)."""
-    for name, value in THREADS_ENVIRONMENT.items():
-        os.environ.setdefault(name, value)
+    _apply(THREADS_ENVIRONMENT, force=False)
 
 
 def set_offline(force: bool = False) -> None:
     """Apply :data:`OFFLINE_ENVIRONMENT`. At import, values already in the environment win; ``force`` (used
     just before a Hugging Face library is imported) overrides them."""
-    for name, value in OFFLINE_ENVIRONMENT.items():
-        if force:
-            os.environ[name] = value
-        else:
-            os.environ.setdefault(name, value)
+    _apply(OFFLINE_ENVIRONMENT, force)
 
 
 set_offline()

@@ -12,17 +12,16 @@ import hashlib
 import importlib
 import json
 import logging
-import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import numpy as np
 
 from arbiter_desktop.embedding.base import ModelIdentity, Vectors
 from arbiter_desktop.embedding.llama_backend import ensure_cpu_backend
+from arbiter_desktop.embedding.model_thread import ModelThread
 from arbiter_desktop.embedding.profiles import POOLING_UNSPECIFIED, ModelProfile, identify
 
 log = logging.getLogger(__name__)
@@ -35,8 +34,6 @@ GGUF_MAGIC = b"GGUF"
 # the plain path until measured.
 FLASH_ATTENTION_FAMILIES = frozenset({"e5", "embeddinggemma"})
 HOLD_STEP_S = 0.002  # how often a held computation looks again (see GgufEmbedder.hold_while)
-
-T = TypeVar("T")
 
 
 class ModelError(Exception):
@@ -109,32 +106,19 @@ def load_llama_cpp() -> Any:
 
 
 class GgufEmbedder:
-    """A GGUF embedding model. Every call into llama.cpp runs on one thread of the model's own (:meth:`_run`):
-    libgomp keeps a pool of OpenMP threads per calling thread, and once the pools of several callers (the thread
-    that loaded the model, a search's, the marks') outnumber the cores, it stops letting any thread wait awake at
-    a barrier (``GOMP_SPINCOUNT``): a short query's embedding measured 21 ms from one caller, 40 ms from a second."""
+    """A GGUF embedding model. Every call into llama.cpp runs on one thread of the model's own
+    (:class:`~arbiter_desktop.embedding.model_thread.ModelThread`), whichever thread asks."""
 
     def __init__(self, path: Path, threads: int = 2, n_ctx: int = 512) -> None:
         check_model_file(path)
         self.threads = threads
-        self._runner = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"model-{path.stem}")
-        self._runner_thread: threading.Thread | None = None
+        self._thread = ModelThread(path.stem)
         self._closed = False
         try:
-            self._run(self._load, path, threads, n_ctx)
+            self._thread.run(self._load, path, threads, n_ctx)
         except BaseException:
-            self._runner.shutdown(wait=False)
+            self._thread.close()
             raise
-
-    def _run(self, call: Callable[..., T], *args: Any) -> T:
-        """``call(*args)`` on the model's thread (at once when already there)."""
-        if threading.current_thread() is self._runner_thread:
-            return call(*args)
-        return self._runner.submit(self._on_runner, call, *args).result()
-
-    def _on_runner(self, call: Callable[..., T], *args: Any) -> T:
-        self._runner_thread = threading.current_thread()
-        return call(*args)
 
     def _load(self, path: Path, threads: int, n_ctx: int) -> None:
         self._llama_cpp = load_llama_cpp()
@@ -170,7 +154,7 @@ class GgufEmbedder:
         self.identity = ModelIdentity(name, self.profile.family, dim, file_sha256(path), str(path))
 
     def _embed(self, texts: Sequence[str]) -> Vectors:
-        return self._run(self._embed_here, texts)
+        return self._thread.run(self._embed_here, texts)
 
     def _embed_here(self, texts: Sequence[str]) -> Vectors:
         if not texts:
@@ -221,7 +205,7 @@ class GgufEmbedder:
     def set_threads(self, threads: int) -> None:
         """CPU threads of the next calls (llama.cpp takes the change between two decodes)."""
         threads = max(1, threads)
-        self._run(self._llama_cpp.llama_set_n_threads, self._llama.ctx, threads, threads)
+        self._thread.run(self._llama_cpp.llama_set_n_threads, self._llama.ctx, threads, threads)
         self.threads = threads
 
     def count_tokens(self, text: str) -> int:
@@ -233,6 +217,6 @@ class GgufEmbedder:
             return
         self._closed = True
         try:
-            self._run(self._llama.close)
+            self._thread.run(self._llama.close)
         finally:
-            self._runner.shutdown(wait=True)
+            self._thread.close()

@@ -16,15 +16,16 @@ context is cut into windows of whole chunks, each embedded as above.
 from __future__ import annotations
 
 import itertools
-import threading
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from arbiter_desktop.embedding.base import Vectors
 from arbiter_desktop.embedding.gguf import ModelError, load_llama_cpp
+from arbiter_desktop.embedding.model_thread import ModelThread
 from arbiter_desktop.embedding.profiles import POOLING_NONE, ModelProfile
 
 VERBOSE = False
@@ -42,9 +43,25 @@ class LateChunker:
         self.lib = load_llama_cpp()
         self.profile = profile
         self.context = context
-        self._lock = threading.Lock()
+        self._thread = ModelThread(f"{path.stem}-late")  # every llama.cpp call on one thread (see ModelThread)
         try:
-            self._llama = self.lib.Llama(
+            self._llama = self._thread.run(self._load, path, threads)
+        except BaseException:
+            self._thread.close()
+            raise
+        self.dim = (
+            int(self.lib.llama_model_n_embd_out(self._llama.model))
+            if hasattr(self.lib, "llama_model_n_embd_out")
+            else int(self._llama.n_embd())
+        )
+        meta = {str(k): str(v) for k, v in self._llama.metadata.items()}
+        self._bos = self._llama.token_bos()
+        self._eos = self._llama.token_eos() if meta.get("tokenizer.ggml.add_eos_token") == "true" else -1
+
+    def _load(self, path: Path, threads: int) -> Any:
+        context = self.context
+        try:
+            return self.lib.Llama(
                 str(path),
                 embedding=True,
                 n_ctx=context,
@@ -58,14 +75,6 @@ class LateChunker:
             )
         except (ValueError, RuntimeError) as exc:
             raise ModelError(f"{path} could not be loaded for late chunking ({exc})") from exc
-        self.dim = (
-            int(self.lib.llama_model_n_embd_out(self._llama.model))
-            if hasattr(self.lib, "llama_model_n_embd_out")
-            else int(self._llama.n_embd())
-        )
-        meta = {str(k): str(v) for k, v in self._llama.metadata.items()}
-        self._bos = self._llama.token_bos()
-        self._eos = self._llama.token_eos() if meta.get("tokenizer.ggml.add_eos_token") == "true" else -1
 
     def _tokens(self, text: str) -> list[int]:
         return list(self._llama.tokenize(text.encode("utf-8"), add_bos=False, special=False))
@@ -147,14 +156,18 @@ class LateChunker:
                 batch.seq_id[i][0] = 0
                 batch.logits[i] = True
             batch.n_tokens = len(tokens)
-            with self._lock:
-                if lib.llama_decode(self._llama.ctx, batch) != 0:
-                    raise ModelError("late chunking: the model could not embed a document window")
-                pointer = lib.llama_get_embeddings(self._llama.ctx)
-                states: npt.NDArray[np.float32] = np.ctypeslib.as_array(pointer, shape=(len(tokens), self.dim))
-                return np.array(states, dtype=np.float32)
+            return self._thread.run(self._decode, batch, len(tokens))
         finally:
             lib.llama_batch_free(batch)
+
+    def _decode(self, batch: Any, n_tokens: int) -> npt.NDArray[np.float32]:
+        """On the model's thread (one call at a time): decode, and copy the states out before the next call."""
+        lib = self.lib
+        if lib.llama_decode(self._llama.ctx, batch) != 0:
+            raise ModelError("late chunking: the model could not embed a document window")
+        pointer = lib.llama_get_embeddings(self._llama.ctx)
+        states: npt.NDArray[np.float32] = np.ctypeslib.as_array(pointer, shape=(n_tokens, self.dim))
+        return np.array(states, dtype=np.float32)
 
     def embed_document(self, text: str, title: str = "") -> npt.NDArray[np.float32]:
         """The whole text as one chunk (its vector equals the plain embedding of the text: checked by a test)."""
@@ -162,7 +175,10 @@ class LateChunker:
         return vector
 
     def close(self) -> None:
-        self._llama.close()
+        try:
+            self._thread.run(self._llama.close)
+        finally:
+            self._thread.close()
 
 
 def _windows(spans: Sequence[tuple[int, int]], pieces: list[tuple[int, int, list[int]]], room: int) -> list[list[int]]:

@@ -32,6 +32,7 @@ from typing import Any, BinaryIO, Literal, Protocol
 
 from arbiter_desktop import set_offline
 from arbiter_desktop.embedding.gguf import GGUF_MAGIC, ModelError, file_sha256, load_llama_cpp
+from arbiter_desktop.embedding.model_thread import ModelThread
 from arbiter_desktop.embedding.profiles import POOLING_RANK
 
 log = logging.getLogger(__name__)
@@ -373,7 +374,12 @@ class GgufReranker:
         self._lib = load_llama_cpp()
         context = int(header.metadata.get(f"{header.arch}.context_length") or n_ctx)
         self.n_ctx = max(64, min(n_ctx, context))
-        self._llama: Any = self._load(path, threads)
+        self._thread = ModelThread(path.stem)  # every llama.cpp call on one thread (see ModelThread)
+        try:
+            self._llama: Any = self._thread.run(self._load, path, threads)
+        except BaseException:
+            self._thread.close()
+            raise
         template = header.metadata.get(RERANK_TEMPLATE_KEY)
         self._template = RerankTemplate.parse(template) if isinstance(template, str) else None
         self._format = self._pair_format()
@@ -429,7 +435,7 @@ class GgufReranker:
         if passages and self._llama is None:
             raise ModelError("the reranker is closed")
         # One pair per decode: llama.cpp masks attention over the whole batch, so packing pairs costs more.
-        return [self._decode(self.tokens(query, passage)) for passage in passages]
+        return [self._thread.run(self._decode, self.tokens(query, passage)) for passage in passages]
 
     def _decode(self, tokens: Sequence[int]) -> float:
         lib, batch, ctx = self._lib, self._batch, self._llama.ctx
@@ -452,8 +458,11 @@ class GgufReranker:
         if self._llama is None:
             return
         self._lib.llama_batch_free(self._batch)
-        self._llama.close()
-        self._llama = None
+        try:
+            self._thread.run(self._llama.close)
+        finally:
+            self._llama = None
+            self._thread.close()
 
 
 def warn_if_unfaithful(path: Path, header: GgufHeader) -> None:
