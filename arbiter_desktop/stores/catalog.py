@@ -171,6 +171,15 @@ CREATE INDEX IF NOT EXISTS members_document ON members(document_id);
             version INTEGER NOT NULL);
         """,
     ),
+    # the documents in a state, read from a small index instead of the rows that hold the texts: the check of the
+    # full-text index's count at every opening (Catalog.lexical_bounds) read the whole table — at 1M chunks
+    # (100,000 documents, a 1 GB catalog) 4.1 s from disk, 0.40 s cached; through this index 0.60 s and 0.11 s
+    (
+        "documents_state",
+        """
+        CREATE INDEX IF NOT EXISTS documents_state ON documents(state);
+        """,
+    ),
 )
 
 

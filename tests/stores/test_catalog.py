@@ -64,3 +64,21 @@ def test_a_catalog_written_before_migrations_existed_opens(tmp_path: Path) -> No
         assert "ocr" in catalog.migrations() and catalog.ocr_backlog() == (0, 0)
     finally:
         catalog.close()
+
+
+def test_the_opening_count_check_reads_no_document_row(tmp_path: Path) -> None:
+    """lexical_bounds runs at every opening: it must find the indexed documents through an index, not by reading
+    the rows that hold their texts (a 1 GB table at 1M chunks)."""
+    catalog = Catalog(tmp_path / "catalog.sqlite")
+    try:
+        traced: list[str] = []
+        catalog.db.set_trace_callback(traced.append)
+        catalog.lexical_bounds()
+        catalog.db.set_trace_callback(None)
+        counts = [s for s in traced if "COUNT(*)" in s and "documents" in s]
+        assert counts
+        for statement in counts:
+            plan = " | ".join(str(r[3]) for r in catalog.db.execute(f"EXPLAIN QUERY PLAN {statement}"))
+            assert "SCAN d" not in plan and "documents_state" in plan, plan
+    finally:
+        catalog.close()
