@@ -32,7 +32,8 @@ _CONFUSABLE = str.maketrans({"i": "l", "j": "l", "e": "c", "u": "n", "h": "b"})
 def ocr_key(word: str) -> str:
     """The folded key of one word: "interpeIlation", "interpellation" → "lntcrpclllatlon"; "" when too short."""
     folded = fold(word)
-    letters = sum(c.isalpha() for c in folded)
+    # most words are letters only: counted at C speed, the characters looked at one by one for the others
+    letters = len(folded) if folded.isalpha() else sum(c.isalpha() for c in folded)
     if letters < MIN_LETTERS or letters < len(folded) - 2:  # numbers, codes ("2024", "b6", "a55") are not words
         return ""
     key = folded.translate(_DIGIT_AS_LETTER).replace("rn", "m").translate(_CONFUSABLE)

@@ -3,6 +3,7 @@ closed once, one engine that follows the indexer's commits, the query embedding 
 
 from __future__ import annotations
 
+import gc
 import json
 import threading
 import time
@@ -18,7 +19,7 @@ from arbiter_desktop.domain import SearchMode, SearchRequest
 from arbiter_desktop.embedding.base import HashingEmbedder, Vectors
 from arbiter_desktop.indexing.job import JobControl
 from arbiter_desktop.search.engine import ModeUnavailable
-from arbiter_desktop.session import CaseSession, ModelLoaders, ModelSlot
+from arbiter_desktop.session import CaseSession, ModelLoaders, ModelSlot, collector_paused
 
 REPORT = (
     "Le rapport commence par le contexte de l'enquête. "
@@ -229,3 +230,46 @@ def test_indexing_holds_while_a_search_of_the_case_runs(tmp_path: Path) -> None:
         assert loaders.embedder.holds == [True, False]  # the model held while indexing, released after
         assert loaders.embedder.seen == [False]  # not held once the search ended
         assert waits  # the caller's own waits still run
+
+
+def test_the_collector_is_paused_while_a_search_runs_and_only_then(tmp_path: Path) -> None:
+    seen: list[bool] = []
+    with _case(tmp_path, Loaders()) as session:
+        search = session.engine.search
+
+        def spying(request: SearchRequest) -> object:
+            seen.append(gc.isenabled())
+            return search(request)
+
+        session.engine.search = spying  # type: ignore[method-assign]
+        assert gc.isenabled()
+        session.search(SearchRequest("cannabis", mode=SearchMode.LEXICAL), audit=False)
+        assert seen == [False] and gc.isenabled()
+        gc.disable()  # a collector switched off by someone else stays off
+        try:
+            session.search(SearchRequest("cannabis", mode=SearchMode.LEXICAL), audit=False)
+            assert not gc.isenabled()
+        finally:
+            gc.enable()
+
+
+def test_the_collector_comes_back_when_the_last_of_overlapping_searches_ends() -> None:
+    first_in, release = threading.Event(), threading.Event()
+
+    def long_search() -> None:
+        with collector_paused():
+            first_in.set()
+            release.wait(5)
+
+    other = threading.Thread(target=long_search)
+    other.start()
+    assert first_in.wait(5)
+    with collector_paused():
+        assert not gc.isenabled()
+    assert not gc.isenabled()  # the other search still runs
+    release.set()
+    other.join(5)
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), collector_paused():  # a search that fails lets it go too
+        raise RuntimeError("boom")
+    assert gc.isenabled()
