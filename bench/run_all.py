@@ -349,6 +349,38 @@ def ocr_rows(ocr: dict[str, Any], load: str) -> list[list[object]]:
     return rows
 
 
+def carried_parts(path: Path) -> dict[str, Any]:
+    """The parts of an earlier figures file, each with the code and machine it was measured on (a file written
+    before parts recorded them: the file's own)."""
+    try:
+        earlier = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    parts: dict[str, Any] = earlier.get("parts", {})
+    for part in parts.values():
+        part.setdefault("code", earlier.get("code"))
+        part.setdefault("machine", earlier.get("machine"))
+    return parts
+
+
+def processor(m: dict[str, Any]) -> str:
+    """A processor as the figures depend on it: its name and vector extensions."""
+    vectors = [f for f in m.get("flags_of_note", []) if f.startswith(("avx", "amx"))]
+    return f"{m.get('cpu')} ({', '.join(vectors) or 'no AVX'})"
+
+
+def provenance(latest: dict[str, Any]) -> list[str]:
+    """Lines saying which parts were measured on other code or another processor than the run's."""
+    lines: list[str] = []
+    for name, part in latest["parts"].items():
+        code, m = part.get("code", latest["code"]), part.get("machine") or latest["machine"]
+        if code != latest["code"] or processor(m) != processor(latest["machine"]):
+            lines.append(f"- `{name}`: measured {part['measured_at'][:16]} on code {code}, {processor(m)}")
+    if lines:
+        lines[:0] = ["", f"Parts kept from earlier runs (this run: {processor(latest['machine'])}):"]
+    return lines
+
+
 def markdown(latest: dict[str, Any]) -> str:
     """The README's table of the latest figures (``python -m bench --markdown``)."""
     parts = latest["parts"]
@@ -358,6 +390,7 @@ def markdown(latest: dict[str, Any]) -> str:
         f"{m['memory_gb']:.0f} GB, shared with other jobs:",
         f"load average {latest['load']['before'][0]} before the run, {latest['load']['after'][0]} after (each "
         "part's load is in `bench/results/latest.json`).",
+        *provenance(latest),
         "",
         "| figure | Arbiter | anchor (same run) | aim |",
         "|---|---|---|---|",
@@ -541,14 +574,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if "ARBITER_MODELS_DIR" not in os.environ and not any(DEFAULT_MODELS_DIR.glob("*.gguf")):
         _say(f"no model in {DEFAULT_MODELS_DIR}: set ARBITER_MODELS_DIR to the folder that holds them")
 
-    previous: dict[str, Any] = {}
-    if args.out.exists():
-        try:
-            previous = json.loads(args.out.read_text(encoding="utf-8")).get("parts", {})
-        except (OSError, ValueError):
-            previous = {}
+    previous = carried_parts(args.out)
     parts = {name: previous[name] for name in PARTS if name in previous and name not in only}
     code = git_head()  # the code that runs (a later commit must not claim these figures)
+    here = machine()
     load_before = load_average()
     started = time.perf_counter()
     for name in (p for p in PARTS if p in only):
@@ -558,6 +587,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         figures = RUNNERS[name](args)
         parts[name] = {
             "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "code": code,
+            "machine": here,
             "seconds": round(time.perf_counter() - begun, 1),
             "load_before": part_load,
             "load_after": load_average(),
@@ -566,7 +597,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     latest: dict[str, Any] = {
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "code": code,
-        "machine": machine(),
+        "machine": here,
         "load": {"before": load_before, "after": load_average()},
         "run_seconds": round(time.perf_counter() - started, 1),
         "parts_run": only,

@@ -150,3 +150,23 @@ def test_eta_accuracy_is_judged_against_the_time_actually_left() -> None:
     assert [r["at"] for r in rows] == [0.10, 0.25, 0.50, 0.75]
     assert rows[0]["eta_s"] is None  # no estimate yet at 1 s
     assert all(r["error_pct"] == 0.0 for r in rows[1:])
+
+
+def test_parts_kept_from_an_earlier_run_say_where_they_were_measured(tmp_path: Path) -> None:
+    zen = {"cpu": "AMD EPYC", "flags_of_note": ["avx2", "fma"]}
+    wide = {"cpu": "AMD EPYC", "flags_of_note": ["avx2", "avx512f", "avx512_bf16"]}
+    earlier = tmp_path / "latest.json"
+    earlier.write_text(
+        json.dumps({"code": "aaa", "machine": wide, "parts": {"recoll": {"measured_at": "2026-12-06T02:41:04"}}})
+    )
+    kept = run_all.carried_parts(earlier)
+    assert kept["recoll"]["code"] == "aaa" and kept["recoll"]["machine"] == wide
+    latest = {
+        "code": "bbb",
+        "machine": zen,
+        "parts": {"recoll": kept["recoll"], "search": {"measured_at": "2026-12-06T19:40:00", "code": "bbb"}},
+    }
+    lines = run_all.provenance(latest)
+    assert any("`recoll`" in line and "aaa" in line and "avx512f" in line for line in lines)
+    assert not any("`search`" in line for line in lines)
+    assert run_all.carried_parts(tmp_path / "absent.json") == {}
