@@ -179,9 +179,10 @@ class _CollectorPause:
     """The garbage collector paused while searches run (re-enabled when the last one ends, if it was on).
 
     A search allocates tens of thousands of short-lived containers (a passage's words and their forms, the hits),
-    all freed by reference counting; the collector's passes that they trigger found nothing to collect and took
-    4–6 ms of a 30 ms full-text search at 100k chunks (mean 32.7 → 28.6 ms measured with it paused). A search
-    creates no reference cycles that must go at once: they wait for the next pass after it."""
+    all freed by reference counting; the collector's passes that they trigger found nothing to collect. Measured in
+    one process at 100k chunks, full-text searches with and without the pause alternated query by query: mean
+    27.9 → 25.5 ms, p95 52.0 → 49.6 ms. A search creates no reference cycles that must go at once: they wait for
+    the next pass after it."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()

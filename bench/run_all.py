@@ -350,15 +350,18 @@ def ocr_rows(ocr: dict[str, Any], load: str) -> list[list[object]]:
 
 
 def carried_parts(path: Path) -> dict[str, Any]:
-    """The parts of an earlier figures file, each with the code and machine it was measured on (a file written
-    before parts recorded them: the file's own)."""
+    """The parts of an earlier figures file, each with the code and machine it was measured on. A file written
+    before parts recorded them names only the code of the parts it ran (``parts_run``); the others say theirs was
+    not recorded, and all are given the file's machine, the only one it names."""
     try:
         earlier = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
     parts: dict[str, Any] = earlier.get("parts", {})
-    for part in parts.values():
-        part.setdefault("code", earlier.get("code"))
+    code = earlier.get("code")
+    for name, part in parts.items():
+        ran = name in earlier.get("parts_run", [])
+        part.setdefault("code", code if ran else f"not recorded (at or before {code})")
         part.setdefault("machine", earlier.get("machine"))
     return parts
 

@@ -157,10 +157,18 @@ def test_parts_kept_from_an_earlier_run_say_where_they_were_measured(tmp_path: P
     wide = {"cpu": "AMD EPYC", "flags_of_note": ["avx2", "avx512f", "avx512_bf16"]}
     earlier = tmp_path / "latest.json"
     earlier.write_text(
-        json.dumps({"code": "aaa", "machine": wide, "parts": {"recoll": {"measured_at": "2026-12-06T02:41:04"}}})
+        json.dumps(
+            {
+                "code": "aaa",
+                "machine": wide,
+                "parts_run": ["recoll"],
+                "parts": {"recoll": {"measured_at": "2026-12-06T02:41:04"}, "ocr": {"measured_at": "2026-12-05"}},
+            }
+        )
     )
     kept = run_all.carried_parts(earlier)
     assert kept["recoll"]["code"] == "aaa" and kept["recoll"]["machine"] == wide
+    assert kept["ocr"]["code"] == "not recorded (at or before aaa)"  # the file's code is that of its own run
     latest = {
         "code": "bbb",
         "machine": zen,
