@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from arbiter_desktop import __version__, app
+from arbiter_desktop.config.settings import Settings
 from arbiter_desktop.domain import NO_RERANKER, FileKind, SearchMode, SearchRequest, SearchResult
 from arbiter_desktop.export.labels import LANGUAGES
 from arbiter_desktop.export.output import check_output
@@ -705,6 +706,12 @@ def cmd_eval(args: argparse.Namespace) -> int:
     }
     if args.model:
         overrides["embedder"] = args.model
+    try:
+        overrides.update(Settings.parse_override(text) for text in args.setting)
+        Settings().replace(**overrides)  # refused values (a choice not offered) fail before the indexing
+    except ValueError as error:
+        sys.stderr.write(f"error: --setting {error}\n")
+        return 2
     embedders: list[CachedEmbedder] = []
 
     def load_embedder(settings: Any) -> Any:
@@ -999,6 +1006,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--model", help="embedding model for dense/hybrid (a GGUF file name in models/, or a path)")
     p.add_argument("--no-expansion", action="store_true", help="evaluate without query expansion")
+    p.add_argument(
+        "--setting",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a setting of the evaluation's case, e.g. late_chunking=true (repeatable; see `arbiter settings`)",
+    )
     p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("gui", help="open the desktop window (default)")

@@ -8,6 +8,7 @@ import pypdf
 import pytest
 from support import write
 
+from arbiter_desktop import app
 from arbiter_desktop.cli import main
 from arbiter_desktop.config.models import DEFAULT_EMBEDDER
 
@@ -275,3 +276,25 @@ def test_eval_runs_several_modes_over_one_indexing(
     assert main(["eval", str(dataset)]) == 0
     out = capsys.readouterr().out
     assert "mode lexical" in out and "ent" in out and "fact" in out
+
+
+def test_eval_settings_reach_the_evaluation_case(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dataset = _tiny_beir(tmp_path / "tiny")
+    seen: list[dict[str, object]] = []
+    open_session = app.open_session
+
+    def recording(*args: object, **kwargs: object) -> object:
+        seen.append(dict(kwargs.get("overrides") or {}))  # type: ignore[call-overload]
+        return open_session(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(app, "open_session", recording)
+    args = ["eval", str(dataset), "--setting", "hits_per_document=2", "--setting", "late_chunking=on", "--json"]
+    assert main(args) == 0
+    assert seen and seen[-1]["hits_per_document"] == 2 and seen[-1]["late_chunking"] is True
+    assert json.loads(capsys.readouterr().out)["queries"] == 3
+    assert main(["eval", str(dataset), "--setting", "late_chunking=peut-être"]) == 2
+    assert "late_chunking" in capsys.readouterr().err
+    assert main(["eval", str(dataset), "--setting", "fusion=max"]) == 2  # a choice not offered, refused before indexing
+    assert "zscore, rrf" in capsys.readouterr().err

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+_BOOLEANS = {"true": True, "yes": True, "on": True, "1": True, "false": False, "no": False, "off": False, "0": False}
+
 
 def _setting(default: Any, doc: str, choices: tuple[str, ...] = ()) -> Any:
     return field(default=default, metadata={"doc": doc, "choices": choices})
@@ -145,6 +147,32 @@ class Settings:
 
     def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **changes)
+
+    @classmethod
+    def parse_override(cls, text: str) -> tuple[str, Any]:
+        """``NAME=VALUE`` (a command line's override) as the setting's name and its value, typed as the setting is:
+        booleans as true/false, yes/no, on/off or 1/0. An unknown name or a value of the wrong type is an error that
+        says what is expected."""
+        name, sep, raw = text.partition("=")
+        name, raw = name.strip(), raw.strip()
+        known = {f.name: f for f in fields(cls)}
+        if not sep or name not in known:
+            raise ValueError(f"{text!r}: expected NAME=VALUE with NAME one of {', '.join(sorted(known))}")
+        default = known[name].default
+        value: Any
+        try:
+            if isinstance(default, bool):
+                value = _BOOLEANS[raw.lower()]
+            elif isinstance(default, int):
+                value = int(raw)
+            elif isinstance(default, float):
+                value = float(raw)
+            else:
+                value = raw
+        except (KeyError, ValueError):
+            kind = "true or false" if isinstance(default, bool) else type(default).__name__
+            raise ValueError(f"setting {name}: expected {kind}, got {raw!r}") from None
+        return name, value
 
     @classmethod
     def load(cls, path: Path) -> Settings:

@@ -38,3 +38,19 @@ def test_indexing_cores_default_to_all_but_one(monkeypatch: pytest.MonkeyPatch) 
     assert Settings(indexing_cores=4, workers=2).extraction_workers() == 2
     monkeypatch.setattr(module, "available_cores", lambda: 1)
     assert Settings().cores() == 1  # never none
+
+
+def test_an_override_is_typed_as_its_setting() -> None:
+    assert Settings.parse_override("late_chunking=true") == ("late_chunking", True)
+    assert Settings.parse_override("late_chunking = Off") == ("late_chunking", False)
+    assert Settings.parse_override("workers=3") == ("workers", 3)
+    assert Settings.parse_override("fusion_dense_weight=1.5") == ("fusion_dense_weight", 1.5)
+    assert Settings.parse_override("operator=Cne Dupont=OPJ") == ("operator", "Cne Dupont=OPJ")
+    with pytest.raises(ValueError, match=r"NAME=VALUE.*late_chunking"):
+        Settings.parse_override("late_chunkin=true")
+    with pytest.raises(ValueError, match="NAME=VALUE"):
+        Settings.parse_override("late_chunking")
+    with pytest.raises(ValueError, match="expected true or false, got 'peut-être'"):
+        Settings.parse_override("late_chunking=peut-être")
+    with pytest.raises(ValueError, match="expected int, got 'deux'"):
+        Settings.parse_override("workers=deux")
