@@ -179,17 +179,22 @@ def open_session(
     overrides: Mapping[str, Any] | None = None,
     preload: bool = False,
     loaders: ModelLoaders | None = None,
+    read_ahead: bool = False,
 ) -> CaseSession:
     """The case at ``directory`` opened for work (close it, or use it as a context manager).
 
     ``overrides`` change settings of the case's ``settings.json`` for this session only (a command line's
     ``--model``, ``--operator``…). With ``preload``, the embedding model starts loading in the background at
-    once, beside the opening of the case's stores. A damaged case raises :class:`CaseDamaged`: its ``damages``
-    name each store and its problem; when ``repairable``, :func:`repair` rebuilds them (offer it to the user).
+    once, beside the opening of the case's stores; with ``read_ahead``, the files its searches read are read in the
+    background once it is open (the window, whose user types meanwhile). A damaged case raises
+    :class:`CaseDamaged`: its ``damages`` name each store and its problem; when ``repairable``, :func:`repair`
+    rebuilds them (offer it to the user).
     ``loaders``: how the models load (default: :data:`MODELS`, the GGUF files of models/)."""
     directory = directory.resolve()
     settings = case_settings(directory, overrides)
-    return CaseSession.open(directory, settings, loaders or MODELS, create=create, preload=preload)
+    return CaseSession.open(
+        directory, settings, loaders or MODELS, create=create, preload=preload, read_ahead=read_ahead
+    )
 
 
 RUN_MARKER = "indexing.pending"  # in the case folder while a run started by the app has not completed

@@ -66,8 +66,10 @@ from arbiter_desktop.stores import analysis
 from arbiter_desktop.stores.activity import SearchActivity
 from arbiter_desktop.stores.audit import AuditEntry, AuditError, now_iso, system_user
 from arbiter_desktop.stores.case import Case
+from arbiter_desktop.stores.catalog import read_counts_ahead
 from arbiter_desktop.stores.tags import TaggedHit
 from arbiter_desktop.stores.vectors import drop_other_models
+from arbiter_desktop.stores.warmup import read_through, search_files
 
 log = logging.getLogger(__name__)
 
@@ -208,6 +210,62 @@ class _CollectorPause:
 collector_paused = _CollectorPause()
 
 
+class _ReadAhead:
+    """The case's lexicons, catalog counts and search files read once in the background (stores/warmup.py), so
+    that the first search of a case opened from a cold disk finds them in memory; stopped when the case closes."""
+
+    def __init__(self, case: Case) -> None:
+        self._case = case
+        self._stop = threading.Event()
+        self._searches = 0
+        self._quiet = threading.Condition()
+        self.bytes_read = 0
+        self.seconds = 0.0
+        self._thread = threading.Thread(target=self._run, name="read-ahead", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        started = time.perf_counter()
+        try:
+            default_lexicon(self._case.directory)
+            if not self._stop.is_set():
+                read_counts_ahead(self._case.catalog.path)
+            self.bytes_read = read_through(search_files(self._case.directory), self._stop, self._turn)
+        except Exception:  # a head start only: the searches read what they need themselves
+            log.warning("reading the case's files ahead stopped", exc_info=True)
+        self.seconds = time.perf_counter() - started
+        log.info("read %.0f MB of the case's search files ahead in %.1f s", self.bytes_read / 2**20, self.seconds)
+
+    def _turn(self) -> None:
+        """Wait while a search runs (or until the case closes)."""
+        with self._quiet:
+            while self._searches and not self._stop.is_set():
+                self._quiet.wait(0.5)
+
+    @contextlib.contextmanager
+    def held(self) -> Iterator[None]:
+        """The reading held while the block runs (a search: its own reads go first)."""
+        with self._quiet:
+            self._searches += 1
+        try:
+            yield
+        finally:
+            with self._quiet:
+                self._searches -= 1
+                self._quiet.notify_all()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Wait until the reading ends; whether it has."""
+        self._thread.join(timeout)
+        return not self._thread.is_alive()
+
+    def stop(self) -> None:
+        self._stop.set()
+        with self._quiet:
+            self._quiet.notify_all()
+        self._thread.join(timeout=5.0)
+
+
 class CaseSession:
     """An open case with its settings, models, search engine and audit trail (see the module's doc)."""
 
@@ -217,9 +275,11 @@ class CaseSession:
         loaders: ModelLoaders,
         preload: bool = False,
         embedder: ModelSlot[Embedder] | None = None,
+        read_ahead: bool = False,
     ) -> None:
         """A session on ``case``, which it closes with itself. ``embedder``: a slot already loading (see
-        :meth:`open`)."""
+        :meth:`open`). ``read_ahead``: read the case's search files in the background (a window, where the user
+        types the first query meanwhile; not a one-off command, whose search would compete with it)."""
         self.case = case
         self.settings = case.settings
         self.directory = case.directory
@@ -230,15 +290,23 @@ class CaseSession:
         self.engine = SearchEngine(case)
         self.activity = SearchActivity(case.directory)  # tells an indexer beside it that a search runs
         self._closed = False
+        self.read_ahead = _ReadAhead(case) if read_ahead else None
         if preload:
             self.preload()
 
     @classmethod
     def open(
-        cls, directory: Path, settings: Settings, loaders: ModelLoaders, create: bool = False, preload: bool = False
+        cls,
+        directory: Path,
+        settings: Settings,
+        loaders: ModelLoaders,
+        create: bool = False,
+        preload: bool = False,
+        read_ahead: bool = False,
     ) -> CaseSession:
         """Open the case at ``directory`` with its effective ``settings``. With ``preload``, the embedding model
-        starts loading first, so that it loads while the case's stores open."""
+        starts loading first, so that it loads while the case's stores open; with ``read_ahead``, the case's search
+        files are read in the background once it is open."""
         slot: ModelSlot[Embedder] = ModelSlot("embedder", lambda: loaders.embedder(settings))
         if preload and settings.semantic and loaders.embedder_file(settings) is not None:
             slot.start()
@@ -248,7 +316,7 @@ class CaseSession:
             slot.close()
             raise
         try:
-            return cls(case, loaders, preload=preload, embedder=slot)
+            return cls(case, loaders, preload=preload, embedder=slot, read_ahead=read_ahead)
         except BaseException:
             slot.close()
             case.close()
@@ -269,6 +337,8 @@ class CaseSession:
             return
         self._closed = True
         try:
+            if self.read_ahead is not None:
+                self.read_ahead.stop()
             self.engine.close()
             self.activity.close()
             self._embedder.close()
@@ -420,7 +490,9 @@ class CaseSession:
         started = time.perf_counter()
         engine = self._ready(request.mode)
         with self.case.guard():
-            with self.activity.searching(), collector_paused():  # an indexer of the case holds still meanwhile
+            # an indexer of the case holds still meanwhile, and the reading ahead of the case's files
+            held = self.read_ahead.held() if self.read_ahead is not None else contextlib.nullcontext()
+            with self.activity.searching(), collector_paused(), held:
                 result = engine.search(request)
             count = self.settings.semantic_highlights if marks is None else marks
             if count > 0 and result.mode is not SearchMode.LEXICAL and result.hits:

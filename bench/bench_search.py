@@ -106,7 +106,7 @@ def measure(
     load_before = load_average()
     overrides = {"embedder": str(model)} if model is not None else {}
     started = time.perf_counter()
-    with app.open_session(case_dir, overrides=overrides, preload=True, loaders=loaders) as session:
+    with app.open_session(case_dir, overrides=overrides, preload=True, loaders=loaders, read_ahead=True) as session:
         open_s = time.perf_counter() - started
         begun = time.perf_counter()
         session.search(SearchRequest(queries[0], top=RESULTS, mode=SearchMode.HYBRID), audit=False, marks=0)

@@ -282,7 +282,7 @@ def run(
             return copy
 
         log("searches alone (quiet)…")
-        with app.open_session(fresh(), overrides={"embedder": str(model)}, preload=True) as session:
+        with app.open_session(fresh(), overrides={"embedder": str(model)}, preload=True, read_ahead=True) as session:
             session.search(app_request(texts[0]), audit=False, marks=0)  # the model loaded, the stores opened
             report["quiet"] = searches(session, texts, seconds, interval, None)
         log("indexing alone…")
@@ -293,7 +293,8 @@ def run(
         for strategy in strategies:
             log(f"searching while indexing, strategy {strategy}…")
             directory = fresh()
-            with app.open_session(directory, overrides={"embedder": str(model)}, preload=True) as session:
+            overrides = {"embedder": str(model)}
+            with app.open_session(directory, overrides=overrides, preload=True, read_ahead=True) as session:
                 if strategy != "hold":  # the app's flag kept from the indexer (raised in a folder of its own)
                     session.activity = SearchActivity(Path(tmp))
                 session.search(app_request(texts[0]), audit=False, marks=0)

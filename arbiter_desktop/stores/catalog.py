@@ -1010,16 +1010,31 @@ class Catalog:
         return [SourceCounts(str(p), int(f), int(i), int(e)) for p, f, i, e in rows]
 
     def counts(self) -> dict[str, int]:
-        def one(sql: str) -> int:
-            return int(self.db.execute(sql).fetchone()[0])
+        return _counts(self.db)
 
-        return {
-            "documents": one("SELECT COUNT(*) FROM documents"),
-            "files": one("SELECT COUNT(*) FROM files"),
-            "chunks": one("SELECT COUNT(*) FROM chunks"),
-            "embedded": one("SELECT COUNT(*) FROM chunks WHERE embedded=1"),
-            "errors": one("SELECT COUNT(*) FROM errors") + one("SELECT COUNT(*) FROM members WHERE reason IS NOT NULL"),
-        }
+
+def _counts(db: sqlite3.Connection) -> dict[str, int]:
+    def one(sql: str) -> int:
+        return int(db.execute(sql).fetchone()[0])
+
+    return {
+        "documents": one("SELECT COUNT(*) FROM documents"),
+        "files": one("SELECT COUNT(*) FROM files"),
+        "chunks": one("SELECT COUNT(*) FROM chunks"),
+        "embedded": one("SELECT COUNT(*) FROM chunks WHERE embedded=1"),
+        "errors": one("SELECT COUNT(*) FROM errors") + one("SELECT COUNT(*) FROM members WHERE reason IS NOT NULL"),
+    }
+
+
+def read_counts_ahead(path: Path) -> None:
+    """Count the catalog's rows as :meth:`Catalog.counts` does, through a read-only connection of its own, so that
+    the pages these counts read are in the system's file cache when an open :class:`Catalog` counts them (the first
+    search of a case opened from a cold disk counts its chunks: 0.6 s at 1M chunks)."""
+    db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5.0)
+    try:
+        _counts(db)
+    finally:
+        db.close()
 
 
 def _statements(script: str) -> list[str]:

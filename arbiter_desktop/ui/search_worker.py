@@ -117,7 +117,7 @@ class SearchWorker(QObject):
     def open_case(self, directory: Path) -> None:
         self._close()
         try:
-            self._session = app.open_session(directory, create=True, preload=True)
+            self._session = app.open_session(directory, create=True, preload=True, read_ahead=True)
             self._models = tuple(app.installed_models())
             self._lexicon = tuple(read_case_lexicon(self._session.directory))
         except Exception as exc:  # the message names the problem; the window shows it
