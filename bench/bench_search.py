@@ -19,8 +19,8 @@ screen: ``session.mark(request, hits[:8])``, timed apart (``first_screen_marks``
 police_dev queries then a seeded sample of piaf_v1.1 questions, embedded as they come.
 
 * ``lexical``: French BM25 over the tantivy index; ``dense``: binary top-400 by exact hamming scan, rescored with
-  the int8 rows; ``hybrid``: both, z-score fusion; ``full``: hybrid then the reranker over the head — with no
-  reranker installed (none ships) it ranks as hybrid and adds a note, so it measures the same path.
+  the int8 rows; ``hybrid``: both, z-score fusion; ``full``: hybrid, then the second stage over the head (the
+  shipped learned ranker, or a reranker installed in models/, which replaces it).
 
 Each query runs once per mode, the modes in turn (rotated from one query to the next) so that the other jobs'
 load falls on every mode alike; a few queries first warm the caches and are not counted. Memory (from
@@ -42,6 +42,7 @@ from typing import Any
 
 from arbiter_desktop.config.models import DEFAULT_EMBEDDER, LIGHT_EMBEDDER
 from arbiter_desktop.domain import SearchMode, SearchRequest
+from arbiter_desktop.search.ranker import shipped_ranker
 from arbiter_desktop.session import ModelLoaders
 from bench.common import CACHE, load_average, memory_mb, percentile, python_env, run_python, table
 from bench.synthetic import (
@@ -115,6 +116,7 @@ def measure(
         embedder = session.embedder(required=True)
         assert embedder is not None
         reranker = session.reranker()
+        learned = shipped_ranker()
 
         def search(query: str, mode: str) -> tuple[float, int, tuple[str, ...]]:
             request = SearchRequest(query, top=RESULTS, mode=SearchMode(mode))
@@ -167,7 +169,7 @@ def measure(
         "open_s": round(open_s, 3),
         "first_search_ms": round(first_search_ms, 1),
         "model_load_s": round(model_load_s, 3),
-        "reranker": None if reranker is None else reranker.identity.name,
+        "reranker": reranker.identity.name if reranker is not None else learned.name if learned is not None else None,
         "modes": figures,
         "query_embedding_ms": {"p50": round(percentile(embed_ms, 50), 1), "p95": round(percentile(embed_ms, 95), 1)},
         "memory_mb": {"before_case": memory_before, "after": memory_mb()},

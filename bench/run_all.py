@@ -444,7 +444,7 @@ def markdown(latest: dict[str, Any]) -> str:
             "lexical": "lexical",
             "dense": "dense",
             "hybrid": "hybrid",
-            "full": "full (no reranker installed: hybrid's path)",
+            "full": "full (hybrid, then the learned ranker over the head)",
             "first_screen_marks": "then the closest sentences of the first 8 hybrid hits (after the list shows)",
         }
         for mode, label in labels.items():
