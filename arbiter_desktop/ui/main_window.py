@@ -256,6 +256,7 @@ class MainWindow(QMainWindow):
         self.mode = QComboBox()
         for label, mode in (
             (self.tr("Hybrid (words + meaning)"), SearchMode.HYBRID),
+            (self.tr("Hybrid + reranking"), SearchMode.FULL),
             (self.tr("Text"), SearchMode.LEXICAL),
             (self.tr("Meaning"), SearchMode.DENSE),
         ):

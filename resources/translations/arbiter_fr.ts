@@ -176,275 +176,280 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="144"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="145"/>
         <source>The original cannot be opened: %1</source>
         <translation>L&apos;original ne peut pas être ouvert : %1</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="197"/>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="201"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="198"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="202"/>
         <source>Case</source>
         <translation>Affaire</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="206"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="207"/>
         <source>New case…</source>
         <translation>Nouvelle affaire…</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="209"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="210"/>
         <source>Open case…</source>
         <translation>Ouvrir une affaire…</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="212"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="213"/>
         <source>Add folders…</source>
         <translation>Ajouter des dossiers…</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="215"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="216"/>
         <source>Look for changes in the sources</source>
         <translation>Rechercher les modifications des sources</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="218"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="219"/>
         <source>Settings…</source>
         <translation>Paramètres…</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="221"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="222"/>
         <source>Term lists…</source>
         <translation>Listes de termes…</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="223"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="224"/>
         <source>Run a list of names, numbers and words against the whole case</source>
         <translation>Chercher une liste de noms, numéros et mots dans toute l&apos;affaire</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="228"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="229"/>
         <source>Export</source>
         <translation>Exporter</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="234"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="235"/>
         <source>Export the results…</source>
         <translation>Exporter les résultats…</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="249"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="250"/>
         <source>Search the case… e.g. rdv gare, GAV prolongée, ZZ-417-XK</source>
         <translation>Rechercher dans l&apos;affaire… ex. rdv gare, GAV prolongée, ZZ-417-XK</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="257"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="258"/>
         <source>Hybrid (words + meaning)</source>
         <translation>Hybride (mots + sens)</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="258"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="259"/>
+        <source>Hybrid + reranking</source>
+        <translation>Hybride + reclassement</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="260"/>
         <source>Text</source>
         <translation>Texte</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="259"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="261"/>
         <source>Meaning</source>
         <translation>Sens</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="262"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="264"/>
         <source>Search mode</source>
         <translation>Mode de recherche</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="265"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="267"/>
         <source>All types</source>
         <translation>Tous les types</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="271"/>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="503"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="273"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="508"/>
         <source>All folders</source>
         <translation>Tous les dossiers</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="273"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="275"/>
         <source>Documents dated from</source>
         <translation>Documents datés à partir du</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="274"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="276"/>
         <source>Documents dated until</source>
         <translation>Documents datés jusqu&apos;au</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="275"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="277"/>
         <source>Expansions</source>
         <translation>Extensions</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="277"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="279"/>
         <source>Also search abbreviations, synonyms and slang from the lexicons</source>
         <translation>Chercher aussi les abréviations, synonymes et termes d&apos;argot des lexiques</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="283"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="285"/>
         <source>Filters:</source>
         <translation>Filtres :</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="284"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="286"/>
         <source>from</source>
         <translation>du</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="284"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="286"/>
         <source>to</source>
         <translation>au</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="289"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="291"/>
         <source>Only documents holding this entity; click to remove the filter</source>
         <translation>Seulement les documents qui contiennent cette entité ; cliquer pour retirer le filtre</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="335"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="340"/>
         <source>Indexing</source>
         <translation>Indexation</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="338"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="343"/>
         <source>Sources</source>
         <translation>Sources</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="339"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="344"/>
         <source>Entities</source>
         <translation>Entités</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="373"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="378"/>
         <source>Ready</source>
         <translation>Prêt</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="395"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="400"/>
         <source>Recent cases</source>
         <translation>Affaires récentes</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="412"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="417"/>
         <source>Indexing in progress</source>
         <translation>Indexation en cours</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="413"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="418"/>
         <source>Indexing of this case is in progress. Stop it (it resumes next time) and switch case?</source>
         <translation>L&apos;indexation de cette affaire est en cours. L&apos;arrêter (elle reprendra la prochaine fois) et changer d&apos;affaire ?</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="418"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="423"/>
         <source>No indexing in progress.</source>
         <translation>Aucune indexation en cours.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="423"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="428"/>
         <source>Opening %1…</source>
         <translation>Ouverture de %1…</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="429"/>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="438"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="434"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="443"/>
         <source>New case</source>
         <translation>Nouvelle affaire</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="429"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="434"/>
         <source>Case name (e.g. 2026-1234 STUPS Nord):</source>
         <translation>Nom de l&apos;affaire (ex. 2026-1234 STUPS Nord) :</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="432"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="437"/>
         <source>Folder where the case is kept</source>
         <translation>Dossier où conserver l&apos;affaire</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="438"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="443"/>
         <source>%1 exists and is not empty.</source>
         <translation>%1 existe et n&apos;est pas vide.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="444"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="449"/>
         <source>Open a case folder</source>
         <translation>Ouvrir le dossier d&apos;une affaire</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="449"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="454"/>
         <source>Folder to add to the case</source>
         <translation>Dossier à ajouter à l&apos;affaire</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="468"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="473"/>
         <source>Resuming the indexing that was interrupted…</source>
         <translation>Reprise de l&apos;indexation interrompue…</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="478"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="483"/>
         <source>No case open</source>
         <translation>Aucune affaire ouverte</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="479"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="484"/>
         <source>Cannot open the case</source>
         <translation>Impossible d&apos;ouvrir l&apos;affaire</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="485"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="490"/>
         <source>indexing</source>
         <translation>indexation en cours</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="485"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="490"/>
         <source>up to date</source>
         <translation>à jour</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="487"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="492"/>
         <source>Case: %1 — %2 documents · %3 errors · semantic coverage %4 · %5</source>
         <translation>Affaire : %1 — %2 documents · %3 erreurs · couverture sémantique %4 · %5</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="494"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="499"/>
         <source>%1 scanned pages awaiting OCR</source>
         <translation>%1 pages numérisées en attente d&apos;OCR</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="543"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="548"/>
         <source>Added to the case: %1</source>
         <translation>Ajouté à l&apos;affaire : %1</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="577"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="582"/>
         <source>Indexing failed.</source>
         <translation>L&apos;indexation a échoué.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="579"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="584"/>
         <source>Indexing failed</source>
         <translation>Échec de l&apos;indexation</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="652"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="657"/>
         <source>Searching…</source>
         <translation>Recherche…</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="665"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="670"/>
         <source>meaning searched in %1 % of the case (indexing goes on)</source>
         <translation>sens recherché dans %1 % de l&apos;affaire (l&apos;indexation continue)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="669"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="674"/>
         <source>%n result(s)</source>
         <translation>
             <numerusform>%n résultat</numerusform>
@@ -452,66 +457,66 @@
         </translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="671"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="676"/>
         <source>%1 ms</source>
         <translation>%1 ms</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="676"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="681"/>
         <source>No result for this search.</source>
         <translation>Aucun résultat pour cette recherche.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="719"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="724"/>
         <source>no reranker installed: the full mode ranks as hybrid</source>
         <translation>aucun reclasseur installé : le mode complet classe comme le mode hybride</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="725"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="730"/>
         <source>Search failed: %1</source>
         <translation>La recherche a échoué : %1</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="779"/>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="784"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="785"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="790"/>
         <source>relevant</source>
         <translation>pertinent</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="779"/>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="784"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="785"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="790"/>
         <source>to check</source>
         <translation>à vérifier</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="780"/>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="785"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="786"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="791"/>
         <source>Tag “%1”</source>
         <translation>Étiqueter « %1 »</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="787"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="793"/>
         <source>Other tag…</source>
         <translation>Autre étiquette…</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="790"/>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="811"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="796"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="817"/>
         <source>Export the selected results…</source>
         <translation>Exporter les résultats sélectionnés…</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="795"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="801"/>
         <source>Tag</source>
         <translation>Étiquette</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="795"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="801"/>
         <source>Tag for the selected results:</source>
         <translation>Étiquette pour les résultats sélectionnés :</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="805"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="811"/>
         <source>%n result(s) tagged “%1”</source>
         <translation>
             <numerusform>%n résultat étiqueté « %1 »</numerusform>
@@ -519,79 +524,79 @@
         </translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="815"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="821"/>
         <source>Export a tag</source>
         <translation>Exporter une étiquette</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="822"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="828"/>
         <source>PDF and CSV (*.pdf)</source>
         <translation>PDF et CSV (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="822"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="828"/>
         <source>PDF (*.pdf)</source>
         <translation>PDF (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="822"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="828"/>
         <source>CSV (*.csv)</source>
         <translation>CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="825"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="831"/>
         <source>Export for the case file</source>
         <translation>Exporter pour le dossier de procédure</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="847"/>
         <location filename="../../arbiter_desktop/ui/main_window.py" line="853"/>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="1009"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="859"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="1015"/>
         <source>Exporting…</source>
         <translation>Export en cours…</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="857"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="863"/>
         <source>Exported: %1 (SHA-256 in the audit log)</source>
         <translation>Exporté : %1 (SHA-256 inscrite au journal d&apos;audit)</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="875"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="881"/>
         <source>Change the embedding model</source>
         <translation>Changer de modèle sémantique</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="877"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="883"/>
         <source>Every passage of the case will be embedded again with the new model, which can take hours; meanwhile search by meaning covers only what is done. Continue?</source>
         <translation>Tous les passages de l&apos;affaire seront recalculés avec le nouveau modèle, ce qui peut prendre des heures ; en attendant, la recherche par le sens ne couvre que ce qui est fait. Continuer ?</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="888"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="894"/>
         <source>The language changes at the next start.</source>
         <translation>La langue change au prochain démarrage.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="940"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="946"/>
         <source>Term list «%1» run: %2 terms in %3 s.</source>
         <translation>Liste de termes « %1 » exécutée : %2 termes en %3 s.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="962"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="968"/>
         <source>Entity: %1 ✕</source>
         <translation>Entité : %1 ✕</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="1003"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="1009"/>
         <source>entities</source>
         <translation>entités</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="1003"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="1009"/>
         <source>entities found together</source>
         <translation>entités trouvées ensemble</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/main_window.py" line="1005"/>
+        <location filename="../../arbiter_desktop/ui/main_window.py" line="1011"/>
         <source>term list %1</source>
         <translation>liste de termes %1</translation>
     </message>

@@ -348,3 +348,31 @@ def test_the_hits_of_a_text_search_are_drawn(qtbot: QtBot, window: MainWindow, t
         )
 
     qtbot.waitUntil(lambda: dark_pixels() > 100, timeout=10_000)
+
+
+def test_the_reranked_mode_is_offered_and_names_its_ranker(
+    qtbot: QtBot, case_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second stage that ships (the learned ranker) is one of the window's modes; its hits say who ranked them."""
+    from arbiter_desktop.search.ranker import shipped_ranker
+
+    embedder = HashingEmbedder()
+    models = ModelLoaders(
+        embedder=lambda _settings: embedder, reranker=lambda _settings: None, embedder_file=lambda _settings: Path("x")
+    )
+    monkeypatch.setattr(app, "MODELS", models)
+    src = tmp_path / "src"
+    write(src, "pv.txt", "Les policiers ont saisi des barrettes de cannabis dans la cave de l'immeuble.")
+    write(src, "rapport.txt", "Le véhicule stationnait devant la gare routière, moteur allumé.")
+    with app.open_session(case_dir) as session:
+        session.index([src])
+    window = open_window(qtbot, case_dir)
+    row = window.mode.findData(SearchMode.FULL.value)
+    assert row >= 0 and window.mode.itemText(row)
+    window.mode.setCurrentIndex(row)
+    result = _search(qtbot, window, "cannabis saisi dans la cave")
+    ranker = shipped_ranker()
+    assert ranker is not None
+    assert result.mode is SearchMode.FULL and result.hits[0].doc_path.endswith("pv.txt")
+    assert result.reranker == ranker.name
+    window.close()
