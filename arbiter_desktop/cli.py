@@ -856,7 +856,8 @@ def _search_options(p: argparse.ArgumentParser) -> None:
         "--mode",
         choices=["auto", *[m.value for m in SearchMode]],
         default="auto",
-        help="auto: hybrid when the case has vectors and a model is installed, else lexical",
+        help="auto: full (hybrid, then the learned ranker) when the case has vectors and a model is installed, else"
+        " lexical",
     )
     p.add_argument("--model", help="embedding model (a GGUF file name in models/, or a path)")
     p.add_argument("--no-expansion", action="store_true", help="search the words as typed, without lexicons")

@@ -273,3 +273,17 @@ def test_the_collector_comes_back_when_the_last_of_overlapping_searches_ends() -
     with pytest.raises(RuntimeError), collector_paused():  # a search that fails lets it go too
         raise RuntimeError("boom")
     assert gc.isenabled()
+
+
+def test_the_default_mode_is_the_reranked_one_when_the_case_has_vectors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from arbiter_desktop import session as module
+
+    write(tmp_path / "src", "a.txt", "Le véhicule stationnait devant la gare.")
+    with _case(tmp_path, Loaders()) as session:
+        assert session.default_mode() is SearchMode.LEXICAL  # nothing embedded yet
+        session.index([tmp_path / "src"])
+        assert session.default_mode() is SearchMode.FULL  # hybrid, then the shipped learned ranker
+        monkeypatch.setattr(module, "shipped_ranker", lambda: None)
+        assert session.default_mode() is SearchMode.HYBRID  # no second stage: hybrid

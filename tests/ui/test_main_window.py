@@ -312,7 +312,7 @@ def test_the_hit_list_shows_first_then_the_closest_sentences_of_the_hits_on_scre
     with app.open_session(case_dir) as session:
         session.index([src])
     window = open_window(qtbot, case_dir)
-    assert window.mode.currentData() == "hybrid"  # the case has vectors: hybrid by default
+    assert window.mode.currentData() == "full"  # the case has vectors: hybrid then the learned ranker by default
     marked: list[Marks] = []
     window.hits_marked.connect(marked.append)
     result = _search(qtbot, window, "barrettes de cannabis saisies")
