@@ -226,15 +226,23 @@ class _ReadAhead:
 
     def _run(self) -> None:
         started = time.perf_counter()
-        try:
-            default_lexicon(self._case.directory)
-            if not self._stop.is_set():
-                read_counts_ahead(self._case.catalog.path)
-            self.bytes_read = read_through(search_files(self._case.directory), self._stop, self._turn)
-        except Exception:  # a head start only: the searches read what they need themselves
-            log.warning("reading the case's files ahead stopped", exc_info=True)
+        steps: list[Callable[[], object]] = [
+            lambda: default_lexicon(self._case.directory),
+            lambda: read_counts_ahead(self._case.catalog.path),  # e.g. refused on read-only media: the rest goes on
+            self._read_files,
+        ]
+        for step in steps:
+            if self._stop.is_set():
+                break
+            try:
+                step()
+            except Exception:  # a head start only: the searches read what they need themselves
+                log.warning("reading the case's files ahead: a step failed", exc_info=True)
         self.seconds = time.perf_counter() - started
         log.info("read %.0f MB of the case's search files ahead in %.1f s", self.bytes_read / 2**20, self.seconds)
+
+    def _read_files(self) -> None:
+        self.bytes_read = read_through(search_files(self._case.directory), self._stop, self._turn)
 
     def _turn(self) -> None:
         """Wait while a search runs (or until the case closes)."""

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from pathlib import Path
 
+import pytest
 from support import write
 
 from arbiter_desktop import app
@@ -81,3 +83,18 @@ def test_the_session_reads_ahead_holds_while_a_search_runs_and_stops_with_the_ca
         assert seen == [1] and reading._searches == 0  # a search holds it, and lets it go
     with app.open_session(case) as session:
         assert session.read_ahead is None  # a one-off command reads nothing ahead
+
+
+def test_a_step_that_fails_does_not_stop_the_others(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from arbiter_desktop import session as module
+
+    case = _indexed_case(tmp_path)
+
+    def refused(_path: Path) -> None:
+        raise sqlite3.OperationalError("attempt to write a readonly database")  # e.g. a case on read-only media
+
+    monkeypatch.setattr(module, "read_counts_ahead", refused)
+    with app.open_session(case, read_ahead=True) as session:
+        reading = session.read_ahead
+        assert reading is not None and reading.wait(30)
+        assert reading.bytes_read == sum(p.stat().st_size for p in search_files(case))
