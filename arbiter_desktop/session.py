@@ -11,6 +11,9 @@ A session holds, for as long as the case is open:
   otherwise at first need — and closed once, with the session;
 - one long-lived **search engine**, which follows the indexer's commits (it reloads its readers when the case's
   generation changes) and keeps its caches (query embeddings) from one search to the next;
+- for a window, the **read-ahead** of the case's search files (stores/warmup.py), in the background from the moment
+  the case opens and holding while a search runs, so that a case opened from a cold disk answers its first search
+  from memory;
 - the **audit trail**: indexing runs, searches, exports and tag changes are recorded in the name of the operator
   setting.
 
