@@ -215,13 +215,13 @@ collector_paused = _CollectorPause()
 
 class _ReadAhead:
     """The case's lexicons, catalog counts and search files read once in the background (stores/warmup.py), so
-    that the first search of a case opened from a cold disk finds them in memory; stopped when the case closes."""
+    that the first search of a case opened from a cold disk finds them in memory; held while the case's search
+    flag is up (stores/activity.py: a search of this window or of a command beside it), stopped when the case
+    closes."""
 
     def __init__(self, case: Case) -> None:
         self._case = case
         self._stop = threading.Event()
-        self._searches = 0
-        self._quiet = threading.Condition()
         self.bytes_read = 0
         self.seconds = 0.0
         self._thread = threading.Thread(target=self._run, name="read-ahead", daemon=True)
@@ -245,25 +245,11 @@ class _ReadAhead:
         log.info("read %.0f MB of the case's search files ahead in %.1f s", self.bytes_read / 2**20, self.seconds)
 
     def _read_files(self) -> None:
-        self.bytes_read = read_through(search_files(self._case.directory), self._stop, self._turn)
-
-    def _turn(self) -> None:
-        """Wait while a search runs (or until the case closes)."""
-        with self._quiet:
-            while self._searches and not self._stop.is_set():
-                self._quiet.wait(0.5)
-
-    @contextlib.contextmanager
-    def held(self) -> Iterator[None]:
-        """The reading held while the block runs (a search: its own reads go first)."""
-        with self._quiet:
-            self._searches += 1
+        activity = SearchActivity(self._case.directory)  # its own mapping: the session closes its flag first
         try:
-            yield
+            self.bytes_read = read_through(search_files(self._case.directory), self._stop, activity.hold)
         finally:
-            with self._quiet:
-                self._searches -= 1
-                self._quiet.notify_all()
+            activity.close()
 
     def wait(self, timeout: float | None = None) -> bool:
         """Wait until the reading ends; whether it has."""
@@ -272,8 +258,6 @@ class _ReadAhead:
 
     def stop(self) -> None:
         self._stop.set()
-        with self._quiet:
-            self._quiet.notify_all()
         self._thread.join(timeout=5.0)
 
 
@@ -508,8 +492,7 @@ class CaseSession:
         engine = self._ready(request.mode)
         with self.case.guard():
             # an indexer of the case holds still meanwhile, and the reading ahead of the case's files
-            held = self.read_ahead.held() if self.read_ahead is not None else contextlib.nullcontext()
-            with self.activity.searching(), collector_paused(), held:
+            with self.activity.searching(), collector_paused():
                 result = engine.search(request)
             count = self.settings.semantic_highlights if marks is None else marks
             if count > 0 and result.mode is not SearchMode.LEXICAL and result.hits:

@@ -13,6 +13,7 @@ from arbiter_desktop import app
 from arbiter_desktop.domain import SearchMode, SearchRequest
 from arbiter_desktop.embedding.base import HashingEmbedder
 from arbiter_desktop.session import ModelLoaders
+from arbiter_desktop.stores.activity import SearchActivity
 from arbiter_desktop.stores.warmup import BLOCK, read_through, search_files
 
 
@@ -59,28 +60,24 @@ def test_the_session_reads_ahead_holds_while_a_search_runs_and_stops_with_the_ca
         reading = session.read_ahead
         assert reading is not None and reading.wait(30)
         assert reading.bytes_read == expected
-        waited = threading.Event()
-
-        def turn() -> None:
-            reading._turn()
-            waited.set()
-
-        with reading.held():  # what a search does: the reading waits for it
-            waiter = threading.Thread(target=turn)
-            waiter.start()
-            assert not waited.wait(0.3)
-        assert waited.wait(5)  # and goes on when the search ends
-        waiter.join()
-        seen: list[int] = []
-        search = session.engine.search
+        holds: list[bool] = []
+        activity = SearchActivity(case)
 
         def spying(request: SearchRequest) -> object:
-            seen.append(reading._searches)
+            holds.append(activity.active())  # the flag the reading holds on (stores/activity.py)
             return search(request)
 
+        search = session.engine.search
         session.engine.search = spying  # type: ignore[method-assign]
         session.search(SearchRequest("cannabis", mode=SearchMode.LEXICAL), audit=False)
-        assert seen == [1] and reading._searches == 0  # a search holds it, and lets it go
+        assert holds == [True] and not activity.active()  # a search raises it, and lowers it
+    # a search runs (here or in a command beside it): the reading waits for it
+    with activity.searching(), app.open_session(case, read_ahead=True) as session:
+        reading = session.read_ahead
+        assert reading is not None and not reading.wait(0.5) and reading.bytes_read == 0
+        activity._write(0.0)  # the search ends (as its flag is lowered)
+        assert reading.wait(30) and reading.bytes_read == expected  # and the reading goes on
+    activity.close()
     with app.open_session(case) as session:
         assert session.read_ahead is None  # a one-off command reads nothing ahead
 
