@@ -263,6 +263,9 @@ class Hit:
     ocr_confidence: float | None = None  # the hit's page was recognised by OCR, with this mean confidence (0–100)
     chunk_start: int = -1  # the character span of the hit's chunk in the document text (-1: not known)
     chunk_end: int = -1
+    # the passage is the chunk's opening: where the query's words are, the page they are on and why the hit
+    # matched are not read yet (a hit below the first screen of the window's list; CaseSession.complete)
+    passage_pending: bool = False
 
     def chunk_span(self) -> tuple[int, int]:
         """The chunk's span in the document (the passage's when the chunk's is not known)."""

@@ -83,6 +83,10 @@ class Closeable(Protocol):
 
 M = TypeVar("M", bound=Closeable)
 
+# Hits whose passages a search cut before the window shows its list: a first screen of the list and a little more
+# (the window draws about 8 rows on a 1080-pixel screen); the others are completed right after (CaseSession.complete)
+FIRST_PASSAGES = 10
+
 
 class ModelSlot(Generic[M]):
     """A model loaded at most once — in a background thread once :meth:`start` is called, else by the first
@@ -482,18 +486,27 @@ class CaseSession:
             engine.reranker = self.reranker()
         return engine
 
-    def search(self, request: SearchRequest, audit: bool = True, marks: int | None = None) -> SearchResult:
+    def search(
+        self, request: SearchRequest, audit: bool = True, marks: int | None = None, passages: int | None = None
+    ) -> SearchResult:
         """Run ``request``; recorded in the audit log unless ``audit`` is False (e.g. an automated check).
 
         ``marks``: how many hits, from the top, get the sentence closest to the query in meaning marked before
         the result is returned (default: the ``semantic_highlights`` setting). The window asks for none and marks
-        the hits on screen afterwards (:meth:`mark`), so that the hit list shows first."""
+        the hits on screen afterwards (:meth:`mark`), so that the hit list shows first.
+
+        ``passages``: how many hits, from the top, get their passage around the query's words, its page and why
+        it matched before the result is returned (default: all); the others come with ``passage_pending`` and
+        the chunk's opening, and :meth:`complete` finds theirs. The window asks for its first screen
+        (:data:`FIRST_PASSAGES`). Not with ``audit``: the log names the page of every hit."""
+        if audit and passages is not None:
+            raise ValueError("a search entered in the audit log at once needs every hit's passage (passages=None)")
         started = time.perf_counter()
         engine = self._ready(request.mode)
         with self.case.guard():
             # an indexer of the case holds still meanwhile, and the reading ahead of the case's files
             with self.activity.searching(), collector_paused():
-                result = engine.search(request)
+                result = engine.search(request, passages)
             count = self.settings.semantic_highlights if marks is None else marks
             if count > 0 and result.mode is not SearchMode.LEXICAL and result.hits:
                 marked = engine.mark(request, result.hits[:count])
@@ -506,6 +519,15 @@ class CaseSession:
             self.record_search(request, result)
         _settle()
         return result
+
+    def complete(self, request: SearchRequest, hits: Sequence[Hit]) -> list[Hit]:
+        """``hits`` of a search of ``request`` with the passages it left pending (``passages``) found, as a
+        search of every passage finds them; a hit whose chunk left the case since is returned as it was."""
+        if not any(h.passage_pending for h in hits):
+            return list(hits)
+        engine = self._ready(request.mode)
+        with self.case.guard(), self.activity.searching():
+            return engine.complete(request, hits)
 
     def mark(self, request: SearchRequest, hits: Sequence[Hit], stop: Callable[[], bool] | None = None) -> list[Hit]:
         """``hits`` of a search of ``request`` with the sentence closest to the query in meaning marked (a hit

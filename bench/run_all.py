@@ -445,6 +445,7 @@ def markdown(latest: dict[str, Any]) -> str:
             "dense": "dense",
             "hybrid": "hybrid",
             "full": "full (hybrid, then the learned ranker over the head)",
+            "other_passages": "then the passages of hits 11–50 (after the list shows, every mode)",
             "first_screen_marks": "then the closest sentences of the first 8 hybrid hits (after the list shows)",
         }
         for mode, label in labels.items():

@@ -237,9 +237,9 @@ def test_the_collector_is_paused_while_a_search_runs_and_only_then(tmp_path: Pat
     with _case(tmp_path, Loaders()) as session:
         search = session.engine.search
 
-        def spying(request: SearchRequest) -> object:
+        def spying(request: SearchRequest, passages: int | None = None) -> object:
             seen.append(gc.isenabled())
-            return search(request)
+            return search(request, passages)
 
         session.engine.search = spying  # type: ignore[method-assign]
         assert gc.isenabled()

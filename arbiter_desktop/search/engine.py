@@ -176,8 +176,13 @@ class SearchEngine:
     def _expansions(self, request: SearchRequest) -> list[Expansion]:
         return self.lexicon.expand(request.query, request.disabled_expansions) if request.expand else []
 
-    def search(self, request: SearchRequest) -> SearchResult:
+    def search(self, request: SearchRequest, passages: int | None = None) -> SearchResult:
         """Run ``request``, consistently while an indexer commits.
+
+        ``passages``: how many hits, from the top, get their passage cut around the query's words (with its page
+        and why it matched); the others come with the chunk's opening and ``passage_pending`` (:meth:`complete`
+        finds theirs). None: every hit. Reading a passage's words is about half of a full-text search's time:
+        the window asks for its first screen of hits and has the others completed after the list is shown.
 
         The catalog is read as one committed state (a snapshot) throughout; the full-text index and the vectors
         are reloaded after it was taken, so they are at least as recent (the indexer commits them before the
@@ -188,7 +193,7 @@ class SearchEngine:
         started = time.perf_counter()
         for attempt in range(1, SNAPSHOT_ATTEMPTS + 1):
             with self.case.catalog.snapshot():
-                result = self._search(request, started, last=attempt == SNAPSHOT_ATTEMPTS)
+                result = self._search(request, started, passages, last=attempt == SNAPSHOT_ATTEMPTS)
             if result is not None:
                 return result
             self._generation = self._vectors_generation = -1  # reload the index and the vectors after the next snapshot
@@ -218,7 +223,7 @@ class SearchEngine:
             dense = self._dense(vector, filters)
         return Retrieval(request.query, expansions, compiled, lexical, dense, vector=vector)
 
-    def _search(self, request: SearchRequest, started: float, last: bool) -> SearchResult | None:
+    def _search(self, request: SearchRequest, started: float, passages: int | None, last: bool) -> SearchResult | None:
         """The result, or None when the index is ahead of the catalog snapshot (unless ``last``)."""
         retrieval = self.retrieve(request)
         expansions, compiled, lexical, dense = (
@@ -276,7 +281,7 @@ class SearchEngine:
                 kept_id: sorted(near, key=lambda d: metas[d].paths[:1] if d in metas else ())
                 for kept_id, near in copies.items()
             }
-        hits = self._hits(kept, metas, compiled, bm25, cosine, fused, reranked, request.mode, copies)
+        hits = self._hits(kept, metas, compiled, bm25, cosine, fused, reranked, request.mode, copies, passages)
         return SearchResult(
             query=request.query,
             mode=request.mode,
@@ -611,10 +616,12 @@ class SearchEngine:
         reranked: dict[int, float],
         mode: SearchMode,
         copies: dict[int, list[int]],
+        passages: int | None,
     ) -> list[Hit]:
         width = self.settings.passage_chars
         hits: list[Hit] = []
-        matchers = self._matchers_of([c.id for c in kept], compiled.matchers)
+        first = len(kept) if passages is None else passages
+        matchers = self._matchers_of([c.id for c in kept[:first]], compiled.matchers)
         for chunk in kept:
             meta = metas.get(chunk.document_id)
             if meta is None:
@@ -653,8 +660,35 @@ class SearchEngine:
                     if m is not None and m.paths
                 ),
             )
-            hits.append(self._hit(ranked, chunk, meta, find_matches(chunk.text, matchers(chunk.id)), None, width))
+            if len(hits) < first:
+                hits.append(self._hit(ranked, chunk, meta, find_matches(chunk.text, matchers(chunk.id)), None, width))
+            else:
+                hits.append(_pending(ranked, chunk, meta, width))
         return hits
+
+    def complete(self, request: SearchRequest, hits: Sequence[Hit]) -> list[Hit]:
+        """``hits`` (of a search of ``request``) with the passages left pending found (:meth:`search`'s
+        ``passages``) as the search would have found them; a hit whose chunk left the case since (a commit) is
+        returned as it was."""
+        pending = [h for h in hits if h.passage_pending]
+        if not pending:
+            return list(hits)
+        if not request.query.strip() and request.entity:
+            matchers = self.compiler.compile(_entity_value(request), []).matchers
+        else:
+            matchers = self.compiler.compile(request.query, self._expansions(request)).matchers
+        chunks = self.case.catalog.chunks([h.chunk_id for h in pending])
+        metas = self.case.catalog.documents_meta(list({h.document_id for h in pending}))
+        matchers_of = self._matchers_of(list(chunks), matchers)
+        width = self.settings.passage_chars
+        completed: list[Hit] = []
+        for hit in hits:
+            chunk, meta = chunks.get(hit.chunk_id), metas.get(hit.document_id)
+            if not hit.passage_pending or chunk is None or meta is None or chunk.document_id != hit.document_id:
+                completed.append(hit)
+                continue
+            completed.append(self._hit(hit, chunk, meta, find_matches(chunk.text, matchers_of(chunk.id)), None, width))
+        return completed
 
     def _matchers_of(self, chunk_ids: Sequence[int], matchers: Matchers) -> Callable[[int], Matchers]:
         """The matchers to highlight each of ``chunk_ids`` with: a chunk that holds none of the query's entities
@@ -695,7 +729,22 @@ class SearchEngine:
             matched_terms=passage.matched,
             expansions=passage.expansions,
             semantic_highlight=marked,
+            passage_pending=False,
         )
+
+
+def _pending(hit: Hit, chunk: Chunk, meta: DocumentMeta, width: int) -> Hit:
+    """``hit`` with the chunk's opening for passage, its words not read yet (:meth:`SearchEngine.complete`)."""
+    passage = passage_at(chunk.text, *window_around(chunk.text, 0, 0, width), [])
+    start = chunk.start + passage.start
+    return replace(
+        hit,
+        page=page_at(meta.pages, start) if meta.pages else chunk.page,
+        ocr_confidence=_page_confidence(meta.pages, start),
+        passage=passage.text,
+        passage_start=start,
+        passage_pending=True,
+    )
 
 
 def _page_confidence(pages: Sequence[PageSpan], offset: int) -> float | None:

@@ -40,7 +40,7 @@ from arbiter_desktop.export.resultset import ResultSet
 from arbiter_desktop.indexing.semantic import note_priority
 from arbiter_desktop.ingest.render import PageImage, PageRequest, PdfPages
 from arbiter_desktop.search.expansion import LexiconRow, read_case_lexicon, write_case_lexicon
-from arbiter_desktop.session import CaseSession
+from arbiter_desktop.session import FIRST_PASSAGES, CaseSession
 from arbiter_desktop.stores.catalog import SourceCounts
 from arbiter_desktop.stores.tags import TagError
 from arbiter_desktop.ui import state as gui_state
@@ -69,7 +69,8 @@ class CaseSnapshot:
 
 @dataclass(frozen=True, slots=True)
 class Marks:
-    """Hits of search ``number`` with their closest sentence marked, by row."""
+    """Hits of search ``number`` to draw again in place, by row: with their passage found (the hits below the
+    first screen come after the list) or their closest sentence marked."""
 
     number: int
     hits: dict[int, Hit]
@@ -160,7 +161,9 @@ class SearchWorker(QObject):
     def search(self, number: int, request: SearchRequest, audit: bool) -> None:
         """Run search ``number``; with ``audit``, enter it in the case's audit log at once (otherwise
         :meth:`record` does, if the user stays on it). The hits come without their sentence marks: the window
-        asks for those of the hits on screen (:meth:`mark`)."""
+        asks for those of the hits on screen (:meth:`mark`). A search not entered in the log at once comes with
+        the passages of its first screen of hits; the others follow (``marked``) unless a newer search is
+        announced meanwhile."""
         if self._superseded(number):
             return  # a newer search is queued behind this one
         session = self._session
@@ -168,7 +171,7 @@ class SearchWorker(QObject):
             self.search_failed.emit(number, self.tr("No case is open."))
             return
         try:
-            result = session.search(request, audit=audit, marks=0)
+            result = session.search(request, audit=audit, marks=0, passages=None if audit else FIRST_PASSAGES)
         except app.UserError as exc:
             self.search_failed.emit(number, str(exc))
             return
@@ -181,6 +184,31 @@ class SearchWorker(QObject):
         if result.coverage.embedded < result.coverage.chunks:  # the semantic layer is filling in: these first
             folders = [request.path_prefix] if request.path_prefix else []
             note_priority(session.directory, [h.document_id for h in result.hits], folders)
+        self._complete(number, stoppable=True)
+
+    def _complete(self, number: int, stoppable: bool) -> None:
+        """Find the passages that search ``number`` left pending, a screenful at a time, each sent to the window
+        as it comes; with ``stoppable``, stop as soon as a newer search is announced."""
+        last = self._last
+        if last is None or last[0] != number or self._session is None:
+            return
+        _, request, result, unrecorded = last
+        rows = [row for row, hit in enumerate(result.hits) if hit.passage_pending]
+        for i in range(0, len(rows), FIRST_PASSAGES):
+            if stoppable and self._superseded(number):
+                return
+            part = rows[i : i + FIRST_PASSAGES]
+            try:
+                done = self._session.complete(request, [result.hits[row] for row in part])
+            except Exception:  # the hits keep the chunk's opening; the search itself succeeded
+                log.exception("finding the passages of the hits failed: %r", request)
+                return
+            hits = list(result.hits)
+            for row, hit in zip(part, done, strict=True):
+                hits[row] = hit
+            result = dataclasses.replace(result, hits=tuple(hits))
+            self._last = (number, request, result, unrecorded)
+            self.marked.emit(Marks(number, dict(zip(part, done, strict=True))))
 
     @Slot(int, object)
     def mark(self, number: int, rows: Sequence[int]) -> None:
@@ -215,7 +243,8 @@ class SearchWorker(QObject):
         last = self._last
         if last is None or last[0] != number or not last[3] or self._session is None:
             return
-        _, request, result, _ = last
+        self._complete(number, stoppable=False)  # the log names every hit's page
+        _, request, result, _ = self._last or last
         self._last = (number, request, result, False)
         try:
             self._session.record_search(request, result)
@@ -341,6 +370,7 @@ class SearchWorker(QObject):
         if self._last is None or self._last[0] != number or self._session is None:
             self.warning.emit(stale)
             return None
+        self._complete(number, stoppable=False)  # tags and exports carry every hit's passage
         return self._last
 
     def _snapshot(self) -> CaseSnapshot:

@@ -38,7 +38,7 @@ def test_synthetic_case_is_searched_in_every_mode(tmp_path: Path) -> None:
     loaders = ModelLoaders(embedder=lambda _s: embedder, reranker=lambda _s: None, embedder_file=lambda _s: None)
     figures = bench_search.measure(built.directory, queries, warmup=1, loaders=loaders)
     assert figures["chunks"] == figures["embedded"] == 200
-    assert set(figures["modes"]) == {*bench_search.MODES, "first_screen_marks"}
+    assert set(figures["modes"]) == {*bench_search.MODES, "other_passages", "first_screen_marks"}
     assert figures["open_s"] > 0 and figures["first_search_ms"] > 0
     assert all(m["p95_ms"] >= m["p50_ms"] > 0 for m in figures["modes"].values())
     assert figures["modes"]["dense"]["mean_hits"] > 0

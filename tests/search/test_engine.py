@@ -85,3 +85,24 @@ def test_ordinary_queries_never_raise(indexed: Case) -> None:
 def test_unbuilt_modes_say_so(indexed: Case) -> None:
     with pytest.raises(ModeUnavailable, match="embedding model"):
         session_of(indexed).search(SearchRequest(query="gare", mode=SearchMode.DENSE))
+
+
+def test_passages_left_pending_are_found_as_a_search_of_every_passage_finds_them(case: Case, tmp_path: Path) -> None:
+    """The window's search cuts the passages of its first screen of hits only; the others come with the chunk's
+    opening, marked pending, and completing them gives exactly the hits of a search that cut every passage."""
+    for i in range(6):
+        preamble = f"Rapport {i} de la brigade, rédigé pour le parquet sur les faits de la semaine. " * 5
+        write(tmp_path / "src", f"pv_{i}.txt", f"{preamble}Le scooter numéro {i} a été volé devant la gare.")
+    session = session_of(case)
+    assert session.index([tmp_path / "src"]).errors == 0
+    request = SearchRequest(query="scooter volé", mode=SearchMode.LEXICAL)
+    every = session.search(request, audit=False)
+    first = session.search(request, audit=False, passages=2)
+    assert len(every.hits) == 6 and [h.chunk_id for h in first.hits] == [h.chunk_id for h in every.hits]
+    assert first.hits[:2] == every.hits[:2] and not any(h.passage_pending for h in every.hits)
+    pending = first.hits[2:]
+    assert all(h.passage_pending and h.highlights == () and h.matched_terms == () for h in pending)
+    assert all(h.passage.startswith("Rapport") and "scooter" not in h.passage for h in pending)
+    assert session.complete(request, first.hits) == list(every.hits)
+    with pytest.raises(ValueError, match="audit"):  # the log names every hit's page
+        session.search(request, audit=True, passages=2)

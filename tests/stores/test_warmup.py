@@ -63,9 +63,9 @@ def test_the_session_reads_ahead_holds_while_a_search_runs_and_stops_with_the_ca
         holds: list[bool] = []
         activity = SearchActivity(case)
 
-        def spying(request: SearchRequest) -> object:
+        def spying(request: SearchRequest, passages: int | None = None) -> object:
             holds.append(activity.active())  # the flag the reading holds on (stores/activity.py)
-            return search(request)
+            return search(request, passages)
 
         search = session.engine.search
         session.engine.search = spying  # type: ignore[method-assign]

@@ -17,7 +17,7 @@ from arbiter_desktop import app
 from arbiter_desktop.domain import SearchMode, SearchResult
 from arbiter_desktop.embedding.base import HashingEmbedder
 from arbiter_desktop.indexing.job import IndexReport
-from arbiter_desktop.session import ModelLoaders
+from arbiter_desktop.session import FIRST_PASSAGES, ModelLoaders
 from arbiter_desktop.ui.html import SEMANTIC_STYLE
 from arbiter_desktop.ui.main_window import MainWindow
 from arbiter_desktop.ui.results_model import HtmlRole
@@ -348,6 +348,31 @@ def test_the_hits_of_a_text_search_are_drawn(qtbot: QtBot, window: MainWindow, t
         )
 
     qtbot.waitUntil(lambda: dark_pixels() > 100, timeout=10_000)
+
+
+def test_the_passages_below_the_first_screen_follow_the_list(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
+    """The list comes with the passages of its first screen of hits; those of the others follow, in place, and
+    are what tags and exports take."""
+    words = ["vélo", "colis", "voisin", "parking", "portail", "cave", "toit", "balcon", "ascenseur", "escalier"]
+    words += ["fourgon", "scooter"]
+    for i in range(30):  # thirty statements, none a near-copy of another (each its own hit)
+        a, b, c = words[i % 12], words[(i // 12 + i + 5) % 12], words[(3 * i + 1) % 12]
+        write(tmp_path / "src", f"pv_{i:02d}.txt", f"Audition {i} : le {a} près de la gare, puis le {b} et le {c}.")
+    with qtbot.waitSignal(window.indexing.finished, timeout=INDEXING_TIMEOUT_MS):
+        window.index_paths([tmp_path / "src"])
+    window.mode.setCurrentIndex(window.mode.findData(SearchMode.LEXICAL.value))
+    marked: list[Marks] = []
+    window.hits_marked.connect(marked.append)
+    result = _search(qtbot, window, "audition gare")
+    count = len(result.hits)
+    assert count > FIRST_PASSAGES + 10
+    assert not any(h.passage_pending for h in result.hits[:FIRST_PASSAGES])
+    assert all(h.passage_pending and not h.highlights for h in result.hits[FIRST_PASSAGES:])
+    qtbot.waitUntil(lambda: window.result is not None and not any(h.passage_pending for h in window.result.hits))
+    assert {row for m in marked for row in m.hits} == set(range(FIRST_PASSAGES, count))
+    assert window.result is not None
+    assert all({"Audition", "gare"} <= set(h.matched_terms) and h.highlights for h in window.result.hits)
+    assert window.results.hit(count - 1) == window.result.hits[-1]  # drawn in place
 
 
 def test_the_reranked_mode_is_offered_and_names_its_ranker(
