@@ -21,17 +21,16 @@ from __future__ import annotations
 import importlib
 import json
 import logging
-import os
 import re
-import struct
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO, Literal, Protocol
+from typing import Any, Literal, Protocol
 
 from arbiter_desktop import set_offline
-from arbiter_desktop.embedding.gguf import GGUF_MAGIC, ModelError, file_sha256, load_llama_cpp
+from arbiter_desktop.embedding.gguf import ModelError, file_sha256, load_llama_cpp
+from arbiter_desktop.embedding.gguf_header import RERANK_TEMPLATE_KEY, GgufHeader, read_gguf_header
 from arbiter_desktop.embedding.model_thread import ModelThread
 from arbiter_desktop.embedding.profiles import POOLING_RANK
 
@@ -49,7 +48,6 @@ BUNDLE_HINT = (
     "this offline bundle was built without PyTorch: use a GGUF reranker, or install the bundle's full variant "
     "(built with `make installer VARIANT=full`)"
 )
-RERANK_TEMPLATE_KEY = "tokenizer.chat_template.rerank"
 TEMPLATE_FIELD = re.compile(r"(\{query\}|\{document\})")
 
 Tokenize = Callable[[str, bool], list[int]]  # (text, parse special tokens) -> token ids, no BOS/EOS added
@@ -128,113 +126,6 @@ def is_gguf_reranker(path: Path) -> bool:
     except ModelError:
         return False
     return header.is_reranker
-
-
-# --- GGUF header -----------------------------------------------------------------------------------------
-
-_SCALARS = {0: "<B", 1: "<b", 2: "<H", 3: "<h", 4: "<I", 5: "<i", 6: "<f", 7: "<?", 10: "<Q", 11: "<q", 12: "<d"}
-_STRING, _ARRAY = 8, 9
-_SHORT_ARRAY = 64  # longer arrays (the token list) are skipped, not read
-_LIMIT = 1 << 28  # a length beyond this means a damaged file
-
-
-@dataclass(frozen=True, slots=True)
-class GgufHeader:
-    """The key-value metadata (arrays longer than 64 items left out) and the tensor names of a GGUF."""
-
-    metadata: dict[str, Any]
-    tensors: frozenset[str]
-
-    @property
-    def arch(self) -> str:
-        return str(self.metadata.get("general.architecture", ""))
-
-    @property
-    def name(self) -> str:
-        keys = ("general.type", "general.name", "general.basename", "general.finetune")
-        return " ".join(str(self.metadata.get(k, "")) for k in keys).lower()
-
-    @property
-    def is_reranker(self) -> bool:
-        pooling = self.metadata.get(f"{self.arch}.pooling_type")
-        if pooling == POOLING_RANK or RERANK_TEMPLATE_KEY in self.metadata:
-            return True
-        if self.tensors & {"cls.weight", "cls.output.weight"}:  # a classification head, never in embedders
-            return True
-        # a name alone is not enough when the file declares an embedding pooling
-        return "rerank" in self.name and pooling is None
-
-
-class _HeaderReader:
-    def __init__(self, handle: BinaryIO) -> None:
-        self._handle = handle
-
-    def unpack(self, fmt: str) -> Any:
-        size = struct.calcsize(fmt)
-        data = self._handle.read(size)
-        if len(data) != size:
-            raise ModelError("truncated GGUF header")
-        return struct.unpack(fmt, data)[0]
-
-    def count(self) -> int:
-        value = int(self.unpack("<Q"))
-        if value > _LIMIT:
-            raise ModelError("implausible length in the GGUF header")
-        return value
-
-    def string(self) -> str:
-        data = self._handle.read(self.count())
-        return data.decode("utf-8", errors="replace")
-
-    def value(self, kind: int) -> Any:
-        if kind in _SCALARS:
-            return self.unpack(_SCALARS[kind])
-        if kind == _STRING:
-            return self.string()
-        if kind == _ARRAY:
-            return self.array()
-        raise ModelError(f"unknown GGUF value type {kind}")
-
-    def array(self) -> list[Any] | None:
-        kind, n = int(self.unpack("<I")), self.count()
-        if n <= _SHORT_ARRAY:
-            return [self.value(kind) for _ in range(n)]
-        if kind in _SCALARS:
-            self._handle.seek(n * struct.calcsize(_SCALARS[kind]), os.SEEK_CUR)
-        elif kind == _STRING:
-            for _ in range(n):
-                self._handle.seek(self.count(), os.SEEK_CUR)
-        else:
-            raise ModelError(f"unsupported GGUF array of type {kind}")
-        return None
-
-    def tensor_name(self) -> str:
-        name = self.string()
-        dims = int(self.unpack("<I"))
-        if dims > 8:
-            raise ModelError("implausible tensor rank in the GGUF header")
-        self._handle.seek(8 * dims + 4 + 8, os.SEEK_CUR)  # dims, type, offset
-        return name
-
-
-def read_gguf_header(path: Path) -> GgufHeader:
-    """Read a GGUF's metadata and tensor names without loading the model (fast, even for large files)."""
-    try:
-        with path.open("rb") as handle:
-            if handle.read(4) != GGUF_MAGIC:
-                raise ModelError(f"{path} is not a GGUF file")
-            reader = _HeaderReader(handle)
-            if reader.unpack("<I") not in (2, 3):
-                raise ModelError(f"{path}: unsupported GGUF version")
-            n_tensors, n_kv = reader.count(), reader.count()
-            metadata: dict[str, Any] = {}
-            for _ in range(n_kv):
-                key = reader.string()
-                metadata[key] = reader.value(int(reader.unpack("<I")))
-            tensors = frozenset(reader.tensor_name() for _ in range(n_tensors))
-    except OSError as exc:
-        raise ModelError(f"cannot read {path}: {exc}") from exc
-    return GgufHeader(metadata, tensors)
 
 
 # --- the cross-encoder backend ---------------------------------------------------------------------------
