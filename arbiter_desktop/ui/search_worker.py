@@ -186,29 +186,31 @@ class SearchWorker(QObject):
             note_priority(session.directory, [h.document_id for h in result.hits], folders)
         self._complete(number, stoppable=True)
 
-    def _complete(self, number: int, stoppable: bool) -> None:
+    def _complete(self, number: int, stoppable: bool) -> bool:
         """Find the passages that search ``number`` left pending, a screenful at a time, each sent to the window
-        as it comes; with ``stoppable``, stop as soon as a newer search is announced."""
+        as it comes; with ``stoppable``, stop as soon as a newer search is announced. True when every hit of the
+        search has its passage (False also when a hit's chunk left the case since: the results are stale)."""
         last = self._last
         if last is None or last[0] != number or self._session is None:
-            return
+            return False
         _, request, result, unrecorded = last
         rows = [row for row, hit in enumerate(result.hits) if hit.passage_pending]
         for i in range(0, len(rows), FIRST_PASSAGES):
             if stoppable and self._superseded(number):
-                return
+                return False
             part = rows[i : i + FIRST_PASSAGES]
             try:
                 done = self._session.complete(request, [result.hits[row] for row in part])
             except Exception:  # the hits keep the chunk's opening; the search itself succeeded
                 log.exception("finding the passages of the hits failed: %r", request)
-                return
+                return False
             hits = list(result.hits)
             for row, hit in zip(part, done, strict=True):
                 hits[row] = hit
             result = dataclasses.replace(result, hits=tuple(hits))
             self._last = (number, request, result, unrecorded)
             self.marked.emit(Marks(number, dict(zip(part, done, strict=True))))
+        return not any(hit.passage_pending for hit in result.hits)
 
     @Slot(int, object)
     def mark(self, number: int, rows: Sequence[int]) -> None:
@@ -243,7 +245,14 @@ class SearchWorker(QObject):
         last = self._last
         if last is None or last[0] != number or not last[3] or self._session is None:
             return
-        self._complete(number, stoppable=False)  # the log names every hit's page
+        if not self._complete(number, stoppable=False):  # the log names every hit's page
+            self.search_failed.emit(
+                number,
+                self.tr("The search could not be recorded in the audit log: %1").replace(
+                    "%1", self.tr("the case changed since; search again")
+                ),
+            )
+            return
         _, request, result, _ = self._last or last
         self._last = (number, request, result, False)
         try:
@@ -370,7 +379,9 @@ class SearchWorker(QObject):
         if self._last is None or self._last[0] != number or self._session is None:
             self.warning.emit(stale)
             return None
-        self._complete(number, stoppable=False)  # tags and exports carry every hit's passage
+        if not self._complete(number, stoppable=False):  # tags and exports carry every hit's passage and page
+            self.warning.emit(stale)
+            return None
         return self._last
 
     def _snapshot(self) -> CaseSnapshot:

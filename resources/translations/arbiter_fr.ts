@@ -940,27 +940,33 @@
 <context>
     <name>SearchWorker</name>
     <message>
-        <location filename="../../arbiter_desktop/ui/search_worker.py" line="142"/>
+        <location filename="../../arbiter_desktop/ui/search_worker.py" line="143"/>
         <source>The settings could not be saved: %1</source>
         <translation>Les paramètres n&apos;ont pas pu être enregistrés : %1</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/search_worker.py" line="168"/>
+        <location filename="../../arbiter_desktop/ui/search_worker.py" line="171"/>
         <source>No case is open.</source>
         <translation>Aucune affaire n&apos;est ouverte.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/search_worker.py" line="225"/>
+        <location filename="../../arbiter_desktop/ui/search_worker.py" line="251"/>
+        <location filename="../../arbiter_desktop/ui/search_worker.py" line="263"/>
         <source>The search could not be recorded in the audit log: %1</source>
         <translation>La recherche n&apos;a pas pu être inscrite au journal d&apos;audit : %1</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/search_worker.py" line="231"/>
+        <location filename="../../arbiter_desktop/ui/search_worker.py" line="252"/>
+        <source>the case changed since; search again</source>
+        <translation>le dossier a changé depuis ; relancez la recherche</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/search_worker.py" line="269"/>
         <source>Search again before exporting: these results are no longer current.</source>
         <translation>Relancez la recherche avant d&apos;exporter : ces résultats ne sont plus à jour.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/search_worker.py" line="266"/>
+        <location filename="../../arbiter_desktop/ui/search_worker.py" line="304"/>
         <source>Search again before tagging: these results are no longer current.</source>
         <translation>Relancez la recherche avant d&apos;étiqueter : ces résultats ne sont plus à jour.</translation>
     </message>

@@ -150,6 +150,16 @@ def _many(folder: Path, n: int) -> Path:
     return folder
 
 
+def _places(folder: Path, n: int) -> Path:
+    """``n`` short statements that all say "audition" and "gare", none a near-copy of another (each its own hit)."""
+    words = ["vélo", "colis", "voisin", "parking", "portail", "cave", "toit", "balcon", "ascenseur", "escalier"]
+    words += ["fourgon", "scooter"]
+    for i in range(n):
+        a, b, c = words[i % 12], words[(i // 12 + i + 5) % 12], words[(3 * i + 1) % 12]
+        write(folder, f"pv_{i:02d}.txt", f"Audition {i} : le {a} près de la gare, puis le {b} et le {c}.")
+    return folder
+
+
 def test_pause_resume_and_cancel(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
     source = _many(tmp_path / "src", 400)
     with qtbot.waitSignal(window.indexing.started, timeout=10_000):
@@ -353,13 +363,8 @@ def test_the_hits_of_a_text_search_are_drawn(qtbot: QtBot, window: MainWindow, t
 def test_the_passages_below_the_first_screen_follow_the_list(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
     """The list comes with the passages of its first screen of hits; those of the others follow, in place, and
     are what tags and exports take."""
-    words = ["vélo", "colis", "voisin", "parking", "portail", "cave", "toit", "balcon", "ascenseur", "escalier"]
-    words += ["fourgon", "scooter"]
-    for i in range(30):  # thirty statements, none a near-copy of another (each its own hit)
-        a, b, c = words[i % 12], words[(i // 12 + i + 5) % 12], words[(3 * i + 1) % 12]
-        write(tmp_path / "src", f"pv_{i:02d}.txt", f"Audition {i} : le {a} près de la gare, puis le {b} et le {c}.")
     with qtbot.waitSignal(window.indexing.finished, timeout=INDEXING_TIMEOUT_MS):
-        window.index_paths([tmp_path / "src"])
+        window.index_paths([_places(tmp_path / "src", 30)])
     window.mode.setCurrentIndex(window.mode.findData(SearchMode.LEXICAL.value))
     marked: list[Marks] = []
     window.hits_marked.connect(marked.append)
@@ -373,6 +378,32 @@ def test_the_passages_below_the_first_screen_follow_the_list(qtbot: QtBot, windo
     assert window.result is not None
     assert all({"Audition", "gare"} <= set(h.matched_terms) and h.highlights for h in window.result.hits)
     assert window.results.hit(count - 1) == window.result.hits[-1]  # drawn in place
+
+
+def test_results_whose_passages_cannot_be_found_are_not_exported(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A hit still showing its chunk's opening (its passage could not be found: the case changed since, or an
+    error) never reaches an export with a page that may not be its own: the user is told to search again."""
+    with qtbot.waitSignal(window.indexing.finished, timeout=INDEXING_TIMEOUT_MS):
+        window.index_paths([_places(tmp_path / "src", 15)])
+    window.mode.setCurrentIndex(window.mode.findData(SearchMode.LEXICAL.value))
+
+    def failing(self: object, request: object, hits: object) -> object:
+        raise OSError("disk gone")
+
+    monkeypatch.setattr("arbiter_desktop.session.CaseSession.complete", failing)
+    warned: list[str] = []
+    monkeypatch.setattr(
+        "arbiter_desktop.ui.main_window.QMessageBox.warning", lambda _parent, _title, text: warned.append(text)
+    )
+    result = _search(qtbot, window, "audition gare")
+    assert any(h.passage_pending for h in result.hits)
+    out = tmp_path / "out"
+    out.mkdir()
+    window.export_to(out / "gare.pdf", None, rows=None)
+    qtbot.waitUntil(lambda: bool(warned), timeout=10_000)
+    assert "Search again" in warned[0] and not (out / "gare.pdf").exists()
 
 
 def test_the_reranked_mode_is_offered_and_names_its_ranker(
