@@ -50,6 +50,7 @@ from arbiter_desktop.ingest.discovery import Seen, Skipped, fingerprint, restat,
 from arbiter_desktop.ingest.profile import peak_rss_mb, reset_peak_rss
 from arbiter_desktop.ingest.workers import Extracted, ExtractionPool, Failed, Job
 from arbiter_desktop.safetext import path_key
+from arbiter_desktop.stores.activity import HoldWhileSearching
 from arbiter_desktop.stores.case import Case
 from arbiter_desktop.stores.lexical import ChunkRecord
 from arbiter_desktop.stores.vectors import VectorStore, open_vector_store
@@ -390,6 +391,7 @@ class Indexer:
                 self.settings.chunk_tokens,
                 self.settings.chunk_overlap,
                 task=container_task(self.case.directory / SCRATCH, self._archive_limits()),
+                before_file=HoldWhileSearching(self.case.directory),
             )
         return self._pool
 

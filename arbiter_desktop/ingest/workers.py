@@ -116,7 +116,15 @@ def run_one(path: str, kind: FileKind, chunk_tokens: int, overlap: int) -> Outco
         return Failed(ErrorReason.CORRUPT, f"cannot parse ({type(exc).__name__}: {exc})")
 
 
-def _worker_main(jobs: Any, results: Any, memory_mb: int, chunk_tokens: int, overlap: int, task: Task) -> None:
+def _worker_main(
+    jobs: Any,
+    results: Any,
+    memory_mb: int,
+    chunk_tokens: int,
+    overlap: int,
+    task: Task,
+    before_file: Callable[[], None] | None,
+) -> None:
     _limit_memory(memory_mb)
     with contextlib.suppress(ImportError):  # what every file needs, imported before the first one arrives
         import arbiter_desktop.chunking.chunker
@@ -134,6 +142,8 @@ def _worker_main(jobs: Any, results: Any, memory_mb: int, chunk_tokens: int, ove
         if batch is None:
             return
         for path, kind, job_task, args in batch:
+            if before_file is not None:
+                before_file()  # e.g. hold still while a search runs in the case
             outcome = (job_task or task)(path, kind, chunk_tokens, overlap, *args)
             try:
                 try:
@@ -145,12 +155,20 @@ def _worker_main(jobs: Any, results: Any, memory_mb: int, chunk_tokens: int, ove
 
 
 class _Worker:
-    def __init__(self, ctx: Any, memory_mb: int, chunk_tokens: int, overlap: int, task: Task) -> None:
+    def __init__(
+        self,
+        ctx: Any,
+        memory_mb: int,
+        chunk_tokens: int,
+        overlap: int,
+        task: Task,
+        before_file: Callable[[], None] | None,
+    ) -> None:
         job_reader, self.jobs = ctx.Pipe(duplex=False)
         self.conn, result_writer = ctx.Pipe(duplex=False)  # results: what the pool waits on
         self.process = ctx.Process(
             target=_worker_main,
-            args=(job_reader, result_writer, memory_mb, chunk_tokens, overlap, task),
+            args=(job_reader, result_writer, memory_mb, chunk_tokens, overlap, task, before_file),
             daemon=True,
         )
         self.spawned = time.monotonic()
@@ -196,8 +214,9 @@ class _Worker:
 class ExtractionPool:
     """Runs jobs on up to ``workers`` processes; ``run`` yields (job, outcome) as they finish, in any order.
 
-    Each worker runs ``task`` on its files (extraction and chunking), or a job's own ``task``. Jobs may also be
-    added with :meth:`submit` while ``run`` is being iterated (members of a container found meanwhile)."""
+    Each worker runs ``task`` on its files (extraction and chunking), or a job's own ``task``, calling
+    ``before_file`` (picklable: it runs in the worker) before each file. Jobs may also be added with
+    :meth:`submit` while ``run`` is being iterated (members of a container found meanwhile)."""
 
     def __init__(
         self,
@@ -208,9 +227,10 @@ class ExtractionPool:
         overlap: int = 80,
         task: Task = run_one,
         batch_files: int = BATCH_FILES,
+        before_file: Callable[[], None] | None = None,
     ) -> None:
         self._ctx = multiprocessing.get_context("spawn")
-        self._args = (memory_mb, chunk_tokens, overlap, task)
+        self._args = (memory_mb, chunk_tokens, overlap, task, before_file)
         self._size = max(1, workers)
         self._timeout = timeout_s
         self._batch_files = max(1, batch_files)

@@ -4,9 +4,10 @@ epoch; 0 when none runs).
 
 The searcher — a case session, in the window or a command — raises the flag around each search. The indexer —
 the window's indexing process, or an ``arbiter index`` beside it — holds still while the flag is up: between files
-and embedding batches (its job control waits), and inside the embedding model's computation (the model calls
-back between the operations of its graph: see ``GgufEmbedder.hold_while``), so that a search never shares the
-cores with the indexer for longer than one operation of the model. A search that died leaves a flag that expires
+and embedding batches (its job control waits), in its extraction workers before each file
+(:class:`HoldWhileSearching`), and inside the embedding model's computation (the model calls back between the
+operations of its graph: see ``GgufEmbedder.hold_while``), so that a search never shares the cores with the
+indexer for longer than one file or one operation of the model. A search that died leaves a flag that expires
 by itself (``SEARCH_LIMIT_S``). A case folder that cannot be written (read-only media) simply has no flag.
 """
 
@@ -20,6 +21,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -90,3 +92,21 @@ class SearchActivity:
             if self._map is not None:
                 self._map.close()
                 self._map = None
+
+
+@dataclass(frozen=True, slots=True)
+class HoldWhileSearching:
+    """:meth:`SearchActivity.hold` for the case at ``directory`` as a picklable callable: the indexer's extraction
+    workers (processes of their own) call it before each file, so that a search does not share the cores with
+    the parsing of the files already handed to them either."""
+
+    directory: Path
+
+    def __call__(self) -> None:
+        activity = _HELD.get(self.directory)
+        if activity is None:
+            activity = _HELD[self.directory] = SearchActivity(self.directory)
+        activity.hold()
+
+
+_HELD: dict[Path, SearchActivity] = {}  # per process: the flag of each case a worker holds on, mapped once

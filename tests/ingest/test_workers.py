@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 from support import write
-from worker_tasks import crash_on_crash, hang_on_hang, with_pid
+from worker_tasks import NoteEachFile, crash_on_crash, hang_on_hang, with_pid
 
 from arbiter_desktop.domain import ErrorReason, FileKind
 from arbiter_desktop.ingest.workers import Extracted, ExtractionPool, Failed, Job, Outcome, Task, run_one
@@ -117,3 +117,13 @@ def test_the_worker_reports_where_its_time_went(tmp_path: Path) -> None:
     assert isinstance(extracted, Extracted)
     assert {"read", "parse", "chunk"} <= set(extracted.stages)
     assert all(seconds >= 0 for seconds in extracted.stages.values())
+
+
+def test_the_workers_call_before_file_before_each_file(tmp_path: Path) -> None:
+    """The indexer gives its pool the case's search flag this way (stores/activity.py: HoldWhileSearching)."""
+    paths = [write(tmp_path, f"f{i}.txt", TEXT) for i in range(5)]
+    log = tmp_path / "before.log"
+    with ExtractionPool(2, 60.0, 1024, batch_files=4, before_file=NoteEachFile(str(log))) as pool:
+        outcomes = _pool_run(_jobs(*paths), pool)
+    assert all(isinstance(o, Extracted) for o in outcomes.values()) and len(outcomes) == 5
+    assert len(log.read_text(encoding="utf-8").split()) == 5

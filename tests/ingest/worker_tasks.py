@@ -31,3 +31,14 @@ def with_pid(path: str, kind: FileKind, chunk_tokens: int, overlap: int) -> Outc
     if isinstance(outcome, Extracted):
         return Extracted(dataclasses.replace(outcome.extraction, title=str(os.getpid())), outcome.chunks)
     return outcome
+
+
+@dataclasses.dataclass(frozen=True)
+class NoteEachFile:
+    """A ``before_file`` callable: appends the time to ``log`` each time a worker is about to read a file."""
+
+    log: str
+
+    def __call__(self) -> None:
+        with open(self.log, "a", encoding="utf-8") as out:
+            out.write(f"{time.time()}\n")

@@ -78,3 +78,32 @@ def test_a_read_only_case_searches_without_a_flag(tmp_path: Path) -> None:
     flag = SearchActivity(tmp_path / "absent-folder")
     with flag.searching():
         assert not flag.active()
+
+
+def test_the_extraction_workers_hold_before_a_file_while_a_search_runs(tmp_path: Path) -> None:
+    """The files already handed to the indexer's workers wait too: a search does not share the cores with them."""
+    from support import write
+
+    from arbiter_desktop.domain import FileKind
+    from arbiter_desktop.ingest.workers import Extracted, ExtractionPool, Job
+
+    first, second = (write(tmp_path / "src", f"{n}.txt", "Audition du témoin.") for n in ("a", "b"))
+    with ExtractionPool(1, 60.0, 1024, before_file=activity.HoldWhileSearching(tmp_path)) as pool:
+        assert [type(o) for _, o in pool.run([Job(key=1, path=str(first), kind=FileKind.TEXT)])] == [Extracted]
+        searcher = SearchActivity(tmp_path)
+        raised = threading.Event()
+
+        def search() -> None:
+            with searcher.searching():
+                raised.set()
+                time.sleep(1.0)
+
+        started = time.monotonic()
+        thread = threading.Thread(target=search)
+        thread.start()
+        raised.wait(5)
+        outcomes = list(pool.run([Job(key=2, path=str(second), kind=FileKind.TEXT)]))
+        waited = time.monotonic() - started
+        thread.join(5)
+    assert [type(o) for _, o in outcomes] == [Extracted]
+    assert waited >= 0.95  # the file was read once the search had ended (a few milliseconds otherwise)
