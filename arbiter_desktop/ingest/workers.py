@@ -116,16 +116,19 @@ def run_one(path: str, kind: FileKind, chunk_tokens: int, overlap: int) -> Outco
         return Failed(ErrorReason.CORRUPT, f"cannot parse ({type(exc).__name__}: {exc})")
 
 
-def _worker_main(
-    jobs: Any,
-    results: Any,
-    memory_mb: int,
-    chunk_tokens: int,
-    overlap: int,
-    task: Task,
-    before_file: Callable[[], None] | None,
-) -> None:
-    _limit_memory(memory_mb)
+@dataclass(frozen=True, slots=True)
+class _Setup:
+    """What every worker of a pool runs with (sent to the worker process: picklable)."""
+
+    memory_mb: int
+    chunk_tokens: int
+    overlap: int
+    task: Task
+    before_file: Callable[[], None] | None  # called before each file (e.g. hold still while a search runs)
+
+
+def _worker_main(jobs: Any, results: Any, setup: _Setup) -> None:
+    _limit_memory(setup.memory_mb)
     with contextlib.suppress(ImportError):  # what every file needs, imported before the first one arrives
         import arbiter_desktop.chunking.chunker
         import arbiter_desktop.chunking.derived
@@ -142,9 +145,9 @@ def _worker_main(
         if batch is None:
             return
         for path, kind, job_task, args in batch:
-            if before_file is not None:
-                before_file()  # e.g. hold still while a search runs in the case
-            outcome = (job_task or task)(path, kind, chunk_tokens, overlap, *args)
+            if setup.before_file is not None:
+                setup.before_file()
+            outcome = (job_task or setup.task)(path, kind, setup.chunk_tokens, setup.overlap, *args)
             try:
                 try:
                     results.send(outcome)
@@ -155,20 +158,12 @@ def _worker_main(
 
 
 class _Worker:
-    def __init__(
-        self,
-        ctx: Any,
-        memory_mb: int,
-        chunk_tokens: int,
-        overlap: int,
-        task: Task,
-        before_file: Callable[[], None] | None,
-    ) -> None:
+    def __init__(self, ctx: Any, setup: _Setup) -> None:
         job_reader, self.jobs = ctx.Pipe(duplex=False)
         self.conn, result_writer = ctx.Pipe(duplex=False)  # results: what the pool waits on
         self.process = ctx.Process(
             target=_worker_main,
-            args=(job_reader, result_writer, memory_mb, chunk_tokens, overlap, task, before_file),
+            args=(job_reader, result_writer, setup),
             daemon=True,
         )
         self.spawned = time.monotonic()
@@ -230,7 +225,7 @@ class ExtractionPool:
         before_file: Callable[[], None] | None = None,
     ) -> None:
         self._ctx = multiprocessing.get_context("spawn")
-        self._args = (memory_mb, chunk_tokens, overlap, task, before_file)
+        self._setup = _Setup(memory_mb, chunk_tokens, overlap, task, before_file)
         self._size = max(1, workers)
         self._timeout = timeout_s
         self._batch_files = max(1, batch_files)
@@ -270,7 +265,7 @@ class ExtractionPool:
         self._workers = []
 
     def _spawn(self) -> _Worker:
-        return _Worker(self._ctx, *self._args)
+        return _Worker(self._ctx, self._setup)
 
     def run(self, jobs: Iterable[Job] = ()) -> Iterator[tuple[Job, Outcome]]:
         self._queue.extend(jobs)

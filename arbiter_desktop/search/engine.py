@@ -663,7 +663,8 @@ class SearchEngine:
             if len(hits) < first:
                 hits.append(self._hit(ranked, chunk, meta, find_matches(chunk.text, matchers(chunk.id)), None, width))
             else:
-                hits.append(_pending(ranked, chunk, meta, width))
+                # the chunk's opening, as for a hit without match; its words not read yet (:meth:`complete`)
+                hits.append(replace(self._hit(ranked, chunk, meta, [], None, width), passage_pending=True))
         return hits
 
     def complete(self, request: SearchRequest, hits: Sequence[Hit]) -> list[Hit]:
@@ -731,20 +732,6 @@ class SearchEngine:
             semantic_highlight=marked,
             passage_pending=False,
         )
-
-
-def _pending(hit: Hit, chunk: Chunk, meta: DocumentMeta, width: int) -> Hit:
-    """``hit`` with the chunk's opening for passage, its words not read yet (:meth:`SearchEngine.complete`)."""
-    passage = passage_at(chunk.text, *window_around(chunk.text, 0, 0, width), [])
-    start = chunk.start + passage.start
-    return replace(
-        hit,
-        page=page_at(meta.pages, start) if meta.pages else chunk.page,
-        ocr_confidence=_page_confidence(meta.pages, start),
-        passage=passage.text,
-        passage_start=start,
-        passage_pending=True,
-    )
 
 
 def _page_confidence(pages: Sequence[PageSpan], offset: int) -> float | None:
