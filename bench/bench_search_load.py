@@ -52,6 +52,7 @@ from typing import Any
 
 import numpy as np
 
+from arbiter_desktop.config.models import DEFAULT_EMBEDDER
 from arbiter_desktop.stores.activity import SearchActivity
 from bench.common import load_average, percentile, python_env, table
 from bench.synthetic import iter_queries
@@ -383,7 +384,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--case", type=Path, help="the case to search (copied)")
     parser.add_argument("--folder", type=Path, help="the folder indexed meanwhile")
-    parser.add_argument("--model", type=Path, default=Path("models/embeddinggemma-300m-q8_0.gguf"))
+    parser.add_argument("--model", type=Path, default=Path("models") / DEFAULT_EMBEDDER)
     parser.add_argument("--seconds", type=float, default=90.0)
     parser.add_argument("--interval", type=float, default=0.5)
     parser.add_argument("--strategies", default=",".join(SHIPPED), help=f"among {', '.join(STRATEGIES)}")

