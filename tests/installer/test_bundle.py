@@ -115,8 +115,9 @@ def test_the_default_bundle_leaves_out_what_the_app_does_not_use(bundle: Path) -
     assert not any(n.startswith("libgtk-3") for n in names)
     assert not (internal / "resources" / "screenshots").exists()
     size = sum(p.stat().st_size for p in bundle.rglob("*") if p.is_file() and not p.is_symlink())
-    assert size < 1400 * 2**20, f"{size / 2**20:.0f} MiB"  # measured: 632 MiB with the Q8_0 file alone (318 MiB);
-    # the BF16 file is 593 MiB; spaCy's stack for the names adds about 120 MiB once stripped of debug symbols
+    assert size < 1500 * 2**20, f"{size / 2**20:.0f} MiB"  # measured: 1,404 MiB, of which 927 MiB of models (the
+    # two EmbeddingGemma files, 593 + 318 MiB, and the OCR models); spaCy's stack for the names is about 120 MiB once
+    # stripped of debug symbols
 
 
 def no_network_prefix() -> list[str]:
