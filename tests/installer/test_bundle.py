@@ -144,7 +144,7 @@ def test_the_selftest_passes_without_python_and_without_network(bundle: Path, tm
     lines = done.stdout.splitlines()
     for step in STEPS:
         assert any(line.startswith("[ ok ]") and line[7:].startswith(step) for line in lines), step
-    assert "SHA-256 of 4 file(s) match SHA256SUMS" in done.stdout  # the default model and the OCR models
+    assert "SHA-256 of 5 file(s) match SHA256SUMS" in done.stdout  # the default model's two files, the OCR models
     assert "recognised text (OCR)" in done.stdout
     assert "(offline bundle:" in lines[0]
     assert f"resources {bundle / '_internal' / 'resources'}" in done.stdout
