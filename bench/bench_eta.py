@@ -111,9 +111,10 @@ def run(
         command += ["--progress-log", str(progress), "--profile", str(profile)]
         if cores is not None:
             command += ["--cores", str(cores)]
+        env = python_env()  # the bytecode written before the clock starts
         with measured() as span:
             started = time.time()
-            done = run_python(command, env=python_env(), capture_output=True)
+            done = run_python(command, env=env, capture_output=True)
         events = [json.loads(line) for line in progress.read_text(encoding="utf-8").splitlines() if line.strip()]
         figures = json.loads(profile.read_text(encoding="utf-8")) if profile.exists() else {}
     if done.returncode not in (0, 1) or not events:

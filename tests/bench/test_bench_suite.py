@@ -27,6 +27,17 @@ def test_common_helpers() -> None:
     assert "12,345" in text and text.splitlines()[1].startswith("----")
 
 
+def test_timed_processes_start_from_written_bytecode(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    package = tmp_path / "arbiter_desktop"
+    (package / "sub").mkdir(parents=True)
+    (package / "__init__.py").write_text("", encoding="utf-8")
+    (package / "sub" / "module.py").write_text("VALUE = 1\n", encoding="utf-8")
+    monkeypatch.setattr("sys.dont_write_bytecode", True)  # as with PYTHONDONTWRITEBYTECODE
+    common.compile_bytecode(tmp_path)
+    assert list((package / "__pycache__").glob("__init__.*.pyc"))
+    assert list((package / "sub" / "__pycache__").glob("module.*.pyc"))
+
+
 def test_synthetic_case_is_searched_in_every_mode(tmp_path: Path) -> None:
     embedder = HashingEmbedder()
     base = synthetic.load_base(embedder, 24, cache=tmp_path, log=lambda _m: None)
