@@ -49,5 +49,4 @@ def clean_for_keys(text: str) -> str:
 
 def ocr_keys(text: str) -> list[str]:
     """The keys of the words of ``text`` (in order, repeated as they occur), for the ``text_ocr`` field."""
-    keys = (ocr_key(m.group(0)) for m in _WORD.finditer(clean_for_keys(text)))
-    return [k for k in keys if k]
+    return [key for key in map(ocr_key, _WORD.findall(clean_for_keys(text))) if key]

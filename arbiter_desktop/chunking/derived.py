@@ -71,11 +71,13 @@ def chunk_terms(text: str, entities: Sequence[Entity] | None = None) -> ChunkTer
 @dataclass(frozen=True, slots=True)
 class TextAnalysis:
     """A document's entities, MinHash signature (bytes; None for a text too short to compare) and facts (JSON;
-    None with the signature)."""
+    None with the signature); ``bands``: the signature's LSH keys when computed with it (in the extraction worker,
+    so that the indexer, which records documents one after another, does not hash them)."""
 
     entities: tuple[Entity, ...]
     signature: bytes | None
     facts: str | None
+    bands: tuple[int, ...] = ()
 
 
 def analyse_text(text: str) -> TextAnalysis:
@@ -83,7 +85,8 @@ def analyse_text(text: str) -> TextAnalysis:
     sig = minhash.signature(text)
     if sig is None:
         return TextAnalysis(entities, None, None)
-    return TextAnalysis(entities, minhash.to_bytes(sig), doc_facts.of_text(text, entities).to_json())
+    facts = doc_facts.of_text(text, entities).to_json()
+    return TextAnalysis(entities, minhash.to_bytes(sig), facts, tuple(minhash.band_keys(sig)))
 
 
 @dataclass(frozen=True, slots=True)

@@ -51,13 +51,15 @@ def signature(text: str) -> npt.NDArray[np.uint32] | None:
     if len(values) < MIN_SHINGLES:
         return None
     out = np.empty(PERMUTATIONS, dtype=np.uint32)
-    with np.errstate(over="ignore"):
-        step = max(1, min(PERMUTATIONS, BLOCK_VALUES // len(values)))  # bounded memory on long documents
-        for start in range(0, PERMUTATIONS, step):
-            a = _A[start : start + step, None]
-            b = _B[start : start + step, None]
-            hashed = (a * values[None, :] + b) >> np.uint64(32)  # multiply-shift hashing
-            out[start : start + step] = hashed.min(axis=1).astype(np.uint32)
+    step = max(1, min(PERMUTATIONS, BLOCK_VALUES // len(values)))  # bounded memory on long documents
+    hashed = np.empty((step, len(values)), dtype=np.uint64)
+    for start in range(0, PERMUTATIONS, step):
+        block = hashed[: min(step, PERMUTATIONS - start)]
+        # multiply-shift hashing, (a * v + b) >> 32 modulo 2^64, computed in place; the shift commutes with the
+        # minimum (it keeps the order), so it applies to one value a permutation instead of to every hash
+        np.multiply(_A[start : start + len(block), None], values[None, :], out=block)
+        block += _B[start : start + len(block), None]
+        out[start : start + len(block)] = block.min(axis=1) >> np.uint64(32)
     return out
 
 

@@ -76,7 +76,7 @@ def record(catalog: Catalog, document_id: int, text: str, found: TextAnalysis) -
         (document_id, ANALYSIS_VERSION, found.signature, found.facts),
     )
     if found.signature is not None:
-        keys = minhash.band_keys(minhash.from_bytes(found.signature))
+        keys = found.bands or minhash.band_keys(minhash.from_bytes(found.signature))
         db.executemany("INSERT INTO document_bands VALUES (?, ?)", [(key, document_id) for key in keys])
 
 

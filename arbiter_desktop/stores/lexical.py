@@ -131,11 +131,16 @@ def folders_of(path: str) -> list[str]:
     """Every ancestor folder of a path, for prefix filters; for a member of a container ("/d/scelle.zip › a/b.pdf")
     the container's folders, the container itself and its inner folders."""
     head, separator, inner = path.partition(LOCATION_SEPARATOR)
-    found = [str(p) for p in Path(head).parents if str(p) not in (".", "")]
+    found = list(_folder_and_parents(str(Path(head).parent)))
     if separator:
         found.append(head)
-        found += [f"{head}{separator}{p}" for p in Path(inner).parents if str(p) not in (".", "")]
+        found += [f"{head}{separator}{p}" for p in _folder_and_parents(str(Path(inner).parent))]
     return found
+
+
+@lru_cache(maxsize=1 << 14)  # the files of a case share their folders: each folder's ancestry is built once
+def _folder_and_parents(folder: str) -> tuple[str, ...]:
+    return tuple(str(p) for p in (Path(folder), *Path(folder).parents) if str(p) not in (".", ""))
 
 
 def _read_format(directory: Path) -> int:

@@ -35,11 +35,12 @@ def test_the_analysis_is_the_texts_entities_signature_and_facts() -> None:
     sig = minhash.signature(text)
     assert sig is not None and found.signature == minhash.to_bytes(sig)
     assert found.facts is not None and "06" in found.facts
+    assert found.bands == tuple(minhash.band_keys(sig))  # hashed in the worker, not by the indexer
 
 
 def test_a_text_too_short_to_compare_has_no_signature() -> None:
     found = analyse_text("GAV levée.")
-    assert (found.signature, found.facts) == (None, None)
+    assert (found.signature, found.facts, found.bands) == (None, None, ())
 
 
 def test_a_line_in_capitals_gives_no_acronyms() -> None:

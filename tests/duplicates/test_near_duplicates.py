@@ -90,6 +90,19 @@ def write_pdf(path: Path, text: str) -> None:
     document.output(str(path))
 
 
+def test_signature_is_the_minimum_of_each_multiply_shift_hash() -> None:
+    """The values recorded in every case: computed by blocks in place, they must stay (a * v + b) >> 32."""
+    draw = random.Random(5)
+    long = " ".join(f"scelle{draw.randrange(10**6)}" for _ in range(3000))  # enough shingles for several blocks
+    assert len(minhash.shingles(long)) * minhash.PERMUTATIONS > minhash.BLOCK_VALUES
+    for text in (pv(0), long):
+        values = minhash.shingles(text)
+        hashed = (minhash._A[:, None] * values[None, :] + minhash._B[:, None]) >> np.uint64(32)
+        expected = hashed.min(axis=1).astype(np.uint32)
+        found = minhash.signature(text)
+        assert found is not None and np.array_equal(found, expected)
+
+
 def test_signatures_separate_copies_from_template_siblings() -> None:
     typed = minhash.signature(pv(0))
     assert typed is not None

@@ -3,7 +3,8 @@ from pathlib import Path
 import pytest
 
 from arbiter_desktop.chunking.derived import entity_terms
-from arbiter_desktop.stores.lexical import EXACT, FRENCH, ChunkRecord, LexicalStore, analyze
+from arbiter_desktop.domain import LOCATION_SEPARATOR
+from arbiter_desktop.stores.lexical import EXACT, FRENCH, ChunkRecord, LexicalStore, analyze, folders_of
 
 
 def terms(text: str, analyzer: str = FRENCH) -> list[str]:
@@ -127,3 +128,18 @@ def test_acronyms_are_kept_as_written_outside_lines_in_capitals() -> None:
     terms = acronym_terms(text)
     assert "CI" in terms and "GAV" in terms
     assert "AUDITION" not in terms and "DE" not in terms  # a heading in capitals tells no acronym
+
+
+def test_folders_of_a_file_and_of_a_container_member() -> None:
+    member = f"/case/scellés/scelle.zip{LOCATION_SEPARATOR}photos/2024/img.pdf"
+    assert folders_of("/case/scellés/pv.pdf") == ["/case/scellés", "/case", "/"]
+    assert folders_of(member) == [
+        "/case/scellés",
+        "/case",
+        "/",
+        "/case/scellés/scelle.zip",
+        f"/case/scellés/scelle.zip{LOCATION_SEPARATOR}photos/2024",
+        f"/case/scellés/scelle.zip{LOCATION_SEPARATOR}photos",
+    ]
+    assert folders_of("relative.txt") == []
+    assert folders_of("/case/scellés/autre.pdf") == folders_of("/case/scellés/pv.pdf")  # one ancestry per folder
