@@ -18,7 +18,7 @@ from typing import BinaryIO
 
 from arbiter_desktop.domain import ErrorReason, Extraction, ExtractionError
 from arbiter_desktop.ingest.extractors.normalize import join_pages
-from arbiter_desktop.ingest.extractors.safezip import check_zip_package, in_memory, parse_member, safe_parser
+from arbiter_desktop.ingest.extractors.safezip import check_archive, in_memory, parse_member, safe_parser
 from arbiter_desktop.ingest.extractors.text import CELL_SEPARATOR
 from arbiter_desktop.ingest.profile import stage
 from arbiter_desktop.ingest.readonly import open_source
@@ -67,11 +67,11 @@ def extract(path: Path) -> Extraction:
 
 def _extract(source: BinaryIO) -> Extraction:
     _refuse_ole(source)
-    with stage("scan"):
-        check_zip_package(source)
     try:
         source.seek(0)
         with zipfile.ZipFile(source) as archive:
+            with stage("scan"):
+                check_archive(archive)
             return _read_package(_Package(archive))
     except (zipfile.BadZipFile, EOFError, NotImplementedError, RuntimeError) as exc:
         raise ExtractionError(ErrorReason.CORRUPT, f"damaged DOCX: {exc}") from exc

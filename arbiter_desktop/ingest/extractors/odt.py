@@ -16,7 +16,7 @@ from typing import BinaryIO
 
 from arbiter_desktop.domain import ErrorReason, Extraction, ExtractionError
 from arbiter_desktop.ingest.extractors.normalize import join_pages
-from arbiter_desktop.ingest.extractors.safezip import check_zip_package, in_memory, parse_member, safe_parser
+from arbiter_desktop.ingest.extractors.safezip import check_archive, in_memory, parse_member, safe_parser
 from arbiter_desktop.ingest.extractors.text import CELL_SEPARATOR
 from arbiter_desktop.ingest.profile import stage
 from arbiter_desktop.ingest.readonly import open_source
@@ -62,11 +62,11 @@ def extract(path: Path) -> Extraction:
 
 def _extract(source: BinaryIO) -> Extraction:
     refuse_encrypted(source)
-    with stage("scan"):
-        check_zip_package(source)
     try:
         source.seek(0)
         with zipfile.ZipFile(source) as archive:
+            with stage("scan"):
+                check_archive(archive)
             mimetype = _mimetype(archive)
             if not mimetype.startswith(_MIMETYPE):
                 raise ExtractionError(ErrorReason.UNSUPPORTED, f"not an ODF text document ({mimetype})")

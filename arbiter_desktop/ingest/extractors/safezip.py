@@ -85,11 +85,22 @@ def check_zip_package(source: BinaryIO) -> None:
     try:
         source.seek(0)
         with zipfile.ZipFile(source) as archive:
-            infos = archive.infolist()
-            check_sizes(infos)
-            for info in infos:
-                if not info.is_dir():
-                    _scan_prolog(archive, info)
+            check_archive(archive)
+    except (zipfile.BadZipFile, EOFError, NotImplementedError, RuntimeError) as exc:
+        raise ExtractionError(ErrorReason.CORRUPT, f"damaged zip container: {exc}") from exc
+    except OSError as exc:
+        raise ExtractionError(ErrorReason.UNREADABLE, f"cannot read the file: {exc}") from exc
+
+
+def check_archive(archive: zipfile.ZipFile) -> None:
+    """:func:`check_zip_package` on a package already open (the one the extractor then reads: its directory is
+    read once)."""
+    try:
+        infos = archive.infolist()
+        check_sizes(infos)
+        for info in infos:
+            if not info.is_dir():
+                _scan_prolog(archive, info)
     except ExtractionError:
         raise
     except (zipfile.BadZipFile, EOFError, NotImplementedError, RuntimeError) as exc:
