@@ -25,10 +25,12 @@ class RecordingEmbedder(HashingEmbedder):
         super().__init__()
         self.calls: list[list[str]] = []
         self.threads: list[int] = []
+        self.threads_of_calls: list[int | None] = []  # the threads set when each call was made
         self.after_first_call: object = None
 
     def embed_documents(self, texts: Sequence[str], titles: Sequence[str]) -> Vectors:
         self.calls.append(list(texts))
+        self.threads_of_calls.append(self.threads[-1] if self.threads else None)
         if len(self.calls) == 1 and callable(self.after_first_call):
             self.after_first_call()
         return super().embed_documents(texts, titles)
@@ -118,8 +120,10 @@ def test_notes_merge_newest_first_and_bad_or_old_notes_are_ignored(tmp_path: Pat
 
 def test_the_embedding_phase_uses_the_indexing_cores(tmp_path: Path, reopen: Callable[..., Case]) -> None:
     embedder = RecordingEmbedder()
-    session_of(reopen(indexing_cores=3), embedder).index([_corpus(tmp_path)])
-    assert embedder.threads == [3]
+    session_of(reopen(indexing_cores=3, batch_files=4), embedder).index([_corpus(tmp_path)])  # commits on the way
+    assert embedder.threads and set(embedder.threads) == {3}
+    assert embedder.calls[0][0].startswith("Le lundi 4 mars")  # the pace measured at the first commit…
+    assert embedder.threads_of_calls and set(embedder.threads_of_calls) == {3}  # …with the phase's threads
 
 
 def test_progress_carries_both_etas(
