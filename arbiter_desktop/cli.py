@@ -237,6 +237,7 @@ def cmd_index(args: argparse.Namespace) -> int:
         return 2
     warmstart.start_early()  # the workers' fork server boots while the case opens (python -m starts it sooner)
     with contextlib.ExitStack() as stack:
+        stack.callback(warmstart.stop)  # last: after the case is closed
         progress: Callable[[Progress], None] = ProgressBar()
         if args.progress_log:
             progress = _logged(progress, stack.enter_context(open(args.progress_log, "w", encoding="utf-8")))

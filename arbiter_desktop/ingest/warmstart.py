@@ -32,3 +32,15 @@ def start_early() -> None:
         from multiprocessing import forkserver
 
         forkserver.ensure_running()
+
+
+def stop() -> None:
+    """Stop the fork server (if this process started one) and wait for it: its workers' CPU time is then counted
+    in this process's children, as spawned workers' is, and no server outlives the command."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return
+    from multiprocessing import forkserver
+
+    stop_server = getattr(getattr(forkserver, "_forkserver", None), "_stop", None)  # CPython's own, since 3.8
+    if callable(stop_server):
+        stop_server()

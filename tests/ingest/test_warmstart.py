@@ -50,3 +50,17 @@ def test_without_a_fork_server_the_workers_are_spawned(monkeypatch: pytest.Monke
     monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
     assert warmstart.context().get_start_method() == "spawn"
     warmstart.start_early()  # nothing to boot
+
+
+def test_stop_waits_for_the_server_and_a_later_pool_starts_another(tmp_path: Path) -> None:
+    warmstart.start_early()
+    server = forkserver._forkserver._forkserver_pid  # type: ignore[attr-defined]
+    warmstart.stop()
+    assert forkserver._forkserver._forkserver_pid is None  # type: ignore[attr-defined]
+    assert not os.path.exists(f"/proc/{server}")  # waited for: gone, not a zombie
+    job = Job(key=0, path=str(write(tmp_path, "pv.txt", "Procès-verbal de saisie.")), kind=FileKind.TEXT)
+    with ExtractionPool(1, 60.0, 1024, task=with_parent_pid) as pool:
+        outcomes = [outcome for _, outcome in pool.run([job])]
+    assert isinstance(outcomes[0], Extracted) and outcomes[0].extraction.title != str(server)
+    warmstart.stop()
+    warmstart.stop()  # nothing left to stop
