@@ -10,11 +10,6 @@ import sys
 
 multiprocessing.freeze_support()
 
-if sys.argv[1:2] == ["index"]:  # the extraction workers' fork server boots while the command line is imported
-    from arbiter_desktop.ingest import warmstart
-
-    warmstart.start_early()
-
 from arbiter_desktop.cli import main  # noqa: E402 (after freeze_support: a child needs none of it)
 
 sys.exit(main(sys.argv[1:] or ["gui", "--or-demo"]))

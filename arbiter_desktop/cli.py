@@ -35,7 +35,6 @@ from arbiter_desktop.indexing.ocr_phase import duration_text
 from arbiter_desktop.indexing.repair import STORES, RepairReport
 from arbiter_desktop.indexing.unindexed import group_errors
 from arbiter_desktop.indexing.verify import FileCheck, VerifyReport
-from arbiter_desktop.ingest import warmstart
 from arbiter_desktop.safetext import shown
 from arbiter_desktop.session import CaseSession
 from arbiter_desktop.stores.audit import AuditEntry
@@ -235,9 +234,7 @@ def cmd_index(args: argparse.Namespace) -> int:
     if missing:
         sys.stderr.write(f"error: not found: {', '.join(missing)}\n")
         return 2
-    warmstart.start_early()  # the workers' fork server boots while the case opens (python -m starts it sooner)
     with contextlib.ExitStack() as stack:
-        stack.callback(warmstart.stop)  # last: after the case is closed
         progress: Callable[[Progress], None] = ProgressBar()
         if args.progress_log:
             progress = _logged(progress, stack.enter_context(open(args.progress_log, "w", encoding="utf-8")))

@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import Any
 
 from arbiter_desktop.indexing.job import IndexReport, JobControl, Progress
-from arbiter_desktop.ingest import warmstart
 
 log = logging.getLogger(__name__)
 
@@ -146,7 +145,6 @@ def _child(
     running: Any,
 ) -> None:
     logging.basicConfig(level=logging.WARNING, format="indexer: %(levelname)s %(message)s")
-    warmstart.start_early()  # the extraction workers' fork server boots while the case opens
     events.put(Started(mp.current_process().pid or 0))
     parent = os.getppid()
 

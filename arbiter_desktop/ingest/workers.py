@@ -1,11 +1,9 @@
 """Extraction of untrusted files in worker processes, each file with a time and a memory limit.
 
 A file that crashes, hangs or exhausts its parser becomes an error record with a reason; the worker that
-handled it is replaced and the other files go on. The workers inherit no thread or open index from the indexer:
-on Linux they are forked from a fork server, a fresh interpreter that has imported the parsers once
-(``warmstart.py``: a worker is ready in milliseconds instead of re-importing them, ~0.2 s of CPU each), elsewhere
-they are spawned. Jobs and results travel over two one-way pipes; the fork server is asked for a worker over a
-Unix socket in a private temporary folder (no network socket is ever opened).
+handled it is replaced and the other files go on. The workers are started with ``spawn`` so that they
+inherit no thread or open index from the parent. Jobs and results travel over two one-way pipes (no socket is
+ever opened, not even a local one).
 
 Workers stay warm for the whole run and are handed small files several at a time: a batch of jobs goes down
 the pipe in one message and the worker answers each file as soon as it is done, so it never waits for the
@@ -29,7 +27,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from arbiter_desktop.domain import ChunkSpan, ErrorReason, Extraction, ExtractionError, FileKind, RecognisedPage
-from arbiter_desktop.ingest import warmstart
 from arbiter_desktop.ingest.containers import Member
 from arbiter_desktop.ingest.profile import peak_rss_mb
 
@@ -227,7 +224,7 @@ class ExtractionPool:
         batch_files: int = BATCH_FILES,
         before_file: Callable[[], None] | None = None,
     ) -> None:
-        self._ctx = warmstart.context()
+        self._ctx = multiprocessing.get_context("spawn")
         self._setup = _Setup(memory_mb, chunk_tokens, overlap, task, before_file)
         self._size = max(1, workers)
         self._timeout = timeout_s

@@ -42,11 +42,3 @@ class NoteEachFile:
     def __call__(self) -> None:
         with open(self.log, "a", encoding="utf-8") as out:
             out.write(f"{time.time()}\n")
-
-
-def with_parent_pid(path: str, kind: FileKind, chunk_tokens: int, overlap: int) -> Outcome:
-    """Extracts as usual and writes the worker's parent process id as the title (who started the worker)."""
-    outcome = run_one(path, kind, chunk_tokens, overlap)
-    if isinstance(outcome, Extracted):
-        return Extracted(dataclasses.replace(outcome.extraction, title=str(os.getppid())), outcome.chunks)
-    return outcome
