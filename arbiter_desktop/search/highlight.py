@@ -84,7 +84,11 @@ def find_matches(text: str, matchers: Matchers) -> list[Match]:
                     origin_at[spans[i][0]] = matchers.origins[stem]
     exact = matchers.exact.intersection(passage.exact_set) if matchers.exact else None
     if exact:
-        found += (spans[i] for i, word in enumerate(passage.exact) if word in exact)
+        for i, word in enumerate(passage.exact):
+            if word in exact:
+                found.append(spans[i])
+                if word in matchers.exact_origins:  # an alternative matched as written ("mari")
+                    origin_at[spans[i][0]] = matchers.exact_origins[word]
     if matchers.patterns:
         found += (spans[i] for i in passage.pattern_positions(matchers.patterns))
     for phrase in matchers.phrases:

@@ -36,6 +36,11 @@ EXPANSION_BOOST = 0.8
 OCR_BOOST = 1.0
 OCR_FUZZY_FROM = 0
 OCR_FUZZY_BOOST = 1.0
+# The French stemmer cuts some short words down to a stem that other words share: "mari" → "mar" (as "mars"),
+# "mère" → "mer" (as "mer"), "tuer" → "tu" (as the pronoun), "caméra" → "cam" (as "came"). An alternative of an
+# expansion whose stem is this short, and shorter than the word, is matched as written (and in the plural): the
+# lexicons list the inflections they mean.
+AMBIGUOUS_STEM = 3
 
 
 @dataclass
@@ -48,6 +53,7 @@ class Matchers:
     patterns: list[re.Pattern[str]] = field(default_factory=list)  # wildcards and fuzzy words
     phrases: list[list[str]] = field(default_factory=list)  # stemmed phrases, as term sequences
     origins: dict[str, str] = field(default_factory=dict)  # stem or "stem stem…" of an expansion → its label
+    exact_origins: dict[str, str] = field(default_factory=dict)  # an alternative matched as written → its label
     ocr_keys: set[str] = field(default_factory=set)  # OCR-folded keys of the query words (noisytext.ocr_key)
     acronyms: set[str] = field(default_factory=set)  # short acronyms matched only as written in capitals
 
@@ -70,6 +76,16 @@ SHORT_ACRONYM = 2  # alternatives this short, written in capitals, are searched 
 def _short_acronym(alternative: str) -> bool:
     letters = alternative.replace(".", "")
     return 2 <= len(letters) <= SHORT_ACRONYM and letters.isalpha() and letters.isupper()
+
+
+def _ambiguous_stem(exact: Sequence[str], stems: Sequence[str]) -> bool:
+    """Whether a one-word alternative's stem is too short to stand for it (AMBIGUOUS_STEM)."""
+    return len(exact) == 1 and len(stems) == 1 and len(stems[0]) <= AMBIGUOUS_STEM and len(stems[0]) < len(exact[0])
+
+
+def _written_forms(word: str) -> tuple[str, ...]:
+    """A word as written (folded) and its plural: "mari", "maris"."""
+    return (word,) if word.endswith(("s", "x", "z")) else (word, word + "s")
 
 
 def _wildcard_regex(word: str) -> str:
@@ -125,6 +141,15 @@ class QueryCompiler:
                 matchers.acronyms.add(acronym_key(alternative))
                 matchers.origins.setdefault(acronym_key(alternative), label)
                 options.append(self.store.term("acronyms", acronym_key(alternative)))
+                continue
+            exact = [t.text for t in analyze(alternative, EXACT)]
+            if _ambiguous_stem(exact, stems):  # "mari": as written, not as the stem "mar" of "mars"
+                forms = _written_forms(exact[0])
+                matchers.exact.update(forms)
+                for form in forms:
+                    matchers.exact_origins.setdefault(form, label)
+                terms = [self.store.term("text_exact", form) for form in forms]
+                options.append(terms[0] if len(terms) == 1 else self.store.dismax(terms))
                 continue
             if len(stems) == 1:
                 matchers.stems.add(stems[0])

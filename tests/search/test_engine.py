@@ -106,3 +106,12 @@ def test_passages_left_pending_are_found_as_a_search_of_every_passage_finds_them
     assert session.complete(request, first.hits) == list(every.hits)
     with pytest.raises(ValueError, match="audit"):  # the log names every hit's page
         session.search(request, audit=True, passages=2)
+
+
+def test_an_expansion_does_not_find_the_words_its_alternatives_stem_like(case: Case, tmp_path: Path) -> None:
+    """ "conjoint" expands to "mari" and "tuer" appears in expansions: their stems "mar" and "tu" are those of
+    "mars" and of the pronoun, which must not make a document a hit."""
+    write(tmp_path / "src", "plainte.txt", "Mme DURAND déclare que son mari l'a giflée devant leurs enfants.")
+    write(tmp_path / "src", "calendrier.txt", "Réunion du 9 mars : tu apportes les dossiers de la brigade.")
+    assert session_of(case).index([tmp_path / "src"]).errors == 0
+    assert top_names(case, "conjoint", mode=SearchMode.LEXICAL) == ["plainte.txt"]

@@ -36,6 +36,8 @@ def reference_matches(text: str, matchers: Matchers) -> list[Match]:
     for token in analyze_uncached(text, EXACT):
         if token.text in matchers.exact or any(p.fullmatch(token.text) for p in matchers.patterns):
             found.append((token.start, token.end))
+            if token.text in matchers.exact and token.text in matchers.exact_origins:
+                origin_at[token.start] = matchers.exact_origins[token.text]
     terms = [t.text for t in stemmed]
     for phrase in matchers.phrases:
         n = len(phrase)
@@ -120,3 +122,18 @@ def test_matches_and_the_best_passage(case: Case) -> None:
     passage = best_passage(text, matches, width=120)
     assert passage.start == 0 and passage.matched == ("GAV", "MEZIANE", "06 12 34 56 78", "interpeIlation")
     assert [passage.text[s:e] for s, e in passage.highlights] == list(passage.matched)
+
+
+def test_an_alternative_whose_stem_is_another_word_is_matched_as_written(case: Case) -> None:
+    """ "mari" (an alternative of "conjoint") stems to "mar", as "mars" does: it is matched as written."""
+    compiler = QueryCompiler(case.lexical)
+    query = "violences par le conjoint"
+    expansions = default_lexicon().expand(query)
+    assert any("mari" in e.alternatives for e in expansions)
+    matchers = compiler.compile(query, expansions).matchers
+    assert "mar" not in matchers.stems and {"mari", "maris"} <= matchers.exact
+    text = "Le 9 mars, son mari l'a frappée. Les maris de ses sœurs étaient absents."
+    matches = find_matches(text, matchers)
+    assert [m.term for m in matches] == ["mari", "maris"]
+    assert all(m.origin.startswith("conjoint") for m in matches)  # shown as brought by the expansion
+    assert matches == reference_matches(text, matchers)
