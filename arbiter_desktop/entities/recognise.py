@@ -6,7 +6,7 @@ import dataclasses
 import re
 from collections.abc import Iterable, Iterator
 
-from arbiter_desktop.entities.dates import find_dates
+from arbiter_desktop.entities.dates import find_dates, find_spelled_dates
 from arbiter_desktop.entities.identifiers import find_digit_identifiers, find_ibans
 from arbiter_desktop.entities.model import Entity, EntityType
 from arbiter_desktop.entities.network import find_emails, find_ips
@@ -33,7 +33,8 @@ PRIORITY: tuple[EntityType, ...] = (
 _RANK = {t: i for i, t in enumerate(PRIORITY)}
 
 
-def _candidates(text: str, query: bool) -> Iterable[Entity]:
+def _candidates(text: str, query: bool, spelled: list[Entity]) -> Iterable[Entity]:
+    yield from spelled
     for start, end in _windows(text, _AT, EMAIL_REACH):
         yield from _shifted(find_emails(text[start:end]), start)
     for start, end in _windows(text, _DIGITS, DIGIT_REACH):
@@ -51,9 +52,10 @@ def _candidates(text: str, query: bool) -> Iterable[Entity]:
             yield from _shifted(found, start)
 
 
-# Every entity but an e-mail holds a digit, and what decides it (a label, a month, a currency) lies within a few
-# words of its digits: the recognisers read only the windows of text around digits (and around "@" for e-mails),
-# cut at whitespace, which gives the same entities as reading the whole text, several times faster on prose.
+# Every entity but an e-mail and a date written in words holds a digit, and what decides it (a label, a month, a
+# currency) lies within a few words of its digits: the recognisers read only the windows of text around digits
+# (and around "@" for e-mails), cut at whitespace, which gives the same entities as reading the whole text, several
+# times faster on prose. Dates in words are looked for around month names (entities/dates.py).
 DIGIT_REACH = 80
 EMAIL_REACH = 260
 _DIGITS = re.compile(r"\d+")
@@ -91,9 +93,10 @@ def find_entities(text: str, query: bool = False) -> list[Entity]:
     """The entities of ``text`` in reading order, without overlaps.
 
     ``query``: ``text`` is what someone typed in the search bar (plates are read in any case there)."""
-    if _ANY.search(text) is None:
-        return []  # every entity holds a digit (or is an e-mail)
-    found = sorted(_candidates(text, query), key=lambda e: (_RANK[e.type], -(e.end - e.start), e.start))
+    spelled = list(find_spelled_dates(text))
+    if not spelled and _ANY.search(text) is None:
+        return []  # every other entity holds a digit (or is an e-mail)
+    found = sorted(_candidates(text, query, spelled), key=lambda e: (_RANK[e.type], -(e.end - e.start), e.start))
     taken: list[Entity] = []
     occupied: list[tuple[int, int]] = []
     for entity in found:

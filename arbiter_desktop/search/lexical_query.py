@@ -175,7 +175,9 @@ class QueryCompiler:
             for i in range(entity.start, entity.end):
                 covered[i] = True
         rest = "".join(" " if covered[i] else c for i, c in enumerate(joined))
-        kept = [w for w in rest.split() if fold(w) not in STOP_WORDS] or rest.split()
+        kept = [w for w in rest.split() if fold(w) not in STOP_WORDS]
+        if not kept and not clauses:  # a query of stop words only ("le"): search them; beside an entity, not
+            kept = rest.split()
         for word in kept:
             clause = self._word(word, None, matchers)
             if clause is not None:

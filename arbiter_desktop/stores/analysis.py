@@ -23,7 +23,7 @@ from arbiter_desktop.duplicates import minhash
 from arbiter_desktop.entities import LISTED_TYPES, Entity, EntityType, search_key
 from arbiter_desktop.stores.catalog import Catalog
 
-ANALYSIS_VERSION = 2  # bump when the recognisers or the signature change: documents are analysed again
+ANALYSIS_VERSION = 3  # bump when the recognisers or the signature change: documents are analysed again
 FIRST_OFFSETS = 5  # offsets kept per entity and document
 NAME_TYPES = (EntityType.PERSON, EntityType.PLACE)  # found by the names phase (entities/names.py)
 

@@ -76,6 +76,16 @@ def only(text: str, query: bool = False) -> Entity:
         ("1er août 2024", T.DATE, "2024-08-01"),
         ("1er aout 2024", T.DATE, "2024-08-01"),
         ("12 Février 2023", T.DATE, "2023-02-12"),
+        # dates written out in words, as procès-verbaux are dated
+        ("le vingt-trois novembre deux mille vingt-quatre", T.DATE, "2024-11-23"),
+        ("L'an deux mille vingt-quatre, le vingt-deux février", T.DATE, "2024-02-22"),
+        ("L’an deux mille dix-neuf, le premier mars", T.DATE, "2019-03-01"),
+        ("le trente et un décembre mil neuf cent quatre-vingt-dix-neuf", T.DATE, "1999-12-31"),
+        ("le vingt-et-un juin deux mille", T.DATE, "2000-06-21"),
+        ("le onze mars deux mille soixante et onze", T.DATE, "2071-03-11"),
+        ("le 22 février deux mille vingt-quatre", T.DATE, "2024-02-22"),
+        ("le dix-sept mars 2024", T.DATE, "2024-03-17"),
+        ("premier mars 2024", T.DATE, "2024-03-01"),
         # amounts
         ("1 500 €", T.AMOUNT, "1500 EUR"),
         ("1500 euros", T.AMOUNT, "1500 EUR"),
@@ -110,6 +120,9 @@ def test_written_forms_give_one_canonical_value(written: str, kind: EntityType, 
         "3 PV 13 feuillets",  # not an FNI plate
         "de 123 la",
         "le 27 septembre",  # no year: left to the words
+        "le vingt-sept septembre à seize heures",  # no year either
+        "le trente février deux mille vingt-quatre",  # no such day
+        "en mars deux mille vingt",  # no day
         "version 14.5.10",  # not a date
         "le 31/02/2024",  # no such day
         "n° 75 de la rue",
@@ -174,3 +187,10 @@ def test_checksums() -> None:
     assert siret_valid("73282932000074") and not siret_valid("73282932000075")
     assert siret_valid("35600000000010") and not siret_valid("35600000000011")  # La Poste: digit sum
     assert iban_valid("FR7630006000011234567890189") and not iban_valid("FR7630006000011234567890188")
+
+
+def test_a_date_in_words_spans_what_was_written() -> None:
+    text = "PROCÈS-VERBAL\nL'an deux mille vingt-quatre, le vingt-deux février à vingt heures trente,"
+    (found,) = [e for e in find_entities(text) if e.type is T.DATE]
+    assert text[found.start : found.end] == "L'an deux mille vingt-quatre, le vingt-deux février"
+    assert found.display == "22/02/2024"

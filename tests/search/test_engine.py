@@ -115,3 +115,14 @@ def test_an_expansion_does_not_find_the_words_its_alternatives_stem_like(case: C
     write(tmp_path / "src", "calendrier.txt", "Réunion du 9 mars : tu apportes les dossiers de la brigade.")
     assert session_of(case).index([tmp_path / "src"]).errors == 0
     assert top_names(case, "conjoint", mode=SearchMode.LEXICAL) == ["plainte.txt"]
+
+
+def test_a_date_written_in_words_is_found_by_its_digits(case: Case, tmp_path: Path) -> None:
+    opening = "L'an deux mille vingt-quatre, le vingt-trois novembre à seize heures, nous, OPJ, entendons le témoin."
+    write(tmp_path / "src", "pv.txt", opening)
+    write(tmp_path / "src", "autre.txt", "Le vingt-trois décembre deux mille vingt-trois, rien à signaler.")
+    assert session_of(case).index([tmp_path / "src"]).errors == 0
+    for query in ("23/11/2024", "le 23 novembre 2024", "2024-11-23"):
+        result = session_of(case).search(SearchRequest(query=query, mode=SearchMode.LEXICAL))
+        assert [Path(h.doc_path).name for h in result.hits] == ["pv.txt"], query
+        assert result.hits[0].matched_terms == ("L'an deux mille vingt-quatre, le vingt-trois novembre",)
