@@ -3,10 +3,13 @@
 :func:`analyse_document` is the one call made wherever a document's text is recorded or replaced (the indexing
 job after extraction; the OCR phase when it replaces a scanned document's text), inside the transaction that
 records the text. :func:`analyse_backlog` analyses documents recorded before this analysis existed (or by an
-older version of it), so an existing case gains its entity index at its next indexing run.
+older version of it), so an existing case gains its entity index at its next indexing run; the indexing job then
+sends those documents to the full-text index again, whose entity field is derived by the same recognisers.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from arbiter_desktop.chunking.derived import TextAnalysis, analyse_text
 from arbiter_desktop.stores import analysis
@@ -21,8 +24,9 @@ def analyse_document(catalog: Catalog, document_id: int, text: str, found: TextA
     analysis.record(catalog, document_id, text, found if found is not None else analyse_text(text))
 
 
-def analyse_backlog(catalog: Catalog) -> int:
-    """Analyse every document that lacks the current analysis; the number analysed."""
+def analyse_backlog(catalog: Catalog, analysed: Callable[[list[int]], None] | None = None) -> int:
+    """Analyse every document that lacks the current analysis; the number analysed. ``analysed`` is called with
+    each batch of documents once its analysis is committed."""
     done = 0
     while True:
         with catalog.transaction():
@@ -31,6 +35,8 @@ def analyse_backlog(catalog: Catalog) -> int:
                 row = catalog.document(document_id)
                 if row is not None:
                     analyse_document(catalog, document_id, row.text)
+        if pending and analysed is not None:
+            analysed(pending)
         done += len(pending)
         if len(pending) < BACKLOG_BATCH:
             return done

@@ -4,8 +4,11 @@ from pathlib import Path
 import pytest
 from support import session_of, write
 
+from arbiter_desktop.chunking.derived import ChunkTerms
 from arbiter_desktop.domain import ErrorReason, SearchRequest
+from arbiter_desktop.stores.analysis import ANALYSIS_VERSION
 from arbiter_desktop.stores.case import Case
+from arbiter_desktop.stores.lexical import ChunkRecord
 
 
 def _search(case: Case, query: str) -> list[str]:
@@ -127,3 +130,31 @@ def test_the_index_terms_come_from_the_extraction_workers(
     assert (report.added, report.errors) == (1, 0)
     assert _search(case, "0612345678") == [str(pv)]
     assert _search(case, "JLD") == [str(pv)]
+
+
+def test_documents_analysed_by_older_recognisers_are_searched_with_the_current_ones(case: Case, tmp_path: Path) -> None:
+    """A case indexed before dates written in words were recognised: its next indexing run analyses the documents
+    again and sends them to the full-text index again, so that "23/11/2024" finds the PV dated in words."""
+    pv = write(tmp_path / "src", "pv.txt", "L'an deux mille vingt-quatre, le vingt-trois novembre, nous entendons.")
+    assert session_of(case).index([tmp_path / "src"]).errors == 0
+    assert _search(case, "23/11/2024") == [str(pv)]
+    catalog, lexical = case.catalog, case.lexical
+    document_id = catalog.document_of_path(str(pv))
+    assert document_id is not None
+    document = catalog.document(document_id)
+    assert document is not None
+    lexical.delete_document(document.sha256)  # the case as the older version left it: no date key, version 2
+    lexical.add_chunks(
+        ChunkRecord(
+            c.id, document_id, document.sha256, c.text, document.title, [str(pv)], "text", None, ChunkTerms("", "", "")
+        )
+        for c in catalog.chunks_of(document_id)
+    )
+    lexical.commit()
+    with catalog.transaction():
+        catalog.db.execute("UPDATE document_analysis SET version = ?", (ANALYSIS_VERSION - 1,))
+        catalog.bump_generation()
+    assert _search(case, "23/11/2024") == []
+    report = session_of(case).index([tmp_path / "src"])  # nothing changed on disk
+    assert report.errors == 0 and _search(case, "23/11/2024") == [str(pv)]
+    assert _search(case, "témoin OR entendons") == [str(pv)]  # once, not twice
