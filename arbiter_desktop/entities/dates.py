@@ -98,7 +98,7 @@ _WORD = re.compile(r"[^ \u00a0\-]+")
 
 def _words(text: str, start: int) -> list[tuple[str, int, int]]:
     """The words of ``text`` (hyphens and spaces apart), folded, with their offsets from ``start``."""
-    return [(fold(m.group(0)).lower(), start + m.start(), start + m.end()) for m in _WORD.finditer(text)]
+    return [(fold(m.group(0)), start + m.start(), start + m.end()) for m in _WORD.finditer(text)]
 
 
 def _spelled_day(text: str, start: int) -> tuple[int, int] | None:
@@ -136,32 +136,40 @@ def find_spelled_dates(text: str) -> Iterator[Entity]:
     """The dates of ``text`` whose day or year is written in words (the other forms: :func:`find_dates`). They
     hold no digit necessarily, so they are looked for in the whole text, around its month names."""
     for m in _MONTH_NAME.finditer(text):
-        month = MONTHS.get(fold(m.group(1)).lower())
+        month = MONTHS.get(fold(m.group(1)))
         if month is None:
             continue
-        left_start = max(0, m.start() - _BEFORE)
-        day_match = _DAY_BEFORE.search(text, left_start, m.start())
-        year_match = _YEAR_AFTER.match(text, m.end(), m.end() + _AFTER)
-        if day_match is not None and year_match is not None:
-            written_day, written_year = day_match.group(1), year_match.group(1)
-            if not (written_day.isdigit() or fold(written_day).lower() in ("premier", "1er")) or not (
-                written_year.isdigit()
-            ):  # digits only, or "premier mars 2024": read by _WORDS
-                day = _spelled_day(written_day, day_match.start(1))
-                year = _spelled_year(written_year, year_match.start(1))
-                if day is not None and year is not None:
-                    found = _entity(year[0], month, day[0], day[1], year[1])
-                    if found is not None:
-                        yield found
-                        continue
-        opening = _PV_OPENING.search(text, max(0, m.start() - _OPENING), m.start())
-        if opening is not None:
-            year = _spelled_year(opening.group(1), opening.start(1))
-            day = _spelled_day(opening.group(2), opening.start(2))
-            if day is not None and year is not None:
-                found = _entity(year[0], month, day[0], opening.start(), m.end())
-                if found is not None:
-                    yield found
+        found = _day_month_year(text, m, month) or _pv_opening(text, m, month)
+        if found is not None:
+            yield found
+
+
+def _day_month_year(text: str, m: re.Match[str], month: int) -> Entity | None:
+    """ "vingt-trois novembre deux mille vingt-quatre" around the month name ``m``."""
+    day_match = _DAY_BEFORE.search(text, max(0, m.start() - _BEFORE), m.start())
+    year_match = _YEAR_AFTER.match(text, m.end(), m.end() + _AFTER)
+    if day_match is None or year_match is None:
+        return None
+    written_day, written_year = day_match.group(1), year_match.group(1)
+    if written_year.isdigit() and (written_day.isdigit() or fold(written_day) in ("premier", "1er")):
+        return None  # digits only, or "premier mars 2024": read by find_dates
+    day = _spelled_day(written_day, day_match.start(1))
+    year = _spelled_year(written_year, year_match.start(1))
+    if day is None or year is None:
+        return None
+    return _entity(year[0], month, day[0], day[1], year[1])
+
+
+def _pv_opening(text: str, m: re.Match[str], month: int) -> Entity | None:
+    """ "L'an deux mille vingt-quatre, le vingt-deux février" ending at the month name ``m``."""
+    opening = _PV_OPENING.search(text, max(0, m.start() - _OPENING), m.start())
+    if opening is None:
+        return None
+    year = _spelled_year(opening.group(1), opening.start(1))
+    day = _spelled_day(opening.group(2), opening.start(2))
+    if day is None or year is None:
+        return None
+    return _entity(year[0], month, day[0], opening.start(), m.end())
 
 
 def _year(written: str) -> int:
