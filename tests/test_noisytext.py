@@ -1,6 +1,6 @@
 import pytest
 
-from arbiter_desktop.noisytext import ocr_key, ocr_keys
+from arbiter_desktop.noisytext import Vocabulary, ocr_key, ocr_keys, read_with, reading_fixes, word_counts
 
 
 @pytest.mark.parametrize(
@@ -34,3 +34,42 @@ def test_litter_is_removed_before_cutting_words() -> None:
     assert ocr_key("parking") in keys  # a stray mark inside a word is dropped
     assert ocr_key("audition") in keys and ocr_key("achats") in keys
     assert ocr_key("pa") not in keys
+
+
+CASE_WORDS = {
+    "groupe": 6,
+    "snapchat": 4,
+    "élève": 5,
+    "madame": 3,
+    "octobre": 9,
+    "police": 12,
+    "haleine": 1,
+    "baleine": 4,
+}
+DAMAGED = (
+    "PROCES-VERBAL D'AUDITI0N. Dans la classe on a un gronpe Snapcbat. Debut octobrc, l'elcve a dit a Madarne "
+    "Roumanille que le gr0upe la visait. Agent de pollce judiciaire."
+)
+
+
+def test_a_damaged_statement_is_read_with_the_case_spelling() -> None:
+    vocabulary = Vocabulary({**CASE_WORDS, "audition": 4})
+    fixes = reading_fixes(DAMAGED, vocabulary)
+    assert fixes["gronpe"] == "groupe" and fixes["gr0upe"] == "groupe" and fixes["Snapcbat"] == "Snapchat"
+    assert fixes["elcve"] == "élève" and fixes["Madarne"] == "Madame" and fixes["AUDITI0N"] == "AUDITION"
+    assert "Roumanille" not in fixes and "classe" not in fixes  # no twin in the case: left as written
+    read = read_with(DAMAGED, fixes)
+    assert "un groupe Snapchat" in read and "Debut octobre, l'élève a dit a Madame" in read
+    assert len(read.split()) == len(DAMAGED.split())  # word for word
+
+
+def test_a_clean_text_keeps_its_words() -> None:
+    vocabulary = Vocabulary(CASE_WORDS)
+    assert vocabulary.twin("haleine") == "baleine"  # a rare real word with a frequent OCR twin...
+    assert reading_fixes("Son haleine sentait l'alcool, a dit le groupe de police en octobre.", vocabulary) == {}
+    assert vocabulary.twin("groupe") is None and vocabulary.twin("grpe") is None  # the usual spelling; no key
+    assert Vocabulary({"groupe": 2, "gronpe": 1}).twin("gronpe") is None  # too rare in the case to be trusted
+
+
+def test_words_are_counted_as_written() -> None:
+    assert word_counts("Le groupe, le GROUPE et l'élève du gr0upe.") == {"groupe": 2, "élève": 1, "gr0upe": 1}

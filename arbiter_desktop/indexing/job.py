@@ -43,13 +43,16 @@ from arbiter_desktop.indexing.names import NamesOutcome, NamesPhase
 from arbiter_desktop.indexing.ocr_phase import OcrPhase, OcrReport
 from arbiter_desktop.indexing.passages import PassageVectors
 from arbiter_desktop.indexing.profile import TextProfile
+from arbiter_desktop.indexing.readings import ReadingOutcome, ReadingPhase
 from arbiter_desktop.indexing.semantic import SemanticFill
 from arbiter_desktop.ingest.containers import ArchiveLimits
 from arbiter_desktop.ingest.containers.task import container_task
 from arbiter_desktop.ingest.discovery import Seen, Skipped, fingerprint, restat, walk
 from arbiter_desktop.ingest.profile import peak_rss_mb, reset_peak_rss
 from arbiter_desktop.ingest.workers import Extracted, ExtractionPool, Failed, Job
+from arbiter_desktop.noisytext import read_with
 from arbiter_desktop.safetext import path_key
+from arbiter_desktop.stores import analysis
 from arbiter_desktop.stores.activity import HoldWhileSearching
 from arbiter_desktop.stores.case import Case
 from arbiter_desktop.stores.lexical import ChunkRecord
@@ -95,6 +98,7 @@ class IndexReport:
     embed_seconds: float = 0.0
     ocr: OcrReport = field(default_factory=OcrReport)  # phase 1b: pages recognised, cached, awaiting
     names: NamesOutcome = field(default_factory=NamesOutcome)  # phase 1c: documents whose names were read
+    readings: ReadingOutcome = field(default_factory=ReadingOutcome)  # phase 1d: badly recognised documents read
     profile: dict[str, float] = field(default_factory=dict)  # seconds per step of this run (TextProfile.steps)
 
 
@@ -243,6 +247,7 @@ class Indexer:
         if not report.cancelled:
             self._ocr(report)
             analyse_backlog(catalog, self._derive_again)  # documents indexed by older recognisers, or none
+            self._readings(report)
             if self.settings.names and not report.cancelled:
                 self._names(report)
         with self.profile.step("commit"):
@@ -582,6 +587,7 @@ class Indexer:
         for path, (_, _, target) in moves.items():
             arriving.setdefault(target, set()).add(path)
         indexed: list[int] = []
+        readings = analysis.readings(catalog, document_ids)  # badly recognised documents, read as the case spells
         for document_id in document_ids:
             document = catalog.document(document_id)
             if document is None:
@@ -589,6 +595,7 @@ class Indexer:
             paths = sorted((set(document.paths) - moves.keys()) | arriving.get(document_id, set()))
             lexical.delete_document(document.sha256)
             terms = self._terms.pop(document_id, {})
+            fixes = readings.get(document_id, {})
             lexical.add_chunks(
                 ChunkRecord(
                     chunk_id=chunk.id,
@@ -600,6 +607,7 @@ class Indexer:
                     kind=document.kind.value,
                     date=document.date,
                     terms=terms.get(chunk.ordinal),
+                    reading=read_with(chunk.text, fixes) if fixes else None,
                 )
                 for chunk in catalog.chunks_of(document_id)
             )
@@ -623,6 +631,14 @@ class Indexer:
         report.ocr, cancelled = phase.run()
         report.cancelled = report.cancelled or cancelled
 
+    def _readings(self, report: IndexReport) -> None:
+        """Phase 1d: the words of the new documents counted, and readings of badly recognised documents
+        (indexing/readings.py), sent to the full-text index again."""
+        phase = ReadingPhase(self.case, checkpoint=self.control.checkpoint, flush=lambda: self._flush(report))
+        with self.profile.step("readings"):
+            report.readings, cancelled = phase.run()
+        report.cancelled = report.cancelled or cancelled
+
     def _names(self, report: IndexReport) -> None:
         """Phase 1c: the person and place names of the documents not yet read (indexing/names.py)."""
         phase = NamesPhase(
@@ -640,6 +656,10 @@ class Indexer:
         catalog, store = self.case.catalog, self.vectors
         live = catalog.chunk_ids()
         stale = store.keys() - live
+        # chunks of documents whose reading changed since these vectors were saved: embedded again as now read
+        stale |= store.keys() & {
+            c for i in analysis.read_since(catalog, store.generation) for c in catalog.chunk_ids_of(i)
+        }
         if stale:
             store.remove(stale)
             store.save(catalog.generation())

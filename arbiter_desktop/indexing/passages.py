@@ -10,6 +10,9 @@ Two ways, chosen by the settings, both called once per batch by the indexer's em
   is left as it is.
 - **Late chunking** (``late_chunking``, embedding/late.py): the whole document is embedded once and each chunk is
   pooled from its tokens, which have seen the whole document.
+
+In the first way, a chunk of a badly recognised document is read as its reading gives it (its damaged words in the
+case's usual spelling, noisytext.py); late chunking reads the recognised text (its chunk spans are places in it).
 """
 
 from __future__ import annotations
@@ -24,8 +27,11 @@ from typing import Any, Protocol
 import numpy as np
 
 from arbiter_desktop.config.settings import Settings
+from arbiter_desktop.domain import Chunk
 from arbiter_desktop.embedding.base import Embedder, Vectors
 from arbiter_desktop.embedding.late import FAMILIES, LateChunker
+from arbiter_desktop.noisytext import read_with
+from arbiter_desktop.stores import analysis
 from arbiter_desktop.stores.catalog import Catalog
 
 log = logging.getLogger(__name__)
@@ -89,9 +95,10 @@ class PassageVectors:
         """One vector per (chunk id, text, declared title) of ``batch``, in order."""
         if self.late is not None:
             return self._late(batch)
+        chunks = self.catalog.chunks([c for c, _, _ in batch], with_text=False)
+        batch = self._read(batch, chunks)
         if not self.context:
             return self.embedder.embed_documents([t for _, t, _ in batch], [title for _, _, title in batch])
-        chunks = self.catalog.chunks([c for c, _, _ in batch])
         titles: list[str] = []
         contexts: dict[int, str] = {}
         for chunk_id, _, title in batch:
@@ -103,6 +110,19 @@ class PassageVectors:
                 contexts[chunk.document_id] = self._context(chunk.document_id)
             titles.append(contexts[chunk.document_id])
         return self.embedder.embed_documents([t for _, t, _ in batch], titles)
+
+    def _read(self, batch: Sequence[tuple[int, str, str]], chunks: dict[int, Chunk]) -> list[tuple[int, str, str]]:
+        """The batch with each chunk of a badly recognised document as its reading gives it (noisytext.py)."""
+        documents = {chunk.document_id for chunk in chunks.values()}
+        readings = analysis.readings(self.catalog, sorted(documents)) if documents else {}
+        if not readings:
+            return list(batch)
+        read: list[tuple[int, str, str]] = []
+        for chunk_id, text, title in batch:
+            chunk = chunks.get(chunk_id)
+            fixes = readings.get(chunk.document_id, {}) if chunk is not None else {}
+            read.append((chunk_id, read_with(text, fixes), title))
+        return read
 
     def _context(self, document_id: int) -> str:
         row = self.catalog.document(document_id)

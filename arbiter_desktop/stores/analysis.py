@@ -4,7 +4,9 @@ Tables (catalog migration ``entities_and_signatures``): ``entities`` (type, cano
 ``document_entities`` (per document: count, first offsets, written forms), ``document_analysis`` (the version of
 the analysis a document received, its signature) and ``document_bands`` (LSH keys, to find near-duplicates);
 migration ``names``: ``document_names`` (the version of the name rules a document was read with; its person and
-place names are rows of ``document_entities`` like the others). Recording a document's analysis again (its text
+place names are rows of ``document_entities`` like the others); migration ``readings``: ``words`` (the case's
+words and how often they are written) and ``document_readings`` (the words a badly recognised document's reading
+replaces, noisytext.py). Recording a document's analysis again (its text
 changed) drops its names: the names phase reads it again.
 Rows follow their document: deleting a document deletes them (foreign keys cascade).
 """
@@ -21,11 +23,13 @@ from arbiter_desktop.chunking.derived import TextAnalysis
 from arbiter_desktop.duplicates import facts as doc_facts
 from arbiter_desktop.duplicates import minhash
 from arbiter_desktop.entities import LISTED_TYPES, Entity, EntityType, search_key
+from arbiter_desktop.noisytext import Vocabulary, word_counts
 from arbiter_desktop.stores.catalog import Catalog
 
 ANALYSIS_VERSION = 3  # bump when the recognisers or the signature change: documents are analysed again
 FIRST_OFFSETS = 5  # offsets kept per entity and document
 NAME_TYPES = (EntityType.PERSON, EntityType.PLACE)  # found by the names phase (entities/names.py)
+READING_VERSION = 1  # bump when the rules of noisytext.reading_fixes change: the case's words are counted again
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +74,7 @@ def record(catalog: Catalog, document_id: int, text: str, found: TextAnalysis) -
     db.execute("DELETE FROM document_entities WHERE document_id=?", (document_id,))
     db.execute("DELETE FROM document_bands WHERE document_id=?", (document_id,))
     db.execute("DELETE FROM document_names WHERE document_id=?", (document_id,))
+    db.execute("DELETE FROM document_readings WHERE document_id=?", (document_id,))  # its new text is read anew
     _insert_entities(db, document_id, text, found.entities)
     db.execute(
         "INSERT OR REPLACE INTO document_analysis VALUES (?, ?, ?, ?)",
@@ -101,6 +106,120 @@ def unnamed(catalog: Catalog, version: int, limit: int = 1000, after: int = 0) -
         " OR EXISTS (SELECT 1 FROM members m WHERE m.document_id = d.id)) ORDER BY d.id LIMIT ?",
         (version, after, limit),
     )
+    return [int(r[0]) for r in rows]
+
+
+_REFERENCED = (
+    "(EXISTS (SELECT 1 FROM files f WHERE f.document_id = d.id)"
+    " OR EXISTS (SELECT 1 FROM members m WHERE m.document_id = d.id))"
+)
+
+
+def uncounted(catalog: Catalog, limit: int = 1000, after: int = 0) -> list[int]:
+    """Documents a file references whose words are not counted in ``words`` yet (ids above ``after``)."""
+    rows = catalog.db.execute(
+        "SELECT d.id FROM documents d LEFT JOIN document_readings r ON r.document_id = d.id"
+        f" WHERE r.document_id IS NULL AND d.id > ? AND {_REFERENCED} ORDER BY d.id LIMIT ?",
+        (after, limit),
+    )
+    return [int(r[0]) for r in rows]
+
+
+def count_words(catalog: Catalog, document_ids: Sequence[int]) -> None:
+    """Add the words of these documents to the case's counts (inside the caller's transaction); each is then
+    counted, awaiting its judgement (:func:`unjudged`)."""
+    total: Counter[str] = Counter()
+    for _, text in texts(catalog, document_ids):
+        total.update(word_counts(text))
+    catalog.db.executemany(
+        "INSERT INTO words VALUES (?, ?) ON CONFLICT(word) DO UPDATE SET count = count + excluded.count",
+        total.items(),
+    )
+    catalog.db.executemany(
+        "INSERT OR REPLACE INTO document_readings (document_id, version) VALUES (?, ?)",
+        [(i, READING_VERSION) for i in document_ids],
+    )
+
+
+def outdated_readings(catalog: Catalog) -> list[int] | None:
+    """When readings were made by older rules: forget them and the counts (inside the caller's transaction); the
+    documents whose reading replaced words (the full-text index holds those words) are pending again, to be sent
+    as they are written. Returns them, or None when the readings are current."""
+    if catalog.db.execute("SELECT 1 FROM document_readings WHERE version < ? LIMIT 1", (READING_VERSION,)).fetchone():
+        fixed = [int(r[0]) for r in catalog.db.execute("SELECT document_id FROM document_readings WHERE fixes != '{}'")]
+        catalog.db.execute("DELETE FROM document_readings")
+        catalog.db.execute("DELETE FROM words")
+        for document_id in fixed:
+            catalog.mark_pending(document_id)
+        return fixed
+    return None
+
+
+def word_total(catalog: Catalog) -> int:
+    """How many words (of an OCR key's length) the counted documents hold."""
+    return int(catalog.db.execute("SELECT COALESCE(SUM(count), 0) FROM words").fetchone()[0])
+
+
+def texts(catalog: Catalog, document_ids: Sequence[int]) -> list[tuple[int, str]]:
+    """(id, text) of these documents that exist, in the order given."""
+    found = {
+        int(i): str(t)
+        for i, t in catalog.db.execute(
+            f"SELECT id, text FROM documents WHERE id IN ({','.join('?' * len(document_ids))})", list(document_ids)
+        )
+    }
+    return [(i, found[i]) for i in document_ids if i in found]
+
+
+def case_vocabulary(catalog: Catalog) -> Vocabulary:
+    return Vocabulary({str(w): int(c) for w, c in catalog.db.execute("SELECT word, count FROM words")})
+
+
+def to_judge(catalog: Catalog, words: int, limit: int = 1000, after: int = 0) -> list[int]:
+    """Counted documents not judged yet, or judged when the case had at most half of its ``words`` now (its
+    dictionary has grown enough to read them better), ids above ``after``."""
+    rows = catalog.db.execute(
+        "SELECT document_id FROM document_readings"
+        " WHERE (fixes IS NULL OR (judged_words * 2 <= ? AND ? > judged_words))"
+        " AND document_id > ? ORDER BY document_id LIMIT ?",
+        (words, words, after, limit),
+    )
+    return [int(r[0]) for r in rows]
+
+
+def record_reading(catalog: Catalog, document_id: int, fixes: dict[str, str], words: int, generation: int) -> bool:
+    """Record a document's judgement (inside the caller's transaction); True when its reading changed: its
+    ``generation`` is then recorded with it, and it is pending (to be sent to the full-text index again)."""
+    encoded = json.dumps(fixes, ensure_ascii=False, sort_keys=True)
+    before = catalog.db.execute("SELECT fixes FROM document_readings WHERE document_id=?", (document_id,)).fetchone()
+    changed: bool = json.loads(before[0] if before and before[0] else "{}") != fixes
+    if changed:  # its chunks go to the full-text index again (at the next flush, or the next run's if killed)
+        catalog.mark_pending(document_id)
+    catalog.db.execute(
+        "UPDATE document_readings SET fixes=?, judged_words=?, generation=CASE WHEN ? THEN ? ELSE generation END"
+        " WHERE document_id=?",
+        (encoded, words, int(changed), generation, document_id),
+    )
+    return changed
+
+
+def readings(catalog: Catalog, document_ids: Sequence[int]) -> dict[int, dict[str, str]]:
+    """The words to replace in the readings of these documents (only those that have some)."""
+    found: dict[int, dict[str, str]] = {}
+    for i in range(0, len(document_ids), 500):
+        part = list(document_ids[i : i + 500])
+        rows = catalog.db.execute(
+            "SELECT document_id, fixes FROM document_readings WHERE fixes IS NOT NULL AND fixes != '{}'"
+            f" AND document_id IN ({','.join('?' * len(part))})",
+            part,
+        )
+        found.update({int(d): json.loads(f) for d, f in rows})
+    return found
+
+
+def read_since(catalog: Catalog, generation: int) -> list[int]:
+    """Documents whose reading changed after catalog ``generation``."""
+    rows = catalog.db.execute("SELECT document_id FROM document_readings WHERE generation > ?", (generation,))
     return [int(r[0]) for r in rows]
 
 

@@ -180,6 +180,20 @@ CREATE INDEX IF NOT EXISTS members_document ON members(document_id);
         CREATE INDEX IF NOT EXISTS documents_state ON documents(state);
         """,
     ),
+    # readings of badly recognised documents (noisytext.py, indexing/readings.py): the words of the case with how
+    # often they are written, and per document the words its reading replaces
+    (
+        "readings",
+        """
+        CREATE TABLE IF NOT EXISTS words (word TEXT PRIMARY KEY, count INTEGER NOT NULL) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS document_readings (
+            document_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+            version INTEGER NOT NULL,
+            fixes TEXT,                          -- JSON {"as written": "as read"}; NULL: counted, not yet judged
+            judged_words INTEGER NOT NULL DEFAULT 0,  -- the case's word count when it was judged
+            generation INTEGER NOT NULL DEFAULT 0);   -- the catalog generation when its reading last changed
+        """,
+    ),
 )
 
 

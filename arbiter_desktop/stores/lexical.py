@@ -125,6 +125,7 @@ class ChunkRecord:
     kind: str
     date: datetime | None
     terms: ChunkTerms | None = None  # the derived fields' terms, when the extraction worker computed them
+    reading: str | None = None  # the words to index instead of ``text``'s (a badly recognised document's reading)
 
 
 def folders_of(path: str) -> list[str]:
@@ -206,8 +207,8 @@ class LexicalStore:
                 "chunk_id": r.chunk_id,
                 "document_id": r.document_id,
                 "doc_key": r.doc_key,
-                "text": r.text,
-                "text_exact": r.text,
+                "text": r.reading or r.text,
+                "text_exact": r.reading or r.text,
                 "entities": terms.entities,
                 "text_ocr": terms.ocr,
                 "acronyms": terms.acronyms,

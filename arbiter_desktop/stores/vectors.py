@@ -116,10 +116,11 @@ class VectorStore:
                 raise StoreDamaged(Damage(VECTORS, directory, problem))
             self.rows = int(meta["rows"])
             self.live = int(meta.get("live", -1))
+            self.generation = int(meta.get("generation", 0))  # the catalog generation it was saved at
             self.center = np.asarray(meta.get("center") or np.zeros(self.dim), dtype=np.float32)
             layout = str(meta.get("binary", ""))
         else:
-            self.rows = self.live = 0
+            self.rows = self.live = self.generation = 0
             self.center = np.zeros(self.dim, dtype=np.float32)
         self._keys = self._read("keys.bin", np.int64, 1)
         self._scales = self._read("scales.bin", np.float32, 1)
