@@ -80,6 +80,8 @@ class ProgressBar:
                 line = f"full-text [{bar}] {p.done}/{p.total} documents sent to the index"
             elif p.phase == "verify":
                 line = f"verify [{bar}] {p.done}/{p.total} files hashed"
+            elif p.phase == "readings":
+                line = f"readings [{bar}] {p.done}/{p.total} documents checked for damaged OCR words"
             elif p.phase == "names":
                 line = f"names [{bar}] {p.done}/{p.total} documents read for people and places"
             elif p.phase == "ocr":
@@ -127,6 +129,11 @@ def _print_index_report(report: IndexReport, out: TextIO) -> None:
     if ocr.awaiting_documents:
         why = f" ({ocr.note})" if ocr.note else ""
         out.write(f"Awaiting OCR: {ocr.awaiting_documents} documents, {ocr.awaiting_pages} pages{why}.\n")
+    if report.readings.read:
+        out.write(
+            f"Readings: {report.readings.read} badly recognised documents indexed with the case's spelling of their "
+            f"damaged words ({report.readings.judged} documents checked in {report.readings.seconds:.1f}s).\n"
+        )
     if report.names.documents:
         out.write(
             f"Names: {report.names.documents} documents read for people and places in {report.names.seconds:.1f}s "

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Mapping, Set
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
 from arbiter_desktop.textfold import fold
@@ -42,6 +42,12 @@ def ocr_key(word: str) -> str:
         return ""
     key = folded.translate(_DIGIT_AS_LETTER).replace("rn", "m").translate(_CONFUSABLE)
     return key if key.isalpha() else ""
+
+
+@lru_cache(maxsize=1 << 16)
+def folded_word(word: str) -> str:
+    """``fold(word)``, kept for the words that recur from one batch of documents to the next."""
+    return fold(word)
 
 
 def clean_for_keys(text: str) -> str:
@@ -93,46 +99,55 @@ def _counts(cleaned: str) -> Counter[str]:
 class Vocabulary:
     """The words of a case with their counts, grouped by OCR key: for each key, the spelling written most often."""
 
-    def __init__(self, counts: Mapping[str, int]) -> None:
+    def __init__(self, rows: Iterable[tuple[str, str, str, int]], total: int | None = None) -> None:
+        """``rows``: (word in lowercase, its folded form, its OCR key, how often the case writes it) for the case's
+        words, or for those that share an OCR key with the words to read; ``total``: how many words the case
+        holds (by default, those of ``rows``)."""
+        self._forms: dict[str, tuple[str, str]] = {}  # word → (folded form, OCR key)
         by_folded: dict[str, int] = {}
         surface: dict[str, tuple[int, str]] = {}  # folded word → (count, its most frequent written form)
-        for word, count in counts.items():
-            folded = fold(word)
+        key_of: dict[str, str] = {}
+        for word, folded, key, count in rows:
+            self._forms[word] = (folded, key)
             by_folded[folded] = by_folded.get(folded, 0) + count
+            key_of[folded] = key
             if count > surface.get(folded, (0, ""))[0]:
                 surface[folded] = (count, word)
         best: dict[str, str] = {}
         for folded, count in by_folded.items():
-            key = ocr_key(folded)
-            if key and count > by_folded.get(best.get(key, ""), 0):
+            key = key_of[folded]
+            if count > by_folded.get(best.get(key, ""), 0):
                 best[key] = folded
         self._count = by_folded
         self._best = best
         self._surface = {folded: form for folded, (_, form) in surface.items()}
-        self.total = sum(by_folded.values())
-        # the case's own words that look like a bad reading of another (lowercase): a document without any of them
-        # is judged by one set intersection (most documents)
-        self.suspects = frozenset(word for word in counts if self.twin(word) is not None)
-        self.known = frozenset(counts)
+        self.total = sum(by_folded.values()) if total is None else total
+        self._twins: dict[str, str | None] = {}
 
-    def suspects_in(self, words: Set[str]) -> Set[str]:
-        """Those of ``words`` (lowercase) that look like a bad reading of a word of the case."""
-        return (words & self.suspects) | {w for w in words - self.known if self.twin(w) is not None}
+    @classmethod
+    def of(cls, counts: Mapping[str, int], total: int | None = None) -> Vocabulary:
+        """The vocabulary of words (lowercase) and their counts."""
+        return cls(((w, folded_word(w), ocr_key(w), c) for w, c in counts.items() if ocr_key(w)), total)
 
     def __len__(self) -> int:
         return len(self._count)
 
     def twin(self, word: str) -> str | None:
         """The case's usual spelling of a word that looks like a bad reading of it (lowercase), or None."""
-        key = ocr_key(word)
-        if not key:
-            return None
-        best = self._best.get(key)
-        folded = fold(word)
-        if best is None or best == folded:
+        try:
+            return self._twins[word]
+        except KeyError:
+            found = self._twins[word] = self._twin(word)  # the words of a batch of documents recur
+            return found
+
+    def _twin(self, word: str) -> str | None:
+        known = self._forms.get(word.lower())
+        form, key = known if known is not None else (folded_word(word), ocr_key(word))
+        best = self._best.get(key) if key else None
+        if best is None or best == form:
             return None
         count = self._count[best]
-        if count < TWIN_MIN_COUNT or count < TWIN_RATIO * self._count.get(folded, 0):
+        if count < TWIN_MIN_COUNT or count < TWIN_RATIO * self._count.get(form, 0):
             return None
         return self._surface[best]
 
@@ -145,12 +160,12 @@ def _as_written(word: str, twin: str) -> str:
     return twin[:1].upper() + twin[1:] if word[:1].isupper() else twin
 
 
-def reading_fixes(text: str, vocabulary: Vocabulary) -> dict[str, str]:
+def reading_fixes(text: str, vocabulary: Vocabulary, counts: Counter[str] | None = None) -> dict[str, str]:
     """The words of ``text`` (as written) to read as the case usually writes them, when ``text`` looks badly
-    recognised; an empty map otherwise."""
+    recognised; an empty map otherwise. ``counts``: ``word_counts(text)`` when already made."""
     cleaned = clean_for_keys(text)
-    counts = _counts(cleaned)
-    found = vocabulary.suspects_in(counts.keys())
+    counts = _counts(cleaned) if counts is None else counts
+    found = {word for word in counts if vocabulary.twin(word) is not None}
     fixed = sum(counts[w] for w in found)
     if fixed < READING_MIN_FIXES or fixed < READING_MIN_SHARE * sum(counts.values()):
         return {}

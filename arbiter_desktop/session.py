@@ -468,6 +468,11 @@ class CaseSession:
                         ],
                         "awaiting_pages": report.ocr.awaiting_pages,
                     },
+                    "readings": {
+                        "counted": report.readings.counted,
+                        "judged": report.readings.judged,
+                        "read": report.readings.read,
+                    },
                     "names": {"documents": report.names.documents, "names": report.names.names},
                     "generation": report.generation,
                     "cancelled": report.cancelled,

@@ -53,7 +53,7 @@ DAMAGED = (
 
 
 def test_a_damaged_statement_is_read_with_the_case_spelling() -> None:
-    vocabulary = Vocabulary({**CASE_WORDS, "audition": 4})
+    vocabulary = Vocabulary.of({**CASE_WORDS, "audition": 4})
     fixes = reading_fixes(DAMAGED, vocabulary)
     assert fixes["gronpe"] == "groupe" and fixes["gr0upe"] == "groupe" and fixes["Snapcbat"] == "Snapchat"
     assert fixes["elcve"] == "élève" and fixes["Madarne"] == "Madame" and fixes["AUDITI0N"] == "AUDITION"
@@ -64,11 +64,11 @@ def test_a_damaged_statement_is_read_with_the_case_spelling() -> None:
 
 
 def test_a_clean_text_keeps_its_words() -> None:
-    vocabulary = Vocabulary(CASE_WORDS)
+    vocabulary = Vocabulary.of(CASE_WORDS)
     assert vocabulary.twin("haleine") == "baleine"  # a rare real word with a frequent OCR twin...
     assert reading_fixes("Son haleine sentait l'alcool, a dit le groupe de police en octobre.", vocabulary) == {}
     assert vocabulary.twin("groupe") is None and vocabulary.twin("grpe") is None  # the usual spelling; no key
-    assert Vocabulary({"groupe": 2, "gronpe": 1}).twin("gronpe") is None  # too rare in the case to be trusted
+    assert Vocabulary.of({"groupe": 2, "gronpe": 1}).twin("gronpe") is None  # too rare in the case to be trusted
 
 
 def test_words_are_counted_as_written() -> None:

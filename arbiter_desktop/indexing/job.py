@@ -66,8 +66,9 @@ COMMIT_S = 5.0  # the full-text index commits at least this often while files ar
 
 @dataclass(frozen=True, slots=True)
 class Progress:
-    phase: str  # "scan", "text", "lexical" (a backlog of documents sent to the index), "ocr", "names", "semantic",
+    # "scan", "text", "lexical" (a backlog of documents sent to the index), "ocr", "readings", "names", "semantic",
     # "done"
+    phase: str
     done: int  # files; pages in the "ocr" phase; chunks in the "semantic" phase
     total: int
     current: str
@@ -562,6 +563,8 @@ class Indexer:
                 orphan_ids = set()
                 catalog.mark_indexed(indexed)
                 report.generation = catalog.bump_generation()
+            with self.profile.step("words"), catalog.transaction():
+                analysis.count_words(catalog, indexed)  # the case's spelling, for the readings (phase 1d)
             if len(pending) > step:
                 self._emit("lexical", min(start + step, len(pending)), len(pending), "", report)
         if leaving - keeping:  # documents replaced by the new contents of their files: out of the index now
@@ -634,7 +637,12 @@ class Indexer:
     def _readings(self, report: IndexReport) -> None:
         """Phase 1d: the words of the new documents counted, and readings of badly recognised documents
         (indexing/readings.py), sent to the full-text index again."""
-        phase = ReadingPhase(self.case, checkpoint=self.control.checkpoint, flush=lambda: self._flush(report))
+        phase = ReadingPhase(
+            self.case,
+            checkpoint=self.control.checkpoint,
+            flush=lambda: self._flush(report),
+            emit=lambda done, total: self._emit("readings", done, total, "", report),
+        )
         with self.profile.step("readings"):
             report.readings, cancelled = phase.run()
         report.cancelled = report.cancelled or cancelled

@@ -20,11 +20,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from arbiter_desktop.noisytext import reading_fixes
+from arbiter_desktop.noisytext import reading_fixes, word_counts
 from arbiter_desktop.stores import analysis
 from arbiter_desktop.stores.case import Case
 
-BATCH_DOCUMENTS = 200  # documents counted or judged per transaction
+BATCH_DOCUMENTS = 500  # documents counted or judged per transaction
 
 
 @dataclass
@@ -36,12 +36,20 @@ class ReadingOutcome:
 
 
 class ReadingPhase:
-    def __init__(self, case: Case, checkpoint: Callable[[], bool], flush: Callable[[], None]) -> None:
+    def __init__(
+        self,
+        case: Case,
+        checkpoint: Callable[[], bool],
+        flush: Callable[[], None],
+        emit: Callable[[int, int], None] = lambda done, total: None,
+    ) -> None:
         """``checkpoint()`` is asked before each batch (True: stop); ``flush()`` sends the pending documents to the
-        full-text index — those whose reading changed are pending once it is committed."""
+        full-text index — those whose reading changed are pending once it is committed; ``emit(done, total)``
+        after each batch of documents judged."""
         self.case = case
         self.checkpoint = checkpoint
         self.flush = flush
+        self.emit = emit
 
     def run(self) -> tuple[ReadingOutcome, bool]:
         """(what was done, whether the phase was stopped before the end)."""
@@ -73,27 +81,35 @@ class ReadingPhase:
     def _judge(self, outcome: ReadingOutcome) -> bool:
         catalog = self.case.catalog
         words = analysis.word_total(catalog)
-        if not analysis.to_judge(catalog, words, limit=1):
+        total = analysis.to_judge_count(catalog, words)
+        if not total:
             return False
-        vocabulary = analysis.case_vocabulary(catalog)
+        suspects = analysis.suspect_words(catalog, words)
+        lexical = self.case.lexical
+        lexical.reload()  # as last committed
+        candidates = (
+            set(lexical.matching_documents(lexical.any_term("text_exact", sorted(suspects)))) if suspects else set()
+        )
+        pending = set(catalog.pending_documents())
         after = 0
         while True:
             if self.checkpoint():
                 return True
-            batch = analysis.to_judge(catalog, vocabulary.total, BATCH_DOCUMENTS, after)
+            batch = analysis.to_judge(catalog, words, BATCH_DOCUMENTS, after)
             if not batch:
                 return False
+            # read in full: the documents that hold a suspect word, those already read (their reading may change),
+            # those not in the full-text index yet; the others have nothing to read differently
+            full = (candidates | analysis.readings(catalog, batch).keys() | pending) & set(batch)
+            documents = [(i, text, word_counts(text)) for i, text in analysis.texts(catalog, sorted(full))]
+            vocabulary = analysis.vocabulary_for(catalog, {w for _, _, c in documents for w in c}, words)
+            judged: dict[int, dict[str, str]] = {i: {} for i in batch}
+            judged.update((i, reading_fixes(text, vocabulary, counts)) for i, text, counts in documents)
             with catalog.transaction():
-                generation = catalog.bump_generation()
-                changed = [
-                    document_id
-                    for document_id, text in analysis.texts(catalog, batch)
-                    if analysis.record_reading(
-                        catalog, document_id, reading_fixes(text, vocabulary), vocabulary.total, generation
-                    )
-                ]
+                changed = analysis.record_readings(catalog, judged, words, catalog.bump_generation())
             outcome.judged += len(batch)
             if changed:
                 self.flush()
                 outcome.read += len(changed)
+            self.emit(outcome.judged, total)
             after = batch[-1]

@@ -16,14 +16,14 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from arbiter_desktop.chunking.derived import TextAnalysis
 from arbiter_desktop.duplicates import facts as doc_facts
 from arbiter_desktop.duplicates import minhash
 from arbiter_desktop.entities import LISTED_TYPES, Entity, EntityType, search_key
-from arbiter_desktop.noisytext import Vocabulary, word_counts
+from arbiter_desktop.noisytext import Vocabulary, folded_word, ocr_key, word_counts
 from arbiter_desktop.stores.catalog import Catalog
 
 ANALYSIS_VERSION = 3  # bump when the recognisers or the signature change: documents are analysed again
@@ -126,18 +126,27 @@ def uncounted(catalog: Catalog, limit: int = 1000, after: int = 0) -> list[int]:
 
 
 def count_words(catalog: Catalog, document_ids: Sequence[int]) -> None:
-    """Add the words of these documents to the case's counts (inside the caller's transaction); each is then
-    counted, awaiting its judgement (:func:`unjudged`)."""
-    total: Counter[str] = Counter()
-    for _, text in texts(catalog, document_ids):
-        total.update(word_counts(text))
+    """Add the words of those of these documents not counted yet to the case's counts (inside the caller's
+    transaction); each is then counted, awaiting its judgement (:func:`to_judge`)."""
+    counted: set[int] = set()
+    for i in range(0, len(document_ids), 500):
+        part = list(document_ids[i : i + 500])
+        counted.update(
+            int(r[0])
+            for r in catalog.db.execute(
+                f"SELECT document_id FROM document_readings WHERE document_id IN ({','.join('?' * len(part))})", part
+            )
+        )
+    new = [i for i in document_ids if i not in counted]
+    if not new:
+        return
+    total = word_counts("\n\n".join(text for _, text in texts(catalog, new)))  # the batch at once
     catalog.db.executemany(
-        "INSERT INTO words VALUES (?, ?) ON CONFLICT(word) DO UPDATE SET count = count + excluded.count",
-        total.items(),
+        "INSERT INTO words VALUES (?, ?, ?, ?) ON CONFLICT(word) DO UPDATE SET count = count + excluded.count",
+        [(word, folded_word(word), key, count) for word, count in total.items() if (key := ocr_key(word))],
     )
     catalog.db.executemany(
-        "INSERT OR REPLACE INTO document_readings (document_id, version) VALUES (?, ?)",
-        [(i, READING_VERSION) for i in document_ids],
+        "INSERT INTO document_readings (document_id, version) VALUES (?, ?)", [(i, READING_VERSION) for i in new]
     )
 
 
@@ -171,8 +180,17 @@ def texts(catalog: Catalog, document_ids: Sequence[int]) -> list[tuple[int, str]
     return [(i, found[i]) for i in document_ids if i in found]
 
 
-def case_vocabulary(catalog: Catalog) -> Vocabulary:
-    return Vocabulary({str(w): int(c) for w, c in catalog.db.execute("SELECT word, count FROM words")})
+def vocabulary_for(catalog: Catalog, words: Iterable[str], total: int) -> Vocabulary:
+    """The case's words that share an OCR key with one of ``words`` (the words of the documents to judge: read
+    from the key's index, not the whole table), as a vocabulary of a case of ``total`` words."""
+    keys = sorted({key for word in words if (key := ocr_key(word))})
+    rows: list[tuple[str, str, str, int]] = []
+    for i in range(0, len(keys), 500):
+        part = keys[i : i + 500]
+        rows += catalog.db.execute(
+            f"SELECT word, folded, key, count FROM words WHERE key IN ({','.join('?' * len(part))})", part
+        )
+    return Vocabulary(rows, total)
 
 
 def to_judge(catalog: Catalog, words: int, limit: int = 1000, after: int = 0) -> list[int]:
@@ -187,19 +205,44 @@ def to_judge(catalog: Catalog, words: int, limit: int = 1000, after: int = 0) ->
     return [int(r[0]) for r in rows]
 
 
-def record_reading(catalog: Catalog, document_id: int, fixes: dict[str, str], words: int, generation: int) -> bool:
-    """Record a document's judgement (inside the caller's transaction); True when its reading changed: its
-    ``generation`` is then recorded with it, and it is pending (to be sent to the full-text index again)."""
-    encoded = json.dumps(fixes, ensure_ascii=False, sort_keys=True)
-    before = catalog.db.execute("SELECT fixes FROM document_readings WHERE document_id=?", (document_id,)).fetchone()
-    changed: bool = json.loads(before[0] if before and before[0] else "{}") != fixes
-    if changed:  # its chunks go to the full-text index again (at the next flush, or the next run's if killed)
-        catalog.mark_pending(document_id)
-    catalog.db.execute(
-        "UPDATE document_readings SET fixes=?, judged_words=?, generation=CASE WHEN ? THEN ? ELSE generation END"
-        " WHERE document_id=?",
-        (encoded, words, int(changed), generation, document_id),
+def suspect_words(catalog: Catalog, total: int) -> set[str]:
+    """The folded forms of the case's words that look like a bad reading of another of its words (a case of
+    ``total`` words): a document holding none of them has nothing to read differently. Only the words that share
+    their OCR key with a word spelt otherwise are looked at."""
+    rows: list[tuple[str, str, str, int]] = list(
+        catalog.db.execute(
+            "SELECT word, folded, key, count FROM words WHERE key IN"
+            " (SELECT key FROM words GROUP BY key HAVING COUNT(DISTINCT folded) > 1)"
+        )
     )
+    vocabulary = Vocabulary(rows, total)
+    return {folded for word, folded, _, _ in rows if vocabulary.twin(word) is not None}
+
+
+def to_judge_count(catalog: Catalog, words: int) -> int:
+    """How many documents :func:`to_judge` has to give."""
+    row = catalog.db.execute(
+        "SELECT COUNT(*) FROM document_readings WHERE fixes IS NULL OR (judged_words * 2 <= ? AND ? > judged_words)",
+        (words, words),
+    ).fetchone()
+    return int(row[0])
+
+
+def record_readings(catalog: Catalog, judged: Mapping[int, dict[str, str]], words: int, generation: int) -> list[int]:
+    """Record the judgements of documents (id → the words its reading replaces, inside the caller's transaction)
+    made when the case held ``words`` words; the documents whose reading changed: their ``generation`` is recorded
+    with it, and they are pending (sent to the full-text index again at the next flush, or the next run's)."""
+    before = readings(catalog, list(judged))
+    changed = [i for i, fixes in judged.items() if before.get(i, {}) != fixes]
+    catalog.db.executemany(
+        "UPDATE document_readings SET fixes=?, judged_words=? WHERE document_id=?",
+        [(json.dumps(fixes, ensure_ascii=False, sort_keys=True), words, i) for i, fixes in judged.items()],
+    )
+    catalog.db.executemany(
+        "UPDATE document_readings SET generation=? WHERE document_id=?", [(generation, i) for i in changed]
+    )
+    for document_id in changed:
+        catalog.mark_pending(document_id)
     return changed
 
 

@@ -185,7 +185,9 @@ CREATE INDEX IF NOT EXISTS members_document ON members(document_id);
     (
         "readings",
         """
-        CREATE TABLE IF NOT EXISTS words (word TEXT PRIMARY KEY, count INTEGER NOT NULL) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS words (  -- lowercase; folded: without accents; key: its OCR key
+            word TEXT PRIMARY KEY, folded TEXT NOT NULL, key TEXT NOT NULL, count INTEGER NOT NULL) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS words_key ON words(key);
         CREATE TABLE IF NOT EXISTS document_readings (
             document_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
             version INTEGER NOT NULL,

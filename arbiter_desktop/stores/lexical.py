@@ -322,6 +322,10 @@ class LexicalStore:
             return tantivy.Query.empty_query()
         return tantivy.Query.term_set_query(self.schema, "document_id", list(document_ids))
 
+    def any_term(self, field: str, values: Sequence[str]) -> Any:
+        """Chunks that hold one of ``values`` (the index's terms) in ``field``."""
+        return tantivy.Query.term_set_query(self.schema, field, list(values))
+
     def prefix_filter(self, field: str, values: Sequence[str]) -> Any:
         return tantivy.Query.term_set_query(self.schema, field, list(values))
 

@@ -153,6 +153,11 @@ class ProgressPanel(QWidget):
             if p.eta_s is not None and p.done < p.total:
                 text += " · ~" + _duration(p.eta_s)
             self.detail.setText(text)
+        elif p.phase == "readings":
+            self.phase.setText(self.tr("Reading badly recognised documents with the case's spelling"))
+            self.detail.setText(
+                self.tr("%1 / %2 documents checked").replace("%1", str(p.done)).replace("%2", str(p.total))
+            )
         elif p.phase == "names":
             self.phase.setText(self.tr("Finding the names of people and places"))
             self.detail.setText(

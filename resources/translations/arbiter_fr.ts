@@ -797,81 +797,91 @@
     </message>
     <message>
         <location filename="../../arbiter_desktop/ui/widgets.py" line="157"/>
+        <source>Reading badly recognised documents with the case&apos;s spelling</source>
+        <translation>Relecture des documents mal reconnus avec l&apos;orthographe du dossier</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="159"/>
+        <source>%1 / %2 documents checked</source>
+        <translation>%1 / %2 documents vérifiés</translation>
+    </message>
+    <message>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="162"/>
         <source>Finding the names of people and places</source>
         <translation>Recherche des noms de personnes et de lieux</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="159"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="164"/>
         <source>%1 / %2 documents read</source>
         <translation>%1 / %2 documents lus</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="162"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="167"/>
         <source>Semantic indexing (search by meaning)</source>
         <translation>Indexation sémantique (recherche par le sens)</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="164"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="169"/>
         <source>%1 / %2 passages · %3 passages/s · searchable by meaning in %4</source>
         <translation>%1 / %2 passages · %3 passages/s · consultable par le sens dans %4</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="173"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="178"/>
         <source>%1 / %2 files · %3 files/s · %4 MB of text · %5 errors</source>
         <translation>%1 / %2 fichiers · %3 fichiers/s · %4 Mo de texte · %5 erreurs</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="180"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="185"/>
         <source>Searchable by words in %1</source>
         <translation>Consultable par les mots dans %1</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="182"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="187"/>
         <source>, by meaning in %1</source>
         <translation>, par le sens dans %1</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="189"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="194"/>
         <source>… (measuring the pace)</source>
         <translation>… (mesure du rythme en cours)</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="190"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="195"/>
         <source>about %1</source>
         <translation>environ %1</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="211"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="216"/>
         <source>%1 scanned pages could not be read.</source>
         <translation>%1 pages numérisées n&apos;ont pas pu être lues.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="215"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="220"/>
         <source>Names of people and places not read: the French NER model is missing.</source>
         <translation>Noms de personnes et de lieux non lus : le modèle français de reconnaissance des noms manque.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="171"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="176"/>
         <source>Text indexing</source>
         <translation>Indexation du texte</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="194"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="199"/>
         <source>Indexing stopped: it resumes from where it stopped next time.</source>
         <translation>Indexation arrêtée : elle reprendra là où elle s&apos;est arrêtée.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="197"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="202"/>
         <source>Indexed in %1: %2 added, %3 changed, %4 removed, %5 errors.</source>
         <translation>Indexé en %1 : %2 ajoutés, %3 modifiés, %4 retirés, %5 erreurs.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="205"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="210"/>
         <source>OCR: %1 pages recognised.</source>
         <translation>OCR : %1 pages reconnues.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="209"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="214"/>
         <source>%1 scanned pages await OCR.</source>
         <translation>%1 pages numérisées attendent l&apos;OCR.</translation>
     </message>
@@ -1148,147 +1158,147 @@
 <context>
     <name>SourcesPanel</name>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="226"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="231"/>
         <source>Drop folders or files anywhere on the window to add them to the case.</source>
         <translation>Déposez des dossiers ou des fichiers n&apos;importe où sur la fenêtre pour les ajouter à l&apos;affaire.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="229"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="234"/>
         <source>Folder</source>
         <translation>Dossier</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="229"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="234"/>
         <source>Files</source>
         <translation>Fichiers</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="229"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="234"/>
         <source>Indexed</source>
         <translation>Indexés</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="229"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="234"/>
         <source>Errors</source>
         <translation>Erreurs</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="236"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="241"/>
         <source>Files not indexed</source>
         <translation>Fichiers non indexés</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="238"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="243"/>
         <source>File</source>
         <translation>Fichier</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="238"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="243"/>
         <source>Reason</source>
         <translation>Motif</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="265"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="270"/>
         <source>Files not indexed (%1)</source>
         <translation>Fichiers non indexés (%1)</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="270"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="275"/>
         <source>Remove the password in a working copy, then add that copy to the case.</source>
         <translation>Retirez le mot de passe dans une copie de travail, puis ajoutez cette copie à l&apos;affaire.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="271"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="276"/>
         <source>A format the app does not read: convert it in a working copy.</source>
         <translation>Format non lu par l&apos;application : convertissez-le dans une copie de travail.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="272"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="277"/>
         <source>Damaged or truncated: get an intact copy from its source.</source>
         <translation>Endommagé ou tronqué : obtenez une copie intacte auprès de sa source.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="273"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="278"/>
         <source>No text in it (blank, or scanned images only).</source>
         <translation>Aucun texte (document vide, ou images numérisées seulement).</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="274"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="279"/>
         <source>Over a size or count limit: split it, or raise the limit in the settings.</source>
         <translation>Au-delà d&apos;une limite de taille ou de nombre : découpez-le, ou relevez la limite dans les paramètres.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="275"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="280"/>
         <source>Too slow to read: raise the time limit, or split the file.</source>
         <translation>Trop long à lire : relevez la limite de temps, ou découpez le fichier.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="276"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="281"/>
         <source>Needed too much memory: raise the memory limit, or split the file.</source>
         <translation>Trop de mémoire nécessaire : relevez la limite de mémoire, ou découpez le fichier.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="277"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="282"/>
         <source>Check its permissions and that its drive is connected, then index again.</source>
         <translation>Vérifiez ses droits et que son disque est branché, puis indexez à nouveau.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="278"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="283"/>
         <source>It was being written: index again once it is complete.</source>
         <translation>Il était en cours d&apos;écriture : indexez à nouveau une fois qu&apos;il est complet.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="280"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="285"/>
         <source>Refused for safety (bomb, nested archives, a name leaving its archive): examine it apart.</source>
         <translation>Refusé par sécurité (bombe, archives imbriquées, nom sortant de l&apos;archive) : examinez-le à part.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="287"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="292"/>
         <source>unsupported format</source>
         <translation>format non pris en charge</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="288"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="293"/>
         <source>encrypted</source>
         <translation>chiffré</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="289"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="294"/>
         <source>damaged</source>
         <translation>endommagé</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="290"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="295"/>
         <source>no text</source>
         <translation>aucun texte</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="291"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="296"/>
         <source>too large</source>
         <translation>trop volumineux</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="292"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="297"/>
         <source>too slow to read</source>
         <translation>lecture trop longue</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="293"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="298"/>
         <source>too much memory</source>
         <translation>mémoire excessive</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="294"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="299"/>
         <source>unreadable</source>
         <translation>illisible</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="295"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="300"/>
         <source>rejected for safety</source>
         <translation>rejeté par sécurité</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/widgets.py" line="296"/>
+        <location filename="../../arbiter_desktop/ui/widgets.py" line="301"/>
         <source>changed while read</source>
         <translation>modifié pendant la lecture</translation>
     </message>

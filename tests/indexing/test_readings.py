@@ -5,12 +5,15 @@ import hashlib
 from collections.abc import Sequence
 from pathlib import Path
 
+import pytest
 from support import session_of, write
 
 from arbiter_desktop.domain import SearchRequest
 from arbiter_desktop.embedding.base import HashingEmbedder, Vectors
+from arbiter_desktop.indexing.readings import ReadingPhase
 from arbiter_desktop.stores import analysis
 from arbiter_desktop.stores.case import Case
+from arbiter_desktop.stores.lexical import ChunkRecord
 from arbiter_desktop.stores.vectors import open_vector_store
 
 CLEAN = {
@@ -91,3 +94,50 @@ def test_a_scan_indexed_before_its_case_is_read_again_once_the_case_can_spell_it
     assert open_vector_store(case.directory, embedder.identity).keys() == case.catalog.chunk_ids()
     document_id = case.catalog.document_of_path(str(scan))
     assert document_id is not None and analysis.readings(case.catalog, [document_id])[document_id]["gronpe"] == "groupe"
+
+
+def _indexed_before_readings(case: Case, tmp_path: Path) -> tuple[Path, Path]:
+    """(source folder, scan) of a case as a version without readings left it."""
+    src = tmp_path / "src"
+    for name, text in CLEAN.items():
+        write(src, name, text)
+    scan = write(src, "scan_pv8.txt", SCAN)
+    session_of(case).index([src])
+    catalog, lexical = case.catalog, case.lexical
+    document_id = catalog.document_of_path(str(scan))
+    document = catalog.document(document_id) if document_id is not None else None
+    assert document is not None
+    lexical.delete_document(document.sha256)
+    lexical.add_chunks(
+        ChunkRecord(c.id, document.id, document.sha256, c.text, document.title, [str(scan)], "text", None)
+        for c in catalog.chunks_of(document.id)
+    )
+    lexical.commit()
+    with catalog.transaction():
+        catalog.db.execute("DELETE FROM document_readings")
+        catalog.db.execute("DELETE FROM words")
+        catalog.bump_generation()
+    assert str(scan) not in _paths(case, '"groupe Snapchat"')
+    return src, scan
+
+
+def test_a_case_indexed_before_readings_reads_its_scans_at_its_next_run(case: Case, tmp_path: Path) -> None:
+    src, scan = _indexed_before_readings(case, tmp_path)
+    report = session_of(case).index([src])  # nothing changed on disk
+    assert (report.readings.counted, report.readings.read, report.errors) == (4, 1, 0)
+    assert str(scan) in _paths(case, '"groupe Snapchat"')
+    assert _paths(case, "gronpe OR Timeo").count(str(scan)) == 1  # once, not twice
+
+
+def test_a_reading_committed_by_a_killed_run_reaches_the_index_at_the_next_run(case: Case, tmp_path: Path) -> None:
+    src, scan = _indexed_before_readings(case, tmp_path)
+
+    def killed() -> None:
+        raise KeyboardInterrupt  # the run stops between the reading's commit and the full-text index
+
+    with pytest.raises(KeyboardInterrupt):
+        ReadingPhase(case, checkpoint=lambda: False, flush=killed).run()
+    assert str(scan) not in _paths(case, '"groupe Snapchat"')
+    report = session_of(case).index([src])
+    assert report.errors == 0 and report.readings.judged == 0  # judged before the kill: only sent now
+    assert str(scan) in _paths(case, '"groupe Snapchat"')
