@@ -65,10 +65,11 @@ def test_police_marseille_lexical_floor_and_the_ocr_field() -> None:
     report = evaluate(beir.load(_dataset("police_marseille")), SearchMode.LEXICAL, _full_text)
     summary = report.summary()
     assert summary["queries"] == 60
-    assert summary["recall@5"] >= 0.72  # 0.728 when set (0.669 before the OCR field)
+    assert summary["recall@5"] >= 0.78  # 0.789 when set (0.669 before the OCR field, 0.769 before the readings)
     by_category = report.by_category()
     assert by_category["ent"]["recall@5"] == 1.0
-    assert by_category["ocr"]["recall@5"] >= 0.68  # 0.688 when set; 0.25 without the OCR-folded field
+    assert by_category["ocr"]["recall@5"] >= 0.85  # 0.875 when set; 0.25 without the OCR-folded field, 0.688
+    # without the readings of badly recognised documents
     assert by_category["num"]["recall@5"] == 1.0  # 0.938 before the dates written in words ("L'an deux mille …")
 
 
@@ -104,6 +105,7 @@ def test_police_dev_hybrid_and_full_floors() -> None:
 
 def test_police_marseille_hybrid_and_full_floors() -> None:
     hybrid, full = _semantic("police_marseille")
-    categories = {"abbr": 0.95, "ent": 1.0, "fact": 0.95, "ocr": 0.75, "num": 0.95}  # num: 0.896 before dates in words
-    _floors(hybrid, 0.87, {**categories, "impl": 0.65, "para": 0.9})
-    _floors(full, 0.90, {**categories, "impl": 0.75, "para": 0.85})
+    # num: 0.896 before dates in words; ocr: 0.812 before the readings of badly recognised documents, 1.0 after
+    categories = {"abbr": 0.95, "ent": 1.0, "fact": 0.95, "ocr": 0.95, "num": 0.95}
+    _floors(hybrid, 0.92, {**categories, "impl": 0.65, "para": 0.9})  # 0.939 when set
+    _floors(full, 0.94, {**categories, "impl": 0.75, "para": 0.85})  # 0.961 when set
