@@ -129,9 +129,6 @@ class Vocabulary:
         """The vocabulary of words (lowercase) and their counts."""
         return cls(((w, folded_word(w), ocr_key(w), c) for w, c in counts.items() if ocr_key(w)), total)
 
-    def __len__(self) -> int:
-        return len(self._count)
-
     def twin(self, word: str) -> str | None:
         """The case's usual spelling of a word that looks like a bad reading of it (lowercase), or None."""
         try:

@@ -6,8 +6,8 @@ the analysis a document received, its signature) and ``document_bands`` (LSH key
 migration ``names``: ``document_names`` (the version of the name rules a document was read with; its person and
 place names are rows of ``document_entities`` like the others); migration ``readings``: ``words`` (the case's
 words and how often they are written) and ``document_readings`` (the words a badly recognised document's reading
-replaces, noisytext.py). Recording a document's analysis again (its text
-changed) drops its names: the names phase reads it again.
+replaces, noisytext.py). Recording a document's analysis again (its text changed) drops its names and its
+reading: the names and readings phases read it again.
 Rows follow their document: deleting a document deletes them (foreign keys cascade).
 """
 
@@ -193,13 +193,16 @@ def vocabulary_for(catalog: Catalog, words: Iterable[str], total: int) -> Vocabu
     return Vocabulary(rows, total)
 
 
+# documents to judge in a case of ? words (given twice): not judged yet, or judged when the case had at most half of
+# its words (its dictionary has grown enough to read them better)
+_TO_JUDGE = "(fixes IS NULL OR (judged_words * 2 <= ? AND ? > judged_words))"
+
+
 def to_judge(catalog: Catalog, words: int, limit: int = 1000, after: int = 0) -> list[int]:
     """Counted documents not judged yet, or judged when the case had at most half of its ``words`` now (its
     dictionary has grown enough to read them better), ids above ``after``."""
     rows = catalog.db.execute(
-        "SELECT document_id FROM document_readings"
-        " WHERE (fixes IS NULL OR (judged_words * 2 <= ? AND ? > judged_words))"
-        " AND document_id > ? ORDER BY document_id LIMIT ?",
+        f"SELECT document_id FROM document_readings WHERE {_TO_JUDGE} AND document_id > ? ORDER BY document_id LIMIT ?",
         (words, words, after, limit),
     )
     return [int(r[0]) for r in rows]
@@ -221,10 +224,7 @@ def suspect_words(catalog: Catalog, total: int) -> set[str]:
 
 def to_judge_count(catalog: Catalog, words: int) -> int:
     """How many documents :func:`to_judge` has to give."""
-    row = catalog.db.execute(
-        "SELECT COUNT(*) FROM document_readings WHERE fixes IS NULL OR (judged_words * 2 <= ? AND ? > judged_words)",
-        (words, words),
-    ).fetchone()
+    row = catalog.db.execute(f"SELECT COUNT(*) FROM document_readings WHERE {_TO_JUDGE}", (words, words)).fetchone()
     return int(row[0])
 
 
