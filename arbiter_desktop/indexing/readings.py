@@ -101,10 +101,12 @@ class ReadingPhase:
             # read in full: the documents that hold a suspect word, those already read (their reading may change),
             # those not in the full-text index yet; the others have nothing to read differently
             full = (candidates | analysis.readings(catalog, batch).keys() | pending) & set(batch)
-            documents = [(i, text, word_counts(text)) for i, text in analysis.texts(catalog, sorted(full))]
-            vocabulary = analysis.vocabulary_for(catalog, {w for _, _, c in documents for w in c}, words)
+            counts = {i: word_counts(text) for i, text in analysis.texts(catalog, sorted(full))}
+            vocabulary = analysis.vocabulary_for(catalog, {w for c in counts.values() for w in c}, words)
             judged: dict[int, dict[str, str]] = {i: {} for i in batch}
-            judged.update((i, reading_fixes(text, vocabulary, counts)) for i, text, counts in documents)
+            judged.update(
+                (i, reading_fixes(text, vocabulary, counts[i])) for i, text in analysis.texts(catalog, sorted(counts))
+            )
             with catalog.transaction():
                 changed = analysis.record_readings(catalog, judged, words, catalog.bump_generation())
             outcome.judged += len(batch)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from arbiter_desktop.chunking.derived import TextAnalysis
@@ -30,6 +30,7 @@ ANALYSIS_VERSION = 3  # bump when the recognisers or the signature change: docum
 FIRST_OFFSETS = 5  # offsets kept per entity and document
 NAME_TYPES = (EntityType.PERSON, EntityType.PLACE)  # found by the names phase (entities/names.py)
 READING_VERSION = 1  # bump when the rules of noisytext.reading_fixes change: the case's words are counted again
+COUNT_CHARS = 4_000_000  # characters of text whose words are counted at once
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,7 +141,16 @@ def count_words(catalog: Catalog, document_ids: Sequence[int]) -> None:
     new = [i for i in document_ids if i not in counted]
     if not new:
         return
-    total = word_counts("\n\n".join(text for _, text in texts(catalog, new)))  # the batch at once
+    total: Counter[str] = Counter()
+    together: list[str] = []
+    size = 0
+    for _, text in texts(catalog, new):  # counted a few megabytes of text at once (long documents one by one)
+        together.append(text)
+        size += len(text)
+        if size >= COUNT_CHARS:
+            total.update(word_counts("\n\n".join(together)))
+            together, size = [], 0
+    total.update(word_counts("\n\n".join(together)))
     catalog.db.executemany(
         "INSERT INTO words VALUES (?, ?, ?, ?) ON CONFLICT(word) DO UPDATE SET count = count + excluded.count",
         [(word, folded_word(word), key, count) for word, count in total.items() if (key := ocr_key(word))],
@@ -169,15 +179,13 @@ def word_total(catalog: Catalog) -> int:
     return int(catalog.db.execute("SELECT COALESCE(SUM(count), 0) FROM words").fetchone()[0])
 
 
-def texts(catalog: Catalog, document_ids: Sequence[int]) -> list[tuple[int, str]]:
-    """(id, text) of these documents that exist, in the order given."""
-    found = {
-        int(i): str(t)
-        for i, t in catalog.db.execute(
-            f"SELECT id, text FROM documents WHERE id IN ({','.join('?' * len(document_ids))})", list(document_ids)
-        )
-    }
-    return [(i, found[i]) for i in document_ids if i in found]
+def texts(catalog: Catalog, document_ids: Iterable[int]) -> Iterator[tuple[int, str]]:
+    """(id, text) of these documents that exist, in the order given, read one at a time (a batch of documents may
+    hold long texts)."""
+    for document_id in document_ids:
+        row = catalog.db.execute("SELECT text FROM documents WHERE id=?", (document_id,)).fetchone()
+        if row is not None:
+            yield document_id, str(row[0])
 
 
 def vocabulary_for(catalog: Catalog, words: Iterable[str], total: int) -> Vocabulary:
