@@ -4,6 +4,7 @@ produces them from the app's real code paths. The suite itself (``python -m benc
 from __future__ import annotations
 
 import json
+import random
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ from support import EVALDATA
 
 from arbiter_desktop.embedding.base import HashingEmbedder
 from arbiter_desktop.session import ModelLoaders
-from bench import bench_recoll, bench_search, bench_termlist, common, run_all, synthetic
+from bench import bench_readings, bench_recoll, bench_search, bench_termlist, common, run_all, synthetic
 from bench.bench_indexing import write_documents
 
 pytestmark = pytest.mark.skipif(not (EVALDATA / "piaf_v1.1").exists(), reason="needs ../shared/evaldata")
@@ -189,3 +190,11 @@ def test_parts_kept_from_an_earlier_run_say_where_they_were_measured(tmp_path: P
     assert any("`recoll`" in line and "aaa" in line and "avx512f" in line for line in lines)
     assert not any("`search`" in line for line in lines)
     assert run_all.carried_parts(tmp_path / "absent.json") == {}
+
+
+def test_readings_bench_reads_damaged_documents_and_leaves_clean_ones() -> None:
+    damaged, n = bench_readings.damage("Le gardien de la paix entend le témoin dans son bureau.", 1.0, random.Random(1))
+    assert n == 5 and damaged != "Le gardien de la paix entend le témoin dans son bureau."
+    assert bench_readings.clean_read("police_dev")["read"] == 0
+    found = bench_readings.damaged_read("police_dev", 0.12)
+    assert found["read"] > found["documents"] // 2 and 0 < found["given_back"] <= found["damaged_words"]
