@@ -86,8 +86,6 @@ READING_MIN_SHARE = 0.02
 TWIN_MIN_COUNT = 3  # the replacing word is written at least this often in the case...
 TWIN_RATIO = 3.0  # ... and this many times more often than the damaged form
 
-_WORD_ONLY = re.compile(r"[^\W_]+")
-
 
 def word_counts(text: str) -> Counter[str]:
     """How often each word long enough for an OCR key is written in ``text``, lowercased (accents kept)."""
@@ -95,7 +93,7 @@ def word_counts(text: str) -> Counter[str]:
 
 
 def _counts(cleaned: str) -> Counter[str]:
-    counts = Counter(_WORD_ONLY.findall(cleaned.lower()))  # counted at C speed, then filtered
+    counts = Counter(_WORD.findall(cleaned.lower()))  # counted at C speed, then filtered
     for word in [w for w in counts if len(w) < MIN_LETTERS]:
         del counts[word]
     return counts
@@ -172,7 +170,7 @@ def reading_fixes(text: str, vocabulary: Vocabulary, counts: Counter[str] | None
     if fixed < READING_MIN_FIXES or fixed < READING_MIN_SHARE * sum(counts.values()):
         return {}
     fixes: dict[str, str] = {}
-    for word in dict.fromkeys(_WORD_ONLY.findall(cleaned)):  # as written: "Gronpe", "gronpe", "GRONPE"
+    for word in dict.fromkeys(_WORD.findall(cleaned)):  # as written: "Gronpe", "gronpe", "GRONPE"
         if word.lower() in found:
             twin = vocabulary.twin(word)
             if twin is not None:
@@ -184,4 +182,4 @@ def read_with(text: str, fixes: dict[str, str]) -> str:
     """``text`` with each word of ``fixes`` replaced (word for word: the words keep their order and count)."""
     if not fixes:
         return text
-    return _WORD_ONLY.sub(lambda m: fixes.get(m.group(0), m.group(0)), text)
+    return _WORD.sub(lambda m: fixes.get(m.group(0), m.group(0)), text)

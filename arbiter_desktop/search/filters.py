@@ -45,9 +45,9 @@ class Filters:
         """The tantivy queries a full-text hit must match."""
         found: list[Any] = []
         if self.kinds:
-            found.append(store.prefix_filter("kind", [k.value for k in self.kinds]))
+            found.append(store.any_term("kind", [k.value for k in self.kinds]))
         if self.folder:
-            found.append(store.prefix_filter("folder", [self.folder]))
+            found.append(store.any_term("folder", [self.folder]))
         if self.date_from or self.date_to:
             found.append(store.date_range(self.date_from, self.date_to))
         if self.documents is not None:

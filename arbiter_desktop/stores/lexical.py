@@ -326,9 +326,6 @@ class LexicalStore:
         """Chunks that hold one of ``values`` (the index's terms) in ``field``."""
         return tantivy.Query.term_set_query(self.schema, field, list(values))
 
-    def prefix_filter(self, field: str, values: Sequence[str]) -> Any:
-        return tantivy.Query.term_set_query(self.schema, field, list(values))
-
     def date_range(self, start: datetime | None, end: datetime | None) -> Any:
         return tantivy.Query.range_query(
             self.schema,

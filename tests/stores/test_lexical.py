@@ -76,8 +76,8 @@ def test_store_add_search_delete(tmp_path: Path) -> None:
     store.reload()
     assert [c for _, c, _ in store.search(store.term("text", terms("enquêteur")[0]), 10)] == [1]
     assert [c for _, c, _ in store.search(store.term("entities", "plate:ab123cd"), 10)] == [2]
-    assert sorted(c for _, c, _ in store.search(store.prefix_filter("folder", ["/c"]), 10)) == [1, 2]
-    assert store.search(store.prefix_filter("folder", ["/other"]), 10) == []
+    assert sorted(c for _, c, _ in store.search(store.any_term("folder", ["/c"]), 10)) == [1, 2]
+    assert store.search(store.any_term("folder", ["/other"]), 10) == []
     store.delete_document("sha-a")
     store.commit()
     store.reload()
