@@ -3,8 +3,8 @@
 :func:`analyse_document` is the one call made wherever a document's text is recorded or replaced (the indexing
 job after extraction; the OCR phase when it replaces a scanned document's text), inside the transaction that
 records the text. :func:`analyse_backlog` analyses documents recorded before this analysis existed (or by an
-older version of it), so an existing case gains its entity index at its next indexing run; the indexing job then
-sends those documents to the full-text index again, whose entity field is derived by the same recognisers.
+older version of it), so an existing case gains its entity index at its next indexing run; those documents are
+then sent to the full-text index again, whose entity field is derived by the same recognisers.
 """
 
 from __future__ import annotations
@@ -24,9 +24,11 @@ def analyse_document(catalog: Catalog, document_id: int, text: str, found: TextA
     analysis.record(catalog, document_id, text, found if found is not None else analyse_text(text))
 
 
-def analyse_backlog(catalog: Catalog, analysed: Callable[[list[int]], None] | None = None) -> int:
-    """Analyse every document that lacks the current analysis; the number analysed. ``analysed`` is called with
-    each batch of documents once its analysis is committed."""
+def analyse_backlog(catalog: Catalog, flush: Callable[[], None] | None = None) -> int:
+    """Analyse every document that lacks the current analysis; the number analysed. Each one is pending in the
+    same commit (its full-text entries hold the entity keys of the older recognisers), and ``flush()`` — the
+    indexing job's, which sends pending documents to the full-text index — is called after each batch; a run
+    killed in between sends them at its next start."""
     done = 0
     while True:
         with catalog.transaction():
@@ -35,8 +37,9 @@ def analyse_backlog(catalog: Catalog, analysed: Callable[[list[int]], None] | No
                 row = catalog.document(document_id)
                 if row is not None:
                     analyse_document(catalog, document_id, row.text)
-        if pending and analysed is not None:
-            analysed(pending)
+                    catalog.mark_pending(document_id)
+        if pending and flush is not None:
+            flush()
         done += len(pending)
         if len(pending) < BACKLOG_BATCH:
             return done

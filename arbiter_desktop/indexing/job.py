@@ -247,7 +247,7 @@ class Indexer:
         self._flush(report)
         if not report.cancelled:
             self._ocr(report)
-            analyse_backlog(catalog, self._derive_again)  # documents indexed by older recognisers, or none
+            analyse_backlog(catalog, lambda: self._flush(report))  # documents indexed by older recognisers, or none
             self._readings(report)
             if self.settings.names and not report.cancelled:
                 self._names(report)
@@ -569,18 +569,6 @@ class Indexer:
                 self._emit("lexical", min(start + step, len(pending)), len(pending), "", report)
         if leaving - keeping:  # documents replaced by the new contents of their files: out of the index now
             self._flush(report)
-
-    def _derive_again(self, document_ids: list[int]) -> None:
-        """Documents analysed again by newer recognisers (a date written in words): their chunks replace theirs in
-        the full-text index, with the entity keys the recognisers now find, in one commit (a search sees either
-        version, never none)."""
-        pending = set(self.case.catalog.pending_documents())  # not in the full-text index yet: sent by _flush
-        with self.profile.step("index"):
-            self._send([i for i in document_ids if i not in pending], {})
-        with self.profile.step("commit"):
-            self.case.lexical.commit()
-        with self.profile.step("catalog"), self.case.catalog.transaction():
-            self.case.catalog.bump_generation()
 
     def _send(self, document_ids: list[int], moves: dict[str, tuple[int, FileFingerprint, int]]) -> list[int]:
         """Replace each document's chunks in the full-text index (not committed), under its paths once

@@ -6,6 +6,7 @@ from support import session_of, write
 
 from arbiter_desktop.chunking.derived import ChunkTerms
 from arbiter_desktop.domain import ErrorReason, SearchRequest
+from arbiter_desktop.indexing.analysis import analyse_backlog
 from arbiter_desktop.stores.analysis import ANALYSIS_VERSION
 from arbiter_desktop.stores.case import Case
 from arbiter_desktop.stores.lexical import ChunkRecord
@@ -132,9 +133,9 @@ def test_the_index_terms_come_from_the_extraction_workers(
     assert _search(case, "JLD") == [str(pv)]
 
 
-def test_documents_analysed_by_older_recognisers_are_searched_with_the_current_ones(case: Case, tmp_path: Path) -> None:
-    """A case indexed before dates written in words were recognised: its next indexing run analyses the documents
-    again and sends them to the full-text index again, so that "23/11/2024" finds the PV dated in words."""
+def _as_older_recognisers_left_it(case: Case, tmp_path: Path) -> Path:
+    """A case indexed before dates written in words were recognised (analysis version 2, no date key in the
+    full-text index); its PV dated in words."""
     pv = write(tmp_path / "src", "pv.txt", "L'an deux mille vingt-quatre, le vingt-trois novembre, nous entendons.")
     assert session_of(case).index([tmp_path / "src"]).errors == 0
     assert _search(case, "23/11/2024") == [str(pv)]
@@ -143,7 +144,7 @@ def test_documents_analysed_by_older_recognisers_are_searched_with_the_current_o
     assert document_id is not None
     document = catalog.document(document_id)
     assert document is not None
-    lexical.delete_document(document.sha256)  # the case as the older version left it: no date key, version 2
+    lexical.delete_document(document.sha256)
     lexical.add_chunks(
         ChunkRecord(
             c.id, document_id, document.sha256, c.text, document.title, [str(pv)], "text", None, ChunkTerms("", "", "")
@@ -155,6 +156,26 @@ def test_documents_analysed_by_older_recognisers_are_searched_with_the_current_o
         catalog.db.execute("UPDATE document_analysis SET version = ?", (ANALYSIS_VERSION - 1,))
         catalog.bump_generation()
     assert _search(case, "23/11/2024") == []
+    return pv
+
+
+def test_documents_analysed_by_older_recognisers_are_searched_with_the_current_ones(case: Case, tmp_path: Path) -> None:
+    """A case indexed before dates written in words were recognised: its next indexing run analyses the documents
+    again and sends them to the full-text index again, so that "23/11/2024" finds the PV dated in words."""
+    pv = _as_older_recognisers_left_it(case, tmp_path)
     report = session_of(case).index([tmp_path / "src"])  # nothing changed on disk
     assert report.errors == 0 and _search(case, "23/11/2024") == [str(pv)]
     assert _search(case, "témoin OR entendons") == [str(pv)]  # once, not twice
+
+
+def test_a_reanalysis_committed_by_a_killed_run_reaches_the_index_at_the_next_run(case: Case, tmp_path: Path) -> None:
+    pv = _as_older_recognisers_left_it(case, tmp_path)
+
+    def killed() -> None:
+        raise KeyboardInterrupt  # the run stops between the analysis's commit and the full-text index
+
+    with pytest.raises(KeyboardInterrupt):
+        analyse_backlog(case.catalog, killed)
+    assert _search(case, "23/11/2024") == []
+    report = session_of(case).index([tmp_path / "src"])  # nothing left to analyse: the document is only sent
+    assert report.errors == 0 and _search(case, "23/11/2024") == [str(pv)]
