@@ -198,3 +198,25 @@ def test_readings_bench_reads_damaged_documents_and_leaves_clean_ones() -> None:
     assert bench_readings.clean_read("police_dev")["read"] == 0
     found = bench_readings.damaged_read("police_dev", 0.12)
     assert found["read"] > found["documents"] // 2 and 0 < found["given_back"] <= found["damaged_words"]
+
+
+def test_embedding_operations_are_timed_node_by_node() -> None:
+    from arbiter_desktop.config import paths
+    from arbiter_desktop.config.models import LIGHT_EMBEDDER
+    from bench import embedding_ops
+
+    model = paths.models_dir() / LIGHT_EMBEDDER
+    if not model.is_file():
+        pytest.skip(f"{model} not installed (make setup)")
+    texts = ["Procès-verbal d'audition de M. Durand, entendu sur les faits du 3 mars.", "Le véhicule a été saisi."]
+    row = embedding_ops.measure_model(model, texts, ["", ""], threads=1)
+    ops = {o["op"]: o for o in row["ops"]}
+    assert ops["MUL_MAT"]["gflops_per_s"] > 0 and ops["FLASH_ATTN_EXT"]["gflops_per_s"] > 0
+    assert ops["NORM"]["gflops_per_s"] is None  # no matmul work counted for an elementwise operation
+    assert sum(o["share"] for o in row["ops"]) == pytest.approx(1.0, abs=0.01)
+    summary = embedding_ops.summarise(row, kernel_gflops=ops["MUL_MAT"]["gflops_per_s"] * 2)
+    assert summary["matmul_fraction_of_kernel_peak"] == pytest.approx(0.5, abs=0.001)
+    assert summary["matmul_share"] + summary["attention_share"] + summary["other_share"] == pytest.approx(1.0)
+    import llama_cpp
+
+    assert not llama_cpp.llama_context_default_params().cb_eval  # contexts made afterwards have no callback
