@@ -62,7 +62,11 @@ class Settings:
     reranker: str = _setting(
         "", "Reranker: a cross-encoder folder or GGUF reranker in models/ or a path (empty: the one installed)."
     )
-    rerank_depth: int = _setting(40, "Head of the fused ranking reordered by the reranker (full mode), in chunks.")
+    rerank_depth: int = _setting(
+        40,
+        "Head of the fused ranking reordered by an installed cross-encoder or GGUF reranker (full mode), in chunks; "
+        "the shipped learned ranker reorders the 40 it was trained on.",
+    )
     fusion: str = _setting(
         "zscore", "Hybrid fusion: zscore (standardised scores) or rrf (reciprocal ranks).", ("zscore", "rrf")
     )
