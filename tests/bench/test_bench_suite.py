@@ -220,3 +220,18 @@ def test_embedding_operations_are_timed_node_by_node() -> None:
     import llama_cpp
 
     assert not llama_cpp.llama_context_default_params().cb_eval  # contexts made afterwards have no callback
+
+
+def test_embedding_layouts_split_the_cores_between_workers() -> None:
+    from arbiter_desktop.config import paths
+    from arbiter_desktop.config.models import LIGHT_EMBEDDER
+    from bench import embedding_layouts
+
+    assert embedding_layouts.layouts(4) == [(1, 4), (2, 2), (4, 1)]
+    assert embedding_layouts.layouts(6) == [(1, 6), (2, 3), (3, 2), (6, 1)]
+    model = paths.models_dir() / LIGHT_EMBEDDER
+    if not model.is_file():
+        pytest.skip(f"{model} not installed (make setup)")
+    row = embedding_layouts.run_layout(model, 2, 1, ["Procès-verbal d'audition.", "Le véhicule a été saisi."], ["", ""])
+    assert (row["workers"], row["threads"], row["chunks"]) == (2, 1, 4)  # every worker embedded every text
+    assert row["chunks_per_s"] > 0 and row["worker_rss_mb"] > 0
