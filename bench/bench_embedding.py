@@ -188,6 +188,18 @@ class EngineRun:
 # ----------------------------------------------------------------------------- inputs
 
 
+def installed(keys: Sequence[str]) -> list[ModelSpec]:
+    """The models of ``keys`` (keys of MODELS) whose file is there; each missing one is named as skipped."""
+    found: list[ModelSpec] = []
+    for key in keys:
+        spec = MODELS[key]
+        if spec.gguf.is_file():
+            found.append(spec)
+        else:
+            print(f"{key}: {spec.gguf} not found (run `make setup`): skipped", file=sys.stderr)
+    return found
+
+
 def load_chunks(count: int) -> list[Chunk]:
     """``count`` chunks, alternately from police_dev and piaf: the first ~300-token chunk of each document."""
     from arbiter_desktop.chunking.chunker import chunk_text, count_tokens

@@ -95,19 +95,20 @@ def measure(model: Path, texts: list[str], titles: list[str], cores: int, rounds
 
 
 def run(models: Sequence[str], count: int, cores: int, rounds: int) -> list[dict[str, Any]]:
-    from bench.bench_embedding import MODELS, load_chunks
+    from bench.bench_embedding import installed, load_chunks
 
     chunks = load_chunks(count)
     texts, titles = [c.text for c in chunks], [c.title for c in chunks]
     report: list[dict[str, Any]] = []
-    for key in models:
-        spec = MODELS[key]
-        if not spec.gguf.is_file():
-            print(f"{key}: {spec.gguf} not found (run `make setup`): skipped", file=sys.stderr)
-            continue
+    for spec in installed(models):
         print(f"{spec.label}: {layouts(cores)} (workers, threads) on {cores} cores…", file=sys.stderr, flush=True)
         report.append(
-            {"key": key, "label": spec.label, "cores": cores, "rows": measure(spec.gguf, texts, titles, cores, rounds)}
+            {
+                "key": spec.key,
+                "label": spec.label,
+                "cores": cores,
+                "rows": measure(spec.gguf, texts, titles, cores, rounds),
+            }
         )
     return report
 

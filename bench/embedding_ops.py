@@ -110,12 +110,10 @@ def eval_callback(times: OpTimes) -> Iterator[Any]:
         params.cb_eval = c_callback
         return params
 
-    llama_cpp.llama_context_default_params = with_callback
-    lib.llama_context_default_params = with_callback
+    lib.llama_context_default_params = with_callback  # what Llama() calls when it makes its context
     try:
         yield c_callback  # the caller keeps it alive as long as the context
     finally:
-        llama_cpp.llama_context_default_params = original
         lib.llama_context_default_params = original
 
 
@@ -196,23 +194,19 @@ def summarise(row: dict[str, Any], kernel_gflops: float | None) -> dict[str, Any
 
 
 def run(models: Sequence[str], count: int, threads: Sequence[int]) -> list[dict[str, Any]]:
-    from bench.bench_embedding import MODELS, gguf_fields, load_chunks, weight_type
+    from bench.bench_embedding import gguf_fields, installed, load_chunks, weight_type
     from bench.ggml_peak import measure, peak
 
     chunks = load_chunks(count)
     texts, titles = [c.text for c in chunks], [c.title for c in chunks]
     rows: list[dict[str, Any]] = []
-    for key in models:
-        spec = MODELS[key]
-        if not spec.gguf.is_file():
-            print(f"{key}: {spec.gguf} not found (run `make setup`): skipped", file=sys.stderr)
-            continue
+    for spec in installed(models):
         kind = weight_type(gguf_fields(spec.gguf)[0])
         kernels = measure(threads, [kind])
         for t in threads:
             print(f"{spec.label}: operations at {t} thread(s)…", file=sys.stderr, flush=True)
             row = measure_model(spec.gguf, texts, titles, t)
-            row["key"], row["weight_type"] = key, kind
+            row["key"], row["weight_type"] = spec.key, kind
             row["summary"] = summarise(row, peak(kernels, kind, t, shape="model"))
             rows.append(row)
     return rows

@@ -219,7 +219,7 @@ def test_embedding_operations_are_timed_node_by_node() -> None:
     assert summary["matmul_share"] + summary["attention_share"] + summary["other_share"] == pytest.approx(1.0)
     import llama_cpp
 
-    assert not llama_cpp.llama_context_default_params().cb_eval  # contexts made afterwards have no callback
+    assert not llama_cpp.llama_cpp.llama_context_default_params().cb_eval  # contexts made afterwards: no callback
 
 
 def test_embedding_layouts_split_the_cores_between_workers() -> None:
