@@ -108,7 +108,7 @@ class ReadingPhase:
                 (i, reading_fixes(text, vocabulary, counts[i])) for i, text in analysis.texts(catalog, sorted(counts))
             )
             with catalog.transaction():
-                changed = analysis.record_readings(catalog, judged, words, catalog.bump_generation())
+                changed = analysis.record_readings(catalog, judged, words)
             outcome.judged += len(batch)
             if changed:
                 self.flush()

@@ -236,19 +236,22 @@ def to_judge_count(catalog: Catalog, words: int) -> int:
     return int(row[0])
 
 
-def record_readings(catalog: Catalog, judged: Mapping[int, dict[str, str]], words: int, generation: int) -> list[int]:
+def record_readings(catalog: Catalog, judged: Mapping[int, dict[str, str]], words: int) -> list[int]:
     """Record the judgements of documents (id → the words its reading replaces, inside the caller's transaction)
-    made when the case held ``words`` words; the documents whose reading changed: their ``generation`` is recorded
-    with it, and they are pending (sent to the full-text index again at the next flush, or the next run's)."""
+    made when the case held ``words`` words; the documents whose reading changed: the catalog's generation is
+    bumped and recorded with them (only then), and they are pending (sent to the full-text index again at the next
+    flush, or the next run's)."""
     before = readings(catalog, list(judged))
     changed = [i for i, fixes in judged.items() if before.get(i, {}) != fixes]
     catalog.db.executemany(
         "UPDATE document_readings SET fixes=?, judged_words=? WHERE document_id=?",
         [(json.dumps(fixes, ensure_ascii=False, sort_keys=True), words, i) for i, fixes in judged.items()],
     )
-    catalog.db.executemany(
-        "UPDATE document_readings SET generation=? WHERE document_id=?", [(generation, i) for i in changed]
-    )
+    if changed:
+        generation = catalog.bump_generation()
+        catalog.db.executemany(
+            "UPDATE document_readings SET generation=? WHERE document_id=?", [(generation, i) for i in changed]
+        )
     for document_id in changed:
         catalog.mark_pending(document_id)
     return changed
