@@ -112,7 +112,21 @@ def _print_index_report(report: IndexReport, out: TextIO) -> None:
     )
     if report.embedded:
         rate = report.embedded / report.embed_seconds if report.embed_seconds > 0 else 0.0
-        out.write(f"Semantic: {report.embedded} chunks embedded in {report.embed_seconds:.1f}s ({rate:.1f}/s).\n")
+        lanes = f", {report.embed_lanes} embedding models side by side" if report.embed_lanes > 1 else ""
+        out.write(
+            f"Semantic: {report.embedded} chunks embedded in {report.embed_seconds:.1f}s ({rate:.1f}/s{lanes}).\n"
+        )
+        single, lanes_rate = report.embed_rates
+        if report.embed_layout and single and lanes_rate:
+            out.write(
+                f"  Measured at the start: one model {single:.0f} characters/s, side by side {lanes_rate:.0f}: "
+                f"{report.embed_layout} kept.\n"
+            )
+        if report.embed_workers_lost:
+            out.write(
+                f"  {report.embed_workers_lost} embedding process(es) stopped during the run (see the log); "
+                "the others embedded their chunks.\n"
+            )
     ocr = report.ocr
     if ocr.pages or ocr.cached or ocr.failed_pages:
         rate = ocr.pages * 60 / ocr.seconds if ocr.seconds > 0 else 0.0
@@ -219,6 +233,8 @@ def _overrides(args: argparse.Namespace) -> dict[str, Any]:
         overrides["operator"] = args.operator
     if getattr(args, "cores", None):
         overrides["indexing_cores"] = args.cores
+    if getattr(args, "embed_workers", None) is not None:
+        overrides["embed_workers"] = args.embed_workers
     return overrides
 
 
@@ -898,6 +914,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--operator", help="operator name recorded in the audit trail (default: the setting)")
     p.add_argument("--cores", type=int, help="CPU cores to index with (default: the setting, all but one)")
+    p.add_argument(
+        "--embed-workers",
+        type=int,
+        metavar="N",
+        help="embedding models sharing the indexing cores, one process each (0: automatic, the default setting; "
+        "1: one model with every core)",
+    )
     p.add_argument("--profile", metavar="OUT.json", help="write where the time went (steps, per kind of file)")
     p.add_argument("--progress-log", metavar="OUT.jsonl", help="write every progress event (with its ETAs) here")
     p.set_defaults(func=cmd_index)

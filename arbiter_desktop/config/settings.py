@@ -44,7 +44,9 @@ class Settings:
         "CPU threads of the embedding model and the reranker for searches (indexing uses indexing_cores).",
     )
     embed_batch: int = _setting(
-        16, "Most chunks embedded per batch (batches also last about a second, so pause and cancel answer fast)."
+        16,
+        "Most chunks embedded per batch, per embedding model when several share the cores (batches also last about"
+        " a second, so pause and cancel answer fast).",
     )
     embed_context: int = _setting(512, "Longest chunk the embedding model reads, in model tokens.")
     embed_save_s: float = _setting(10.0, "Seconds between two commits of new vectors (a kill loses at most these).")
@@ -117,6 +119,17 @@ class Settings:
         if self.indexing_cores > 0:
             return self.indexing_cores
         return max(1, available_cores() - 1)
+
+    embed_workers: int = _setting(
+        0,
+        "Embedding models that share the indexing cores in the semantic phase, each in a process of its own but the"
+        " indexer's (0: automatic: one per indexing core, as many as embed_workers_memory_mb holds; 1: one model"
+        " with every indexing core).",
+    )
+    embed_workers_memory_mb: int = _setting(
+        8192,
+        "Most memory the semantic phase's extra embedding processes hold together (each holds a copy of the model).",
+    )
 
     def extraction_workers(self) -> int:
         """Extraction worker processes: ``workers``, or one per indexing core."""

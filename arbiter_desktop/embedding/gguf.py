@@ -96,6 +96,13 @@ def load_llama_cpp() -> Any:
     # drops llama.cpp's messages below ERROR when quiet: the redirection is switched off.
     for module in ("llama_cpp.llama", "llama_cpp._internals"):
         importlib.import_module(module).__dict__["suppress_stdout_stderr"] = _KeepOutput
+    # the two /dev/null files that redirection wrote to, opened when llama_cpp is imported, are then never used:
+    # closed, so that they are not left for the interpreter's exit to find open
+    utils = importlib.import_module("llama_cpp._utils")
+    for name in ("outnull_file", "errnull_file"):
+        handle = getattr(utils, name, None)
+        if handle is not None and not handle.closed:
+            handle.close()
     try:
         ensure_cpu_backend()
     except RuntimeError as exc:
@@ -152,6 +159,11 @@ class GgufEmbedder:
 
     def _embed(self, texts: Sequence[str]) -> Vectors:
         return self._thread.run(self._embed_here, texts)
+
+    def embed_prompts(self, prompts: Sequence[str]) -> Vectors:
+        """L2-normalised vectors of texts already written with the model's prompts (:meth:`prompt_document`,
+        :meth:`prompt_query`): another process's lane reads exactly what this model would."""
+        return self._embed(prompts)
 
     def _embed_here(self, texts: Sequence[str]) -> Vectors:
         if not texts:

@@ -165,9 +165,10 @@ class TextEta:
 class SemanticEta:
     """Seconds left in the semantic phase: characters without a vector × seconds per character."""
 
-    def __init__(self, case_dir: Path, model_key: str, threads: int) -> None:
+    def __init__(self, case_dir: Path, model_key: str, threads: int, lanes: int = 1) -> None:
+        """The rate is kept per model, indexing cores and embedding lanes (embedding/pool.py)."""
         self._file = case_dir / RATE_FILE
-        self._key = f"{model_key}/{threads}"
+        self._key = f"{model_key}/{threads}" if lanes == 1 else f"{model_key}/{threads}/{lanes}"
         self.seconds_per_char: float | None = self._stored()
         self._measured_chars = 0
         self._measured_s = 0.0

@@ -36,6 +36,8 @@ from typing import Protocol
 from arbiter_desktop.chunking.derived import ChunkTerms
 from arbiter_desktop.domain import CONTAINER_KINDS, ErrorReason, FileError, FileFingerprint, FileKind, RecognisedPage
 from arbiter_desktop.embedding.base import Embedder, ThreadedEmbedder
+from arbiter_desktop.embedding.gguf import GgufEmbedder
+from arbiter_desktop.embedding.pool import EmbeddingPool, Layout, layout
 from arbiter_desktop.indexing.analysis import analyse_backlog, analyse_document
 from arbiter_desktop.indexing.eta import CALIBRATION_TEXT, SemanticEta, TextEta, rounded
 from arbiter_desktop.indexing.members import Holder, MemberTracker, PendingMember
@@ -53,7 +55,7 @@ from arbiter_desktop.ingest.workers import Extracted, ExtractionPool, Failed, Jo
 from arbiter_desktop.noisytext import read_with
 from arbiter_desktop.safetext import path_key
 from arbiter_desktop.stores import analysis
-from arbiter_desktop.stores.activity import HoldWhileSearching
+from arbiter_desktop.stores.activity import HoldWhileSearching, SearchRunning
 from arbiter_desktop.stores.case import Case
 from arbiter_desktop.stores.lexical import ChunkRecord
 from arbiter_desktop.stores.vectors import VectorStore, open_vector_store
@@ -97,6 +99,10 @@ class IndexReport:
     generation: int = 0
     embedded: int = 0  # chunks embedded in this run
     embed_seconds: float = 0.0
+    embed_workers_lost: int = 0  # embedding worker processes that failed (their chunks were embedded by the others)
+    embed_lanes: int = 1  # embedding models that took part in the semantic phase (embedding/pool.py)
+    embed_layout: str = ""  # the layout the phase measured faster and kept: "lanes", "one model"; "" not measured
+    embed_rates: tuple[float | None, float | None] = (None, None)  # characters/s measured: one model, lanes
     ocr: OcrReport = field(default_factory=OcrReport)  # phase 1b: pages recognised, cached, awaiting
     names: NamesOutcome = field(default_factory=NamesOutcome)  # phase 1c: documents whose names were read
     readings: ReadingOutcome = field(default_factory=ReadingOutcome)  # phase 1d: badly recognised documents read
@@ -184,8 +190,11 @@ class Indexer:
         self._pool: ExtractionPool | None = None  # started at the first file to extract, kept for the run
         self.profile = TextProfile()
         self.text_eta = TextEta()
+        self.embed_layout = self._embed_layout()
         self.semantic_eta = (
-            SemanticEta(case.directory, embedder.identity.key, self.settings.cores()) if embedder is not None else None
+            SemanticEta(case.directory, embedder.identity.key, self.settings.cores(), self.embed_layout.lanes)
+            if embedder is not None
+            else None
         )
         self._chars_to_embed = 0  # characters of chunks without a vector (known so far)
 
@@ -661,22 +670,41 @@ class Indexer:
             store.save(catalog.generation())
         with catalog.transaction():
             catalog.sync_embedded(store.keys())  # a kill between the two commits is repaired here
-        if isinstance(self.embedder, ThreadedEmbedder):
+        embedder: Embedder = self.embedder
+        pool: EmbeddingPool | None = None
+        counts = catalog.counts()
+        if (
+            self.embed_layout.lanes > 1
+            and isinstance(self.embedder, GgufEmbedder)
+            and counts["chunks"] > counts["embedded"]  # workers are started only for chunks to embed
+        ):
+            # which of one model with every core and the lanes is faster is measured on the first batches
+            busy, cores = SearchRunning(self.case.directory), self.settings.cores()
+            embedder = pool = EmbeddingPool(self.embedder, self.embed_layout, busy, single_threads=cores)
+        elif isinstance(self.embedder, ThreadedEmbedder):
             self.embedder.set_threads(self.settings.cores())
         started = time.monotonic()
-        passages = PassageVectors(self.embedder, catalog, self.settings)  # what the model reads for each chunk
+        passages = PassageVectors(embedder, catalog, self.settings)  # what the model reads for each chunk
 
         def on_batch(done: int, total: int, seconds_left: float | None) -> None:
             report.embedded = fill.embedded
             self._emit("semantic", done, total, "", report, eta_text=0.0, eta_semantic=seconds_left)
 
         fill = SemanticFill(
-            self.case, self.embedder, store, self.semantic_eta, self.control.checkpoint, on_batch, passages.vectors
+            self.case, embedder, store, self.semantic_eta, self.control.checkpoint, on_batch, passages.vectors
         )
         try:
             fill.run(self._save_vectors, self.settings.embed_save_s, self.settings.embed_batch)
         finally:
             passages.close()
+            if pool is not None:
+                pool.close()
+                self.profile.memory("embed_workers", pool.workers_peak_rss_mb or None)
+                report.embed_workers_lost = pool.workers_lost
+                report.embed_lanes = sum(1 for n in pool.embedded_by if n > 0)
+                if pool.probe is not None:
+                    report.embed_layout = pool.probe.kept
+                    report.embed_rates = (pool.probe.rate("single"), pool.probe.rate("lanes"))
         report.embedded = fill.embedded
         report.cancelled = report.cancelled or fill.cancelled
         report.embed_seconds = time.monotonic() - started
@@ -755,4 +783,17 @@ class Indexer:
         self.embedder.embed_documents([CALIBRATION_TEXT[:200]], [""])  # the first call sets up the model's buffers
         started = time.monotonic()
         self.embedder.embed_documents([CALIBRATION_TEXT], [""])
+        # several lanes too begin with one model with every core (embedding/pool.py measures both layouts)
         self.semantic_eta.measured(len(CALIBRATION_TEXT), time.monotonic() - started)
+
+    def _embed_layout(self) -> Layout:
+        """How the semantic phase shares the indexing cores (embedding/pool.py): several lanes for a GGUF model
+        read chunk by chunk; one for late chunking (a document's chunks are pooled from one pass of one model)."""
+        cores = self.settings.cores()
+        if not isinstance(self.embedder, GgufEmbedder) or self.settings.late_chunking:
+            return Layout(1, cores)
+        try:
+            model_mb = Path(self.embedder.identity.path).stat().st_size / 1e6
+        except OSError:
+            return Layout(1, cores)
+        return layout(cores, self.settings.embed_workers, model_mb, self.settings.embed_workers_memory_mb)

@@ -109,4 +109,18 @@ class HoldWhileSearching:
         activity.hold()
 
 
+@dataclass(frozen=True, slots=True)
+class SearchRunning:
+    """:meth:`SearchActivity.active` for the case at ``directory`` as a picklable callable: the semantic phase's
+    embedding workers (processes of their own) hold their computation while it says True."""
+
+    directory: Path
+
+    def __call__(self) -> bool:
+        activity = _HELD.get(self.directory)
+        if activity is None:
+            activity = _HELD[self.directory] = SearchActivity(self.directory)
+        return activity.active()
+
+
 _HELD: dict[Path, SearchActivity] = {}  # per process: the flag of each case a worker holds on, mapped once

@@ -123,7 +123,10 @@ class SettingsDialog(QDialog):
         self.cores.setSpecialValueText(self.tr("All but one (%1)").replace("%1", str(Settings().cores())))
         self.cores.setValue(self.settings.indexing_cores)
         self.cores.setToolTip(
-            self.tr("Extraction processes, then embedding threads. One core stays free for the window and searches.")
+            self.tr(
+                "Extraction processes, then embedding models: one per core, each in a process of its own, as many as"
+                " memory allows. One core stays free for the window and searches."
+            )
         )
         form.addRow(self.tr("Operator"), self.operator)
         form.addRow(self.tr("Language (at next start)"), self.language_box)

@@ -1005,7 +1005,7 @@
     </message>
     <message>
         <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="63"/>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="242"/>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="245"/>
         <source>Case lexicon</source>
         <translation>Lexique de l&apos;affaire</translation>
     </message>
@@ -1060,97 +1060,97 @@
         <translation>Tous sauf un (%1)</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="126"/>
-        <source>Extraction processes, then embedding threads. One core stays free for the window and searches.</source>
-        <translation>Processus d&apos;extraction, puis threads du modèle de sens. Un cœur reste libre pour la fenêtre et les recherches.</translation>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="127"/>
+        <source>Extraction processes, then embedding models: one per core, each in a process of its own, as many as memory allows. One core stays free for the window and searches.</source>
+        <translation>Processus d&apos;extraction, puis modèles de sens : un par cœur, chacun dans son propre processus, autant que la mémoire le permet. Un cœur reste libre pour la fenêtre et les recherches.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="128"/>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="131"/>
         <source>Operator</source>
         <translation>Opérateur</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="129"/>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="132"/>
         <source>Language (at next start)</source>
         <translation>Langue (au prochain démarrage)</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="130"/>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="133"/>
         <source>Cores for indexing</source>
         <translation>Cœurs pour l&apos;indexation</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="136"/>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="139"/>
         <source>Recognise the text of scanned pages and photos of pages (OCR)</source>
         <translation>Reconnaître le texte des pages numérisées et des photos de pages (OCR)</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="140"/>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="143"/>
         <source>French</source>
         <translation>Français</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="141"/>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="144"/>
         <source>French and English (slower)</source>
         <translation>Français et anglais (plus lent)</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="142"/>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="145"/>
         <source>English</source>
         <translation>Anglais</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="151"/>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="154"/>
         <source>Scanned pages are recognised after the text of the other documents, so those are searchable first. Pages beyond the limit wait until it is raised (then index again).</source>
         <translation>Les pages numérisées sont reconnues après le texte des autres documents, qui sont donc cherchables d&apos;abord. Les pages au-delà de la limite attendent qu&apos;elle soit relevée (puis indexer à nouveau).</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="157"/>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="160"/>
         <source>Languages</source>
         <translation>Langues</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="158"/>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="161"/>
         <source>Most pages per document</source>
         <translation>Pages au plus par document</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="167"/>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="170"/>
         <source>Words of this case and what they also mean (nicknames, code words, places). A search for the term also finds its variants; separate variants with |.</source>
         <translation>Les mots propres à cette affaire et ce qu&apos;ils désignent aussi (surnoms, mots codés, lieux). Une recherche du terme trouve aussi ses variantes ; séparez les variantes par |.</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="174"/>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="177"/>
         <source>Term</source>
         <translation>Terme</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="174"/>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="177"/>
         <source>Variants</source>
         <translation>Variantes</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="174"/>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="177"/>
         <source>Category</source>
         <translation>Catégorie</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="174"/>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="177"/>
         <source>Note</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="180"/>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="183"/>
         <source>Add a term</source>
         <translation>Ajouter un terme</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="181"/>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="184"/>
         <source>Remove selected</source>
         <translation>Retirer la sélection</translation>
     </message>
     <message>
-        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="196"/>
+        <location filename="../../arbiter_desktop/ui/settings_dialog.py" line="199"/>
         <source>%1 — %2 MB on disk, about %3 MB of memory</source>
         <translation>%1 — %2 Mo sur disque, environ %3 Mo de mémoire</translation>
     </message>

@@ -5,8 +5,13 @@ from pathlib import Path
 import pytest
 from support import session_of, write
 
+from arbiter_desktop.config import paths
+from arbiter_desktop.config.models import LIGHT_EMBEDDER
+from arbiter_desktop.config.settings import Settings
 from arbiter_desktop.domain import SearchMode, SearchRequest
+from arbiter_desktop.embedding import pool
 from arbiter_desktop.embedding.base import HashingEmbedder
+from arbiter_desktop.embedding.gguf import GgufEmbedder
 from arbiter_desktop.stores.case import Case
 from arbiter_desktop.stores.vectors import VectorStoreError, open_vector_store
 
@@ -73,3 +78,38 @@ def test_changing_the_model_needs_confirmation_and_reembeds_everything(case: Cas
     assert [p.name for p in (case.directory / "vectors").iterdir()] == [second.identity.key]
     hits = session_of(case, second).search(SearchRequest(query="cannabis", mode=SearchMode.DENSE)).hits
     assert hits[0].doc_path.endswith("b.txt")
+
+
+LIGHT = paths.models_dir() / LIGHT_EMBEDDER
+
+
+@pytest.mark.skipif(not LIGHT.exists(), reason=f"{LIGHT} not provisioned (make setup)")
+def test_two_embedding_lanes_store_the_vectors_of_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pool, "WARM_S", 0.01)  # the layouts measured on one batch each, not seconds
+    monkeypatch.setattr(pool, "WINDOW_S", 0.01)
+    src = tmp_path / "src"
+    for i in range(20):  # enough chunks for the worker to load its model and take some
+        for name, text in TEXTS.items():
+            write(src, f"{i}-{name}", " ".join([text] * 8) + f" Pièce numéro {i}.")  # one chunk of ~150 tokens
+    embedder = GgufEmbedder(LIGHT, threads=2)
+    queries = embedder.embed_queries(["garde à vue", "stupéfiants saisis", "téléphonie"])
+    scores = []
+    try:
+        for workers in (1, 2):
+            settings = Settings(workers=1, extract_timeout_s=60, indexing_cores=2, embed_workers=workers, embed_batch=2)
+            case = Case.open(tmp_path / f"case-{workers}", create=True, settings=settings)
+            try:
+                report = session_of(case, embedder).index([src])
+                assert report.embedded == 60 and report.embed_workers_lost == 0
+                assert report.embed_lanes == workers
+                if workers == 2:  # measured side by side, one kept
+                    assert report.embed_layout in ("lanes", "one model") and None not in report.embed_rates
+                assert ("rss.embed_workers" in report.profile) == (workers == 2)
+                store = open_vector_store(case.directory, embedder.identity)
+                ids = sorted(case.catalog.chunk_ids())
+                scores.append([store.scores(q, ids) for q in queries])
+            finally:
+                case.close()
+    finally:
+        embedder.close()
+    assert scores[0] == scores[1]

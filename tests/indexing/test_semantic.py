@@ -126,6 +126,21 @@ def test_the_embedding_phase_uses_the_indexing_cores(tmp_path: Path, reopen: Cal
     assert embedder.threads_of_calls and set(embedder.threads_of_calls) == {3}  # …with the phase's threads
 
 
+class TwoLanes(RecordingEmbedder):
+    lanes = 2  # as an EmbeddingPool of two lanes says
+
+
+def test_several_lanes_share_batches_of_whole_chunks_per_lane(case: Case, reopen: Callable[..., Case]) -> None:
+    src = _corpus(case.directory.parent)
+    session_of(case).index([src])
+    embedder = TwoLanes()
+    session_of(reopen(embed_batch=3), embedder).index([src])
+    sizes = [len(call) for call in embedder.calls if not call[0].startswith("Le lundi 4 mars")]
+    # one chunk per lane to begin with, then at least four per lane (never fewer than the lanes can share
+    # without one of them waiting), whatever embed_batch says
+    assert sizes == [2, 8, 2]
+
+
 def test_progress_carries_both_etas(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, reopen: Callable[..., Case]
 ) -> None:
