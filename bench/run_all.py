@@ -11,6 +11,9 @@ Parts (each also runs alone: ``python -m bench.bench_<part> --help``):
 * ``embedding``: the app's embedder (llama.cpp) against a PyTorch float32 pass of the same weights on the same
   chunks, 1 and 2 threads, as a share of the numpy float32 GEMM rate measured in the same run
   (bench_embedding.py; multilingual-e5-small, and EmbeddingGemma with ``--gemma``). Aim: at least PyTorch.
+* ``lanes``: the semantic phase of a sample of the same folder (every 16th file), as the app runs it (its layout
+  of embedding models measured and chosen, embedding/pool.py) against one model with both cores, alternating, two
+  rounds (semantic_lanes.py; multilingual-e5-small, and EmbeddingGemma with ``--gemma``).
 * ``eta``: ``arbiter index`` of the same folder with a model (multilingual-e5-small by default): time until it is
   searchable by words and by meaning, the ETAs announced meanwhile against the time actually left, peak memory
   of each phase (bench_eta.py). Aim: ETAs right within 20 %.
@@ -52,7 +55,7 @@ from typing import Any
 
 from bench.common import RESULTS, compile_bytecode, git_head, load_average, machine, python_env, run_python, table
 
-PARTS = ("recoll", "embedding", "eta", "search", "load", "gui", "ocr")
+PARTS = ("recoll", "embedding", "lanes", "eta", "search", "load", "gui", "ocr")
 LATEST = RESULTS / "latest.json"
 DEFAULT_MODELS_DIR = Path(__file__).resolve().parents[1] / "models"
 QT_CHATTER = frozenset({"This plugin does not support propagateSizeHints()"})  # the offscreen platform, per window
@@ -87,6 +90,15 @@ def part_embedding(args: argparse.Namespace) -> dict[str, Any]:
         return {"skipped": why}
     report = bench_embedding.run(models, args.chunks, [1, 2], repeat=2)  # the faster of two passes each
     bench_embedding.print_report(report)
+    return report
+
+
+def part_lanes(args: argparse.Namespace) -> dict[str, Any]:
+    from bench import semantic_lanes
+
+    models = ["embeddinggemma", "e5"] if args.gemma else ["e5"]
+    report = semantic_lanes.run(models, semantic_lanes.benchmark_folder(args.lanes_every), 2, rounds=2)
+    semantic_lanes.print_report(report)
     return report
 
 
@@ -148,6 +160,7 @@ def part_ocr(args: argparse.Namespace) -> dict[str, Any]:
 RUNNERS: dict[str, Callable[[argparse.Namespace], dict[str, Any]]] = {
     "recoll": part_recoll,
     "embedding": part_embedding,
+    "lanes": part_lanes,
     "eta": part_eta,
     "search": part_search,
     "load": part_load,
@@ -171,6 +184,7 @@ def headline(parts: dict[str, Any]) -> dict[str, Any]:
     load = parts.get("load", {}).get("figures", {})
     eta = parts.get("eta", {}).get("figures", {})
     ocr = parts.get("ocr", {}).get("figures", {})
+    lanes = parts.get("lanes", {}).get("figures", {})
     p95, p50, rss = summary(search) if "scales" in search else ({}, {}, {})
     cer = ocr.get("cer_summary", {})
     speed = [r for r in ocr.get("speed", {}).get("rows", []) if r["path"] == "indexing"]
@@ -183,6 +197,7 @@ def headline(parts: dict[str, Any]) -> dict[str, Any]:
         "embed_vs_torch_ratio": speed_ratios(embedding) if "models" in embedding else None,
         "embed_vs_before": before_ratios(embedding) if "models" in embedding else None,
         "embed_fraction_of_llama_peak": peak_fractions(embedding) if "models" in embedding else None,
+        "semantic_lanes_ratio": {k: v["ratio"] for k, v in lanes.get("models", {}).items()} or None,
         "eta_worst_error_pct": eta.get("eta_worst_error_pct"),
         "searchable_s": eta.get("searchable_s"),
         "indexing_rss_mb": eta.get("rss_mb"),
@@ -300,6 +315,12 @@ def summary_rows(latest: dict[str, Any]) -> list[list[object]]:
             for t, v in shares.items()
         )
         rows.append([f"embedding {key}: share of llama.cpp's matmul peak", shown, "≥ 70% or 2×", load("embedding")])
+    for key, figures in (parts.get("lanes", {}).get("figures", {}).get("models") or {}).items():
+        best = figures["best_chunks_per_s"]
+        kept = sorted({run["kept"] for run in figures["runs"]["lanes"] if run["kept"]})
+        ratio = f"{figures['ratio']:.2f}×" if figures["ratio"] else "-"
+        shown = f"{best['lanes']:.2f} vs {best['one model']:.2f} chunks/s ({ratio}; kept: {', '.join(kept) or '-'})"
+        rows.append([f"semantic phase {key}, app's layout vs one model", shown, "", load("lanes")])
     if latest.get("searchable_s"):
         eta = parts["eta"]["figures"]
         shown = f"words {eta['searchable_s']['text']} s, meaning {eta['searchable_s']['semantic']} s"
@@ -560,6 +581,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--baseline", type=Path, help="recoll part: a folder holding an earlier arbiter_desktop, measured beside"
     )
+    parser.add_argument("--lanes-every", type=int, default=16, help="lanes part: every K-th file of the folder")
     parser.add_argument("--eta-model", default="e5", help="eta part: the model (e5 or embeddinggemma)")
     parser.add_argument("--eta-every", type=int, default=1, help="eta part: every K-th file of the folder")
     parser.add_argument("--ocr-pages", type=int, default=24, help="ocr part: pages for the CER (0: skip)")

@@ -235,3 +235,22 @@ def test_embedding_layouts_split_the_cores_between_workers() -> None:
     row = embedding_layouts.run_layout(model, 2, 1, ["Procès-verbal d'audition.", "Le véhicule a été saisi."], ["", ""])
     assert (row["workers"], row["threads"], row["chunks"]) == (2, 1, 4)  # every worker embedded every text
     assert row["chunks_per_s"] > 0 and row["worker_rss_mb"] > 0
+
+
+def test_semantic_lanes_embed_the_same_case_both_ways(tmp_path: Path) -> None:
+    from arbiter_desktop.config import paths
+    from arbiter_desktop.config.models import LIGHT_EMBEDDER
+    from bench import semantic_lanes
+
+    if not (paths.models_dir() / LIGHT_EMBEDDER).is_file():
+        pytest.skip("the light model is not installed (make setup)")
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    for i in range(12):
+        (folder / f"{i:02}.txt").write_text(f"Procès-verbal numéro {i}. Le véhicule a été saisi.", encoding="utf-8")
+    report = semantic_lanes.run(["e5"], folder, cores=2, rounds=1)
+    figures = report["models"]["e5"]
+    assert figures["layout"] == {"lanes": 2, "threads": [1, 1]}
+    one, lanes = figures["runs"]["one model"][0], figures["runs"]["lanes"][0]
+    assert one["chunks"] == lanes["chunks"] == 12 and one["lanes"] == 1 and lanes["workers_lost"] == 0
+    assert figures["ratio"] is not None and figures["ratio"] > 0
