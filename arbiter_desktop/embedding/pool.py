@@ -47,14 +47,13 @@ READY_TIMEOUT_S = 120.0  # a worker not ready this long after it was started is 
 STOP_TIMEOUT_S = 5.0
 WAKE_S = 0.1  # how often an idle worker lane looks whether the workers are stopped
 # The layouts' measure (EmbeddingPool with single_threads): lane 0 alone for WARM_S seconds of batches before any
-# worker starts (a shorter phase never starts one); once the workers are ready, WINDOWS windows of WINDOW_S seconds,
-# one model and every lane in turn (alternating, so that the mix of passages and the machine's load weigh on both
-# alike); the lanes are kept if they embedded KEEP_MARGIN times the characters per second of one model.
-# EmbeddingGemma BF16, 2 cores, 364 chunks of the benchmark folder with the lanes from the start: 1.20x one model;
-# e5-small: 0.90x and 1.07x in two runs (its passes are short: the batches' ends and start-up weigh more).
+# worker starts (a shorter phase never starts one); once the workers are ready, each of PAIRS batches is embedded
+# twice, by every lane and by one model with every core, in turn first (the same passages and nearly the same
+# moment for both: measured one after the other on different passages, the two layouts' rates moved by 13 % from
+# one run to the next with EmbeddingGemma); the lanes are kept if one model took KEEP_MARGIN times their time. The
+# second pass of each batch is the measure's cost (EmbeddingGemma, 2 cores: about 5 s once a run).
 WARM_S = 4.0
-WINDOW_S = 4.0
-WINDOWS = 4
+PAIRS = 2
 KEEP_MARGIN = 1.03
 
 
@@ -166,33 +165,17 @@ class _Batch:
 
 @dataclass
 class Probe:
-    """The two layouts measured in turn at the start of a phase (characters of prompts per second), and the one
-    kept."""
+    """The two layouts measured on the same batches at the start of a phase, and the one kept."""
 
     warm_s: float = 0.0  # lane 0 alone before the workers start
-    windows: list[tuple[str, int, float]] = field(default_factory=list)  # (layout, characters, seconds)
+    pairs: list[tuple[int, float, float]] = field(default_factory=list)  # (characters, one model's s, the lanes' s)
     kept: str = ""  # "lanes" or "one model"; "" while measuring
 
     def rate(self, which: str) -> float | None:
-        """Characters per second of "single" or "lanes" over their windows."""
-        chars = sum(c for layout, c, _ in self.windows if layout == which)
-        seconds = sum(t for layout, _, t in self.windows if layout == which)
+        """Characters per second of "single" (one model) or "lanes" on the batches measured both ways."""
+        chars = sum(c for c, _, _ in self.pairs)
+        seconds = sum(single if which == "single" else lanes for _, single, lanes in self.pairs)
         return chars / seconds if seconds > 0 else None
-
-    def window(self) -> str:
-        """The layout of the window in progress: "single" first, then "lanes", in turn."""
-        done = self._closed_windows()
-        return "single" if done % 2 == 0 else "lanes"
-
-    def _closed_windows(self) -> int:
-        closed, layout_seconds, current = 0, 0.0, ""
-        for layout, _, seconds in self.windows:
-            if layout != current:
-                current, layout_seconds = layout, 0.0
-            layout_seconds += seconds
-            if layout_seconds >= WINDOW_S:
-                closed, current, layout_seconds = closed + 1, "", 0.0
-        return closed
 
 
 class EmbeddingPool:
@@ -201,9 +184,9 @@ class EmbeddingPool:
 
     Given ``single_threads``, the pool measures which layout is faster here, on the phase's own batches: WARM_S
     seconds of lane 0 alone with ``single_threads`` (a phase shorter than that never starts a worker), then, once
-    the workers have loaded their model, WINDOWS windows of one model with ``single_threads`` and of every lane in
-    turn; it keeps the lanes only if they embedded at least KEEP_MARGIN times the characters per second (each
-    worker holds a model: memory is spent only for speed). Without ``single_threads``, the lanes start at once."""
+    the workers have loaded their model, PAIRS batches embedded both ways, every lane and one model with
+    ``single_threads``; it keeps the lanes only if one model took at least KEEP_MARGIN times their time (each worker
+    holds a model: memory is spent only for speed). Without ``single_threads``, the lanes start at once."""
 
     def __init__(
         self,
@@ -243,17 +226,23 @@ class EmbeddingPool:
     # --- the Embedder protocol --------------------------------------------------------------------------------
     def embed_documents(self, texts: Sequence[str], titles: Sequence[str]) -> Vectors:
         prompts = [self.model.prompt_document(t, title) for t, title in zip(texts, titles, strict=True)]
-        batch = _Batch(prompts, self.identity.dim)
-        measuring = self._measuring()
+        stage = self._stage()
+        if stage == "pair":
+            return self._paired(prompts)
         started = time.monotonic()
+        vectors = self._run(prompts)
+        if stage == "warm":
+            self._warmed(time.monotonic() - started)
+        return vectors
+
+    def _run(self, prompts: list[str]) -> Vectors:
+        batch = _Batch(prompts, self.identity.dim)
         # the longest first: the batch ends with short passages, and no lane waits long for another's last one
         for index in sorted(range(len(prompts)), key=lambda i: -len(prompts[i])):
             self._work.put((batch, index))
         batch.done.wait()
         if batch.error is not None:
             raise batch.error
-        if measuring:
-            self._measured(measuring, sum(len(p) for p in prompts), time.monotonic() - started)
         return batch.vectors
 
     def embed_queries(self, texts: Sequence[str]) -> Vectors:
@@ -325,20 +314,25 @@ class EmbeddingPool:
                     process.join()
             conn.close()
 
-    def _measuring(self) -> str:
-        """Which layout the next batch measures ("single", "lanes"; "" none), with the lanes set up for it."""
+    def _stage(self) -> str:
+        """Where the measure of the layouts is: "warm" (lane 0 alone before the workers), "pair" (the next batch is
+        embedded both ways), "" (not measuring: no measure, the workers loading, or the layout kept)."""
         probe = self.probe
         if probe is None or probe.kept:
             return ""
         if not self._workers:
             return "warm"
-        if not all(event.is_set() for event in self._started):
-            return ""  # the workers are loading their model: lane 0 goes on alone, not measured
-        if self.workers_lost >= len(self._workers):
+        if not all(event.is_set() for event in self._started) or self.workers_lost >= len(self._workers):
             return ""
-        which = probe.window()
-        self._set_layout(which)
-        return which
+        return "pair"
+
+    def _warmed(self, seconds: float) -> None:
+        probe = self.probe
+        assert probe is not None
+        probe.warm_s += seconds
+        if probe.warm_s >= WARM_S:
+            self._lanes_on.clear()  # lane 0 alone, with every core, while the workers load their model
+            self._start_workers()
 
     def _set_layout(self, which: str) -> None:
         if which == "lanes":
@@ -348,18 +342,24 @@ class EmbeddingPool:
             self._lanes_on.clear()
             self.model.set_threads(self._single_threads)
 
-    def _measured(self, which: str, chars: int, seconds: float) -> None:
+    def _paired(self, prompts: list[str]) -> Vectors:
+        """The batch embedded by every lane and by one model, in turn first; the first pass's vectors."""
         probe = self.probe
         assert probe is not None
-        if which == "warm":
-            probe.warm_s += seconds
-            if probe.warm_s >= WARM_S:
-                self._lanes_on.clear()  # lane 0 alone, with every core, until the first window of the lanes
-                self._start_workers()
-            return
-        probe.windows.append((which, chars, seconds))
-        if probe._closed_windows() < WINDOWS:
-            return
+        order = ("lanes", "single") if len(probe.pairs) % 2 == 0 else ("single", "lanes")
+        seconds: dict[str, float] = {}
+        vectors: Vectors | None = None
+        for which in order:
+            self._set_layout(which)
+            started = time.monotonic()
+            result = self._run(prompts)
+            seconds[which] = time.monotonic() - started
+            vectors = result if vectors is None else vectors
+        assert vectors is not None
+        probe.pairs.append((sum(len(p) for p in prompts), seconds["single"], seconds["lanes"]))
+        if len(probe.pairs) < PAIRS:
+            self._set_layout("lanes")
+            return vectors
         single, lanes = probe.rate("single"), probe.rate("lanes")
         if single is not None and lanes is not None and lanes < KEEP_MARGIN * single:
             probe.kept = "one model"
@@ -376,6 +376,7 @@ class EmbeddingPool:
             lanes or 0.0,
             self.plan.lanes,
         )
+        return vectors
 
     # --- lanes --------------------------------------------------------------------------------------------
     def _deliver(

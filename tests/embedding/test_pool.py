@@ -137,7 +137,6 @@ def test_the_faster_layout_is_measured_and_kept(
     model: GgufEmbedder, margin: float, kept: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(pool_module, "WARM_S", 0.2)
-    monkeypatch.setattr(pool_module, "WINDOW_S", 0.2)
     monkeypatch.setattr(pool_module, "KEEP_MARGIN", margin)
     model.set_threads(2)
     reference = model.embed_documents(PASSAGES, TITLES)

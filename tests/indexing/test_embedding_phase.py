@@ -85,8 +85,7 @@ LIGHT = paths.models_dir() / LIGHT_EMBEDDER
 
 @pytest.mark.skipif(not LIGHT.exists(), reason=f"{LIGHT} not provisioned (make setup)")
 def test_two_embedding_lanes_store_the_vectors_of_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(pool, "WARM_S", 0.01)  # the layouts measured on one batch each, not seconds
-    monkeypatch.setattr(pool, "WINDOW_S", 0.01)
+    monkeypatch.setattr(pool, "WARM_S", 0.01)  # the workers start after one batch, not seconds
     src = tmp_path / "src"
     for i in range(20):  # enough chunks for the worker to load its model and take some
         for name, text in TEXTS.items():
