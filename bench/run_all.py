@@ -514,6 +514,16 @@ def markdown(latest: dict[str, Any]) -> str:
             f"| embedding {key}, {' / '.join(shares)} threads: useful FLOP/s ÷ llama.cpp's matmul peak for its weight"
             f" type | {shown} | {('chunks/s ÷ the model file it replaces: ' + gain) if gain else ''} | ≥ 70% or 2× |"
         )
+    lanes = parts.get("lanes", {}).get("figures", {})
+    for key, figures in (lanes.get("models") or {}).items():
+        best = figures["best_chunks_per_s"]
+        kept = ", ".join(sorted({run["kept"] for run in figures["runs"]["lanes"] if run["kept"]})) or "-"
+        rss = max((run["workers_rss_mb"] or 0.0 for run in figures["runs"]["lanes"]), default=0.0)
+        lines.append(
+            f"| semantic phase, {key}, {lanes['files']} files, the app's layout of embedding models (kept: {kept};"
+            f" workers' peak RSS {rss:.0f} MB) | {best['lanes']:.2f} chunks/s | one model with every core:"
+            f" {best['one model']:.2f} → **{figures['ratio']:.2f}×** | |"
+        )
     eta = parts.get("eta", {}).get("figures", {})
     if "searchable_s" in eta:
         ten = eta["ten_thousand_documents_s"]
