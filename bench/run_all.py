@@ -518,10 +518,10 @@ def markdown(latest: dict[str, Any]) -> str:
     for key, figures in (lanes.get("models") or {}).items():
         best = figures["best_chunks_per_s"]
         kept = ", ".join(sorted({run["kept"] for run in figures["runs"]["lanes"] if run["kept"]})) or "-"
-        rss = max((run["workers_rss_mb"] or 0.0 for run in figures["runs"]["lanes"]), default=0.0)
+        worker_mb = max((run["workers_rss_mb"] or 0.0 for run in figures["runs"]["lanes"]), default=0.0)
         lines.append(
             f"| semantic phase, {key}, {lanes['files']} files, the app's layout of embedding models (kept: {kept};"
-            f" workers' peak RSS {rss:.0f} MB) | {best['lanes']:.2f} chunks/s | one model with every core:"
+            f" workers' peak RSS {worker_mb:.0f} MB) | {best['lanes']:.2f} chunks/s | one model with every core:"
             f" {best['one model']:.2f} → **{figures['ratio']:.2f}×** | |"
         )
     eta = parts.get("eta", {}).get("figures", {})
