@@ -42,7 +42,7 @@ from arbiter_desktop.embedding.gguf import GgufEmbedder
 
 log = logging.getLogger(__name__)
 
-WORKER_OVERHEAD_MB = 200  # a worker's memory beyond its model file (measured 70-190 MB: interpreter, llama.cpp)
+WORKER_OVERHEAD_MB = 200  # a worker's memory beyond its model file (115-228 MB under `arbiter index`)
 READY_TIMEOUT_S = 120.0  # a worker not ready this long after it was started is stopped
 STOP_TIMEOUT_S = 5.0
 WAKE_S = 0.1  # how often an idle worker lane looks whether the workers are stopped

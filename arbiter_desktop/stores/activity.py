@@ -103,10 +103,7 @@ class HoldWhileSearching:
     directory: Path
 
     def __call__(self) -> None:
-        activity = _HELD.get(self.directory)
-        if activity is None:
-            activity = _HELD[self.directory] = SearchActivity(self.directory)
-        activity.hold()
+        _held(self.directory).hold()
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,10 +114,15 @@ class SearchRunning:
     directory: Path
 
     def __call__(self) -> bool:
-        activity = _HELD.get(self.directory)
-        if activity is None:
-            activity = _HELD[self.directory] = SearchActivity(self.directory)
-        return activity.active()
+        return _held(self.directory).active()
 
 
 _HELD: dict[Path, SearchActivity] = {}  # per process: the flag of each case a worker holds on, mapped once
+
+
+def _held(directory: Path) -> SearchActivity:
+    """This process's :class:`SearchActivity` of the case at ``directory`` (mapped at first use)."""
+    activity = _HELD.get(directory)
+    if activity is None:
+        activity = _HELD[directory] = SearchActivity(directory)
+    return activity
