@@ -157,3 +157,26 @@ def test_the_faster_layout_is_measured_and_kept(
     assert model.threads == 2 and pool.embedded_by[1] > 0
     for part in vectors:
         assert np.allclose(part, reference, atol=1e-6)
+
+
+@needs_model
+def test_a_worker_lost_while_measuring_leaves_lane_zero_every_core(
+    model: GgufEmbedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pool_module, "WARM_S", 0.01)
+    model.set_threads(2)
+    reference = model.embed_documents(PASSAGES, TITLES)
+    pool = EmbeddingPool(model, Layout(2, 1), single_threads=2)
+    try:
+        pool.embed_documents(PASSAGES, TITLES)  # the warm-up: the worker starts
+        assert pool.wait_started() == 1  # ready, the lanes not yet in use
+        process, _ = pool._workers[0]
+        process.kill()
+        process.join()
+        vectors = pool.embed_documents(PASSAGES, TITLES)  # the first batch measured both ways
+        assert pool.probe is not None and pool.probe.kept == "one model" and pool.workers_lost == 1
+        assert model.threads == 2 and pool.lanes == 1
+        again = pool.embed_documents(PASSAGES, TITLES)
+    finally:
+        pool.close()
+    assert np.allclose(vectors, reference, atol=1e-6) and np.allclose(again, reference, atol=1e-6)
