@@ -19,6 +19,7 @@ ROWS = PERMUTATIONS // BANDS
 THRESHOLD = 0.5
 BLOCK_VALUES = 1 << 18  # hashes computed at once (2 MiB): every permutation at once for a text under 2,000 shingles
 MIN_SHINGLES = 40  # a shorter text (a few words) is too short to call a near-duplicate of anything
+UNIQUE_BELOW = 4 * MIN_SHINGLES  # shingles of a text hashed distinct; a longer text is hashed with its repeats
 
 Signature = npt.NDArray[np.uint32]
 
@@ -36,20 +37,31 @@ def normalise(text: str) -> str:
 
 def shingles(text: str) -> npt.NDArray[np.uint64]:
     """The distinct shingles of ``text``'s normalised form, as 64-bit integers."""
+    return np.unique(_all_shingles(text))
+
+
+def _all_shingles(text: str) -> npt.NDArray[np.uint64]:
+    """Every shingle of ``text``'s normalised form in order, repeats included."""
     data = np.frombuffer(normalise(text).encode("ascii"), dtype=np.uint8).astype(np.uint64)
     if len(data) < SHINGLE:
         return np.zeros(0, dtype=np.uint64)
     value = np.zeros(len(data) - SHINGLE + 1, dtype=np.uint64)
     for i in range(SHINGLE):
         value = (value << np.uint64(8)) | data[i : len(data) - SHINGLE + 1 + i]
-    return np.unique(value)
+    return value
 
 
 def signature(text: str) -> npt.NDArray[np.uint32] | None:
     """The MinHash signature (PERMUTATIONS values), or None for a text too short to compare."""
-    values = shingles(text)
-    if len(values) < MIN_SHINGLES:
-        return None
+    values = _all_shingles(text)
+    # A minimum is the same over the shingles with their repeats: they are made distinct (a sort, a third of the
+    # signature's time) only where that saves hashing, a long text's repeats being a tenth of its shingles. The
+    # count of distinct shingles is only needed to refuse a short text: MIN_SHINGLES distinct among the first
+    # few hundred settle it.
+    if len(values) < UNIQUE_BELOW or len(np.unique(values[:UNIQUE_BELOW])) < MIN_SHINGLES:
+        values = np.unique(values)
+        if len(values) < MIN_SHINGLES:
+            return None
     out = np.empty(PERMUTATIONS, dtype=np.uint32)
     step = max(1, min(PERMUTATIONS, BLOCK_VALUES // len(values)))  # bounded memory on long documents
     hashed = np.empty((step, len(values)), dtype=np.uint64)

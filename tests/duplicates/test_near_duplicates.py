@@ -103,6 +103,14 @@ def test_signature_is_the_minimum_of_each_multiply_shift_hash() -> None:
         assert found is not None and np.array_equal(found, expected)
 
 
+def test_a_long_text_of_few_distinct_shingles_is_too_short_to_compare() -> None:
+    """Long texts are hashed with their repeated shingles; the distinct ones still decide what is too short."""
+    assert minhash.signature("ab" * 400) is None  # 796 shingles, 2 distinct
+    assert minhash.signature("abc " * 300) is None
+    varied = " ".join(f"scelle{n}" for n in range(60))
+    assert len(minhash.shingles(varied)) >= minhash.MIN_SHINGLES and minhash.signature(varied) is not None
+
+
 def test_signatures_separate_copies_from_template_siblings() -> None:
     typed = minhash.signature(pv(0))
     assert typed is not None
