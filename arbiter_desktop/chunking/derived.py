@@ -13,6 +13,7 @@ Both are pure functions of the text: the indexer computes them itself for a text
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -99,6 +100,22 @@ class Derived:
 
 def derive(text: str, chunks: Sequence[ChunkSpan]) -> Derived:
     analysis = analyse_text(text)
-    whole = len(chunks) == 1 and chunks[0].text == text  # a short document, one chunk: its entities are known
-    known = analysis.entities if whole else None
-    return Derived(analysis, tuple(chunk_terms(c.text, known) for c in chunks))
+    starts = [e.start for e in analysis.entities]
+    return Derived(analysis, tuple(chunk_terms(c.text, _within(analysis.entities, starts, text, c)) for c in chunks))
+
+
+def _within(entities: Sequence[Entity], starts: list[int], text: str, chunk: ChunkSpan) -> Sequence[Entity] | None:
+    """The document's entities inside ``chunk``: found once in the whole text instead of again in each chunk (the
+    recognisers read a few words around each digit, so a chunk's own reading finds the same ones; a long document's
+    analysis took twice as long). None, for the chunk to be read on its own, when the chunk is not a span of
+    ``text`` or when its edge cuts an entity: what the chunk shows of it ("virement de 1 500" of "1 500 €") is
+    still searchable there."""
+    if text[chunk.start : chunk.end] != chunk.text:
+        return None
+    first, end = bisect_left(starts, chunk.start), bisect_left(starts, chunk.end)
+    if first > 0 and entities[first - 1].end > chunk.start:
+        return None  # an entity begins before the chunk and ends in it
+    inside = entities[first:end]  # in reading order without overlaps: the last one ends last
+    if inside and inside[-1].end > chunk.end:
+        return None
+    return inside
