@@ -59,6 +59,7 @@ from arbiter_desktop.export.resultset import (
 from arbiter_desktop.indexing.job import Indexer, IndexReport, JobControl, ProgressCallback
 from arbiter_desktop.ingest.render import PageImage, PageMarks, PageRequest, PdfPages
 from arbiter_desktop.ingest.render import render_page as render_document_page
+from arbiter_desktop.safetext import path_key
 from arbiter_desktop.search import termlist as termlists
 from arbiter_desktop.search.engine import ModeUnavailable, SearchEngine
 from arbiter_desktop.search.expansion import default_lexicon
@@ -407,6 +408,18 @@ class CaseSession:
         return models
 
     # --- indexing -------------------------------------------------------------------------------------------
+    def _other_demo_copies(self, roots: Sequence[Path]) -> list[str]:
+        """When ``roots`` hold this installation's demo folder: the case's sources that are the demo folder of
+        another installation (same ``resources/demo/…`` tail, another place). Each installation, update or copy of
+        the app indexes its own demo folder into the one demo case of the user; without this, every hit of the demo
+        would list the paths of every earlier installation, most of them deleted."""
+        demo = paths.demo_documents_dir().resolve()
+        if demo not in {r.resolve() for r in roots}:
+            return []
+        tail = demo.parts[-3:]
+        own = path_key(str(demo))
+        return [p for _, p in self.case.catalog.sources() if p != own and Path(p).parts[-3:] == tail]
+
     def index(
         self,
         roots: Sequence[Path],
@@ -421,6 +434,10 @@ class CaseSession:
         ``reembed`` confirms that vectors of another model may be deleted and the case embedded again. The run is
         recorded in the audit log (also when it fails or is interrupted)."""
         data: dict[str, Any] = {"roots": [str(r) for r in roots], "embedder": None}
+        forget = self._other_demo_copies(roots)
+        if forget:  # the window's runs walk every source of the case again: these are not walked
+            data["forgotten_sources"] = forget
+            roots = [r for r in roots if path_key(str(r.resolve())) not in forget]
         try:
             embedder = self.embedder()
             data["embedder"] = _model(embedder.identity.name, embedder.identity.sha256) if embedder else None
@@ -434,7 +451,7 @@ class CaseSession:
                 hold(self.activity.active)
             try:
                 with self.case.guard():
-                    report = Indexer(self.case, control, on_progress, embedder).run(roots)
+                    report = Indexer(self.case, control, on_progress, embedder).run(roots, forget)
             finally:
                 if hold is not None:
                     hold(None)

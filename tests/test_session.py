@@ -14,10 +14,12 @@ import pytest
 from support import write
 
 from arbiter_desktop import app
+from arbiter_desktop.config import paths
 from arbiter_desktop.config.settings import Settings
 from arbiter_desktop.domain import SearchMode, SearchRequest
 from arbiter_desktop.embedding.base import HashingEmbedder, Vectors
 from arbiter_desktop.indexing.job import JobControl
+from arbiter_desktop.safetext import path_key
 from arbiter_desktop.search.engine import ModeUnavailable
 from arbiter_desktop.session import CaseSession, ModelLoaders, ModelSlot, collector_paused
 
@@ -287,3 +289,30 @@ def test_the_default_mode_is_the_reranked_one_when_the_case_has_vectors(
         assert session.default_mode() is SearchMode.FULL  # hybrid, then the shipped learned ranker
         monkeypatch.setattr(module, "shipped_ranker", lambda: None)
         assert session.default_mode() is SearchMode.HYBRID  # no second stage: hybrid
+
+
+def test_the_demo_case_keeps_only_this_installations_demo_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every installation indexes its own demo folder into the user's one demo case: the demo folders of earlier
+    installations are forgotten (their paths no longer listed by hits), a folder of the user's is kept."""
+    text = "Le véhicule stationnait devant la gare de Lyon."
+    earlier = write(tmp_path / "old-install" / "resources" / "demo" / "affaire_demo", "pv.txt", text).parent
+    current = write(tmp_path / "new-install" / "resources" / "demo" / "affaire_demo", "pv.txt", text).parent
+    own = write(tmp_path / "mine", "note.txt", "Rendez-vous à la gare à midi.").parent
+    loaders = Loaders()
+    with _case(tmp_path, loaders) as session:
+        session.index([earlier, own])
+        monkeypatch.setattr(paths, "demo_documents_dir", lambda: current)
+        report = session.index([earlier, own, current])  # the window walks every source again
+        assert report.removed == 1
+        sources = [p for _, p in session.case.catalog.sources()]
+        assert sources == sorted([path_key(str(current.resolve())), path_key(str(own.resolve()))])
+        assert not session.case.catalog.errors()
+        hits = session.search(SearchRequest("gare", mode=SearchMode.LEXICAL)).hits
+        shown = sorted(p for hit in hits for p in (hit.doc_path, *hit.other_paths))
+        assert shown == sorted([str((current / "pv.txt").resolve()), str((own / "note.txt").resolve())])
+        audit = (session.directory / "audit.jsonl").read_text(encoding="utf-8").splitlines()
+        runs = [entry["data"] for entry in map(json.loads, audit) if entry["event"] == "index"]
+        assert "forgotten_sources" not in runs[0]
+        assert runs[-1]["forgotten_sources"] == [path_key(str(earlier.resolve()))]

@@ -199,7 +199,9 @@ class Indexer:
         self._chars_to_embed = 0  # characters of chunks without a vector (known so far)
 
     # --- public -------------------------------------------------------------------------------------------
-    def run(self, roots: Sequence[Path]) -> IndexReport:
+    def run(self, roots: Sequence[Path], forget: Sequence[str] = ()) -> IndexReport:
+        """Index ``roots``; ``forget``: sources (as :meth:`Catalog.sources` gives them) whose files leave the case
+        once the roots' files are recorded (counted as removed; a document that a root's file also holds stays)."""
         self._started = time.monotonic()
         report = IndexReport()
         catalog = self.case.catalog
@@ -253,6 +255,9 @@ class Indexer:
             self._process(to_process, report)
         finally:
             self._close_pool()
+        if forget and not report.cancelled:
+            with catalog.transaction():
+                report.removed += sum(catalog.forget_source(path) for path in forget)
         self._flush(report)
         if not report.cancelled:
             self._ocr(report)

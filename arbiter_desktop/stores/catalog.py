@@ -448,6 +448,19 @@ class Catalog:
     def sources(self) -> list[tuple[int, str]]:
         return [(int(i), str(p)) for i, p in self.db.execute("SELECT id, path FROM sources ORDER BY path")]
 
+    def forget_source(self, path: str) -> int:
+        """Forget a source (inside the caller's transaction): its files and failed files leave the case, their
+        documents are pending (those no other file holds are removed from the indexes at the next flush); the number
+        of files forgotten."""
+        row = self.db.execute("SELECT id FROM sources WHERE path=?", (path,)).fetchone()
+        if row is None:
+            return 0
+        known = self.known_files(int(row[0]))
+        for file_path in known:
+            self.remove_file(file_path)
+        self.db.execute("DELETE FROM sources WHERE id=?", (row[0],))
+        return sum(1 for f in known.values() if not f.failed)
+
     # files
     def known_files(self, source_id: int) -> dict[str, KnownFile]:
         """Files and failed files last seen under a source, by path."""
