@@ -408,6 +408,12 @@ class CaseSession:
         return models
 
     # --- indexing -------------------------------------------------------------------------------------------
+    def lacks_demo_folder(self) -> bool:
+        """Whether this installation's demo folder is not among the case's sources: the demo case before its first
+        indexing, or the first time it opens after an update (or in another installation of the app)."""
+        own = path_key(str(paths.demo_documents_dir().resolve()))
+        return own not in {p for _, p in self.case.catalog.sources()}
+
     def _other_demo_copies(self, roots: Sequence[Path]) -> list[str]:
         """When ``roots`` hold this installation's demo folder: the case's sources that are the demo folder of
         another installation (same ``resources/demo/…`` tail, another place). Each installation, update or copy of

@@ -467,7 +467,7 @@ class MainWindow(QMainWindow):
         if self._index_after_open:
             self._index_after_open = False
             self.index_paths([])
-        elif snapshot.demo and snapshot.status.files == 0 and not resume:
+        elif snapshot.demo_unindexed and not resume:  # first run, or the first after an update: this demo folder
             self.index_paths([app.demo_documents()])
         elif resume:
             self.statusBar().showMessage(self.tr("Resuming the indexing that was interrupted…"), 8000)

@@ -63,6 +63,7 @@ class CaseSnapshot:
     settings: Settings
     interrupted: tuple[Path, ...] = ()  # the roots of an indexing run that did not complete (to resume)
     demo: bool = False  # the demo case of the user data folder
+    demo_unindexed: bool = False  # the demo case, without this installation's demo folder (first run, update)
     models: tuple[app.ModelFile, ...] = ()  # the models installed in models/ (for the settings)
     lexicon: tuple[LexiconRow, ...] = ()  # the rows of the case's own lexicon (for the settings)
 
@@ -389,6 +390,7 @@ class SearchWorker(QObject):
         assert session is not None
         case = session.case
         model = session.semantic_model()
+        demo = session.directory == app.demo_case_dir().resolve()
         return CaseSnapshot(
             directory=session.directory,
             name=case.info.name,
@@ -400,7 +402,8 @@ class SearchWorker(QObject):
             default_mode=session.default_mode(),
             settings=session.settings,
             interrupted=tuple(app.interrupted_run(session.directory)),
-            demo=session.directory == app.demo_case_dir().resolve(),
+            demo=demo,
+            demo_unindexed=demo and session.lacks_demo_folder(),
             models=self._models,
             lexicon=self._lexicon,
         )

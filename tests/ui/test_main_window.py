@@ -17,6 +17,7 @@ from arbiter_desktop import app
 from arbiter_desktop.domain import SearchMode, SearchResult
 from arbiter_desktop.embedding.base import HashingEmbedder
 from arbiter_desktop.indexing.job import IndexReport
+from arbiter_desktop.safetext import path_key
 from arbiter_desktop.session import FIRST_PASSAGES, ModelLoaders
 from arbiter_desktop.ui.html import SEMANTIC_STYLE
 from arbiter_desktop.ui.main_window import MainWindow
@@ -432,3 +433,21 @@ def test_the_reranked_mode_is_offered_and_names_its_ranker(
     assert result.mode is SearchMode.FULL and result.hits[0].doc_path.endswith("pv.txt")
     assert result.reranker == ranker.name
     window.close()
+
+
+def test_the_demo_case_follows_this_installations_demo_folder(qtbot: QtBot, tmp_path: Path) -> None:
+    """After an update, the demo case still holds the demo folder of the earlier installation: on opening, the
+    window indexes this installation's demo folder, and the earlier one is forgotten."""
+    earlier = tmp_path / "old-install" / "resources" / "demo" / "affaire_demo"
+    write(earlier, "pv.txt", "Ancienne installation : procès-verbal de garde à vue.")
+    with app.open_session(app.demo_case_dir(), create=True) as session:
+        session.index([earlier])
+        assert session.lacks_demo_folder()
+    window = open_window(qtbot, app.demo_case_dir())
+    assert window.indexing.running
+    with qtbot.waitSignal(window.indexing.finished, timeout=INDEXING_TIMEOUT_MS):
+        pass
+    window.close()
+    with app.open_session(app.demo_case_dir()) as session:
+        assert not session.lacks_demo_folder()
+        assert [p for _, p in session.case.catalog.sources()] == [path_key(str(app.demo_documents().resolve()))]
