@@ -62,8 +62,7 @@ class CaseSnapshot:
     default_mode: SearchMode
     settings: Settings
     interrupted: tuple[Path, ...] = ()  # the roots of an indexing run that did not complete (to resume)
-    demo: bool = False  # the demo case of the user data folder
-    demo_unindexed: bool = False  # the demo case, without this installation's demo folder (first run, update)
+    demo_unindexed: bool = False  # the user's demo case, without this installation's demo folder (first run, update)
     models: tuple[app.ModelFile, ...] = ()  # the models installed in models/ (for the settings)
     lexicon: tuple[LexiconRow, ...] = ()  # the rows of the case's own lexicon (for the settings)
 
@@ -390,7 +389,7 @@ class SearchWorker(QObject):
         assert session is not None
         case = session.case
         model = session.semantic_model()
-        demo = session.directory == app.demo_case_dir().resolve()
+        demo = session.directory == app.demo_case_dir().resolve()  # the user data folder's demo case
         return CaseSnapshot(
             directory=session.directory,
             name=case.info.name,
@@ -402,7 +401,6 @@ class SearchWorker(QObject):
             default_mode=session.default_mode(),
             settings=session.settings,
             interrupted=tuple(app.interrupted_run(session.directory)),
-            demo=demo,
             demo_unindexed=demo and session.lacks_demo_folder(),
             models=self._models,
             lexicon=self._lexicon,
