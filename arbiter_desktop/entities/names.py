@@ -24,9 +24,11 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from arbiter_desktop.config import paths
 from arbiter_desktop.entities.model import Entity, EntityType
 
 if TYPE_CHECKING:
@@ -36,7 +38,8 @@ MODEL = "fr_core_news_sm"
 # Only the recogniser runs (it has its own token encoder): the shared encoder, parser, tagger and lemmatiser cost
 # most of the time and give nothing here
 EXCLUDED = ("tok2vec", "parser", "morphologizer", "lemmatizer", "attribute_ruler", "senter")
-VERSION = 1  # of the rules below: documents named by an older version are read again
+VERSION = 2  # of the rules below: documents named by an older version are read again
+ACRONYM_LEXICON = "acronymes_police_justice.tsv"  # in resources/lexicons
 MAX_CHARS = 200_000  # a document is read in pieces of this size at most (the model's memory grows with length)
 BATCH = 16
 
@@ -75,6 +78,14 @@ _STREETS = _words(
     """rue avenue av boulevard bd place allée chemin impasse quai cours route square passage voie résidence cité"""
 )
 _PARTICLES = _words("""de du des d' la le van von der den el al ben ibn bin ould da di dos""")
+# Vehicle makes, which PVs write before a model in capitals ("Yamaha TMAX", "Renault CLIO"): that order is never a
+# person's first name and surname. Makes that are also first names (Mercedes) are left out; a surname that is a
+# make ("Cécile RENAULT") is still a person.
+_MAKES = _words(
+    """renault peugeot citroën dacia volkswagen audi bmw toyota nissan honda yamaha suzuki kawasaki fiat opel skoda
+    hyundai kia mazda volvo porsche ferrari lamborghini maserati jeep mitsubishi subaru lexus cupra chevrolet lancia
+    piaggio vespa ducati ktm aprilia iveco scania"""
+)
 _WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['’-](?=[^\W\d_]))*")  # a word: letters, inner apostrophes and hyphens
 _CAPS = r"[A-ZÀ-ÖØ-Þ]"
 _SURNAME = rf"{_CAPS}{{2,}}(?:[-' ]{_CAPS}{{2,}})*"  # HADDAD, EL AMRANI, LE-GALL
@@ -129,6 +140,29 @@ _TITLES_F = frozenset(fold(w) for w in _TITLES)
 _PROSE_F = frozenset(fold(w) for w in _PROSE)
 _PARTICLES_F = frozenset(fold(w) for w in _PARTICLES)
 _STREETS_F = frozenset(fold(w) for w in _STREETS)
+_MAKES_F = frozenset(fold(w) for w in _MAKES)
+
+
+_AFTER_MAKE = re.compile(
+    rf"(?<![\w-])(?i:{'|'.join(sorted(_MAKES, key=len, reverse=True))})[ \t]+(?P<model>[^\W\d_][\w-]*)"
+)
+
+
+def _vehicle_models(text: str) -> set[str]:
+    """The words this text writes after a vehicle make ("TMAX" of "Yamaha TMAX"): alone further on ("un TMAX noir"),
+    they name the vehicle, not a place or a person."""
+    return {m.group("model") for m in _AFTER_MAKE.finditer(text)}
+
+
+@lru_cache(maxsize=1)
+def _acronyms() -> frozenset[str]:
+    """The acronyms of the police and justice lexicon as they are written ("FOVeS", "TAJ", "OCRTIS"): a word written
+    so is the acronym, not a name (the model reads "FOVeS" as a place)."""
+    try:
+        lines = (paths.resources_dir() / "lexicons" / ACRONYM_LEXICON).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return frozenset()
+    return frozenset(term for line in lines[1:] if len(term := line.split("\t", 1)[0].strip()) >= 2)
 
 
 def load() -> Language:
@@ -220,9 +254,10 @@ def names_of(text: str, model_spans: Iterable[_Span], common: Callable[[str], bo
         if _plausible_person(text, m, lowered, common)
     ]
     candidates += [_Span(EntityType.PLACE, m.start(), m.end(), rule=True) for m in _RULE_STREET.finditer(text)]
+    models = _vehicle_models(text)
     for span in model_spans:
         cleaned = _cleaned(text, span, lowered, common)
-        if cleaned is not None:
+        if cleaned is not None and not (models and set(_WORD.findall(text[cleaned.start : cleaned.end])) <= models):
             candidates.append(cleaned)
     taken: list[_Span] = []
     for span in candidates:  # the rule's spans first: their bounds are exact
@@ -238,7 +273,9 @@ def _plausible_person(text: str, m: re.Match[str], lowered: set[str], common: Ca
     """Not a rank, a role, an acronym ("Archive ZIP") or a common word before a capitalised word ("Carte SIM":
     "carte" is written in lower case; a heading "Interpellations FERRAND")."""
     words = [w for w in m.group("first", "last", "last2", "first2", "last3") if w]
-    if any(_prose_or_title(w) for w in words):
+    if any(_prose_or_title(w) or w in _acronyms() for w in words):
+        return False
+    if m.group("first") and fold(m.group("first")) in _MAKES_F:  # "Yamaha TMAX": a make and its model
         return False
     last = m.group("last") or m.group("last2") or m.group("last3")
     if len(last) <= 3:  # an acronym: "Archive ZIP", "Extraction SMS"
@@ -292,6 +329,10 @@ def _cleaned(text: str, span: _Span, lowered: set[str], common: Callable[[str], 
     if all(w.lower() in lowered for w in names):  # every word also written in lower case: common words
         return None
     if any(w.isupper() and len(w) <= 3 for w in names):  # an acronym ("SIM", "BSU Valbrenne", "TJ de …")
+        return None
+    if any(w in _acronyms() for w in names):  # "FOVeS", "OCRTIS Marseille"
+        return None
+    if len(names) > 1 and fold(names[0]) in _MAKES_F:  # "Renault Clio", "Yamaha TMAX"
         return None
     if all(common(w.lower()) for w in names):  # "Résumé", "Plainte", "DOLÉANCES": headings, not names
         return None

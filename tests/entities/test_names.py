@@ -57,6 +57,21 @@ def test_capitalised_acronyms_and_common_words_are_not_people() -> None:
     assert [e.value for e in names_of(text, [])] == []
 
 
+def test_acronyms_of_the_lexicon_and_vehicle_makes_are_not_names(finder: NameFinder) -> None:
+    text = (
+        "Le FOVeS signale le scooter Yamaha TMAX de Thierry COLLET, vu près d'une Renault Clio à Lyon. "
+        "Cécile RENAULT témoigne. Consultation du TAJ et du FOVeS."
+    )
+    assert _found(finder, text) == {
+        (EntityType.PERSON, "collet thierry"),
+        (EntityType.PERSON, "cecile renault"),  # a surname that is also a make
+        (EntityType.PLACE, "lyon"),
+    }
+    assert [e.value for e in names_of("Contrôle de Kawasaki ZX6R et Renault MEGANE.", [])] == []
+    later = "Un témoin a vu le scooter Yamaha TMAX. Avez-vous accès à un TMAX noir ? Il habite à Lyon."
+    assert _found(finder, later) <= {(EntityType.PLACE, "lyon")}  # the model alone, further on: not a place
+
+
 def test_long_documents_are_read_in_pieces(finder: NameFinder, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("arbiter_desktop.entities.names.MAX_CHARS", 60)
     text = "Le témoin habite à Marseille depuis deux ans. " * 3 + "Il a croisé Karima BELLOUATI à Toulon hier."
