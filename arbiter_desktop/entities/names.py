@@ -81,6 +81,11 @@ _PARTICLES = _words("""de du des d' la le van von der den el al ben ibn bin ould
 # Vehicle makes, which PVs write before a model in capitals ("Yamaha TMAX", "Renault CLIO"): that order is never a
 # person's first name and surname. Makes that are also first names (Mercedes) are left out; a surname that is a
 # make ("Cécile RENAULT") is still a person.
+# Platforms, operators and weapon makes that statements name like people or places ("sur Snapchat", "un Glock")
+_BRANDS = _words(
+    """snapchat snap instagram whatsapp facebook messenger telegram tiktok twitter youtube google leboncoin vinted
+    uber paypal sncf ratp sfr bouygues glock beretta kalachnikov kalashnikov"""
+)
 _MAKES = _words(
     """renault peugeot citroën dacia volkswagen audi bmw toyota nissan honda yamaha suzuki kawasaki fiat opel skoda
     hyundai kia mazda volvo porsche ferrari lamborghini maserati jeep mitsubishi subaru lexus cupra chevrolet lancia
@@ -141,6 +146,7 @@ _PROSE_F = frozenset(fold(w) for w in _PROSE)
 _PARTICLES_F = frozenset(fold(w) for w in _PARTICLES)
 _STREETS_F = frozenset(fold(w) for w in _STREETS)
 _MAKES_F = frozenset(fold(w) for w in _MAKES)
+_BRANDS_F = frozenset(fold(w) for w in _BRANDS)
 
 
 _AFTER_MAKE = re.compile(
@@ -330,7 +336,7 @@ def _cleaned(text: str, span: _Span, lowered: set[str], common: Callable[[str], 
         return None
     if any(w.isupper() and len(w) <= 3 for w in names):  # an acronym ("SIM", "BSU Valbrenne", "TJ de …")
         return None
-    if any(w in _acronyms() for w in names):  # "FOVeS", "OCRTIS Marseille"
+    if any(w in _acronyms() or fold(w) in _BRANDS_F for w in names):  # "FOVeS", "OCRTIS Marseille", "Snap Inc"
         return None
     if len(names) > 1 and fold(names[0]) in _MAKES_F:  # "Renault Clio", "Yamaha TMAX"
         return None

@@ -57,7 +57,7 @@ def test_capitalised_acronyms_and_common_words_are_not_people() -> None:
     assert [e.value for e in names_of(text, [])] == []
 
 
-def test_acronyms_of_the_lexicon_and_vehicle_makes_are_not_names(finder: NameFinder) -> None:
+def test_acronyms_of_the_lexicon_vehicles_and_platforms_are_not_names(finder: NameFinder) -> None:
     text = (
         "Le FOVeS signale le scooter Yamaha TMAX de Thierry COLLET, vu près d'une Renault Clio à Lyon. "
         "Cécile RENAULT témoigne. Consultation du TAJ et du FOVeS."
@@ -70,6 +70,8 @@ def test_acronyms_of_the_lexicon_and_vehicle_makes_are_not_names(finder: NameFin
     assert [e.value for e in names_of("Contrôle de Kawasaki ZX6R et Renault MEGANE.", [])] == []
     later = "Un témoin a vu le scooter Yamaha TMAX. Avez-vous accès à un TMAX noir ? Il habite à Lyon."
     assert _found(finder, later) <= {(EntityType.PLACE, "lyon")}  # the model alone, further on: not a place
+    brands = "Propos publiés sur Snapchat le visant. Réquisition adressée à Snap Inc. Arme de type Glock. À Lyon."
+    assert {value for _, value in _found(finder, brands)} == {"lyon"}
 
 
 def test_long_documents_are_read_in_pieces(finder: NameFinder, monkeypatch: pytest.MonkeyPatch) -> None:
