@@ -279,7 +279,7 @@ def _plausible_person(text: str, m: re.Match[str], lowered: set[str], common: Ca
     """Not a rank, a role, an acronym ("Archive ZIP") or a common word before a capitalised word ("Carte SIM":
     "carte" is written in lower case; a heading "Interpellations FERRAND")."""
     words = [w for w in m.group("first", "last", "last2", "first2", "last3") if w]
-    if any(_prose_or_title(w) or w in _acronyms() for w in words):
+    if any(_prose_or_title(w) or w in _acronyms() or fold(w) in _BRANDS_F for w in words):  # "SNCF Gares"
         return False
     if m.group("first") and fold(m.group("first")) in _MAKES_F:  # "Yamaha TMAX": a make and its model
         return False
