@@ -151,7 +151,8 @@ def _print_index_report(report: IndexReport, out: TextIO) -> None:
     if report.names.documents:
         out.write(
             f"Names: {report.names.documents} documents read for people and places in {report.names.seconds:.1f}s "
-            f"({report.names.names} names).\n"
+            f"({report.names.names} names; {report.names.settled} one-word names given the type that the case reads"
+            " them as).\n"
         )
     if report.names.unavailable:
         out.write(f"Names of people and places not read: {report.names.unavailable}\n")

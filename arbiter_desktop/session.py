@@ -496,7 +496,11 @@ class CaseSession:
                         "judged": report.readings.judged,
                         "read": report.readings.read,
                     },
-                    "names": {"documents": report.names.documents, "names": report.names.names},
+                    "names": {
+                        "documents": report.names.documents,
+                        "names": report.names.names,
+                        "settled": report.names.settled,
+                    },
                     "generation": report.generation,
                     "cancelled": report.cancelled,
                 },

@@ -326,6 +326,8 @@ def _cleaned(text: str, span: _Span, lowered: set[str], common: Callable[[str], 
             return None
     if any(not w.group()[0].isupper() and fold(w.group()) not in _PARTICLES_F for w in words):
         return None
+    if any(w in _acronyms() or fold(w) in _BRANDS_F for w in names):  # "FOVeS", "OCRTIS Marseille", "Snap Inc"
+        return None  # even after "à": "signalé à Instagram"
     street = _street_before(text, start)
     if street is not None:
         return _Span(EntityType.PLACE, street, end)
@@ -335,8 +337,6 @@ def _cleaned(text: str, span: _Span, lowered: set[str], common: Callable[[str], 
     if all(w.lower() in lowered for w in names):  # every word also written in lower case: common words
         return None
     if any(w.isupper() and len(w) <= 3 for w in names):  # an acronym ("SIM", "BSU Valbrenne", "TJ de …")
-        return None
-    if any(w in _acronyms() or fold(w) in _BRANDS_F for w in names):  # "FOVeS", "OCRTIS Marseille", "Snap Inc"
         return None
     if len(names) > 1 and fold(names[0]) in _MAKES_F:  # "Renault Clio", "Yamaha TMAX"
         return None

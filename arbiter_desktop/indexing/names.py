@@ -3,7 +3,9 @@ searchable by words (and their scanned pages recognised), before the semantic la
 
 Resumable: each batch of documents is committed with its names and the version of the rules it was read with
 (``document_names``); a stopped or killed run goes on with the documents not yet read, and documents whose text
-changes (OCR, a new version of the file) are read again. Without the model (a source installation without
+changes (OCR, a new version of the file) are read again. Once every document is read, the readings of one-word
+names are made to agree across the case (``analysis.settle_names``: "Vitrolles", a place in most documents, is
+not a person in the others). Without the model (a source installation without
 spaCy's French model) the phase says so once in the log and leaves the documents for a later run.
 """
 
@@ -28,6 +30,7 @@ BATCH_CHARS = 400_000  # ... or fewer when they are long
 class NamesOutcome:
     documents: int = 0  # documents read
     names: int = 0  # names found in them
+    settled: int = 0  # documents' one-word names given the type the case reads them as (analysis.settle_names)
     seconds: float = 0.0
     unavailable: str = ""  # why the phase could not run ('' when it ran)
 
@@ -78,6 +81,8 @@ class NamesPhase:
                 outcome.documents += len(texts)
                 after = texts[-1][0]
                 self.emit(outcome.documents, total)
+            with catalog.transaction():  # the whole case read: its one-word names made to agree
+                outcome.settled = analysis.settle_names(catalog)
         except NamesUnavailable as exc:
             log.warning("person and place names not read: %s", exc)
             outcome.unavailable = str(exc)

@@ -277,6 +277,79 @@ def read_since(catalog: Catalog, generation: int) -> list[int]:
     return [int(r[0]) for r in rows]
 
 
+SETTLE_FACTOR = 2  # a one-word name changes type when the case reads it the other way in this many times the documents
+SETTLE_MIN_DOCUMENTS = 2  # ... and in at least this many
+
+
+def settle_names(catalog: Catalog) -> int:
+    """Make the case's readings of one-word names agree (inside the caller's transaction); the number of document
+    rows moved. Each document is read alone, and the recogniser sometimes takes a town for a person ("Commissariat
+    de Vitrolles") or a first name for a place ("chez Walid"). A one-word person whose word the case reads as a
+    place in ``SETTLE_FACTOR`` times as many documents becomes that place, and a one-word place whose word is a
+    person's name (alone or in a full name) in that many more documents becomes that person; a word written in
+    capitals stays a person (a surname by the custom of police writing: "M. NANTES"). Rows only move toward the
+    case's majority; a document read again comes back as read, and the next settling moves it again."""
+    db = catalog.db
+    rows = db.execute(
+        "SELECT e.id, e.type, e.value, e.display, de.document_id, de.forms FROM entities e"
+        " JOIN document_entities de ON de.entity_id = e.id WHERE e.type IN (?, ?) AND " + _LIVE,
+        (EntityType.PERSON.value, EntityType.PLACE.value),
+    ).fetchall()
+    places: dict[str, set[int]] = {}  # one-word place: its documents
+    people: dict[str, set[int]] = {}  # a word of a person's name: the documents
+    single: dict[tuple[str, str], list[tuple[int, int, str, list[str]]]] = {}  # one-word name: its rows
+    for entity_id, kind, value, display, document_id, forms in rows:
+        words = str(value).split(" ")
+        if kind == EntityType.PLACE.value:
+            if len(words) == 1:
+                places.setdefault(value, set()).add(document_id)
+        else:
+            for word in words:
+                people.setdefault(word, set()).add(document_id)
+        if len(words) == 1:
+            single.setdefault((kind, value), []).append((entity_id, document_id, display, json.loads(forms)))
+    moved = 0
+    for (kind, value), held in single.items():
+        as_place, as_person = places.get(value, set()), people.get(value, set())
+        if kind == EntityType.PERSON.value:
+            winner, loser, target = as_place, as_person - as_place, EntityType.PLACE
+        else:
+            winner, loser, target = as_person, as_place - as_person, EntityType.PERSON
+        if len(winner) < max(SETTLE_MIN_DOCUMENTS, SETTLE_FACTOR * len(loser)):
+            continue
+        for entity_id, document_id, display, forms in held:
+            if target is EntityType.PLACE and any(f.isupper() for f in forms):
+                continue  # "M. NANTES": a surname
+            _move(db, document_id, entity_id, target, value, display)
+            moved += 1
+    return moved
+
+
+def _move(db: sqlite3.Connection, document_id: int, entity_id: int, kind: EntityType, value: str, display: str) -> None:
+    """A document's row of an entity moved to the entity of ``kind`` with the same value (merged with the
+    document's row of it if there is one)."""
+    target = db.execute(
+        "INSERT INTO entities (type, value, display, valid) VALUES (?, ?, ?, 1)"
+        " ON CONFLICT(type, value) DO UPDATE SET valid = max(valid, excluded.valid) RETURNING id",
+        (kind.value, value, display),
+    ).fetchone()[0]
+    count, offsets, forms = db.execute(
+        "SELECT count, offsets, forms FROM document_entities WHERE document_id=? AND entity_id=?",
+        (document_id, entity_id),
+    ).fetchone()
+    there = db.execute(
+        "SELECT count, offsets, forms FROM document_entities WHERE document_id=? AND entity_id=?",
+        (document_id, target),
+    ).fetchone()
+    if there is not None:
+        count += there[0]
+        offsets = json.dumps(sorted(json.loads(offsets) + json.loads(there[1]))[:FIRST_OFFSETS])
+        forms = json.dumps(list(dict.fromkeys(json.loads(there[2]) + json.loads(forms))), ensure_ascii=False)
+        db.execute("DELETE FROM document_entities WHERE document_id=? AND entity_id=?", (document_id, target))
+    db.execute("DELETE FROM document_entities WHERE document_id=? AND entity_id=?", (document_id, entity_id))
+    db.execute("INSERT INTO document_entities VALUES (?, ?, ?, ?, ?)", (document_id, target, count, offsets, forms))
+
+
 def _insert_entities(db: sqlite3.Connection, document_id: int, text: str, entities: Iterable[Entity]) -> None:
     grouped: dict[tuple[str, str], list[Entity]] = {}
     for entity in entities:

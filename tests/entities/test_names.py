@@ -71,7 +71,8 @@ def test_acronyms_of_the_lexicon_vehicles_and_platforms_are_not_names(finder: Na
     later = "Un témoin a vu le scooter Yamaha TMAX. Avez-vous accès à un TMAX noir ? Il habite à Lyon."
     assert _found(finder, later) <= {(EntityType.PLACE, "lyon")}  # the model alone, further on: not a place
     brands = (
-        "Propos publiés sur Snapchat le visant. Réquisition à Snap Inc et à SNCF Gares. Arme de type Glock. À Lyon."
+        "Propos publiés sur Snapchat le visant. Réquisition à Snap Inc et à SNCF Gares. Arme de type Glock. À Lyon. "
+        "Le compte a été signalé à Instagram."
     )
     assert {value for _, value in _found(finder, brands)} == {"lyon"}
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -11,8 +11,8 @@ from support import session_of, write
 from arbiter_desktop.chunking.derived import analyse_text
 from arbiter_desktop.config.settings import Settings
 from arbiter_desktop.domain import SearchRequest
-from arbiter_desktop.entities import EntityType
-from arbiter_desktop.entities.names import VERSION
+from arbiter_desktop.entities import Entity, EntityType
+from arbiter_desktop.entities.names import VERSION, fold
 from arbiter_desktop.indexing import names as names_phase
 from arbiter_desktop.indexing.job import Progress
 from arbiter_desktop.indexing.names import NamesPhase
@@ -95,3 +95,68 @@ def test_without_the_model_the_documents_wait_for_a_later_run(
     outcome, stopped = NamesPhase(text_only_case, lambda: False, lambda done, total: None).run()
     assert not stopped and outcome.documents == 0 and "pip install" in outcome.unavailable
     assert len(analysis.unnamed(text_only_case.catalog, VERSION, limit=-1)) == 3
+
+
+class _ReadLikeTheModel:
+    """A name finder that reads each word as a person or a place as the model did on a realistic case folder:
+    "Commissariat de Vitrolles" as a person, "demandé à Walid" as a place."""
+
+    def __init__(self, readings: dict[str, EntityType]) -> None:
+        self.readings = readings
+
+    def find(self, texts: Sequence[str]) -> list[list[Entity]]:
+        found: list[list[Entity]] = []
+        for text in texts:
+            names = []
+            for words, kind in self.readings.items():
+                start = text.find(words)
+                if start >= 0:
+                    value = " ".join(sorted(fold(words).split()))
+                    names.append(Entity(kind, value, words, start, start + len(words)))
+            found.append(names)
+        return found
+
+
+def test_one_word_names_take_the_type_that_the_case_reads_them_as(tmp_path: Path) -> None:
+    texts = {
+        "pv1.txt": "Commissariat de Vitrolles. J'ai demandé à Walid de venir.",  # read wrongly: person, place
+        "pv2.txt": "Domicilié à Vitrolles. Walid HAMIDI est entendu.",
+        "pv3.txt": "Fourrière de Vitrolles. HAMIDI Walid signe. M. NANTES est présent.",
+        "pv4.txt": "Né à Nantes, demeurant à Nantes, Nantes, Nantes.",
+        "pv5.txt": "Transfert vers Nantes.",
+        "pv6.txt": "Audition à Vitrolles puis à Nantes.",
+    }
+    for name, text in texts.items():
+        write(tmp_path / "src", name, text)
+    case = Case.open(tmp_path / "case", create=True, settings=Settings(workers=1, names=False))
+    try:
+        session_of(case).index([tmp_path / "src"])
+        person, place = EntityType.PERSON, EntityType.PLACE
+
+        class Finder(_ReadLikeTheModel):
+            def find(self, texts: Sequence[str]) -> list[list[Entity]]:
+                found = super().find(texts)
+                for text, names in zip(texts, found, strict=True):  # each document read alone, as the model does
+                    if text.startswith("Commissariat"):
+                        names[:] = [
+                            Entity(person, "vitrolles", "Vitrolles", 16, 25),
+                            Entity(place, "walid", "Walid", 42, 47),
+                        ]
+                return found
+
+        readings = {"Vitrolles": place, "Walid HAMIDI": person, "HAMIDI Walid": person, "NANTES": person}
+        readings |= {"Nantes": place}
+        outcome, _ = NamesPhase(case, lambda: False, lambda done, total: None, finder=Finder(readings)).run()  # type: ignore[arg-type]
+        summary = {(e.type, e.value): e.documents for e in analysis.summary(case.catalog, [person, place])}
+        assert summary == {
+            (place, "vitrolles"): 4,  # the commissariat's town, read as a person in pv1: a place like elsewhere
+            (person, "walid"): 1,  # "à Walid": the first name of Walid HAMIDI, not a place
+            (person, "hamidi walid"): 2,
+            (person, "nantes"): 1,  # in capitals, a surname: M. NANTES stays a person
+            (place, "nantes"): 3,
+        }
+        assert outcome.settled == 2
+        again, _ = NamesPhase(case, lambda: False, lambda done, total: None, finder=Finder(readings)).run()  # type: ignore[arg-type]
+        assert again.documents == 0 and again.settled == 0  # nothing new read: nothing settled again
+    finally:
+        case.close()
