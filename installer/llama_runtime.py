@@ -55,12 +55,24 @@ REQUIRED_VARIANTS = ("x64", "sse42", "sandybridge", "haswell", "skylakex", "icel
 #   (250,002 tokens × 512 × 4 B), 512 MiB for EmbeddingGemma, in every process that holds a model (the indexer,
 #   the window's search worker). Every reader of that buffer in llama.cpp checks for its absence; the app never
 #   asks an embedding or reranking context for logits (llama_cpp.Llama.embed reads the pooled embeddings).
+# - The AMX tile configuration is kept whole: GCC drops the stores of the tile rows and widths into the stack
+#   structure that ``_tile_loadconfig`` reads (it sees no reader), so on a processor with AMX (Intel Xeon, Sapphire
+#   Rapids and later; llama.cpp's ``sapphirerapids`` variant) tiles were configured with 0 rows and the first tile
+#   instruction killed the process with "Illegal instruction" (SIGILL in ``tilezero``) as soon as a Q4_0/Q8_0 model
+#   (multilingual-e5-small) computed. An empty asm statement that takes the structure's address and clobbers memory
+#   makes the compiler write it first (the same fault is reported upstream, llama.cpp pull request 26954).
 PATCHES = (
     (
         f"llama_cpp_python-{VERSION}/vendor/llama.cpp/src/llama-context.cpp",
         "    bool has_logits     = true;\n    bool has_embd       = cparams.embeddings;\n",
         "    bool has_logits     = !cparams.embeddings; // Arbiter Desktop: no logits buffer for embeddings\n"
         "    bool has_embd       = cparams.embeddings;\n",
+    ),
+    (
+        f"llama_cpp_python-{VERSION}/vendor/llama.cpp/ggml/src/ggml-cpu/amx/mmq.cpp",
+        "    _tile_loadconfig(&tc);\n    done = true;\n",
+        '    __asm__ __volatile__("" : : "r"(&tc) : "memory");  // Arbiter Desktop: the stores above are kept\n'
+        "    _tile_loadconfig(&tc);\n    done = true;\n",
     ),
 )
 

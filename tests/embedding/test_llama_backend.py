@@ -110,28 +110,52 @@ def test_runtime_script_says_what_to_do_when_the_sdist_cannot_be_fetched(
     assert f"put {script.SDIST_NAME} in {tmp_path / 'downloads'}" in err
 
 
-def _sdist(path: Path, member: str, text: str) -> Path:
+def _sdist(path: Path, members: dict[str, str]) -> Path:
     import io
     import tarfile
 
     with tarfile.open(path, "w:gz") as archive:
-        data = text.encode()
-        info = tarfile.TarInfo(member)
-        info.size = len(data)
-        archive.addfile(info, io.BytesIO(data))
+        for member, text in members.items():
+            data = text.encode()
+            info = tarfile.TarInfo(member)
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
     return path
 
 
 def test_runtime_script_patches_the_sources_or_stops(tmp_path: Path) -> None:
     script = load_runtime_script()
-    member, old, new = script.PATCHES[0]
-    sdist = _sdist(tmp_path / "good.tar.gz", member, f"// before\n{old}// after\n")
-    tree = script.unpack_patched(sdist, tmp_path / "good")
+    members = {member: f"// before\n{old}// after\n" for member, old, _ in script.PATCHES}
+    assert len(members) == len(script.PATCHES) == 2  # the logits buffer; the AMX tile configuration
+    tree = script.unpack_patched(_sdist(tmp_path / "good.tar.gz", members), tmp_path / "good")
     assert tree.name == f"llama_cpp_python-{script.VERSION}"
-    assert (tmp_path / "good" / member).read_text() == f"// before\n{new}// after\n"
-    changed = _sdist(tmp_path / "changed.tar.gz", member, "    bool has_logits = true;\n")
+    for member, _, new in script.PATCHES:
+        assert (tmp_path / "good" / member).read_text() == f"// before\n{new}// after\n"
+    first = script.PATCHES[0][0]
+    changed = _sdist(tmp_path / "changed.tar.gz", {**members, first: "    bool has_logits = true;\n"})
     with pytest.raises(script.BuildError, match="pinned sdist changed"):
         script.unpack_patched(changed, tmp_path / "changed")
+
+
+def test_the_amx_tile_configuration_is_written_before_it_is_loaded() -> None:
+    """GCC dropped the stores of the tile rows and widths before ``ldtilecfg``: on a processor with AMX the first
+    tile instruction then killed the process (SIGILL) when a Q4_0/Q8_0 model computed."""
+    member, old, new = load_runtime_script().PATCHES[1]
+    assert member.endswith("ggml-cpu/amx/mmq.cpp") and "_tile_loadconfig(&tc);" in old
+    barrier = new[: new.index("_tile_loadconfig")]
+    assert '"r"(&tc)' in barrier and '"memory"' in barrier
+
+
+@pytest.mark.skipif(not LIGHT.exists(), reason=f"{LIGHT} not provisioned (make setup)")
+@pytest.mark.skipif("amx_int8" not in cpu_flags(), reason="a processor without AMX runs no tile instruction")
+def test_a_quantised_model_computes_with_amx_tiles(tmp_path: Path) -> None:
+    """A batch of passages (enough rows for llama.cpp's AMX kernel) in a process of its own: it died with SIGILL."""
+    answer = run_with_light_model(
+        "v = e.embed_documents(['Procès-verbal de saisie du téléphone. ' * 20] * 8, ['PV'] * 8)\n"
+        "print(json.dumps({'shape': list(v.shape)}))\n",
+        tmp_path,
+    )
+    assert answer["shape"] == [8, 384]
 
 
 @pytest.mark.skipif(not LIGHT.exists(), reason=f"{LIGHT} not provisioned (make setup)")
