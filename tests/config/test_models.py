@@ -6,10 +6,12 @@ from arbiter_desktop.config.models import GEMMA_BF16, GEMMA_Q8_0, LIGHT_EMBEDDER
 AVX2 = {"sse4_2", "avx", "avx2", "fma", "f16c"}
 ZEN4 = AVX2 | {"avx512f", "avx512bw", "avx512vl", "avx512_vnni", "avx512_bf16"}
 SKYLAKE_X = AVX2 | {"avx512f", "avx512bw", "avx512vl"}  # AVX-512 without its BF16 dot products
+SAPPHIRE_RAPIDS = ZEN4 | {"amx_tile", "amx_int8", "amx_bf16"}  # 8-bit blocks in AMX tiles
 
 
 def test_bf16_where_the_processor_multiplies_it_natively_q8_0_elsewhere() -> None:
     assert gemma_for(ZEN4) == GEMMA_BF16
+    assert gemma_for(SAPPHIRE_RAPIDS) == GEMMA_Q8_0  # AMX: 8-bit blocks faster than BF16 dot products
     assert gemma_for(SKYLAKE_X) == GEMMA_Q8_0
     assert gemma_for(AVX2) == GEMMA_Q8_0
     assert gemma_for(set()) == GEMMA_Q8_0  # flags unknown: the file that runs well everywhere
