@@ -14,6 +14,7 @@ import logging
 import multiprocessing as mp
 import os
 import queue
+import signal
 import threading
 import time
 import traceback
@@ -32,6 +33,27 @@ log = logging.getLogger(__name__)
 JobFunction = Callable[[Path, Sequence[Path], JobControl, Callable[[Progress], None]], IndexReport]
 
 PROGRESS_INTERVAL_S = 0.1  # the child sends at most ten progress events a second (plus every phase change)
+
+
+# What a process killed by these signals most likely met, and what to do.
+_SIGNAL_HINTS = {
+    signal.SIGKILL: "stopped by the system or a user; when memory runs short, the system stops the largest process",
+    signal.SIGILL: "the processor refused an instruction of a compiled library; reinstall the application (or run "
+    "`make setup` again in a source installation) and, if it happens again, report it with the processor's model",
+    signal.SIGSEGV: "a compiled library crashed",
+}
+
+
+def how_it_ended(code: int | None) -> str:
+    """A process's exit code for a person: "exit code 3", or the signal that killed it and what it likely means."""
+    if code is None or code >= 0:
+        return f"exit code {code}"
+    try:
+        killed = signal.Signals(-code)
+    except ValueError:
+        return f"killed by signal {-code}"
+    hint = _SIGNAL_HINTS.get(killed)
+    return f"killed by {killed.name}: {hint}" if hint else f"killed by {killed.name}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,10 +137,9 @@ class IndexProcess:
                 pass
             if not self._ended:
                 self._ended = True
-                code = self._process.exitcode
                 out.append(
                     Failed(
-                        f"the indexing process stopped unexpectedly (exit code {code}); "
+                        f"the indexing process stopped unexpectedly ({how_it_ended(self._process.exitcode)}); "
                         "indexing again resumes where it stopped",
                         "",
                     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import time
 from pathlib import Path
 
@@ -10,7 +11,7 @@ from support import new_case, write
 
 from arbiter_desktop import app
 from arbiter_desktop.indexing.job import Progress
-from arbiter_desktop.indexing.process import Event, Failed, Finished, IndexProcess, Started
+from arbiter_desktop.indexing.process import Event, Failed, Finished, IndexProcess, Started, how_it_ended
 
 
 @pytest.fixture(autouse=True)
@@ -58,7 +59,7 @@ def test_a_killed_run_is_reported_and_the_next_one_resumes(tmp_path: Path) -> No
         time.sleep(0.02)
     process.kill()  # as if the machine lost power or the app was killed
     end = _until_end(process)[-1]
-    assert isinstance(end, Failed) and "stopped unexpectedly" in end.message
+    assert isinstance(end, Failed) and "stopped unexpectedly (killed by SIGKILL" in end.message
     assert app.interrupted_run(case_dir) == [source]
 
     again = app.start_indexing(case_dir)  # no roots: the interrupted run's are taken up
@@ -84,3 +85,10 @@ def test_cancel_stops_the_run_within_seconds(tmp_path: Path) -> None:
     assert isinstance(end, Finished) and end.report.cancelled
     print(f"cancelled in {time.monotonic() - asked:.2f}s")
     assert app.interrupted_run(case_dir) == [source]  # not completed: resumable
+
+
+def test_how_a_process_ended_is_said_for_a_person() -> None:
+    assert how_it_ended(3) == "exit code 3"
+    assert how_it_ended(-signal.SIGILL).startswith("killed by SIGILL: the processor refused an instruction")
+    assert "memory runs short" in how_it_ended(-signal.SIGKILL)
+    assert how_it_ended(-signal.SIGTERM) == "killed by SIGTERM"
