@@ -284,7 +284,7 @@ SETTLE_MIN_DOCUMENTS = 2  # ... and in at least this many
 def settle_names(catalog: Catalog) -> int:
     """Make the case's readings of one-word names agree (inside the caller's transaction); the number of document
     rows moved. Each document is read alone, and the recogniser sometimes takes a town for a person ("Commissariat
-    de Vitrolles") or a first name for a place ("chez Walid"). A one-word person whose word the case reads as a
+    de Vitrolles") or a first name for a place ("demandé à Walid"). A one-word person whose word the case reads as a
     place in ``SETTLE_FACTOR`` times as many documents becomes that place, and a one-word place whose word is a
     person's name (alone or in a full name) in that many more documents becomes that person; a word written in
     capitals stays a person (a surname by the custom of police writing: "M. NANTES"). Rows only move toward the
