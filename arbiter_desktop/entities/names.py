@@ -81,15 +81,17 @@ _PARTICLES = _words("""de du des d' la le van von der den el al ben ibn bin ould
 # Vehicle makes, which PVs write before a model in capitals ("Yamaha TMAX", "Renault CLIO"): that order is never a
 # person's first name and surname. Makes that are also first names (Mercedes) are left out; a surname that is a
 # make ("Cécile RENAULT") is still a person.
-# Platforms, operators and weapon makes that statements name like people or places ("sur Snapchat", "un Glock")
+# Platforms, operators and weapon makes that statements name like people or places ("sur Snapchat", "un Glock"),
+# and the legal forms of companies, which name a company, not a person ("SARL Maison …", "Meta Platforms Ireland Ltd")
 _BRANDS = _words(
     """snapchat snap instagram whatsapp facebook messenger telegram tiktok twitter youtube google leboncoin vinted
-    uber paypal sncf ratp sfr bouygues glock beretta kalachnikov kalashnikov"""
+    uber paypal sncf ratp sfr bouygues glock beretta kalachnikov kalashnikov
+    sarl eurl sasu selarl ltd inc gmbh llc"""
 )
 _MAKES = _words(
     """renault peugeot citroën dacia volkswagen audi bmw toyota nissan honda yamaha suzuki kawasaki fiat opel skoda
     hyundai kia mazda volvo porsche ferrari lamborghini maserati jeep mitsubishi subaru lexus cupra chevrolet lancia
-    piaggio vespa ducati ktm aprilia iveco scania"""
+    piaggio vespa ducati ktm aprilia iveco scania tesla ford"""
 )
 _WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['’-](?=[^\W\d_]))*")  # a word: letters, inner apostrophes and hyphens
 _CAPS = r"[A-ZÀ-ÖØ-Þ]"

@@ -72,7 +72,8 @@ def test_acronyms_of_the_lexicon_vehicles_and_platforms_are_not_names(finder: Na
     assert _found(finder, later) <= {(EntityType.PLACE, "lyon")}  # the model alone, further on: not a place
     brands = (
         "Propos publiés sur Snapchat le visant. Réquisition à Snap Inc et à SNCF Gares. Arme de type Glock. À Lyon. "
-        "Le compte a été signalé à Instagram."
+        "Le compte a été signalé à Instagram. Réquisition à Meta Platforms Ireland Ltd, gérant de la SARL Maison. "
+        "Une Tesla Model Y était garée."
     )
     assert {value for _, value in _found(finder, brands)} == {"lyon"}
 
