@@ -6,7 +6,8 @@ the app loads the one that suits the processor (arbiter_desktop/config/models.py
 dot products, llama.cpp's fastest kernel there (bench/ggml_peak.py: ~170 vs ~106 GFLOP/s per core for Q8_0 on an
 AMD EPYC with them); Q8_0 elsewhere, where BF16 weights are converted to float32 on the fly (on an AVX2 EPYC: 1.24x
 the chunks/s of BF16, 0.75x the query time), and on processors with AMX, which multiply Q8_0 blocks in tiles (on an
-Intel Xeon with AMX and AVX-512 BF16: 2.28x the chunks/s of BF16). Retrieval quality is the same within 0.005 nDCG@10 on the dev sets.
+Intel Xeon with AMX and AVX-512 BF16: 2.28x the chunks/s of BF16). Retrieval quality is the same within 0.005
+nDCG@10 on the dev sets.
 Both files are kept because a case keeps the file it was embedded with (vectors are tied to one file), so a case
 moves between workstations with different processors without being embedded again.
 
