@@ -6,12 +6,17 @@ processor, yet uses AVX-512 and VNNI where they exist: a single portable build h
 registers such libraries only from the executable's folder or the working directory, so they are registered here,
 from llama_cpp's own library folder, before the first model is loaded; llama.cpp scores every variant against the
 processor and keeps the best one. A build with the CPU code inside libggml (no variants) needs nothing.
+
+``ARBITER_LLAMA_VARIANT`` (an environment variable: "haswell", "icelake"…) loads that variant instead of the best
+one: the way round a variant that fails on some processor (llama.cpp's AMX kernels killed the process with
+"Illegal instruction" before the set-up patched them) until the application is updated.
 """
 
 from __future__ import annotations
 
 import ctypes
 import logging
+import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +28,7 @@ CPU_VARIANT_PREFIX = "libggml-cpu-"
 # holds libggml.so and libggml.so.0.x.y as separate files: opening one of those would map a second libggml with a
 # registry of its own, which llama.cpp would never see).
 LIBGGML_SONAME = "libggml.so.0"
+VARIANT_VARIABLE = "ARBITER_LLAMA_VARIANT"  # a variant to load instead of the best one for the processor
 
 _lock = threading.Lock()
 _state: CpuBackend | None = None
@@ -84,7 +90,21 @@ def ensure_cpu_backend() -> CpuBackend:
         ggml.ggml_backend_reg_count.restype = ctypes.c_size_t
         ggml.ggml_backend_load_all_from_path.argtypes = [ctypes.c_char_p]
         ggml.ggml_backend_load_all_from_path.restype = None
-        if ggml.ggml_backend_reg_count() == 0:
+        forced = os.environ.get(VARIANT_VARIABLE, "").strip()
+        if forced and forced not in available:
+            raise RuntimeError(
+                f"{VARIANT_VARIABLE}={forced}: this build of llama.cpp has no such CPU variant; "
+                f"it has {', '.join(available)} (or leave the variable unset for the best one for this processor)"
+            )
+        if ggml.ggml_backend_reg_count() == 0 and forced:
+            ggml.ggml_backend_load.argtypes = [ctypes.c_char_p]
+            ggml.ggml_backend_load.restype = ctypes.c_void_p
+            if not ggml.ggml_backend_load(str(lib_dir / f"{CPU_VARIANT_PREFIX}{forced}.so").encode()):
+                raise RuntimeError(
+                    f"{VARIANT_VARIABLE}={forced}: this processor cannot run that llama.cpp CPU variant; choose an "
+                    f"older one ({', '.join(available)}), or leave the variable unset"
+                )
+        elif ggml.ggml_backend_reg_count() == 0:
             ggml.ggml_backend_load_all_from_path(str(lib_dir).encode())
         if ggml.ggml_backend_reg_count() == 0:
             raise RuntimeError(

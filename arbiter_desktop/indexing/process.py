@@ -39,7 +39,8 @@ PROGRESS_INTERVAL_S = 0.1  # the child sends at most ten progress events a secon
 _SIGNAL_HINTS = {
     signal.SIGKILL: "stopped by the system or a user; when memory runs short, the system stops the largest process",
     signal.SIGILL: "the processor refused an instruction of a compiled library; reinstall the application (or run "
-    "`make setup` again in a source installation) and, if it happens again, report it with the processor's model",
+    "`make setup` again in a source installation); if it happens again, start the application with "
+    "ARBITER_LLAMA_VARIANT=haswell and report it with the processor's model",
     signal.SIGSEGV: "a compiled library crashed",
 }
 

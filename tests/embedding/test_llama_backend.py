@@ -15,7 +15,7 @@ import pytest
 
 from arbiter_desktop.config import paths
 from arbiter_desktop.config.models import LIGHT_EMBEDDER
-from arbiter_desktop.embedding.llama_backend import ensure_cpu_backend
+from arbiter_desktop.embedding.llama_backend import VARIANT_VARIABLE, ensure_cpu_backend
 
 REPO = Path(__file__).resolve().parents[2]
 LIGHT = paths.models_dir() / LIGHT_EMBEDDER
@@ -84,6 +84,27 @@ def test_a_model_loads_from_any_working_directory(tmp_path: Path) -> None:
         tmp_path,
     )
     assert answer["dim"] == 384 and answer["variant"] == ensure_cpu_backend().variant
+
+
+def _backend_with_variant(variant: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    code = (
+        "import json; from arbiter_desktop.embedding.llama_backend import ensure_cpu_backend\n"
+        "print(json.dumps({'variant': ensure_cpu_backend().variant}))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(REPO), VARIANT_VARIABLE: variant}
+    return subprocess.run([sys.executable, "-c", code], cwd=cwd, env=env, capture_output=True, text=True, check=False)
+
+
+@pytest.mark.skipif("avx2" not in cpu_flags(), reason="the haswell variant needs AVX2")
+def test_a_variant_can_be_chosen_instead_of_the_best_one(tmp_path: Path) -> None:
+    """The way round a variant that fails on a processor (llama.cpp's AMX kernels did)."""
+    done = _backend_with_variant("haswell", tmp_path)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == {"variant": "haswell"}
+    unknown = _backend_with_variant("pentium4", tmp_path)
+    assert unknown.returncode != 0
+    assert f"{VARIANT_VARIABLE}=pentium4: this build of llama.cpp has no such CPU variant; it has" in unknown.stderr
+    assert "haswell" in unknown.stderr.splitlines()[-1]
 
 
 def test_runtime_script_is_idempotent_and_keyed_by_its_options(monkeypatch: pytest.MonkeyPatch) -> None:
