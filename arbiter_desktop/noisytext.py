@@ -183,3 +183,27 @@ def read_with(text: str, fixes: dict[str, str]) -> str:
     if not fixes:
         return text
     return _WORD.sub(lambda m: fixes.get(m.group(0), m.group(0)), text)
+
+
+def read_with_offsets(text: str, fixes: dict[str, str]) -> tuple[str, list[int]]:
+    """``read_with(text, fixes)`` (a fix of one letter left out) and, for each of its characters (and its end), the
+    offset in ``text`` it comes from: a span ``[a, b)`` of the reading is ``[where[a], where[b - 1] + 1)`` in
+    ``text``, a replaced word whole whatever its length."""
+    parts: list[str] = []
+    where: list[int] = []
+    cursor = 0
+    for m in _WORD.finditer(text) if fixes else ():
+        new = fixes.get(m.group(0))
+        if new is None or len(new) < 2:
+            continue
+        parts.append(text[cursor : m.start()])
+        where.extend(range(cursor, m.start()))
+        parts.append(new)
+        last = len(m.group(0)) - 1
+        where.extend(m.start() + min(i, last) for i in range(len(new) - 1))
+        where.append(m.end() - 1)
+        cursor = m.end()
+    parts.append(text[cursor:])
+    where.extend(range(cursor, len(text)))
+    where.append(len(text))
+    return "".join(parts), where

@@ -1,6 +1,14 @@
 import pytest
 
-from arbiter_desktop.noisytext import Vocabulary, ocr_key, ocr_keys, read_with, reading_fixes, word_counts
+from arbiter_desktop.noisytext import (
+    Vocabulary,
+    ocr_key,
+    ocr_keys,
+    read_with,
+    read_with_offsets,
+    reading_fixes,
+    word_counts,
+)
 
 
 @pytest.mark.parametrize(
@@ -73,3 +81,16 @@ def test_a_clean_text_keeps_its_words() -> None:
 
 def test_words_are_counted_as_written() -> None:
     assert word_counts("Le groupe, le GROUPE et l'élève du gr0upe.") == {"groupe": 2, "élève": 1, "gr0upe": 1}
+
+
+def test_a_reading_keeps_the_offsets_of_the_text_as_written() -> None:
+    text = "Né à Martlgues, vu par Natban PIERI, AUDITI0N fin."
+    fixes = {"Martlgues": "Martigues", "Natban": "Nathan", "AUDITI0N": "AUDITION", "PIERI": "PIERRI"}
+    reading, where = read_with_offsets(text, fixes)
+    assert reading == read_with(text, fixes) == "Né à Martigues, vu par Nathan PIERRI, AUDITION fin."
+    for word, written in [("Martigues", "Martlgues"), ("Nathan PIERRI", "Natban PIERI"), ("fin", "fin")]:
+        a = reading.index(word)
+        b = a + len(word)
+        assert text[where[a] : where[b - 1] + 1] == written
+    assert where[len(reading)] == len(text)
+    assert read_with_offsets(text, {}) == (text, list(range(len(text) + 1)))

@@ -3,20 +3,25 @@ searchable by words (and their scanned pages recognised), before the semantic la
 
 Resumable: each batch of documents is committed with its names and the version of the rules it was read with
 (``document_names``); a stopped or killed run goes on with the documents not yet read, and documents whose text
-changes (OCR, a new version of the file) are read again. Once every document is read, the readings of one-word
-names are made to agree across the case (``analysis.settle_names``: "Vitrolles", a place in most documents, is
-not a person in the others). Without the model (a source installation without
-spaCy's French model) the phase says so once in the log and leaves the documents for a later run.
+changes (OCR, a new version of the file) are read again. A badly recognised document is read in its reading (the
+case's spelling of its damaged words, noisytext.py): "Martlgues" is the place Martigues, written so there. Once
+every document is read, the readings of one-word names are made to agree across the case
+(``analysis.settle_names``: "Vitrolles", a place in most documents, is not a person in the others). Without the
+model (a source installation without spaCy's French model) the phase says so once in the log and leaves the
+documents for a later run.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from arbiter_desktop.entities import Entity
 from arbiter_desktop.entities.names import VERSION, NameFinder, NamesUnavailable
+from arbiter_desktop.noisytext import read_with_offsets
 from arbiter_desktop.stores import analysis
 from arbiter_desktop.stores.case import Case
 
@@ -33,6 +38,13 @@ class NamesOutcome:
     settled: int = 0  # documents' one-word names given the type the case reads them as (analysis.settle_names)
     seconds: float = 0.0
     unavailable: str = ""  # why the phase could not run ('' when it ran)
+
+
+def _as_written(name: Entity, where: list[int]) -> Entity:
+    """A name found in a document's reading, at its place in the text as written ("Martigues" read where the scan
+    says "Martlgues": the place Martigues, written "Martlgues" there)."""
+    start, end = where[name.start], where[name.end - 1] + 1 if name.end > name.start else where[name.start]
+    return dataclasses.replace(name, start=start, end=end)
 
 
 class NamesPhase:
@@ -73,10 +85,13 @@ class NamesPhase:
                     chars += len(texts[-1][1])
                     if chars >= BATCH_CHARS:
                         break
-                found = self.finder.find([t for _, t in texts])
+                fixes = analysis.readings(catalog, [i for i, _ in texts])
+                read = [read_with_offsets(text, fixes.get(i, {})) for i, text in texts]
+                found = self.finder.find([reading for reading, _ in read])
                 with catalog.transaction():
-                    for (document_id, text), names in zip(texts, found, strict=True):
-                        analysis.record_names(catalog, document_id, text, names, VERSION)
+                    for (document_id, text), (_, where), names in zip(texts, read, found, strict=True):
+                        written = [_as_written(name, where) for name in names]
+                        analysis.record_names(catalog, document_id, text, written, VERSION)
                         outcome.names += len(names)
                 outcome.documents += len(texts)
                 after = texts[-1][0]

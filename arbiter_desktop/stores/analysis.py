@@ -240,7 +240,7 @@ def record_readings(catalog: Catalog, judged: Mapping[int, dict[str, str]], word
     """Record the judgements of documents (id → the words its reading replaces, inside the caller's transaction)
     made when the case held ``words`` words; the documents whose reading changed: the catalog's generation is
     bumped and recorded with them (only then), and they are pending (sent to the full-text index again at the next
-    flush, or the next run's)."""
+    flush, or the next run's) and their names are read again (the names phase reads a document's reading)."""
     before = readings(catalog, list(judged))
     changed = [i for i, fixes in judged.items() if before.get(i, {}) != fixes]
     catalog.db.executemany(
@@ -254,6 +254,7 @@ def record_readings(catalog: Catalog, judged: Mapping[int, dict[str, str]], word
         )
     for document_id in changed:
         catalog.mark_pending(document_id)
+        catalog.db.execute("DELETE FROM document_names WHERE document_id=?", (document_id,))  # names read again
     return changed
 
 

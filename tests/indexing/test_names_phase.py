@@ -160,3 +160,29 @@ def test_one_word_names_take_the_type_that_the_case_reads_them_as(tmp_path: Path
         assert again.documents == 0 and again.settled == 0  # nothing new read: nothing settled again
     finally:
         case.close()
+
+
+def test_a_badly_recognised_document_is_read_in_its_reading(tmp_path: Path) -> None:
+    write(tmp_path / "src", "scan.txt", "AUDITI0N du témoin, né à Martlgues, domicilié à Vitrolles.")
+    case = Case.open(tmp_path / "case", create=True, settings=Settings(workers=1, names=False))
+    try:
+        session_of(case).index([tmp_path / "src"])
+        catalog = case.catalog
+        (document_id,) = analysis.unnamed(catalog, VERSION, limit=-1)
+        with catalog.transaction():  # as the readings phase judges it against the case's words
+            changed = analysis.record_readings(catalog, {document_id: {"Martlgues": "Martigues"}}, 1000)
+        assert changed == [document_id]
+        finder = _ReadLikeTheModel({"Martigues": EntityType.PLACE, "Vitrolles": EntityType.PLACE})
+        outcome, _ = NamesPhase(case, lambda: False, lambda done, total: None, finder=finder).run()  # type: ignore[arg-type]
+        assert outcome.documents == 1
+        (place,) = [o for o in analysis.occurrences(catalog, EntityType.PLACE, "martigues")]
+        assert place.forms == ("Martlgues",)  # as the document writes it
+        text = catalog.document(document_id).text  # type: ignore[union-attr]
+        assert [text[a:b] for a, b in place.offsets] == ["Martlgues"]
+        (town,) = analysis.occurrences(catalog, EntityType.PLACE, "vitrolles")  # after the fixed word: in place
+        assert [text[a:b] for a, b in town.offsets] == ["Vitrolles"]
+        with catalog.transaction():  # a reading judged again differently: the names are read again
+            analysis.record_readings(catalog, {document_id: {}}, 2000)
+        assert analysis.unnamed(catalog, VERSION, limit=-1) == [document_id]
+    finally:
+        case.close()
