@@ -96,16 +96,17 @@ def ensure_cpu_backend() -> CpuBackend:
                 f"{VARIANT_VARIABLE}={forced}: this build of llama.cpp has no such CPU variant; "
                 f"it has {', '.join(available)} (or leave the variable unset for the best one for this processor)"
             )
-        if ggml.ggml_backend_reg_count() == 0 and forced:
-            ggml.ggml_backend_load.argtypes = [ctypes.c_char_p]
-            ggml.ggml_backend_load.restype = ctypes.c_void_p
-            if not ggml.ggml_backend_load(str(lib_dir / f"{CPU_VARIANT_PREFIX}{forced}.so").encode()):
-                raise RuntimeError(
-                    f"{VARIANT_VARIABLE}={forced}: this processor cannot run that llama.cpp CPU variant; choose an "
-                    f"older one ({', '.join(available)}), or leave the variable unset"
-                )
-        elif ggml.ggml_backend_reg_count() == 0:
-            ggml.ggml_backend_load_all_from_path(str(lib_dir).encode())
+        if ggml.ggml_backend_reg_count() == 0:
+            if not forced:
+                ggml.ggml_backend_load_all_from_path(str(lib_dir).encode())
+            else:
+                ggml.ggml_backend_load.argtypes = [ctypes.c_char_p]
+                ggml.ggml_backend_load.restype = ctypes.c_void_p
+                if not ggml.ggml_backend_load(str(lib_dir / f"{CPU_VARIANT_PREFIX}{forced}.so").encode()):
+                    raise RuntimeError(
+                        f"{VARIANT_VARIABLE}={forced}: this processor cannot run that llama.cpp CPU variant; choose "
+                        f"an older one ({', '.join(available)}), or leave the variable unset"
+                    )
         if ggml.ggml_backend_reg_count() == 0:
             raise RuntimeError(
                 f"llama.cpp found no CPU library for this processor in {lib_dir} (expected {CPU_VARIANT_PREFIX}*.so): "

@@ -173,6 +173,11 @@ def _acronyms() -> frozenset[str]:
     return frozenset(term for line in lines[1:] if len(term := line.split("\t", 1)[0].strip()) >= 2)
 
 
+def _brand_or_acronym(word: str) -> bool:
+    """A platform, operator, weapon make or company form, or an acronym of the lexicon: no name's word."""
+    return word in _acronyms() or fold(word) in _BRANDS_F
+
+
 def load() -> Language:
     """The French pipeline with only its recogniser; raises ``NamesUnavailable`` saying what to install."""
     try:
@@ -281,7 +286,7 @@ def _plausible_person(text: str, m: re.Match[str], lowered: set[str], common: Ca
     """Not a rank, a role, an acronym ("Archive ZIP") or a common word before a capitalised word ("Carte SIM":
     "carte" is written in lower case; a heading "Interpellations FERRAND")."""
     words = [w for w in m.group("first", "last", "last2", "first2", "last3") if w]
-    if any(_prose_or_title(w) or w in _acronyms() or fold(w) in _BRANDS_F for w in words):  # "SNCF Gares"
+    if any(_prose_or_title(w) or _brand_or_acronym(w) for w in words):  # "SNCF Gares"
         return False
     if m.group("first") and fold(m.group("first")) in _MAKES_F:  # "Yamaha TMAX": a make and its model
         return False
@@ -328,7 +333,7 @@ def _cleaned(text: str, span: _Span, lowered: set[str], common: Callable[[str], 
             return None
     if any(not w.group()[0].isupper() and fold(w.group()) not in _PARTICLES_F for w in words):
         return None
-    if any(w in _acronyms() or fold(w) in _BRANDS_F for w in names):  # "FOVeS", "OCRTIS Marseille", "Snap Inc"
+    if any(_brand_or_acronym(w) for w in names):  # "FOVeS", "OCRTIS Marseille", "Snap Inc"
         return None  # even after "à": "signalé à Instagram"
     street = _street_before(text, start)
     if street is not None:

@@ -85,13 +85,14 @@ class NamesPhase:
                     chars += len(texts[-1][1])
                     if chars >= BATCH_CHARS:
                         break
-                fixes = analysis.readings(catalog, [i for i, _ in texts])
-                read = [read_with_offsets(text, fixes.get(i, {})) for i, text in texts]
-                found = self.finder.find([reading for reading, _ in read])
+                fixes = analysis.readings(catalog, [i for i, _ in texts])  # only badly recognised documents
+                read = {i: read_with_offsets(text, fixes[i]) for i, text in texts if i in fixes}
+                found = self.finder.find([read[i][0] if i in read else text for i, text in texts])
                 with catalog.transaction():
-                    for (document_id, text), (_, where), names in zip(texts, read, found, strict=True):
-                        written = [_as_written(name, where) for name in names]
-                        analysis.record_names(catalog, document_id, text, written, VERSION)
+                    for (document_id, text), names in zip(texts, found, strict=True):
+                        if document_id in read:
+                            names = [_as_written(name, read[document_id][1]) for name in names]
+                        analysis.record_names(catalog, document_id, text, names, VERSION)
                         outcome.names += len(names)
                 outcome.documents += len(texts)
                 after = texts[-1][0]

@@ -24,6 +24,7 @@ from multiprocessing.context import SpawnProcess
 from pathlib import Path
 from typing import Any
 
+from arbiter_desktop.embedding.llama_backend import VARIANT_VARIABLE
 from arbiter_desktop.indexing.job import IndexReport, JobControl, Progress
 
 log = logging.getLogger(__name__)
@@ -40,7 +41,7 @@ _SIGNAL_HINTS = {
     signal.SIGKILL: "stopped by the system or a user; when memory runs short, the system stops the largest process",
     signal.SIGILL: "the processor refused an instruction of a compiled library; reinstall the application (or run "
     "`make setup` again in a source installation); if it happens again, start the application with "
-    "ARBITER_LLAMA_VARIANT=haswell and report it with the processor's model",
+    f"{VARIANT_VARIABLE}=haswell and report it with the processor's model",
     signal.SIGSEGV: "a compiled library crashed",
 }
 

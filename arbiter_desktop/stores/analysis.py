@@ -292,14 +292,14 @@ def settle_names(catalog: Catalog) -> int:
     case's majority; a document read again comes back as read, and the next settling moves it again."""
     db = catalog.db
     rows = db.execute(
-        "SELECT e.id, e.type, e.value, e.display, de.document_id, de.forms FROM entities e"
+        "SELECT e.id, e.type, e.value, e.display, de.document_id, de.count, de.offsets, de.forms FROM entities e"
         " JOIN document_entities de ON de.entity_id = e.id WHERE e.type IN (?, ?) AND " + _LIVE,
         (EntityType.PERSON.value, EntityType.PLACE.value),
     ).fetchall()
     places: dict[str, set[int]] = {}  # one-word place: its documents
     people: dict[str, set[int]] = {}  # a word of a person's name: the documents
-    single: dict[tuple[str, str], list[tuple[int, int, str, list[str]]]] = {}  # one-word name: its rows
-    for entity_id, kind, value, display, document_id, forms in rows:
+    single: dict[tuple[str, str], list[_Row]] = {}  # one-word name: its rows
+    for entity_id, kind, value, display, document_id, count, offsets, forms in rows:
         words = str(value).split(" ")
         if kind == EntityType.PLACE.value:
             if len(words) == 1:
@@ -308,7 +308,8 @@ def settle_names(catalog: Catalog) -> int:
             for word in words:
                 people.setdefault(word, set()).add(document_id)
         if len(words) == 1:
-            single.setdefault((kind, value), []).append((entity_id, document_id, display, json.loads(forms)))
+            row = _Row(entity_id, document_id, display, count, json.loads(offsets), json.loads(forms))
+            single.setdefault((kind, value), []).append(row)
     moved = 0
     for (kind, value), held in single.items():
         as_place, as_person = places.get(value, set()), people.get(value, set())
@@ -318,37 +319,56 @@ def settle_names(catalog: Catalog) -> int:
             winner, loser, target = as_person, as_place - as_person, EntityType.PERSON
         if len(winner) < max(SETTLE_MIN_DOCUMENTS, SETTLE_FACTOR * len(loser)):
             continue
-        for entity_id, document_id, display, forms in held:
-            if target is EntityType.PLACE and any(f.isupper() for f in forms):
+        for row in held:
+            if target is EntityType.PLACE and any(f.isupper() for f in row.forms):
                 continue  # "M. NANTES": a surname
-            _move(db, document_id, entity_id, target, value, display)
+            _move(db, row, target, value)
             moved += 1
     return moved
 
 
-def _move(db: sqlite3.Connection, document_id: int, entity_id: int, kind: EntityType, value: str, display: str) -> None:
+@dataclass(frozen=True, slots=True)
+class _Row:
+    """A document's row of an entity, as settle_names read it."""
+
+    entity_id: int
+    document_id: int
+    display: str
+    count: int
+    offsets: list[list[int]]
+    forms: list[str]
+
+
+def _move(db: sqlite3.Connection, row: _Row, kind: EntityType, value: str) -> None:
     """A document's row of an entity moved to the entity of ``kind`` with the same value (merged with the
     document's row of it if there is one)."""
-    target = db.execute(
-        "INSERT INTO entities (type, value, display, valid) VALUES (?, ?, ?, 1)"
-        " ON CONFLICT(type, value) DO UPDATE SET valid = max(valid, excluded.valid) RETURNING id",
-        (kind.value, value, display),
-    ).fetchone()[0]
-    count, offsets, forms = db.execute(
-        "SELECT count, offsets, forms FROM document_entities WHERE document_id=? AND entity_id=?",
-        (document_id, entity_id),
-    ).fetchone()
+    target = _entity_id(db, kind.value, value, row.display, True)
+    count, offsets, forms = row.count, row.offsets, row.forms
     there = db.execute(
         "SELECT count, offsets, forms FROM document_entities WHERE document_id=? AND entity_id=?",
-        (document_id, target),
+        (row.document_id, target),
     ).fetchone()
     if there is not None:
         count += there[0]
-        offsets = json.dumps(sorted(json.loads(offsets) + json.loads(there[1]))[:FIRST_OFFSETS])
-        forms = json.dumps(list(dict.fromkeys(json.loads(there[2]) + json.loads(forms))), ensure_ascii=False)
-        db.execute("DELETE FROM document_entities WHERE document_id=? AND entity_id=?", (document_id, target))
-    db.execute("DELETE FROM document_entities WHERE document_id=? AND entity_id=?", (document_id, entity_id))
-    db.execute("INSERT INTO document_entities VALUES (?, ?, ?, ?, ?)", (document_id, target, count, offsets, forms))
+        offsets = sorted(offsets + json.loads(there[1]))[:FIRST_OFFSETS]
+        forms = list(dict.fromkeys(json.loads(there[2]) + forms))
+        db.execute("DELETE FROM document_entities WHERE document_id=? AND entity_id=?", (row.document_id, target))
+    db.execute("DELETE FROM document_entities WHERE document_id=? AND entity_id=?", (row.document_id, row.entity_id))
+    db.execute(
+        "INSERT INTO document_entities VALUES (?, ?, ?, ?, ?)",
+        (row.document_id, target, count, json.dumps(offsets), json.dumps(forms, ensure_ascii=False)),
+    )
+
+
+def _entity_id(db: sqlite3.Connection, kind: str, value: str, display: str, valid: bool) -> int:
+    """The id of the entity (``kind``, ``value``), added when new; one statement whether it is new or known."""
+    return int(
+        db.execute(
+            "INSERT INTO entities (type, value, display, valid) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT(type, value) DO UPDATE SET valid = max(valid, excluded.valid) RETURNING id",
+            (kind, value, display, int(valid)),
+        ).fetchone()[0]
+    )
 
 
 def _insert_entities(db: sqlite3.Connection, document_id: int, text: str, entities: Iterable[Entity]) -> None:
@@ -358,12 +378,7 @@ def _insert_entities(db: sqlite3.Connection, document_id: int, text: str, entiti
             grouped.setdefault((entity.type.value, entity.value), []).append(entity)
     rows = []
     for (kind, value), same in grouped.items():
-        first = same[0]
-        entity_id = db.execute(  # one statement: the entity's id whether it is new or known
-            "INSERT INTO entities (type, value, display, valid) VALUES (?, ?, ?, ?)"
-            " ON CONFLICT(type, value) DO UPDATE SET valid = max(valid, excluded.valid) RETURNING id",
-            (kind, value, first.display, int(any(e.valid for e in same))),
-        ).fetchone()[0]
+        entity_id = _entity_id(db, kind, value, same[0].display, any(e.valid for e in same))
         forms = list(dict.fromkeys(text[e.start : e.end] for e in same))
         offsets = [[e.start, e.end] for e in same[:FIRST_OFFSETS]]
         rows.append((document_id, entity_id, len(same), json.dumps(offsets), json.dumps(forms, ensure_ascii=False)))
